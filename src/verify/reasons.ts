@@ -1,0 +1,51 @@
+/**
+ * Reason codes that a verdict carries. They are part of the public contract (pipelines gate on them):
+ * add codes, never rename or reuse one. Each has a one-line meaning in docs/reason-codes.md.
+ */
+export const REASON_CODES = [
+  // integrity of the envelope
+  'DIGEST_MISMATCH',
+  'MESSAGE_DIGEST_MISSING',
+  'CONTENT_TYPE_MISMATCH',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_ENCODING_INVALID',
+  'SIGNER_CERT_NOT_FOUND',
+  'CONTENT_REQUIRED',
+  // algorithm policy
+  'WEAK_DIGEST_ALGORITHM',
+  'WEAK_SIGNATURE_ALGORITHM',
+  'WEAK_RSA_KEY',
+  'UNSUPPORTED_CURVE',
+  'UNSUPPORTED_ALGORITHM',
+  // certificate path
+  'CERT_MALFORMED',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_INVALID',
+  'NOT_A_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'CA_KEY_USAGE_MISSING',
+  'SIGNER_KEY_USAGE_INVALID',
+  'SIGNER_EKU_MISSING',
+  'SIGNER_IS_CA',
+  'UNKNOWN_CRITICAL_EXTENSION',
+  'DUPLICATE_EXTENSION',
+  'NAME_CONSTRAINTS_VIOLATED',
+  'POLICY_CONSTRAINTS_VIOLATED',
+  'CERT_REVOKED',
+  'REVOCATION_UNAVAILABLE',
+  'PATH_BUDGET_EXCEEDED',
+  'ANCHOR_DISTRUSTED',
+  // anchoring
+  'UNKNOWN_ROOT',
+  'SIGNER_IDENTITY_MISMATCH',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+}
+
+export const reason = (code: ReasonCode, message: string): Reason => ({ code, message });

@@ -1,0 +1,452 @@
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type Reason, reason } from './reasons';
+
+/**
+ * One signature check, used alike for certificate signatures and CMS signer signatures, so that the
+ * algorithm policy and the strict encodings are enforced in exactly one place.
+ */
+export interface SignatureInput {
+  /** DER SubjectPublicKeyInfo of the signer. */
+  spki: Uint8Array;
+  /** DER AlgorithmIdentifier of the signature (a certificate's signatureAlgorithm or a SignerInfo's). */
+  algorithm: Uint8Array;
+  /** CMS may name a bare key algorithm (rsaEncryption, id-ecPublicKey); the digest then comes from here. */
+  digestAlgorithmOid?: string;
+  data: Uint8Array;
+  signature: Uint8Array;
+}
+
+export type SignatureOutcome = { ok: true; algorithm: string } | { ok: false; reason: Reason };
+
+export const OID = {
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  md2WithRsa: '1.2.840.113549.1.1.2',
+  md5WithRsa: '1.2.840.113549.1.1.4',
+  sha1WithRsa: '1.2.840.113549.1.1.5',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha384WithRsa: '1.2.840.113549.1.1.12',
+  sha512WithRsa: '1.2.840.113549.1.1.13',
+  sha224WithRsa: '1.2.840.113549.1.1.14',
+  mgf1: '1.2.840.113549.1.1.8',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha1: '1.2.840.10045.4.1',
+  ecdsaWithSha224: '1.2.840.10045.4.3.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  ed25519: '1.3.101.112',
+  ed448: '1.3.101.113',
+  p256: '1.2.840.10045.3.1.7',
+  p384: '1.3.132.0.34',
+  p521: '1.3.132.0.35',
+  md5: '1.2.840.113549.2.5',
+  md2: '1.2.840.113549.2.2',
+  sha1: '1.3.14.3.2.26',
+  sha224: '2.16.840.1.101.3.4.2.4',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+} as const;
+
+export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+const STRONG_DIGESTS: Record<string, HashName> = {
+  [OID.sha256]: 'SHA-256',
+  [OID.sha384]: 'SHA-384',
+  [OID.sha512]: 'SHA-512',
+};
+const WEAK_DIGESTS: Record<string, string> = {
+  [OID.md2]: 'MD2',
+  [OID.md5]: 'MD5',
+  [OID.sha1]: 'SHA-1',
+  [OID.sha224]: 'SHA-224',
+};
+
+const RSA_PKCS1: Record<string, string> = {
+  [OID.sha256WithRsa]: OID.sha256,
+  [OID.sha384WithRsa]: OID.sha384,
+  [OID.sha512WithRsa]: OID.sha512,
+  [OID.sha224WithRsa]: OID.sha224,
+  [OID.sha1WithRsa]: OID.sha1,
+  [OID.md5WithRsa]: OID.md5,
+  [OID.md2WithRsa]: OID.md2,
+};
+const ECDSA: Record<string, string> = {
+  [OID.ecdsaWithSha256]: OID.sha256,
+  [OID.ecdsaWithSha384]: OID.sha384,
+  [OID.ecdsaWithSha512]: OID.sha512,
+  [OID.ecdsaWithSha224]: OID.sha224,
+  [OID.ecdsaWithSha1]: OID.sha1,
+};
+
+const CURVES: Record<string, { name: 'P-256' | 'P-384' | 'P-521'; size: number }> = {
+  [OID.p256]: { name: 'P-256', size: 32 },
+  [OID.p384]: { name: 'P-384', size: 48 },
+  [OID.p521]: { name: 'P-521', size: 66 },
+};
+
+export const MIN_RSA_BITS = 2048;
+/** RSA moduli above this are refused: verifying them costs more CPU than any vendor needs. */
+export const MAX_RSA_BITS = 8192;
+
+/** Maps a digest OID to a WebCrypto hash name, or a reason why it is refused. */
+export function digestAlgorithm(oid: string): { ok: true; hash: HashName } | { ok: false; reason: Reason } {
+  const hash = STRONG_DIGESTS[oid];
+  if (hash) return { ok: true, hash };
+  const weak = WEAK_DIGESTS[oid];
+  if (weak) return { ok: false, reason: reason('WEAK_DIGEST_ALGORITHM', `${weak} digests are refused`) };
+  return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', `digest algorithm ${oid} is not supported`) };
+}
+
+interface ParsedKey {
+  kind: 'rsa' | 'ec' | 'ed25519';
+  /** SPKI with the key algorithm WebCrypto understands (RSASSA-PSS keys re-labelled as rsaEncryption). */
+  importable: Uint8Array;
+  curve?: (typeof CURVES)[string];
+  rsaBits?: number;
+}
+
+function parseDer(bytes: Uint8Array): asn1js.AsnType | null {
+  const parsed = asn1js.fromBER(bytes);
+  if (parsed.offset === -1 || parsed.offset !== bytes.byteLength) return null;
+  return parsed.result;
+}
+
+function integerBitLength(value: asn1js.Integer): number {
+  let bytes = new Uint8Array(value.valueBlock.valueHexView);
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+  const first = bytes[0] ?? 0;
+  return bytes.length === 0 || first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
+}
+
+function parseKey(spki: Uint8Array): { ok: true; key: ParsedKey } | { ok: false; reason: Reason } {
+  let info: pkijs.PublicKeyInfo;
+  try {
+    const asn = parseDer(spki);
+    if (!asn) throw new Error('not DER');
+    info = new pkijs.PublicKeyInfo({ schema: asn });
+  } catch {
+    return { ok: false, reason: reason('CERT_MALFORMED', 'the public key cannot be parsed') };
+  }
+  const algorithm = info.algorithm.algorithmId;
+  if (algorithm === OID.rsaEncryption || algorithm === OID.rsassaPss) {
+    const key = parseDer(new Uint8Array(info.subjectPublicKey.valueBlock.valueHexView));
+    const modulus = key instanceof asn1js.Sequence ? key.valueBlock.value[0] : undefined;
+    if (!(modulus instanceof asn1js.Integer)) {
+      return { ok: false, reason: reason('CERT_MALFORMED', 'the RSA public key cannot be parsed') };
+    }
+    const rsaBits = integerBitLength(modulus);
+    if (rsaBits < MIN_RSA_BITS) {
+      return {
+        ok: false,
+        reason: reason('WEAK_RSA_KEY', `RSA key of ${rsaBits} bits; at least ${MIN_RSA_BITS} are required`),
+      };
+    }
+    if (rsaBits > MAX_RSA_BITS) {
+      return {
+        ok: false,
+        reason: reason(
+          'UNSUPPORTED_ALGORITHM',
+          `RSA key of ${rsaBits} bits; at most ${MAX_RSA_BITS} are accepted`,
+        ),
+      };
+    }
+    const importable =
+      algorithm === OID.rsaEncryption
+        ? spki
+        : new Uint8Array(
+            new pkijs.PublicKeyInfo({
+              algorithm: new pkijs.AlgorithmIdentifier({
+                algorithmId: OID.rsaEncryption,
+                algorithmParams: new asn1js.Null(),
+              }),
+              subjectPublicKey: info.subjectPublicKey,
+            })
+              .toSchema()
+              .toBER(),
+          );
+    return { ok: true, key: { kind: 'rsa', importable, rsaBits } };
+  }
+  if (algorithm === OID.ecPublicKey) {
+    const params = info.algorithm.algorithmParams;
+    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
+    const curve = curveOid ? CURVES[curveOid] : undefined;
+    if (!curve) {
+      return {
+        ok: false,
+        reason: reason(
+          'UNSUPPORTED_CURVE',
+          `elliptic curve ${curveOid ?? '(explicit parameters)'} is not accepted`,
+        ),
+      };
+    }
+    return { ok: true, key: { kind: 'ec', importable: spki, curve } };
+  }
+  if (algorithm === OID.ed25519) {
+    if (info.algorithm.algorithmParams !== undefined) {
+      return { ok: false, reason: reason('CERT_MALFORMED', 'Ed25519 keys carry no parameters') };
+    }
+    return { ok: true, key: { kind: 'ed25519', importable: spki } };
+  }
+  if (algorithm === OID.ed448) {
+    return { ok: false, reason: reason('UNSUPPORTED_CURVE', 'Ed448 is not accepted') };
+  }
+  return {
+    ok: false,
+    reason: reason('UNSUPPORTED_ALGORITHM', `public key algorithm ${algorithm} is not supported`),
+  };
+}
+
+/** Refuses keys that policy does not accept (RSA under 2048 bits, curves other than P-256/384/521, Ed25519). */
+export function checkPublicKeyPolicy(spki: Uint8Array): Reason | null {
+  const parsed = parseKey(spki);
+  return parsed.ok ? null : parsed.reason;
+}
+
+/**
+ * Converts a DER Ecdsa-Sig-Value to the fixed-width r||s that WebCrypto takes, accepting strict DER only:
+ * definite short or minimal long lengths, minimal positive INTEGERs, nothing trailing.
+ */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
+  let pos = 0;
+  const readLength = (): number | null => {
+    const first = der[pos++];
+    if (first === undefined) return null;
+    if (first < 0x80) return first;
+    const count = first & 0x7f;
+    if (count === 0 || count > 2) return null;
+    let length = 0;
+    for (let i = 0; i < count; i++) {
+      const b = der[pos++];
+      if (b === undefined) return null;
+      length = length * 256 + b;
+    }
+    // long form must be minimal: shorter lengths must use the short form, and no leading zero octet
+    if (length < 0x80 || (count === 2 && length < 0x100)) return null;
+    return length;
+  };
+  const readInteger = (): Uint8Array | null => {
+    if (der[pos++] !== 0x02) return null;
+    const length = readLength();
+    if (length === null || length === 0 || pos + length > der.length) return null;
+    const value = der.subarray(pos, pos + length);
+    pos += length;
+    const first = value[0] ?? 0;
+    if (first & 0x80) return null; // negative
+    if (first === 0 && length > 1 && ((value[1] ?? 0) & 0x80) === 0) return null; // non-minimal
+    const magnitude = first === 0 ? value.subarray(1) : value;
+    if (magnitude.length > size || magnitude.every((b) => b === 0)) return null;
+    return magnitude;
+  };
+  if (der[pos++] !== 0x30) return null;
+  const seqLength = readLength();
+  if (seqLength === null || pos + seqLength !== der.length) return null;
+  const r = readInteger();
+  const s = readInteger();
+  if (!r || !s || pos !== der.length) return null;
+  const raw = new Uint8Array(size * 2);
+  raw.set(r, size - r.length);
+  raw.set(s, size * 2 - s.length);
+  return raw;
+}
+
+type Scheme =
+  | { kind: 'rsa-pkcs1'; digestOid: string }
+  | { kind: 'rsa-pss'; digestOid: string; saltLength: number }
+  | { kind: 'ecdsa'; digestOid: string }
+  | { kind: 'ed25519' };
+
+function parsePssParams(
+  params: unknown,
+): { ok: true; digestOid: string; saltLength: number } | { ok: false } {
+  // Absent parameters mean SHA-1 with MGF1-SHA-1, which policy refuses below.
+  if (params === undefined || params instanceof asn1js.Null)
+    return { ok: true, digestOid: OID.sha1, saltLength: 20 };
+  try {
+    const pss = new pkijs.RSASSAPSSParams({ schema: params });
+    const digestOid = pss.hashAlgorithm.algorithmId;
+    if (pss.maskGenAlgorithm.algorithmId !== OID.mgf1) return { ok: false };
+    const mgfHash = new pkijs.AlgorithmIdentifier({ schema: pss.maskGenAlgorithm.algorithmParams });
+    if (mgfHash.algorithmId !== digestOid || pss.trailerField !== 1) return { ok: false };
+    return { ok: true, digestOid, saltLength: pss.saltLength };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function schemeOf(
+  algorithm: pkijs.AlgorithmIdentifier,
+  digestAlgorithmOid: string | undefined,
+): { ok: true; scheme: Scheme } | { ok: false; reason: Reason } {
+  const oid = algorithm.algorithmId;
+  const params = algorithm.algorithmParams;
+  const rsaDigest = RSA_PKCS1[oid];
+  if (rsaDigest) return { ok: true, scheme: { kind: 'rsa-pkcs1', digestOid: rsaDigest } };
+  if (oid === OID.rsaEncryption && digestAlgorithmOid) {
+    return { ok: true, scheme: { kind: 'rsa-pkcs1', digestOid: digestAlgorithmOid } };
+  }
+  if (oid === OID.rsassaPss) {
+    const pss = parsePssParams(params);
+    if (!pss.ok) {
+      return {
+        ok: false,
+        reason: reason('UNSUPPORTED_ALGORITHM', 'RSA-PSS parameters are malformed or unsupported'),
+      };
+    }
+    return { ok: true, scheme: { kind: 'rsa-pss', digestOid: pss.digestOid, saltLength: pss.saltLength } };
+  }
+  const ecDigest = ECDSA[oid];
+  if (ecDigest) {
+    if (params !== undefined) {
+      return {
+        ok: false,
+        reason: reason('SIGNATURE_ENCODING_INVALID', 'ECDSA algorithm identifiers carry no parameters'),
+      };
+    }
+    return { ok: true, scheme: { kind: 'ecdsa', digestOid: ecDigest } };
+  }
+  if (oid === OID.ecPublicKey && digestAlgorithmOid) {
+    return { ok: true, scheme: { kind: 'ecdsa', digestOid: digestAlgorithmOid } };
+  }
+  if (oid === OID.ed25519) {
+    if (params !== undefined) {
+      return {
+        ok: false,
+        reason: reason('SIGNATURE_ENCODING_INVALID', 'Ed25519 algorithm identifiers carry no parameters'),
+      };
+    }
+    return { ok: true, scheme: { kind: 'ed25519' } };
+  }
+  if (oid === OID.ed448) return { ok: false, reason: reason('UNSUPPORTED_CURVE', 'Ed448 is not accepted') };
+  return {
+    ok: false,
+    reason: reason('UNSUPPORTED_ALGORITHM', `signature algorithm ${oid} is not supported`),
+  };
+}
+
+function weakSignature(digest: string, scheme: string): Reason {
+  return reason('WEAK_SIGNATURE_ALGORITHM', `${scheme} with ${digest} is refused`);
+}
+
+const SCHEME_LABEL: Record<Scheme['kind'], string> = {
+  'rsa-pkcs1': 'RSA PKCS#1 v1.5',
+  'rsa-pss': 'RSA-PSS',
+  ecdsa: 'ECDSA',
+  ed25519: 'Ed25519',
+};
+
+export async function verifySignature(
+  subtle: SubtleCrypto,
+  input: SignatureInput,
+): Promise<SignatureOutcome> {
+  let algorithm: pkijs.AlgorithmIdentifier;
+  try {
+    const asn = parseDer(input.algorithm);
+    if (!asn) throw new Error('not DER');
+    algorithm = new pkijs.AlgorithmIdentifier({ schema: asn });
+  } catch {
+    return {
+      ok: false,
+      reason: reason('SIGNATURE_ENCODING_INVALID', 'the signature algorithm identifier is malformed'),
+    };
+  }
+  const schemeResult = schemeOf(algorithm, input.digestAlgorithmOid);
+  if (!schemeResult.ok) return schemeResult;
+  const scheme = schemeResult.scheme;
+
+  let hash: HashName | undefined;
+  if (scheme.kind !== 'ed25519') {
+    const digest = digestAlgorithm(scheme.digestOid);
+    if (!digest.ok) {
+      const weakName = WEAK_DIGESTS[scheme.digestOid];
+      return {
+        ok: false,
+        reason: weakName ? weakSignature(weakName, SCHEME_LABEL[scheme.kind]) : digest.reason,
+      };
+    }
+    hash = digest.hash;
+  }
+
+  const keyResult = parseKey(input.spki);
+  if (!keyResult.ok) return keyResult;
+  const key = keyResult.key;
+  const expectedKind =
+    scheme.kind === 'rsa-pkcs1' || scheme.kind === 'rsa-pss'
+      ? 'rsa'
+      : scheme.kind === 'ecdsa'
+        ? 'ec'
+        : 'ed25519';
+  if (key.kind !== expectedKind) {
+    return {
+      ok: false,
+      reason: reason(
+        'SIGNATURE_INVALID',
+        `a ${key.kind} key cannot make a ${SCHEME_LABEL[scheme.kind]} signature`,
+      ),
+    };
+  }
+  const label = `${SCHEME_LABEL[scheme.kind]}${hash ? ` ${hash}` : ''}${key.curve ? ` ${key.curve.name}` : ''}`;
+
+  let importAlgorithm: RsaHashedImportParams | EcKeyImportParams | Algorithm;
+  let verifyAlgorithm: RsaPssParams | EcdsaParams | Algorithm;
+  let signature = input.signature;
+  switch (scheme.kind) {
+    case 'rsa-pkcs1':
+      importAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: hash as HashName };
+      verifyAlgorithm = { name: 'RSASSA-PKCS1-v1_5' };
+      break;
+    case 'rsa-pss':
+      importAlgorithm = { name: 'RSA-PSS', hash: hash as HashName };
+      verifyAlgorithm = { name: 'RSA-PSS', saltLength: scheme.saltLength } as RsaPssParams;
+      break;
+    case 'ecdsa': {
+      const curve = key.curve as NonNullable<ParsedKey['curve']>;
+      const raw = ecdsaDerToRaw(input.signature, curve.size);
+      if (!raw) {
+        return {
+          ok: false,
+          reason: reason('SIGNATURE_ENCODING_INVALID', 'the ECDSA signature is not strict DER'),
+        };
+      }
+      signature = raw;
+      importAlgorithm = { name: 'ECDSA', namedCurve: curve.name };
+      verifyAlgorithm = { name: 'ECDSA', hash: hash as HashName };
+      break;
+    }
+    case 'ed25519':
+      importAlgorithm = { name: 'Ed25519' };
+      verifyAlgorithm = { name: 'Ed25519' };
+      break;
+  }
+  if (key.kind === 'rsa' && signature.byteLength !== Math.ceil((key.rsaBits ?? 0) / 8)) {
+    return {
+      ok: false,
+      reason: reason('SIGNATURE_INVALID', 'the RSA signature is not the length of the modulus'),
+    };
+  }
+
+  let cryptoKey: CryptoKey;
+  try {
+    cryptoKey = await subtle.importKey('spki', new Uint8Array(key.importable), importAlgorithm, false, [
+      'verify',
+    ]);
+  } catch {
+    return { ok: false, reason: reason('CERT_MALFORMED', `the ${key.kind} public key is not a valid key`) };
+  }
+  let valid = false;
+  try {
+    valid = await subtle.verify(
+      verifyAlgorithm,
+      cryptoKey,
+      new Uint8Array(signature),
+      new Uint8Array(input.data),
+    );
+  } catch {
+    valid = false;
+  }
+  return valid
+    ? { ok: true, algorithm: label }
+    : { ok: false, reason: reason('SIGNATURE_INVALID', `the ${label} signature does not verify`) };
+}
