@@ -1,0 +1,256 @@
+/**
+ * Strict X.509 certificate parsing (RFC 5280 §4) with a DER reader of our own (`der.ts`): BER, trailing
+ * bytes, unknown versions, bad serial numbers, mismatched signature algorithms and duplicate extensions
+ * are refused here, so the path code only ever sees well-formed certificates.
+ *
+ * `parseCertificate` is synchronous: the SHA-256 fingerprints come from a small pure SHA-256
+ * (`path/sha256.ts`); signatures are never checked here (that is `verifySignature`'s job).
+ */
+import {
+  bytesEqual,
+  children,
+  DerError,
+  type DerNode,
+  decodeBitString,
+  decodeBoolean,
+  decodeOid,
+  decodeSmallInt,
+  decodeTime,
+  expectTag,
+  fail,
+  parseDer,
+  sequence,
+  TAG,
+  toHex,
+} from './der';
+import {
+  EXT,
+  emptyExtensions,
+  MUST_BE_NON_CRITICAL,
+  type ParsedExtensions,
+  parseExtensionValue,
+  type RawExtension,
+  UNDERSTOOD,
+} from './path/extensions';
+import { sanSyntaxError, subtreeSyntaxError } from './path/name-syntax';
+import { parseName, type X500Name } from './path/names';
+import { sha256 } from './path/sha256';
+import { type Reason, reason } from './reasons';
+
+export type { KeyUsageBit, ParsedExtensions } from './path/extensions';
+export type { GeneralName } from './path/general-names';
+export type { X500Name } from './path/names';
+
+export interface ParsedCertificate {
+  der: Uint8Array;
+  /** DER of TBSCertificate: the signed bytes. */
+  tbs: Uint8Array;
+  /** 1, 2 or 3. */
+  version: number;
+  /** Contents octets of the serial number INTEGER (two's complement, minimal). */
+  serial: Uint8Array;
+  serialHex: string;
+  /** RFC 4514-style display of the subject / issuer. */
+  subject: string;
+  issuer: string;
+  /** Canonical comparison forms: equal names have equal strings. */
+  subjectCanonical: string;
+  issuerCanonical: string;
+  subjectName: X500Name;
+  issuerName: X500Name;
+  /** DER of the subject / issuer Name. */
+  subjectRaw: Uint8Array;
+  issuerRaw: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  /** DER SubjectPublicKeyInfo. */
+  spki: Uint8Array;
+  spkiAlgorithmOid: string;
+  /** Lower-case hex SHA-256 of the certificate DER / of the SPKI DER. */
+  sha256Hex: string;
+  spkiSha256Hex: string;
+  /** DER AlgorithmIdentifier of the signature. */
+  signatureAlgorithm: Uint8Array;
+  signatureAlgorithmOid: string;
+  signatureValue: Uint8Array;
+  extensions: ParsedExtensions;
+  /** Every extension as found (OID, criticality, DER value). */
+  rawExtensions: RawExtension[];
+  /** Critical extensions this verifier does not process. */
+  unknownCriticalExtensions: string[];
+  /** Issuer name equals subject name (RFC 5280 "self-issued"). */
+  selfIssued: boolean;
+}
+
+export type CertificateParseResult = ParsedCertificate | { error: Reason };
+
+export function isParseError(r: CertificateParseResult): r is { error: Reason } {
+  return 'error' in r;
+}
+
+const malformed = (message: string): { error: Reason } => ({ error: reason('CERT_MALFORMED', message) });
+
+class DuplicateExtension extends Error {}
+
+export function parseCertificate(der: Uint8Array): CertificateParseResult {
+  try {
+    return parseStrict(der);
+  } catch (e) {
+    if (e instanceof DuplicateExtension) return { error: reason('DUPLICATE_EXTENSION', e.message) };
+    if (e instanceof DerError) return malformed(`certificate is malformed: ${e.message}`);
+    throw e;
+  }
+}
+
+function parseStrict(input: Uint8Array): ParsedCertificate {
+  const der = new Uint8Array(input);
+  const root = parseDer(der);
+  const top = sequence(root, 'Certificate');
+  if (top.length !== 3) fail('Certificate must have three fields');
+  const tbsNode = expectTag(top[0], TAG.SEQUENCE, 'TBSCertificate');
+  const sigAlg = expectTag(top[1], TAG.SEQUENCE, 'signatureAlgorithm');
+  const sigBits = decodeBitString(top[2]);
+  if (sigBits.unused !== 0) fail('signature has unused bits');
+  const signatureAlgorithmOid = decodeOid(children(sigAlg)[0]);
+
+  const tbs = children(tbsNode);
+  let i = 0;
+  let version = 1;
+  if (tbs[i]?.tag === 0xa0) {
+    const inner = children(tbs[i] as DerNode);
+    if (inner.length !== 1) fail('bad version field');
+    const v = decodeSmallInt(inner[0]);
+    if (v === 0) fail('version 1 must be omitted in DER');
+    if (v > 2) fail(`unknown certificate version ${v + 1}`);
+    version = v + 1;
+    i++;
+  }
+  const serialNode = expectTag(tbs[i++], TAG.INTEGER, 'serialNumber');
+  const serial = serialNode.value;
+  checkSerial(serial);
+  const innerSigAlg = expectTag(tbs[i++], TAG.SEQUENCE, 'signature');
+  if (!bytesEqual(innerSigAlg.raw, sigAlg.raw))
+    fail('signature algorithm differs from the one in TBSCertificate');
+  const issuerName = parseName(tbs[i++]);
+  const validity = sequence(tbs[i++], 'Validity');
+  if (validity.length !== 2) fail('Validity must have two times');
+  const notBefore = decodeTime(validity[0]);
+  const notAfter = decodeTime(validity[1]);
+  const subjectName = parseName(tbs[i++]);
+  const spkiNode = expectTag(tbs[i++], TAG.SEQUENCE, 'SubjectPublicKeyInfo');
+  const spkiParts = children(spkiNode);
+  if (spkiParts.length !== 2) fail('SubjectPublicKeyInfo must have two fields');
+  const spkiAlgorithmOid = decodeOid(sequence(spkiParts[0], 'AlgorithmIdentifier')[0]);
+  decodeBitString(spkiParts[1]);
+
+  for (const tag of [0x81, 0x82]) {
+    if (tbs[i]?.tag === tag) {
+      if (version < 2) fail('unique identifiers need version 2 or 3');
+      i++;
+    }
+  }
+  const extensions = emptyExtensions();
+  const rawExtensions: RawExtension[] = [];
+  if (tbs[i]?.tag === 0xa3) {
+    if (version !== 3) fail('extensions need version 3');
+    const wrapper = children(tbs[i] as DerNode);
+    if (wrapper.length !== 1) fail('bad extensions field');
+    const list = sequence(wrapper[0], 'Extensions');
+    if (list.length === 0) fail('empty Extensions');
+    for (const extNode of list) {
+      const parts = sequence(extNode, 'Extension');
+      const oid = decodeOid(parts[0]);
+      let j = 1;
+      let critical = false;
+      if (parts[j]?.tag === TAG.BOOLEAN) {
+        critical = decodeBoolean(parts[j] as DerNode);
+        if (!critical) fail('critical FALSE must be omitted in DER');
+        j++;
+      }
+      const value = expectTag(parts[j++], TAG.OCTET_STRING, 'extnValue').value;
+      if (j !== parts.length) fail('Extension has extra fields');
+      if (rawExtensions.some((e) => e.oid === oid))
+        throw new DuplicateExtension(`extension ${oid} appears twice`);
+      rawExtensions.push({ oid, critical, value });
+    }
+    i++;
+  }
+  if (i !== tbs.length) fail('TBSCertificate has extra fields');
+
+  const unknownCriticalExtensions: string[] = [];
+  for (const ext of rawExtensions) {
+    if (ext.critical && MUST_BE_NON_CRITICAL.has(ext.oid)) fail(`extension ${ext.oid} must not be critical`);
+    try {
+      parseExtensionValue(ext, extensions);
+    } catch (e) {
+      // A malformed extension we do not know and that is not critical is ignored, as RFC 5280 allows;
+      // a malformed known extension is a malformed certificate.
+      if (
+        e instanceof DerError &&
+        (UNDERSTOOD.has(ext.oid) || MUST_BE_NON_CRITICAL.has(ext.oid) || ext.critical)
+      ) {
+        fail(`extension ${ext.oid}: ${e.message}`);
+      }
+      if (!(e instanceof DerError)) throw e;
+    }
+    if (ext.critical && !UNDERSTOOD.has(ext.oid)) unknownCriticalExtensions.push(ext.oid);
+  }
+
+  if (issuerName.isEmpty) fail('issuer name is empty');
+  if (subjectName.isEmpty) {
+    if (!extensions.subjectAltName) fail('empty subject without subjectAltName');
+    if (!extensions.subjectAltNameCritical) fail('empty subject needs a critical subjectAltName');
+  }
+  const bc = extensions.basicConstraints;
+  if (bc && bc.pathLen !== null && !bc.cA) fail('pathLenConstraint without cA');
+  if (extensions.keyUsage?.has('keyCertSign') && !bc?.cA)
+    fail('keyCertSign asserted without basicConstraints cA');
+  for (const name of extensions.subjectAltName ?? []) {
+    const error = sanSyntaxError(name);
+    if (error) fail(`subjectAltName: ${error}`);
+  }
+  const nc = extensions.nameConstraints;
+  for (const subtree of [...(nc?.permitted ?? []), ...(nc?.excluded ?? [])]) {
+    const error = subtreeSyntaxError(subtree.base);
+    if (error) fail(`nameConstraints: ${error}`);
+  }
+  const pc = rawExtensions.find((e) => e.oid === EXT.policyConstraints);
+  if (pc && !pc.critical) fail('policyConstraints must be critical');
+
+  const spki = spkiNode.raw;
+  return {
+    der,
+    tbs: tbsNode.raw,
+    version,
+    serial,
+    serialHex: toHex(serial),
+    subject: subjectName.display,
+    issuer: issuerName.display,
+    subjectCanonical: subjectName.canonical,
+    issuerCanonical: issuerName.canonical,
+    subjectName,
+    issuerName,
+    subjectRaw: subjectName.raw,
+    issuerRaw: issuerName.raw,
+    notBefore,
+    notAfter,
+    spki,
+    spkiAlgorithmOid,
+    sha256Hex: toHex(sha256(der)),
+    spkiSha256Hex: toHex(sha256(spki)),
+    signatureAlgorithm: sigAlg.raw,
+    signatureAlgorithmOid,
+    signatureValue: sigBits.bytes,
+    extensions,
+    rawExtensions,
+    unknownCriticalExtensions,
+    selfIssued: issuerName.canonical === subjectName.canonical,
+  };
+}
+
+/** RFC 5280 §4.1.2.2: positive, at most 20 octets. */
+function checkSerial(serial: Uint8Array): void {
+  if (serial.length > 20) fail('serial number longer than 20 octets');
+  if (((serial[0] as number) & 0x80) !== 0) fail('negative serial number');
+  if (serial.every((b) => b === 0)) fail('serial number zero');
+}

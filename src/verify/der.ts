@@ -1,0 +1,300 @@
+/**
+ * A strict DER reader: definite, minimal lengths only, no trailing bytes, minimal INTEGERs, canonical
+ * BOOLEANs. Certificates, CRLs and their extensions are read with it so that a BER encoding (which
+ * asn1js accepts) can never stand in for the DER bytes that were signed.
+ *
+ * Every function returns `null` (or throws `DerError` inside `derTry`) on malformed input; nothing here
+ * allocates more than the input.
+ */
+
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+  PRINTABLE_STRING: 0x13,
+  TELETEX_STRING: 0x14,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  VISIBLE_STRING: 0x1a,
+  UNIVERSAL_STRING: 0x1c,
+  BMP_STRING: 0x1e,
+} as const;
+
+export class DerError extends Error {}
+
+/** One TLV. `tag` is the full identifier octet (class, constructed bit and low tag number). */
+export interface DerNode {
+  tag: number;
+  /** The whole TLV. */
+  raw: Uint8Array;
+  /** The contents octets. */
+  value: Uint8Array;
+}
+
+const MAX_NESTING = 64;
+
+/** Runs `fn`, turning a DerError into null. */
+export function derTry<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DerError) return null;
+    throw e;
+  }
+}
+
+export function fail(message: string): never {
+  throw new DerError(message);
+}
+
+/** Reads one TLV at `offset`; high-tag-number form is refused (X.509 does not use it). */
+export function readTlv(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
+  if (offset >= bytes.length) fail('truncated');
+  const tag = bytes[offset] as number;
+  if ((tag & 0x1f) === 0x1f) fail('high tag numbers are not used in X.509');
+  let pos = offset + 1;
+  if (pos >= bytes.length) fail('truncated');
+  const first = bytes[pos] as number;
+  pos += 1;
+  let length: number;
+  if (first < 0x80) {
+    length = first;
+  } else {
+    const count = first & 0x7f;
+    if (count === 0) fail('indefinite length');
+    if (count > 4) fail('length too large');
+    if (pos + count > bytes.length) fail('truncated');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[pos + i] as number);
+    if ((bytes[pos] as number) === 0) fail('non-minimal length');
+    if (length < 0x80) fail('non-minimal length');
+    pos += count;
+  }
+  const end = pos + length;
+  if (end > bytes.length) fail('truncated');
+  return { node: { tag, raw: bytes.subarray(offset, end), value: bytes.subarray(pos, end) }, next: end };
+}
+
+/** Parses exactly one TLV spanning all of `bytes`, checking DER rules recursively. */
+export function parseDer(bytes: Uint8Array): DerNode {
+  const { node, next } = readTlv(bytes, 0);
+  if (next !== bytes.length) fail('trailing bytes');
+  checkStrict(node, 0);
+  return node;
+}
+
+function checkStrict(node: DerNode, depth: number): void {
+  if (depth > MAX_NESTING) fail('nesting too deep');
+  if (node.tag & 0x20) {
+    for (const child of children(node)) checkStrict(child, depth + 1);
+    return;
+  }
+  const v = node.value;
+  if (node.tag === TAG.BOOLEAN) {
+    if (v.length !== 1 || (v[0] !== 0 && v[0] !== 0xff)) fail('BOOLEAN not DER');
+  } else if (node.tag === TAG.INTEGER || node.tag === TAG.ENUMERATED) {
+    checkMinimalInteger(v);
+  } else if (node.tag === TAG.NULL) {
+    if (v.length !== 0) fail('NULL with contents');
+  } else if (node.tag === TAG.BIT_STRING) {
+    if (v.length === 0) fail('empty BIT STRING');
+    const unused = v[0] as number;
+    if (unused > 7 || (v.length === 1 && unused !== 0)) fail('bad BIT STRING');
+    if (unused > 0 && ((v[v.length - 1] as number) & ((1 << unused) - 1)) !== 0) fail('BIT STRING padding');
+  }
+}
+
+function checkMinimalInteger(v: Uint8Array): void {
+  if (v.length === 0) fail('empty INTEGER');
+  if (v.length > 1) {
+    const a = v[0] as number;
+    const b = v[1] as number;
+    if ((a === 0 && (b & 0x80) === 0) || (a === 0xff && (b & 0x80) !== 0)) fail('non-minimal INTEGER');
+  }
+}
+
+/** The children of a constructed node. */
+export function children(node: DerNode): DerNode[] {
+  if ((node.tag & 0x20) === 0) fail('not constructed');
+  const out: DerNode[] = [];
+  let pos = 0;
+  while (pos < node.value.length) {
+    const { node: child, next } = readTlv(node.value, pos);
+    out.push(child);
+    pos = next;
+  }
+  return out;
+}
+
+export function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
+  if (!node || node.tag !== tag) fail(`${what}: expected tag 0x${tag.toString(16)}`);
+  return node;
+}
+
+export function sequence(node: DerNode | undefined, what: string): DerNode[] {
+  return children(expectTag(node, TAG.SEQUENCE, what));
+}
+
+/** Parses a DER value nested in an OCTET STRING (extension values) with the same strictness. */
+export function parseNested(bytes: Uint8Array): DerNode {
+  return parseDer(bytes);
+}
+
+export function decodeOid(node: DerNode | undefined): string {
+  const v = expectTag(node, TAG.OID, 'OBJECT IDENTIFIER').value;
+  if (v.length === 0) fail('empty OID');
+  const parts: number[] = [];
+  let acc = 0;
+  let started = false;
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i] as number;
+    if (!started && b === 0x80) fail('non-minimal OID arc');
+    started = true;
+    acc = acc * 128 + (b & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
+    if ((b & 0x80) === 0) {
+      parts.push(acc);
+      acc = 0;
+      started = false;
+    } else if (i === v.length - 1) {
+      fail('truncated OID');
+    }
+  }
+  const first = parts[0] as number;
+  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
+  return [...head, ...parts.slice(1)].join('.');
+}
+
+export function decodeBoolean(node: DerNode): boolean {
+  expectTag(node, TAG.BOOLEAN, 'BOOLEAN');
+  if (node.value.length !== 1 || (node.value[0] !== 0 && node.value[0] !== 0xff)) fail('BOOLEAN not DER');
+  return node.value[0] === 0xff;
+}
+
+/** A small non-negative INTEGER as a number (pathLen, skipCerts, version). */
+export function decodeSmallInt(node: DerNode | undefined, tag: number = TAG.INTEGER): number {
+  const v = expectTag(node, tag, 'INTEGER').value;
+  checkMinimalInteger(v);
+  if (((v[0] as number) & 0x80) !== 0) fail('negative INTEGER');
+  if (v.length > 6) fail('INTEGER too large');
+  let n = 0;
+  for (const b of v) n = n * 256 + b;
+  return n;
+}
+
+export function decodeBitString(node: DerNode | undefined): { bytes: Uint8Array; unused: number } {
+  const v = expectTag(node, TAG.BIT_STRING, 'BIT STRING').value;
+  if (v.length === 0) fail('empty BIT STRING');
+  const unused = v[0] as number;
+  if (unused > 7 || (v.length === 1 && unused !== 0)) fail('bad BIT STRING');
+  return { bytes: v.subarray(1), unused };
+}
+
+const TWO_DIGITS = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9) fail('bad time digit');
+  return a * 10 + b;
+};
+
+/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), as RFC 5280 4.1.2.5 requires. */
+export function decodeTime(node: DerNode | undefined): Date {
+  if (!node) fail('missing time');
+  const s = latin1(node.value);
+  let year: number;
+  let rest: string;
+  if (node.tag === TAG.UTC_TIME) {
+    if (s.length !== 13) fail('UTCTime must be YYMMDDHHMMSSZ');
+    const yy = TWO_DIGITS(s, 0);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    rest = s.slice(2);
+  } else if (node.tag === TAG.GENERALIZED_TIME) {
+    if (s.length !== 15) fail('GeneralizedTime must be YYYYMMDDHHMMSSZ');
+    year = TWO_DIGITS(s, 0) * 100 + TWO_DIGITS(s, 2);
+    rest = s.slice(4);
+  } else {
+    fail('not a time');
+  }
+  if (rest[10] !== 'Z') fail('time must end in Z');
+  const month = TWO_DIGITS(rest, 0);
+  const day = TWO_DIGITS(rest, 2);
+  const hour = TWO_DIGITS(rest, 4);
+  const minute = TWO_DIGITS(rest, 6);
+  const second = TWO_DIGITS(rest, 8);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) fail('bad time');
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(ms);
+  if (d.getUTCDate() !== day) fail('bad day of month');
+  if (year < 100) d.setUTCFullYear(year);
+  return d;
+}
+
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return s;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Decodes a directory string (PrintableString, UTF8String, IA5String, BMPString, ...) to text. */
+export function decodeString(node: DerNode): string | null {
+  const v = node.value;
+  switch (node.tag) {
+    case TAG.UTF8_STRING:
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(v);
+      } catch {
+        return null;
+      }
+    case TAG.PRINTABLE_STRING:
+    case TAG.IA5_STRING:
+    case TAG.VISIBLE_STRING:
+    case TAG.TELETEX_STRING:
+    case 0x12: // NumericString
+      for (const b of v) if (b > 0x7f && node.tag !== TAG.TELETEX_STRING) return null;
+      return latin1(v);
+    case TAG.BMP_STRING: {
+      if (v.length % 2 !== 0) return null;
+      let s = '';
+      for (let i = 0; i < v.length; i += 2)
+        s += String.fromCharCode(((v[i] as number) << 8) | (v[i + 1] as number));
+      return s;
+    }
+    case TAG.UNIVERSAL_STRING: {
+      if (v.length % 4 !== 0) return null;
+      let s = '';
+      for (let i = 0; i < v.length; i += 4) {
+        const cp =
+          (((v[i] as number) << 24) |
+            ((v[i + 1] as number) << 16) |
+            ((v[i + 2] as number) << 8) |
+            (v[i + 3] as number)) >>>
+          0;
+        if (cp > 0x10ffff) return null;
+        s += String.fromCodePoint(cp);
+      }
+      return s;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,236 @@
+import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';
+import { bytesEqual } from '../der';
+import { type Reason, reason } from '../reasons';
+import { type SignatureOutcome, verifySignature } from '../signature';
+import {
+  DEFAULT_LIMITS,
+  MAX_SELF_ISSUED_INTERMEDIATES,
+  type PathAnchor,
+  type PathLimits,
+  type PathOutcome,
+  type PathRequest,
+} from './types';
+import type { ValidationContext } from './validate';
+import { validatePath } from './validate';
+
+/**
+ * Depth-first path building with backtracking (RFC 4158 in spirit): from the leaf, try candidate issuers
+ * whose subject equals the current certificate's issuer: anchors first, then intermediates; within each
+ * group AKI/SKI matches and certificates valid at `time` first. A certificate already on the path, or
+ * another certificate with the same subject and key, is never reused (cycles). Every complete path is
+ * validated; the first valid one wins, otherwise the best failing path is reported.
+ *
+ * Budgets (depth, signature checks, complete paths) bound the work on any input; signature results are
+ * cached per (issuer key, child certificate) within a request.
+ */
+
+interface AnchorEntry {
+  anchor: PathAnchor;
+  cert: ParsedCertificate;
+}
+
+interface Failure {
+  path: ParsedCertificate[];
+  anchor: PathAnchor;
+  reasons: Reason[];
+}
+
+class Builder {
+  readonly limits: Required<PathLimits>;
+  signatureChecks = 0;
+  pathsTried = 0;
+  budgetExceeded = false;
+  depthExceeded = false;
+  best: Failure | null = null;
+  deepest: ParsedCertificate[] = [];
+  readonly notes: Reason[] = [];
+  private readonly sigCache = new Map<string, SignatureOutcome>();
+
+  constructor(
+    readonly req: PathRequest,
+    readonly anchors: AnchorEntry[],
+    readonly intermediates: ParsedCertificate[],
+    readonly ctx: ValidationContext,
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(req.limits ?? {}) };
+  }
+
+  private note(r: Reason): void {
+    if (this.notes.length < 16 && !this.notes.some((x) => x.code === r.code && x.message === r.message)) {
+      this.notes.push(r);
+    }
+  }
+
+  /** Does `issuer`'s key verify `child`'s signature? Cached; counted against the budget. */
+  private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<boolean | null> {
+    const key = `${issuer.spkiSha256Hex}:${child.sha256Hex}`;
+    let outcome = this.sigCache.get(key);
+    if (!outcome) {
+      if (this.signatureChecks >= this.limits.maxSignatureChecks) {
+        this.budgetExceeded = true;
+        return null;
+      }
+      this.signatureChecks++;
+      outcome = await verifySignature(this.req.subtle, {
+        spki: issuer.spki,
+        algorithm: child.signatureAlgorithm,
+        data: child.tbs,
+        signature: child.signatureValue,
+      });
+      this.sigCache.set(key, outcome);
+    }
+    if (!outcome.ok) {
+      const code =
+        outcome.reason.code === 'SIGNATURE_INVALID' || outcome.reason.code === 'SIGNATURE_ENCODING_INVALID'
+          ? 'CERT_SIGNATURE_INVALID'
+          : outcome.reason.code;
+      this.note(
+        reason(
+          code,
+          `"${child.subject}" is not signed by the key of "${issuer.subject}": ${outcome.reason.message}`,
+        ),
+      );
+    }
+    return outcome.ok;
+  }
+
+  private order<T>(items: T[], certOf: (t: T) => ParsedCertificate, child: ParsedCertificate): T[] {
+    const akid = child.extensions.authorityKeyIdentifier?.keyIdentifier ?? null;
+    const time = this.ctx.time;
+    const score = (c: ParsedCertificate): number => {
+      let s = 0;
+      const ski = c.extensions.subjectKeyIdentifier;
+      if (akid && ski) s += bytesEqual(akid, ski) ? 0 : 4;
+      else s += 2;
+      if (time < c.notBefore || time > c.notAfter) s += 1;
+      return s;
+    };
+    return items
+      .map((item, index) => ({ item, index, s: score(certOf(item)) }))
+      .sort((a, b) => a.s - b.s || a.index - b.index)
+      .map((x) => x.item);
+  }
+
+  async search(path: ParsedCertificate[], depth: number, selfIssued: number): Promise<PathOutcome | null> {
+    const current = path[path.length - 1] as ParsedCertificate;
+    if (path.length > this.deepest.length) this.deepest = path.slice();
+
+    const anchors = this.order(
+      this.anchors.filter((a) => a.cert.subjectCanonical === current.issuerCanonical),
+      (a) => a.cert,
+      current,
+    );
+    for (const entry of anchors) {
+      if (this.pathsTried >= this.limits.maxPathsTried) {
+        this.budgetExceeded = true;
+        return null;
+      }
+      const ok = await this.signs(entry.cert, current);
+      if (ok === null) return null;
+      if (!ok) continue;
+      this.pathsTried++;
+      const full = [...path, entry.cert];
+      const reasons = await validatePath(full, entry.anchor, this.ctx);
+      if (reasons.length === 0) return { status: 'valid', path: full, anchor: entry.anchor };
+      if (!this.best || reasons.length < this.best.reasons.length) {
+        this.best = { path: full, anchor: entry.anchor, reasons };
+      }
+    }
+
+    const onPath = (c: ParsedCertificate): boolean =>
+      path.some(
+        (p) =>
+          p.sha256Hex === c.sha256Hex ||
+          (p.subjectCanonical === c.subjectCanonical && p.spkiSha256Hex === c.spkiSha256Hex),
+      );
+    const candidates = this.order(
+      this.intermediates.filter(
+        (c) =>
+          c.subjectCanonical === current.issuerCanonical &&
+          !onPath(c) &&
+          !this.anchors.some((a) => a.cert.sha256Hex === c.sha256Hex),
+      ),
+      (c) => c,
+      current,
+    );
+    for (const candidate of candidates) {
+      const nextDepth = candidate.selfIssued ? depth : depth + 1;
+      const nextSelfIssued = candidate.selfIssued ? selfIssued + 1 : selfIssued;
+      if (nextDepth > this.limits.maxDepth || nextSelfIssued > MAX_SELF_ISSUED_INTERMEDIATES) {
+        this.depthExceeded = true;
+        continue;
+      }
+      const ok = await this.signs(candidate, current);
+      if (ok === null) return null;
+      if (!ok) continue;
+      const found = await this.search([...path, candidate], nextDepth, nextSelfIssued);
+      if (found) return found;
+      if (this.budgetExceeded) return null;
+    }
+    return null;
+  }
+
+  budgetReasons(): Reason[] {
+    const out: Reason[] = [];
+    if (this.budgetExceeded) {
+      out.push(
+        reason(
+          'PATH_BUDGET_EXCEEDED',
+          `path search stopped after ${this.signatureChecks} signature checks and ${this.pathsTried} paths ` +
+            `(limits ${this.limits.maxSignatureChecks} and ${this.limits.maxPathsTried})`,
+        ),
+      );
+    }
+    if (this.depthExceeded) {
+      out.push(
+        reason('PATH_LENGTH_EXCEEDED', `no path within ${this.limits.maxDepth} intermediate certificates`),
+      );
+    }
+    return out;
+  }
+}
+
+function definedOnly(limits: PathLimits): PathLimits {
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as PathLimits;
+}
+
+export async function buildPath(req: PathRequest, ctx: ValidationContext): Promise<PathOutcome> {
+  const leaf = parseCertificate(req.leaf);
+  if (isParseError(leaf)) return { status: 'no_anchor', path: [], reasons: [leaf.error] };
+
+  const anchors: AnchorEntry[] = [];
+  for (const anchor of req.anchors) {
+    const cert = parseCertificate(anchor.der);
+    if (!isParseError(cert)) anchors.push({ anchor, cert });
+  }
+  const intermediates: ParsedCertificate[] = [];
+  const seen = new Set<string>([leaf.sha256Hex]);
+  for (const der of req.intermediates) {
+    const cert = parseCertificate(der);
+    if (isParseError(cert) || seen.has(cert.sha256Hex)) continue;
+    seen.add(cert.sha256Hex);
+    intermediates.push(cert);
+  }
+
+  const builder = new Builder(req, anchors, intermediates, ctx);
+  const found = await builder.search([leaf], 0, 0);
+  if (found) return found;
+  if (builder.best) {
+    return {
+      status: 'invalid',
+      path: builder.best.path,
+      anchor: builder.best.anchor,
+      reasons: [...builder.best.reasons, ...builder.budgetReasons()],
+    };
+  }
+  const top = builder.deepest[builder.deepest.length - 1] ?? leaf;
+  return {
+    status: 'no_anchor',
+    path: builder.deepest,
+    reasons: [
+      reason('UNKNOWN_ROOT', `no trusted anchor issued "${top.issuer}"`),
+      ...builder.budgetReasons(),
+      ...builder.notes,
+    ],
+  };
+}

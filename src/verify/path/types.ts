@@ -1,0 +1,71 @@
+import type { ParsedCertificate } from '../certificate';
+import type { Reason } from '../reasons';
+import type { KeyUsageBit } from './extensions';
+
+export interface PathAnchor {
+  id: string;
+  der: Uint8Array;
+  /**
+   * The anchor vouches only for signers whose notBefore (or `signingTime`, when a trusted timestamp
+   * gives one) is before this date. Never compared with the wall clock.
+   */
+  distrustAfter?: Date;
+}
+
+export interface PathPolicyInput {
+  initialPolicySet: string[];
+  explicitPolicy: boolean;
+  policyMappingInhibit: boolean;
+  inhibitAnyPolicy: boolean;
+}
+
+export interface PathLimits {
+  /** Most intermediates that are not self-issued between leaf and anchor (default 8). */
+  maxDepth?: number;
+  /** Most certificate signature checks per request (default 64). */
+  maxSignatureChecks?: number;
+  /** Most complete candidate paths (leaf to an anchor) validated per request (default 64). */
+  maxPathsTried?: number;
+  /** Most name-versus-constraint comparisons per path (default 65536). */
+  maxNameConstraintChecks?: number;
+}
+
+export const DEFAULT_LIMITS: Required<PathLimits> = {
+  maxDepth: 8,
+  maxSignatureChecks: 64,
+  maxPathsTried: 64,
+  maxNameConstraintChecks: 65_536,
+};
+
+/** Self-issued intermediates (key rollover) allowed on top of `maxDepth`. */
+export const MAX_SELF_ISSUED_INTERMEDIATES = 4;
+
+export interface PathRequest {
+  leaf: Uint8Array;
+  intermediates: Uint8Array[];
+  anchors: PathAnchor[];
+  /** Validation time. Compared at whole seconds (the milliseconds are dropped), as certificates encode. */
+  time: Date;
+  /** A trusted timestamp, compared with anchors' `distrustAfter` instead of the leaf's notBefore. */
+  signingTime?: Date;
+  /** EKU OIDs the leaf must carry; anyExtendedKeyUsage does not satisfy them. */
+  requiredEku: string[];
+  /** A leaf without an extKeyUsage extension fails `requiredEku` (default true). */
+  requireLeafEku?: boolean;
+  /** keyUsage bits the leaf must assert when it has keyUsage. */
+  leafKeyUsage: KeyUsageBit[];
+  /** A leaf without a keyUsage extension is refused (default false). */
+  requireLeafKeyUsage?: boolean;
+  /** A leaf that is a CA (basicConstraints cA) is accepted (default false: SIGNER_IS_CA). */
+  allowCaLeaf?: boolean;
+  /** DER CRLs. When given, every certificate below the anchor must be covered by one (see crl.ts). */
+  crls?: Uint8Array[];
+  policy?: PathPolicyInput;
+  limits?: PathLimits;
+  subtle: SubtleCrypto;
+}
+
+export type PathOutcome =
+  | { status: 'valid'; path: ParsedCertificate[]; anchor: PathAnchor }
+  | { status: 'invalid'; path: ParsedCertificate[]; anchor: PathAnchor; reasons: Reason[] }
+  | { status: 'no_anchor'; path: ParsedCertificate[]; reasons: Reason[] };

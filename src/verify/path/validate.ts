@@ -1,0 +1,182 @@
+import type { ParsedCertificate } from '../certificate';
+import { bytesEqual } from '../der';
+import { type Reason, reason } from '../reasons';
+import { checkPublicKeyPolicy } from '../signature';
+import { ANY_EKU, type NameConstraints } from './extensions';
+import { checkNameConstraints, constrainedNames, NameConstraintsBudget } from './name-constraints';
+import type { PathAnchor, PathRequest } from './types';
+
+/**
+ * RFC 5280 §6.1 validation of one candidate path (leaf first, anchor certificate last), collecting every
+ * reason it fails rather than stopping at the first.
+ *
+ * The anchor certificate is validated like a CA in the path (validity at `time`, basicConstraints cA,
+ * keyCertSign, unknown critical extensions, key policy) and its constraints (pathLenConstraint, name
+ * constraints) apply below it; only its self-signature is not checked. Signatures between path
+ * certificates were checked by the builder.
+ */
+export interface ValidationContext {
+  req: PathRequest;
+  time: Date;
+  nameConstraintBudget: number;
+  /** Extra per-path checks (policies, revocation), run after the structural ones. */
+  extraChecks: Array<(path: ParsedCertificate[]) => Promise<Reason[]> | Reason[]>;
+}
+
+/** Validation time at whole seconds: certificate times have no fractions, so compare at that grain. */
+export function flooredTime(time: Date): Date {
+  return new Date(Math.floor(time.getTime() / 1000) * 1000);
+}
+
+export async function validatePath(
+  path: ParsedCertificate[],
+  anchor: PathAnchor,
+  ctx: ValidationContext,
+): Promise<Reason[]> {
+  const { req, time } = ctx;
+  const reasons: Reason[] = [];
+  const add = (r: Reason): void => {
+    if (!reasons.some((x) => x.code === r.code && x.message === r.message)) reasons.push(r);
+  };
+  const n = path.length;
+  let maxPathLength = Number.POSITIVE_INFINITY;
+  const constraints: NameConstraints[] = [];
+  const budget = new NameConstraintsBudget(ctx.nameConstraintBudget);
+
+  for (let k = n - 1; k >= 0; k--) {
+    const cert = path[k] as ParsedCertificate;
+    const isAnchor = k === n - 1;
+    const isLeaf = k === 0;
+    const who = isAnchor
+      ? `anchor "${cert.subject}"`
+      : isLeaf
+        ? `signer "${cert.subject}"`
+        : `CA "${cert.subject}"`;
+    const ext = cert.extensions;
+
+    if (time < cert.notBefore)
+      add(reason('CERT_NOT_YET_VALID', `${who} is not valid before ${cert.notBefore.toISOString()}`));
+    if (time > cert.notAfter) add(reason('CERT_EXPIRED', `${who} expired at ${cert.notAfter.toISOString()}`));
+    for (const oid of cert.unknownCriticalExtensions) {
+      add(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
+    }
+    const keyProblem = checkPublicKeyPolicy(cert.spki);
+    if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
+
+    if (!isAnchor) {
+      if (!cert.selfIssued || isLeaf) {
+        const names = constrainedNames(cert);
+        for (const nc of constraints) {
+          const violation = checkNameConstraints(names, nc, budget);
+          if (violation) add(reason('NAME_CONSTRAINTS_VIOLATED', `${who}: ${violation}`));
+        }
+      }
+      if (!ext.authorityKeyIdentifier?.keyIdentifier) {
+        add(
+          reason('CERT_MALFORMED', `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`),
+        );
+      }
+    } else {
+      anchorProfile(cert, who).forEach(add);
+    }
+
+    if (!isLeaf) {
+      const bc = ext.basicConstraints;
+      if (!bc?.cA) {
+        add(reason('NOT_A_CA', `${who} issues certificates but is not a CA (basicConstraints cA)`));
+      } else if (isAnchor && !bc.critical) {
+        add(reason('CERT_MALFORMED', `${who} has a non-critical basicConstraints (RFC 5280 4.2.1.9)`));
+      }
+      if (ext.keyUsage && !ext.keyUsage.has('keyCertSign')) {
+        add(reason('CA_KEY_USAGE_MISSING', `${who} keyUsage lacks keyCertSign`));
+      }
+      if (!ext.subjectKeyIdentifier) {
+        add(reason('CERT_MALFORMED', `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+      }
+      if (!isAnchor && !cert.selfIssued) {
+        if (maxPathLength <= 0)
+          add(reason('PATH_LENGTH_EXCEEDED', `${who} exceeds a pathLenConstraint above it`));
+        maxPathLength -= 1;
+      }
+      if (bc?.pathLen !== null && bc?.pathLen !== undefined)
+        maxPathLength = Math.min(maxPathLength, bc.pathLen);
+      if (ext.nameConstraints) constraints.push(ext.nameConstraints);
+    } else {
+      leafChecks(cert, req, who).forEach(add);
+    }
+  }
+
+  const leaf = path[0] as ParsedCertificate;
+  if (anchor.distrustAfter) {
+    const signedAt = req.signingTime ?? leaf.notBefore;
+    if (signedAt >= anchor.distrustAfter) {
+      add(
+        reason(
+          'ANCHOR_DISTRUSTED',
+          `anchor ${anchor.id} is distrusted for signatures from ${anchor.distrustAfter.toISOString()}; ` +
+            `${req.signingTime ? 'signing time' : "signer's notBefore"} is ${signedAt.toISOString()}`,
+        ),
+      );
+    }
+  }
+
+  for (const check of ctx.extraChecks) for (const r of await check(path)) add(r);
+  return reasons;
+}
+
+function leafChecks(cert: ParsedCertificate, req: PathRequest, who: string): Reason[] {
+  const out: Reason[] = [];
+  const ext = cert.extensions;
+  if (ext.basicConstraints?.cA && !req.allowCaLeaf) {
+    out.push(reason('SIGNER_IS_CA', `${who} is a CA certificate (basicConstraints cA)`));
+  }
+  if (ext.nameConstraints && !ext.basicConstraints?.cA) {
+    out.push(reason('CERT_MALFORMED', `${who} carries nameConstraints, which only CA certificates may`));
+  }
+  if (req.requiredEku.length > 0) {
+    const eku = ext.extKeyUsage;
+    if (!eku) {
+      if (req.requireLeafEku !== false) {
+        out.push(
+          reason('SIGNER_EKU_MISSING', `${who} has no extKeyUsage; ${req.requiredEku.join(', ')} required`),
+        );
+      }
+    } else {
+      for (const oid of req.requiredEku) {
+        if (!eku.includes(oid)) {
+          const any = eku.includes(ANY_EKU) ? ' (anyExtendedKeyUsage does not count)' : '';
+          out.push(reason('SIGNER_EKU_MISSING', `${who} extKeyUsage lacks ${oid}${any}`));
+        }
+      }
+    }
+  }
+  const ku = ext.keyUsage;
+  if (!ku) {
+    if (req.requireLeafKeyUsage)
+      out.push(reason('SIGNER_KEY_USAGE_INVALID', `${who} has no keyUsage extension`));
+  } else {
+    for (const bit of req.leafKeyUsage) {
+      if (!ku.has(bit)) out.push(reason('SIGNER_KEY_USAGE_INVALID', `${who} keyUsage lacks ${bit}`));
+    }
+  }
+  return out;
+}
+
+/**
+ * A self-signed anchor's authorityKeyIdentifier, if present, names its own key and nothing else
+ * (CABF BR 7.1.2.1.3); anything else is a sign of a mis-made root.
+ */
+function anchorProfile(cert: ParsedCertificate, who: string): Reason[] {
+  const aki = cert.extensions.authorityKeyIdentifier;
+  if (!aki || !cert.selfIssued) return [];
+  const ski = cert.extensions.subjectKeyIdentifier;
+  if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) {
+    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier names an issuer and serial`)];
+  }
+  if (!aki.keyIdentifier)
+    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier has no keyIdentifier`)];
+  if (ski && !bytesEqual(aki.keyIdentifier, ski)) {
+    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier differs from its subjectKeyIdentifier`)];
+  }
+  return [];
+}
