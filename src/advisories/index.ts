@@ -1,0 +1,81 @@
+/**
+ * Advisory feeds: fetching (injected fetch, clock, randomness), scheduling, parsing (RSS 2.0, Atom, CSAF
+ * ROLIE), extraction of fingerprints/PEMs/certificate links, item change detection, candidate roots and
+ * their corroboration. Pure: no Node, Workers, Hono or database imports.
+ */
+export { bytesToBase64, toHex } from './bytes';
+export {
+  type Candidate,
+  type CertificateCandidate,
+  deriveCandidates,
+  type FingerprintCandidate,
+  type ItemEvidence,
+  type Provenance,
+} from './candidates';
+export { type CertificateInfo, type ReadCertificateResult, readCertificate } from './certificate';
+export {
+  type Corroboration,
+  findCorroboration,
+  isCorroborated,
+  MAX_CORROBORATION_CHECKS,
+} from './corroboration';
+export { type Extraction, extractFromItem } from './extract';
+export type { FeedEnclosure, FeedFormat, FeedItem, ItemParseError, ParseFeedResult } from './feed-item';
+export type { FeedState, FeedStatus } from './feed-state';
+export { FEED_ACCEPT, type FetchFeedOutcome, fetchFeed } from './fetch-feed';
+export {
+  type ConditionalRequest,
+  type FetchDeps,
+  type FetchError,
+  type FetchErrorReason,
+  type FetchLike,
+  fetchResource,
+  type ResourceOutcome,
+} from './fetch-resource';
+export {
+  type ExtractedFingerprint,
+  FINGERPRINT_WINDOW,
+  type FingerprintAlgorithm,
+  findFingerprints,
+} from './fingerprints';
+export { htmlToText } from './html-text';
+export {
+  announcedKeys,
+  diffItem,
+  type ItemDiff,
+  type ItemSnapshot,
+  itemContentHash,
+  itemSnapshot,
+} from './item-hash';
+export {
+  type CertificateFetchLimits,
+  DEFAULT_CERTIFICATE_LIMITS,
+  DEFAULT_FETCH_LIMITS,
+  DEFAULT_SCHEDULE,
+  type FetchLimits,
+  type ScheduleConfig,
+} from './limits';
+export { parseFeed } from './parse-feed';
+export { certificatesFromFile, derToPem, type ExtractedPem, findPemCertificates } from './pem';
+export {
+  type CertificateFetchReport,
+  type FeedStatusUpdate,
+  type FingerprintChangeAlert,
+  type PollDeps,
+  type PolledItem,
+  type PollResult,
+  pollFeed,
+} from './poll-feed';
+export type { PollPorts } from './ports';
+export { parseRetryAfter } from './retry-after';
+export { nextPollAt, type ScheduleDecision, type ScheduleOutcome } from './schedule';
+export {
+  anyHttpUrl,
+  classifyHost,
+  type HostClass,
+  type HostScope,
+  isHttpUrl,
+  isPrivateHost,
+  publicHttpOnly,
+  type UrlGuard,
+} from './url-guard';

@@ -1,0 +1,205 @@
+import Parser from 'rss-parser';
+import type { FeedEnclosure, FeedItem, ItemParseError, ParseFeedResult } from './feed-item';
+import { decodeEntities, htmlLinks, htmlToText, looksLikeHtml, normalizeText } from './html-text';
+import { resolveHttpLinks } from './resolve-links';
+
+/**
+ * RSS 2.0 / Atom through rss-parser's `parseString` (never `parseURL`: fetching is ours). Custom fields keep
+ * what rss-parser 3.13 drops by default: every Atom `<link>` (so `rel="enclosure"` survives), every RSS
+ * `<enclosure>` (not only the first) and `<summary>`.
+ *
+ * When rss-parser rejects the whole document (one Atom entry with a bad date is enough), items are parsed
+ * one by one inside the document's skeleton; an item that still fails is retried with its dates removed
+ * (and undeclared HTML entities made numeric), so that one broken item never loses the others.
+ */
+
+type AttrNode = { $?: Record<string, string | undefined> };
+type RawItem = {
+  guid?: unknown;
+  id?: unknown;
+  title?: unknown;
+  link?: unknown;
+  isoDate?: unknown;
+  content?: unknown;
+  summary?: unknown;
+  'content:encoded'?: unknown;
+  links?: unknown;
+  enclosures?: unknown;
+};
+
+const CUSTOM_FIELDS = {
+  item: [['link', 'links', { keepArray: true }], ['enclosure', 'enclosures', { keepArray: true }], 'summary'],
+} as const;
+
+function newParser(): Parser<Record<string, unknown>, RawItem> {
+  // a fresh parser per document: xml2js parsers keep state between calls
+  return new Parser<Record<string, unknown>, RawItem>({
+    customFields: CUSTOM_FIELDS as unknown as Parser.CustomFields<Record<string, unknown>, RawItem>,
+  });
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+function attrNodes(v: unknown): Record<string, string | undefined>[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .map((n: unknown) => (n && typeof n === 'object' ? (n as AttrNode).$ : undefined))
+    .filter((a): a is Record<string, string | undefined> => a !== undefined);
+}
+
+function toText(value: string): string {
+  return looksLikeHtml(value) ? htmlToText(value) : normalizeText(decodeEntities(value));
+}
+
+function toLength(v: string | undefined): number | null {
+  if (v === undefined || !/^\d+$/.test(v.trim())) return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function mapItem(raw: RawItem, baseUrl: string | null): FeedItem {
+  const title = str(raw.title);
+  const link = str(raw.link);
+  const base = link ?? baseUrl;
+  const published = str(raw.isoDate);
+
+  const bodies = [str(raw['content:encoded']), str(raw.content), str(raw.summary)].filter(
+    (b): b is string => b !== null,
+  );
+  const texts: string[] = [];
+  for (const body of bodies) {
+    const text = toText(body);
+    if (text !== '' && !texts.some((t) => t.includes(text))) texts.push(text);
+  }
+
+  const linkAttrs = attrNodes(raw.links);
+  const enclosures: FeedEnclosure[] = [];
+  const pushEnclosure = (url: string | undefined, type: string | undefined, length: string | undefined) => {
+    const [resolved] = resolveHttpLinks([url], base);
+    if (resolved && !enclosures.some((e) => e.url === resolved)) {
+      enclosures.push({ url: resolved, type: type ?? null, length: toLength(length) });
+    }
+  };
+  for (const a of attrNodes(raw.enclosures)) pushEnclosure(a.url, a.type, a.length);
+  for (const a of linkAttrs) if (a.rel === 'enclosure') pushEnclosure(a.href, a.type, a.length);
+
+  const links = resolveHttpLinks(
+    [
+      link,
+      ...linkAttrs.filter((a) => a.rel !== 'enclosure').map((a) => a.href),
+      ...bodies.flatMap(htmlLinks),
+    ],
+    base,
+  );
+  const guid = str(raw.guid) ?? str(raw.id) ?? link ?? `untitled:${title ?? ''}|${published ?? ''}`;
+  return {
+    guid: guid.trim(),
+    title: title ? toText(title) : '',
+    link: link ? (resolveHttpLinks([link], baseUrl)[0] ?? null) : null,
+    published,
+    content: texts.join('\n\n'),
+    links,
+    enclosures,
+  };
+}
+
+function rootElement(xml: string): string | null {
+  const body = xml
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^>]*>/gi, '');
+  return /<\s*(?:[\w-]+:)?([\w-]+)/.exec(body)?.[1] ?? null;
+}
+
+/** Makes HTML named entities that XML does not declare numeric, and drops date elements. */
+function sanitiseItem(block: string): string {
+  return block
+    .replace(/<(published|updated|pubDate|dc:date|lastBuildDate)\b[^>]*>[\s\S]*?<\/\1\s*>/g, '')
+    .replace(/&(?!(?:amp|lt|gt|quot|apos);|#)([A-Za-z][A-Za-z0-9]{1,8});/g, (_w, name: string) => {
+      const decoded = decodeEntities(`&${name};`);
+      return decoded === `&${name};` ? `&amp;${name};` : `&#${decoded.codePointAt(0)};`;
+    });
+}
+
+function guessGuid(block: string): string | null {
+  const m = /<(?:guid|id)\b[^>]*>\s*(?:<!\[CDATA\[)?([\s\S]*?)(?:\]\]>)?\s*<\/(?:guid|id)\s*>/.exec(block);
+  return m?.[1] ? decodeEntities(m[1].trim()) : null;
+}
+
+async function parseWhole(xml: string): Promise<RawItem[]> {
+  const feed = await newParser().parseString(xml);
+  return feed.items;
+}
+
+export async function parseXmlFeed(body: string, baseUrl: string | null): Promise<ParseFeedResult> {
+  const root = rootElement(body);
+  const format = root === 'feed' ? 'atom' : 'rss';
+  const title = (() => {
+    const m = /<title\b[^>]*>\s*(?:<!\[CDATA\[)?([\s\S]*?)(?:\]\]>)?\s*<\/title\s*>/.exec(body);
+    return m?.[1] ? toText(m[1]) : null;
+  })();
+  if (root !== 'feed' && root !== 'rss' && root !== 'RDF') {
+    return { kind: 'error', reason: `not an RSS or Atom document (root element ${root ?? 'missing'})` };
+  }
+
+  const itemErrors: (ItemParseError & { recovered: boolean })[] = [];
+  try {
+    const raws = await parseWhole(body);
+    const items: FeedItem[] = [];
+    raws.forEach((raw, index) => {
+      try {
+        items.push(mapItem(raw, baseUrl));
+      } catch (error) {
+        itemErrors.push({ index, guid: null, reason: String(error), recovered: false });
+      }
+    });
+    return { kind: 'ok', format, title, items, itemErrors };
+  } catch (wholeError) {
+    // fall through: item by item
+    const tag = format === 'atom' ? 'entry' : 'item';
+    const blockRe = new RegExp(`<${tag}\\b[^>]*>[\\s\\S]*?<\\/${tag}\\s*>`, 'g');
+    const blocks = [...body.matchAll(blockRe)];
+    const first = blocks[0];
+    if (!first || first.index === undefined) {
+      return {
+        kind: 'error',
+        reason: `unreadable feed: ${(wholeError as Error).message ?? String(wholeError)}`,
+      };
+    }
+    const marker = '\u0000ITEM\u0000';
+    let skeleton = '';
+    let cursor = 0;
+    for (const [i, b] of blocks.entries()) {
+      skeleton += body.slice(cursor, b.index) + (i === 0 ? marker : '');
+      cursor = (b.index ?? 0) + b[0].length;
+    }
+    skeleton += body.slice(cursor);
+    try {
+      await parseWhole(skeleton.replace(marker, ''));
+    } catch (skeletonError) {
+      return { kind: 'error', reason: `unreadable feed: ${(skeletonError as Error).message}` };
+    }
+
+    const items: FeedItem[] = [];
+    for (const [index, b] of blocks.entries()) {
+      const attempt = async (block: string) => {
+        const raws = await parseWhole(skeleton.replace(marker, () => block));
+        const raw = raws[0];
+        if (!raw || raws.length !== 1) throw new Error('item not found after isolating it');
+        return mapItem(raw, baseUrl);
+      };
+      try {
+        items.push(await attempt(b[0]));
+      } catch (error) {
+        const reason = (error as Error).message ?? String(error);
+        try {
+          items.push(await attempt(sanitiseItem(b[0])));
+          itemErrors.push({ index, guid: guessGuid(b[0]), reason, recovered: true });
+        } catch {
+          itemErrors.push({ index, guid: guessGuid(b[0]), reason, recovered: false });
+        }
+      }
+    }
+    return { kind: 'ok', format, title, items, itemErrors };
+  }
+}
