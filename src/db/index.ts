@@ -1,0 +1,3 @@
+export type { Database } from './database';
+export * as schema from './schema';
+export { createTrustRepository } from './trust-repository';

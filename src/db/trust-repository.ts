@@ -1,0 +1,98 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Anchor, AnchorState, AuditEntry, Contact, TrustRepository, Vendor } from '../trust';
+import type { Database } from './database';
+import { anchors, auditLog, storeVersion, vendors } from './schema';
+
+type VendorRow = typeof vendors.$inferSelect;
+type AnchorRow = typeof anchors.$inferSelect;
+
+const toVendor = (row: VendorRow): Vendor => ({
+  id: row.id,
+  name: row.name,
+  contacts: row.contacts as Contact[],
+  identityRules: row.identityRules,
+  version: row.version,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+const toAnchor = (row: AnchorRow): Anchor => ({
+  ...row,
+  der: new Uint8Array(row.der),
+  state: row.state as AnchorState,
+  source: row.source as Anchor['source'],
+});
+
+// D1 returns blobs as ArrayBuffer/number[] and libSQL as ArrayBuffer; both accept a Uint8Array on write.
+const anchorRow = (anchor: Anchor): AnchorRow => ({ ...anchor, der: anchor.der });
+
+export function createTrustRepository(db: Database): TrustRepository {
+  return {
+    async getVendor(id) {
+      const rows = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1);
+      return rows[0] ? toVendor(rows[0]) : null;
+    },
+    async listVendors() {
+      return (await db.select().from(vendors).orderBy(vendors.id)).map(toVendor);
+    },
+    async insertVendor(vendor) {
+      await db.insert(vendors).values(vendor);
+    },
+    async updateVendor(vendor, expectedVersion) {
+      const result = await db
+        .update(vendors)
+        .set({ ...vendor })
+        .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
+        .returning({ id: vendors.id });
+      return result.length === 1;
+    },
+    async listAnchors(vendorId) {
+      return (
+        await db.select().from(anchors).where(eq(anchors.vendorId, vendorId)).orderBy(anchors.createdAt)
+      ).map(toAnchor);
+    },
+    async getAnchor(vendorId, sha256) {
+      const rows = await db
+        .select()
+        .from(anchors)
+        .where(and(eq(anchors.vendorId, vendorId), eq(anchors.sha256, sha256)))
+        .limit(1);
+      return rows[0] ? toAnchor(rows[0]) : null;
+    },
+    async findAnchorsBySha256(sha256) {
+      return (await db.select().from(anchors).where(eq(anchors.sha256, sha256))).map(toAnchor);
+    },
+    async insertAnchor(anchor) {
+      await db.insert(anchors).values(anchorRow(anchor));
+    },
+    async updateAnchor(anchor, expectedVersion) {
+      const result = await db
+        .update(anchors)
+        .set(anchorRow(anchor))
+        .where(
+          and(
+            eq(anchors.vendorId, anchor.vendorId),
+            eq(anchors.sha256, anchor.sha256),
+            eq(anchors.version, expectedVersion),
+          ),
+        )
+        .returning({ sha256: anchors.sha256 });
+      return result.length === 1;
+    },
+    async appendAudit(entry: AuditEntry) {
+      await db.insert(auditLog).values(entry);
+    },
+    async storeVersion() {
+      const rows = await db.select().from(storeVersion).where(eq(storeVersion.id, 1)).limit(1);
+      return rows[0]?.version ?? 0;
+    },
+    async bumpStoreVersion() {
+      const rows = await db
+        .insert(storeVersion)
+        .values({ id: 1, version: 1 })
+        .onConflictDoUpdate({ target: storeVersion.id, set: { version: sql`${storeVersion.version} + 1` } })
+        .returning({ version: storeVersion.version });
+      return rows[0]?.version ?? 0;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_STATUS, type ErrorCode, TrustgateError } from '../errors';
+
+const TITLES: Partial<Record<ErrorCode, string>> = {
+  BAD_REQUEST: 'The request is malformed',
+  MISSING_FIELD: 'A required field is missing',
+  INVALID_FIELD: 'A field has an invalid value',
+  INVALID_JSON: 'The body is not valid JSON',
+  DIGEST_FORMAT_INVALID: 'The digest is not in the form sha256:<hex>',
+  UNAUTHORIZED: 'Authentication is required',
+  FORBIDDEN: 'The token may not do this',
+  NOT_FOUND: 'Not found',
+  PAYLOAD_TOO_LARGE: 'The request is over a size limit',
+  SIGNATURE_EMPTY: 'The signature is empty',
+  SIGNATURE_UNREADABLE: 'The signature cannot be read as CMS',
+  SIGNATURE_NOT_SIGNED_DATA: 'The signature is CMS but not SignedData',
+  UNKNOWN_VENDOR: 'The vendor is not known',
+  INTERNAL: 'Internal error',
+};
+
+export const problemType = (code: ErrorCode) => `urn:trustgate:error:${code}`;
+
+/** RFC 9457 problem details with trustgate's stable `code`. */
+export function problemBody(code: ErrorCode, detail: string, extra?: Record<string, unknown>) {
+  return {
+    type: problemType(code),
+    title: TITLES[code] ?? code.toLowerCase().replaceAll('_', ' '),
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+    ...extra,
+  };
+}
+
+export function problemResponse(
+  c: Context,
+  code: ErrorCode,
+  detail: string,
+  extra?: Record<string, unknown>,
+): Response {
+  return c.body(
+    JSON.stringify(problemBody(code, detail, extra)),
+    ERROR_STATUS[code] as ContentfulStatusCode,
+    {
+      'content-type': 'application/problem+json',
+    },
+  );
+}
+
+export function errorResponse(c: Context, error: unknown): Response {
+  if (error instanceof TrustgateError) return problemResponse(c, error.code, error.detail, error.extra);
+  console.error('unexpected error', error);
+  return problemResponse(c, 'INTERNAL', 'the server failed to handle this request; it has been logged');
+}

@@ -1,0 +1,116 @@
+import { TrustgateError } from '../errors';
+import type { VerifyInput } from '../services/verification';
+import { type ArtifactInput, base64ToBytes, type HashName, hexToBytes } from '../verify';
+
+export interface RequestLimits {
+  maxArtifactBytes: number;
+  maxSignatureBytes: number;
+}
+
+const DIGEST = /^(sha256|sha384|sha512):([0-9a-fA-F]+)$/;
+const DIGEST_LENGTH: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
+const HASH_NAME: Record<string, HashName> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+export function parseDigest(value: string): ArtifactInput {
+  const match = DIGEST.exec(value.trim());
+  const algorithm = match?.[1] ?? '';
+  const bytes = match ? hexToBytes(match[2] ?? '') : null;
+  if (!bytes || bytes.length !== DIGEST_LENGTH[algorithm]) {
+    throw new TrustgateError(
+      'DIGEST_FORMAT_INVALID',
+      'digest must be sha256:<64 hex> (or sha384:/sha512: with their lengths)',
+    );
+  }
+  return { kind: 'digest', algorithm: HASH_NAME[algorithm] as HashName, value: bytes };
+}
+
+function checkSize(what: string, bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.byteLength > max) throw new TrustgateError('PAYLOAD_TOO_LARGE', `${what} is over ${max} bytes`);
+  return bytes;
+}
+
+function requireVendor(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TrustgateError(
+      'MISSING_FIELD',
+      'vendor is required: the id of the vendor whose roots must anchor the signature',
+    );
+  }
+  return value.trim();
+}
+
+function combine(
+  vendor: string,
+  signature: Uint8Array | null,
+  artifact: Uint8Array | null,
+  digest: string | null,
+): VerifyInput {
+  if (artifact && digest)
+    throw new TrustgateError('INVALID_FIELD', 'send either artifact or digest, not both');
+  const input: ArtifactInput = artifact
+    ? { kind: 'bytes', bytes: artifact }
+    : digest
+      ? parseDigest(digest)
+      : { kind: 'none' };
+  if (!signature && input.kind !== 'bytes') {
+    throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
+  }
+  return { vendor, signature, artifact: input };
+}
+
+async function fileBytes(value: unknown, field: string): Promise<Uint8Array | null> {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  if (typeof value === 'object' && 'arrayBuffer' in value && typeof value.arrayBuffer === 'function') {
+    return new Uint8Array(await (value as Blob).arrayBuffer());
+  }
+  throw new TrustgateError('INVALID_FIELD', `${field} must be a file`);
+}
+
+/** multipart/form-data: artifact (file), digest, signature (file or PEM text), vendor. */
+export async function readMultipart(form: FormData, limits: RequestLimits): Promise<VerifyInput> {
+  for (const field of ['artifact', 'signature', 'digest', 'vendor']) {
+    if (form.getAll(field).length > 1)
+      throw new TrustgateError('INVALID_FIELD', `${field} is given more than once`);
+  }
+  const vendor = requireVendor(form.get('vendor'));
+  const signature = await fileBytes(form.get('signature'), 'signature');
+  const artifact = await fileBytes(form.get('artifact'), 'artifact');
+  const digest = form.get('digest');
+  if (digest !== null && typeof digest !== 'string')
+    throw new TrustgateError('INVALID_FIELD', 'digest must be text');
+  return combine(
+    vendor,
+    signature && checkSize('signature', signature, limits.maxSignatureBytes),
+    artifact && checkSize('artifact', artifact, limits.maxArtifactBytes),
+    digest,
+  );
+}
+
+function decodeBase64Field(value: unknown, field: string): Uint8Array | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string')
+    throw new TrustgateError('INVALID_FIELD', `${field} must be a base64 string`);
+  const bytes = base64ToBytes(value);
+  if (!bytes) throw new TrustgateError('INVALID_FIELD', `${field} is not valid base64`);
+  return bytes;
+}
+
+/** application/json: {vendor, signature (base64), artifact (base64) | digest}. */
+export function readJson(body: unknown, limits: RequestLimits): VerifyInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TrustgateError('INVALID_JSON', 'the body must be a JSON object');
+  }
+  const record = body as Record<string, unknown>;
+  const digest = record.digest;
+  if (digest !== undefined && typeof digest !== 'string')
+    throw new TrustgateError('INVALID_FIELD', 'digest must be a string');
+  const signature = decodeBase64Field(record.signature, 'signature');
+  const artifact = decodeBase64Field(record.artifact, 'artifact');
+  return combine(
+    requireVendor(record.vendor),
+    signature && checkSize('signature', signature, limits.maxSignatureBytes),
+    artifact && checkSize('artifact', artifact, limits.maxArtifactBytes),
+    digest ?? null,
+  );
+}

@@ -1,0 +1,110 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { TrustgateError } from '../errors';
+import { type VerificationDeps, verifyRequest } from '../services/verification';
+import { problemResponse } from './problem';
+import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
+import { type RequestLimits, readJson, readMultipart } from './verify-request';
+
+const VerifyJsonSchema = z
+  .object({
+    vendor: z
+      .string()
+      .openapi({ description: 'id of the vendor whose roots must anchor the signature', example: 'acme' }),
+    signature: z.string().optional().openapi({ description: 'CMS/PKCS#7 SignedData, DER or PEM, base64' }),
+    artifact: z.string().optional().openapi({ description: 'the artifact, base64 (or send digest)' }),
+    digest: z
+      .string()
+      .optional()
+      .openapi({ description: 'sha256:<hex> of the artifact, instead of the artifact' }),
+  })
+  .openapi('VerifyJsonRequest');
+
+const VerifyMultipartSchema = z.object({
+  vendor: z.string(),
+  signature: z.any().openapi({ type: 'string', format: 'binary' }),
+  artifact: z.any().optional().openapi({ type: 'string', format: 'binary' }),
+  digest: z.string().optional(),
+});
+
+const VerdictSchema = z
+  .object({
+    verdict: z.enum(['trusted', 'rejected', 'unknown_root']),
+    reasons: z.array(ReasonSchema),
+    vendor: z.string(),
+    verifiedAt: z.string(),
+    signer: CertificateSchema.nullable(),
+    chain: z.array(CertificateSchema),
+    anchor: z.object({ vendor: z.string(), sha256: z.string(), subject: z.string() }).nullable(),
+    escalation: z
+      .object({
+        id: z.string(),
+        state: z.string(),
+        kind: z.string(),
+        topCertificate: z.object({ subject: z.string(), sha256: z.string(), spkiSha256: z.string() }),
+        checklist: z.array(z.object({ n: z.number().int(), title: z.string(), detail: z.string() })),
+      })
+      .passthrough()
+      .nullable(),
+  })
+  .openapi('Verdict');
+
+export const verifyRoute = createRoute({
+  method: 'post',
+  path: '/verify',
+  summary: 'Decide whether a signed package may be installed',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'multipart/form-data': { schema: VerifyMultipartSchema },
+        'application/json': { schema: VerifyJsonSchema },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'A decided verdict', content: { 'application/json': { schema: VerdictSchema } } },
+    ...problemResponses(400, 401, 403, 415, 422),
+  },
+});
+
+export function registerVerify(
+  app: OpenAPIHono,
+  deps: VerificationDeps,
+  limits: RequestLimits & { maxBodyBytes: number },
+) {
+  app.use(
+    '/verify',
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: (c) =>
+        problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${limits.maxBodyBytes} bytes`),
+    }),
+  );
+  // The body is read by hand rather than by the route validator, so every failure has its own code.
+  app.openAPIRegistry.registerPath(verifyRoute);
+  app.post('/verify', async (c) => {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    let input: Awaited<ReturnType<typeof readJson>>;
+    if (type.startsWith('multipart/form-data')) {
+      let form: FormData;
+      try {
+        form = await c.req.formData();
+      } catch {
+        throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be parsed');
+      }
+      input = await readMultipart(form, limits);
+    } else if (type.startsWith('application/json')) {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
+      }
+      input = readJson(body, limits);
+    } else {
+      throw new TrustgateError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data or application/json');
+    }
+    return c.json(await verifyRequest(deps, input), 200);
+  });
+}

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from '../app';
+import { createTrustRepository } from '../db';
+import { openLibsqlDatabase } from '../db/libsql';
+import { createInterimEscalator } from '../services/escalations';
+import { importSeed } from '../trust';
+import { readTrustStoreDir } from './trust-store-files';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface NodeConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  trustStoreDir: string;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL ?? `file:${resolve(ROOT, 'data/trustgate.db')}`,
+    trustStoreDir: resolve(env.TRUST_STORE_DIR ?? resolve(ROOT, 'trust-store')),
+  };
+}
+
+export async function startNodeServer(config: NodeConfig) {
+  if (config.databaseUrl.startsWith('file:')) {
+    mkdirSync(dirname(config.databaseUrl.slice('file:'.length)), { recursive: true });
+  }
+  const { db, close } = await openLibsqlDatabase(config.databaseUrl, resolve(ROOT, 'migrations'));
+  const trust = createTrustRepository(db);
+  const report = await importSeed(trust, await readTrustStoreDir(config.trustStoreDir), new Date());
+  console.log(
+    `trust store ${config.trustStoreDir}: ${report.vendorsCreated.length} vendors created, ${report.anchorsAdded.length} roots added, ${report.conflicts.length} conflicts kept as stored, ${report.skipped.length} skipped`,
+  );
+  for (const skipped of report.skipped)
+    console.warn(`skipped ${skipped.vendorId}/${skipped.file}: ${skipped.why}`);
+  const subtle = globalThis.crypto.subtle;
+  const app = createApp({ trust, subtle, now: () => new Date(), escalate: createInterimEscalator(subtle) });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`trustgate listening on http://${config.host}:${info.port}`);
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      server.close(() => {
+        close();
+        done();
+      });
+    });
+  return { server, stop };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { stop } = await startNodeServer(configFromEnv());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stop().then(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { TrustgateError } from '../errors';
+import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
+import {
+  type ArtifactInput,
+  type CertificateSummary,
+  type Reason,
+  type VerifyLimits,
+  type VerifyOutcome,
+  verifyPackage,
+} from '../verify';
+
+export interface VerifyInput {
+  vendor: string;
+  signature: Uint8Array | null;
+  artifact: ArtifactInput;
+}
+
+export interface EscalationView {
+  id: string;
+  state: string;
+  kind: string;
+  topCertificate: { subject: string; sha256: string; spkiSha256: string };
+  checklist: Array<{ n: number; title: string; detail: string; done?: boolean }>;
+  [key: string]: unknown;
+}
+
+/** Opens or joins the escalation case for an unknown root; provided by the escalation wiring. */
+export type Escalator = (event: {
+  vendor: Vendor;
+  outcome: VerifyOutcome;
+  artifactDigest: string | null;
+  at: Date;
+}) => Promise<EscalationView>;
+
+export interface VerificationDeps {
+  trust: TrustRepository;
+  subtle: SubtleCrypto;
+  now: () => Date;
+  limits: VerifyLimits;
+  escalate: Escalator;
+}
+
+export interface VerificationResponse {
+  verdict: VerifyOutcome['verdict'];
+  reasons: Reason[];
+  vendor: string;
+  verifiedAt: string;
+  signer: CertificateSummary | null;
+  chain: CertificateSummary[];
+  anchor: { vendor: string; sha256: string; subject: string } | null;
+  escalation: EscalationView | null;
+}
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export async function verifyRequest(
+  deps: VerificationDeps,
+  input: VerifyInput,
+): Promise<VerificationResponse> {
+  const vendor = await deps.trust.getVendor(input.vendor);
+  if (!vendor) throw new TrustgateError('UNKNOWN_VENDOR', `no vendor '${input.vendor}' in the trust store`);
+  if (!input.signature) {
+    throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
+  }
+  const stored = await deps.trust.listAnchors(vendor.id);
+  const at = deps.now();
+  const result = await verifyPackage({
+    signature: input.signature,
+    artifact: input.artifact,
+    anchors: pathAnchorsOf(stored),
+    time: at,
+    subtle: deps.subtle,
+    limits: deps.limits,
+  });
+  if (!result.ok) throw new TrustgateError(result.code, result.detail);
+  const outcome = result.outcome;
+  const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;
+
+  let artifactDigest: string | null = null;
+  if (input.artifact.kind === 'digest')
+    artifactDigest = `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${hex(input.artifact.value)}`;
+  else if (input.artifact.kind === 'bytes') {
+    artifactDigest = `sha256:${hex(new Uint8Array(await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes))))}`;
+  }
+  const escalation =
+    outcome.verdict === 'unknown_root' ? await deps.escalate({ vendor, outcome, artifactDigest, at }) : null;
+  return {
+    verdict: outcome.verdict,
+    reasons: outcome.reasons,
+    vendor: vendor.id,
+    verifiedAt: at.toISOString(),
+    signer: outcome.signer,
+    chain: outcome.chain,
+    anchor: anchor ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject } : null,
+    escalation,
+  };
+}

@@ -1,0 +1,12 @@
+export * from './model';
+export { pathAnchorsOf } from './path-anchors';
+export type { TrustRepository } from './ports';
+export {
+  importSeed,
+  parseVendorFile,
+  SeedError,
+  type SeedReport,
+  type SeedVendor,
+  type VendorFile,
+  vendorFileSchema,
+} from './seed';

@@ -1,0 +1,19 @@
+import type { Anchor, AuditEntry, Vendor } from './model';
+
+/** What the trust domain needs from storage; src/db implements it for libSQL and D1 alike. */
+export interface TrustRepository {
+  getVendor(id: string): Promise<Vendor | null>;
+  listVendors(): Promise<Vendor[]>;
+  insertVendor(vendor: Vendor): Promise<void>;
+  /** Writes the vendor if its stored version is still `expectedVersion`; false when it moved on. */
+  updateVendor(vendor: Vendor, expectedVersion: number): Promise<boolean>;
+  listAnchors(vendorId: string): Promise<Anchor[]>;
+  getAnchor(vendorId: string, sha256: string): Promise<Anchor | null>;
+  findAnchorsBySha256(sha256: string): Promise<Anchor[]>;
+  insertAnchor(anchor: Anchor): Promise<void>;
+  updateAnchor(anchor: Anchor, expectedVersion: number): Promise<boolean>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Bumped on every change of vendors or anchors. */
+  storeVersion(): Promise<number>;
+  bumpStoreVersion(): Promise<number>;
+}

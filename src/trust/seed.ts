@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { isParseError, parseCertificate, summarize } from '../verify';
+import { type Anchor, type Contact, isVendorId, type Vendor } from './model';
+import type { TrustRepository } from './ports';
+
+/** `trust-store/<vendor>/vendor.json`: every field optional; unknown fields are refused to catch typos. */
+export const vendorFileSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    contacts: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(200),
+          channel: z.string().min(1).max(50),
+          value: z.string().min(1).max(500),
+        }),
+      )
+      .max(50)
+      .optional(),
+    feeds: z.array(z.string().url()).max(50).optional(),
+    identityRules: z.array(z.unknown()).max(50).optional(),
+    /** Per-root settings keyed by the root's SHA-256 (hex, colons allowed). */
+    roots: z
+      .record(
+        z.string(),
+        z.object({ distrustAfter: z.string().datetime({ offset: true }).optional() }).strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+export type VendorFile = z.infer<typeof vendorFileSchema>;
+
+export interface SeedVendor {
+  id: string;
+  /** The raw text of vendor.json, or null when the folder has none. */
+  vendorJson: string | null;
+  /** Certificates found in the folder's PEM files, with the file each came from. */
+  certificates: Array<{ file: string; der: Uint8Array }>;
+}
+
+export interface SeedReport {
+  vendorsCreated: string[];
+  anchorsAdded: Array<{ vendorId: string; sha256: string; state: Anchor['state'] }>;
+  /** Seed roots that the database holds in another state: left as they are and audited. */
+  conflicts: Array<{ vendorId: string; sha256: string; state: Anchor['state'] }>;
+  skipped: Array<{ vendorId: string; file: string; why: string }>;
+  feeds: Array<{ vendorId: string; url: string }>;
+}
+
+const normalizeFingerprint = (value: string) => value.replace(/[:\s]/g, '').toLowerCase();
+
+export class SeedError extends Error {}
+
+export function parseVendorFile(vendorId: string, text: string): VendorFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SeedError(`trust-store/${vendorId}/vendor.json is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = vendorFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new SeedError(
+      `trust-store/${vendorId}/vendor.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Imports the reviewed seed: new vendors and roots become active (a distrustAfter in vendor.json makes a
+ * root distrusted from that date). A root the database already holds is never changed: in particular a
+ * root an admin distrusted or retired is not re-activated; the conflict goes to the audit log.
+ */
+export async function importSeed(
+  repository: TrustRepository,
+  seed: SeedVendor[],
+  now: Date,
+): Promise<SeedReport> {
+  const report: SeedReport = { vendorsCreated: [], anchorsAdded: [], conflicts: [], skipped: [], feeds: [] };
+  const at = now.toISOString();
+  let changed = false;
+  for (const entry of seed) {
+    if (!isVendorId(entry.id)) {
+      report.skipped.push({ vendorId: entry.id, file: '', why: 'folder name is not a valid vendor id' });
+      continue;
+    }
+    const file = entry.vendorJson === null ? {} : parseVendorFile(entry.id, entry.vendorJson);
+    for (const url of file.feeds ?? []) report.feeds.push({ vendorId: entry.id, url });
+    if (!(await repository.getVendor(entry.id))) {
+      const vendor: Vendor = {
+        id: entry.id,
+        name: file.name ?? entry.id,
+        contacts: (file.contacts ?? []) as Contact[],
+        identityRules: file.identityRules ?? [],
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await repository.insertVendor(vendor);
+      await repository.appendAudit({
+        at,
+        actor: 'seed',
+        action: 'vendor.create',
+        targetType: 'vendor',
+        targetId: entry.id,
+        vendorId: entry.id,
+        reason: 'imported from the trust-store seed',
+        before: null,
+        after: vendor,
+      });
+      report.vendorsCreated.push(entry.id);
+      changed = true;
+    }
+    const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [normalizeFingerprint(k), v]));
+    for (const { file: fileName, der } of entry.certificates) {
+      const certificate = parseCertificate(der);
+      if (isParseError(certificate)) {
+        report.skipped.push({ vendorId: entry.id, file: fileName, why: certificate.error.message });
+        continue;
+      }
+      if (!certificate.extensions.basicConstraints?.cA) {
+        report.skipped.push({
+          vendorId: entry.id,
+          file: fileName,
+          why: `${certificate.subject} is not a CA certificate`,
+        });
+        continue;
+      }
+      const summary = summarize(certificate);
+      const distrustAfter = settings.get(summary.sha256)?.distrustAfter ?? null;
+      const wanted: Anchor['state'] = distrustAfter ? 'distrusted' : 'active';
+      const existing = await repository.getAnchor(entry.id, summary.sha256);
+      if (existing) {
+        if (
+          existing.state !== wanted ||
+          existing.distrustAfter !== (distrustAfter && new Date(distrustAfter).toISOString())
+        ) {
+          report.conflicts.push({ vendorId: entry.id, sha256: summary.sha256, state: existing.state });
+          await repository.appendAudit({
+            at,
+            actor: 'seed',
+            action: 'seed.conflict',
+            targetType: 'anchor',
+            targetId: summary.sha256,
+            vendorId: entry.id,
+            reason: `the seed lists this root as ${wanted}; the store keeps it ${existing.state}`,
+            before: { state: existing.state, distrustAfter: existing.distrustAfter },
+            after: { state: existing.state, distrustAfter: existing.distrustAfter },
+          });
+        }
+        continue;
+      }
+      const anchor: Anchor = {
+        vendorId: entry.id,
+        sha256: summary.sha256,
+        spkiSha256: summary.spkiSha256,
+        subject: summary.subject,
+        der,
+        notBefore: summary.notBefore,
+        notAfter: summary.notAfter,
+        state: wanted,
+        distrustAfter: distrustAfter ? new Date(distrustAfter).toISOString() : null,
+        source: 'seed',
+        proposedBy: 'seed',
+        approvedBy: 'seed',
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await repository.insertAnchor(anchor);
+      await repository.appendAudit({
+        at,
+        actor: 'seed',
+        action: 'anchor.import',
+        targetType: 'anchor',
+        targetId: anchor.sha256,
+        vendorId: entry.id,
+        reason: `imported from trust-store/${entry.id}/${fileName}`,
+        before: null,
+        after: { state: anchor.state, distrustAfter: anchor.distrustAfter },
+      });
+      report.anchorsAdded.push({ vendorId: entry.id, sha256: anchor.sha256, state: anchor.state });
+      changed = true;
+    }
+  }
+  if (changed) await repository.bumpStoreVersion();
+  return report;
+}

@@ -1,0 +1,18 @@
+export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+export type { PathAnchor } from './path';
+export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
+export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
+export type { HashName } from './signature';
+export {
+  type ArtifactInput,
+  type CertificateSummary,
+  CODE_SIGNING_EKU,
+  DEFAULT_VERIFY_LIMITS,
+  summarize,
+  type Verdict,
+  type VerifyLimits,
+  type VerifyOutcome,
+  type VerifyRequest,
+  type VerifyResult,
+  verifyPackage,
+} from './verify-package';

@@ -1,0 +1,65 @@
+/** PEM armour, decoded without Node's Buffer so that the same code runs in Workers. */
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
+
+export function base64ToBytes(text: string): Uint8Array | null {
+  const clean = text.replace(/[\r\n\t ]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
+  try {
+    const binary = atob(clean);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
+}
+
+/** Every PEM block in the text, in order; blocks whose body is not base64 are skipped. */
+export function decodePemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    // Headers such as "Proc-Type:" (RFC 1421) have no place in certificates or CMS; such a block is refused.
+    const body = match[2] ?? '';
+    if (body.includes(':')) continue;
+    const der = base64ToBytes(body);
+    if (der && der.length > 0) blocks.push({ label: match[1] ?? '', der });
+  }
+  return blocks;
+}
+
+export function encodePem(label: string, der: Uint8Array): string {
+  const lines = bytesToBase64(der).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+export function looksLikePem(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 256)));
+  return /-----BEGIN /.test(head);
+}
+
+export const toHex = (bytes: Uint8Array): string => {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+};
+
+export function hexToBytes(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}

@@ -1,0 +1,326 @@
+import type { ErrorCode } from '../errors';
+import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+import {
+  type CmsEnvelope,
+  type CmsSigner,
+  DEFAULT_ENVELOPE_LIMITS,
+  type EnvelopeLimits,
+  OID_DATA,
+  parseCmsEnvelope,
+  readContentTypeAttribute,
+  readMessageDigest,
+} from './cms-envelope';
+import { derTry, parseDer } from './der';
+import { lenientIdentity } from './lenient-identity';
+import { buildAndValidatePath, type PathAnchor, type PathOutcome } from './path';
+import { parseName } from './path/names';
+import { toHex } from './pem';
+import { type Reason, reason } from './reasons';
+import { digestAlgorithm, type HashName, verifySignature } from './signature';
+
+export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
+
+/** What the caller knows of the signed artifact: its bytes, or only a digest it computed itself. */
+export type ArtifactInput =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'digest'; algorithm: HashName; value: Uint8Array }
+  | { kind: 'none' };
+
+export interface VerifyLimits extends EnvelopeLimits {
+  maxPathDepth: number;
+  maxSignatureChecks: number;
+}
+
+export const DEFAULT_VERIFY_LIMITS: VerifyLimits = {
+  ...DEFAULT_ENVELOPE_LIMITS,
+  maxPathDepth: 8,
+  maxSignatureChecks: 64,
+};
+
+export interface VerifyRequest {
+  signature: Uint8Array;
+  artifact: ArtifactInput;
+  anchors: PathAnchor[];
+  time: Date;
+  subtle: SubtleCrypto;
+  limits?: Partial<VerifyLimits>;
+}
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serial: string;
+  sha256: string;
+  spkiSha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export type Verdict = 'trusted' | 'rejected' | 'unknown_root';
+
+export interface VerifyOutcome {
+  verdict: Verdict;
+  reasons: Reason[];
+  signer: CertificateSummary | null;
+  /** Signer first, then each issuer up to the anchor (or the top certificate reached). */
+  chain: CertificateSummary[];
+  /** The anchor the path ended at, by its id in the trust store. */
+  anchorId: string | null;
+  /** For unknown_root: the top certificate of the longest path built, the one to escalate. */
+  top: CertificateSummary | null;
+  digestAlgorithm: HashName | null;
+}
+
+export type VerifyResult =
+  | { ok: true; outcome: VerifyOutcome }
+  | { ok: false; code: ErrorCode; detail: string };
+
+export function summarize(certificate: ParsedCertificate): CertificateSummary {
+  return {
+    subject: certificate.subject,
+    issuer: certificate.issuer,
+    serial: certificate.serialHex,
+    sha256: certificate.sha256Hex,
+    spkiSha256: certificate.spkiSha256Hex,
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+  };
+}
+
+const canonicalName = (raw: Uint8Array): string | null => derTry(() => parseName(parseDer(raw)).canonical);
+
+interface SignerMatch {
+  certificate: ParsedCertificate | null;
+  /** Why the certificate the signer names cannot be used, when it does not parse strictly. */
+  problem: Reason | null;
+}
+
+function matchesSid(
+  sid: CmsSigner['sid'],
+  serialHex: string,
+  issuerRaw: Uint8Array,
+  skiHex: string | null,
+): boolean {
+  if (sid.kind === 'ski') return skiHex === sid.skiHex;
+  return serialHex === sid.serialHex && canonicalName(issuerRaw) === canonicalName(sid.issuer);
+}
+
+/**
+ * The envelope certificate the signer names (RFC 5652 §5.3), matched on issuer and serial or on SKI. A
+ * certificate that fails strict parsing is still matched leniently, so its defect is the reason given.
+ */
+function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): SignerMatch {
+  for (const der of envelope.certificates) {
+    const parsed = parseCertificate(der);
+    if (isParseError(parsed)) {
+      const lenient = lenientIdentity(der);
+      if (lenient && matchesSid(signer.sid, lenient.serialHex, lenient.issuerRaw, lenient.skiHex)) {
+        return { certificate: null, problem: parsed.error };
+      }
+      continue;
+    }
+    const ski = parsed.extensions.subjectKeyIdentifier;
+    if (matchesSid(signer.sid, parsed.serialHex, parsed.issuerRaw, ski ? toHex(ski) : null)) {
+      return { certificate: parsed, problem: null };
+    }
+  }
+  return {
+    certificate: null,
+    problem: reason('SIGNER_CERT_NOT_FOUND', 'the envelope does not carry the certificate the signer names'),
+  };
+}
+
+async function digest(subtle: SubtleCrypto, hash: HashName, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.digest(hash, new Uint8Array(data)));
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Integrity of one signer: the content digest against messageDigest (or the content itself when there
+ * are no signed attributes), and the signature. Returns the reasons found, empty when it holds.
+ */
+async function checkIntegrity(
+  subtle: SubtleCrypto,
+  envelope: CmsEnvelope,
+  signer: CmsSigner,
+  signerCertificate: ParsedCertificate,
+  artifact: ArtifactInput,
+): Promise<{ reasons: Reason[]; hash: HashName | null } | { error: ErrorCode; detail: string }> {
+  const reasons: Reason[] = [];
+  const digestPolicy = digestAlgorithm(signer.digestAlgorithmOid);
+  if (!digestPolicy.ok) return { reasons: [digestPolicy.reason], hash: null };
+  const hash = digestPolicy.hash;
+
+  if (artifact.kind === 'digest' && artifact.algorithm !== hash) {
+    return {
+      error: 'DIGEST_ALGORITHM_MISMATCH',
+      detail: `the signer used ${hash}; send the artifact or its ${hash.toLowerCase().replace('-', '')} digest`,
+    };
+  }
+  if (artifact.kind === 'none' && envelope.content === null) {
+    return {
+      error: 'CONTENT_REQUIRED',
+      detail: 'the signature is detached: send the artifact or its digest',
+    };
+  }
+
+  // The digest the signer committed to must match every form of the content we were given.
+  const contentDigests: Uint8Array[] = [];
+  if (envelope.content !== null) contentDigests.push(await digest(subtle, hash, envelope.content));
+  if (artifact.kind === 'bytes') contentDigests.push(await digest(subtle, hash, artifact.bytes));
+  if (artifact.kind === 'digest') contentDigests.push(artifact.value);
+
+  let signedData: Uint8Array;
+  if (signer.signedAttributes) {
+    const contentType = readContentTypeAttribute(signer);
+    if (contentType !== envelope.contentType) {
+      reasons.push(
+        reason(
+          'CONTENT_TYPE_MISMATCH',
+          'the signed content-type attribute is missing or differs from the content type',
+        ),
+      );
+    }
+    const messageDigest = readMessageDigest(signer);
+    if (!messageDigest) {
+      reasons.push(
+        reason('MESSAGE_DIGEST_MISSING', 'the signed attributes carry no single message-digest value'),
+      );
+    } else if (!contentDigests.every((d) => equalBytes(d, messageDigest))) {
+      reasons.push(
+        reason('DIGEST_MISMATCH', `the artifact's ${hash} digest differs from the signed message digest`),
+      );
+    }
+    signedData = signer.signedAttributes;
+  } else {
+    // Without signed attributes the signature covers the content itself (RFC 5652 §5.4).
+    if (envelope.contentType !== OID_DATA) {
+      reasons.push(reason('CONTENT_TYPE_MISMATCH', 'content other than id-data requires signed attributes'));
+    }
+    const content = envelope.content ?? (artifact.kind === 'bytes' ? artifact.bytes : null);
+    if (!content) {
+      return {
+        error: 'CONTENT_REQUIRED',
+        detail:
+          'the signature has no signed attributes, so it can only be checked against the artifact itself',
+      };
+    }
+    if (
+      envelope.content !== null &&
+      artifact.kind === 'bytes' &&
+      !equalBytes(envelope.content, artifact.bytes)
+    ) {
+      reasons.push(reason('DIGEST_MISMATCH', 'the artifact differs from the content inside the signature'));
+    }
+    signedData = content;
+  }
+
+  const signature = await verifySignature(subtle, {
+    spki: signerCertificate.spki,
+    algorithm: signer.signatureAlgorithm,
+    digestAlgorithmOid: signer.digestAlgorithmOid,
+    data: signedData,
+    signature: signer.signature,
+  });
+  if (!signature.ok) reasons.push(signature.reason);
+  return { reasons, hash };
+}
+
+function dedupe(reasons: Reason[]): Reason[] {
+  const seen = new Set<string>();
+  return reasons.filter((r) => {
+    const key = `${r.code}\u0000${r.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function decide(integrityReasons: Reason[], path: PathOutcome): { verdict: Verdict; reasons: Reason[] } {
+  switch (path.status) {
+    case 'valid':
+      return integrityReasons.length === 0
+        ? { verdict: 'trusted', reasons: [] }
+        : { verdict: 'rejected', reasons: integrityReasons };
+    case 'invalid':
+      return { verdict: 'rejected', reasons: [...integrityReasons, ...path.reasons] };
+    case 'no_anchor': {
+      const diagnostics = path.reasons.filter((r) => r.code !== 'UNKNOWN_ROOT');
+      const unknown =
+        path.reasons.find((r) => r.code === 'UNKNOWN_ROOT') ??
+        reason('UNKNOWN_ROOT', 'no path from the signer reaches an active root of this vendor');
+      // A broken signature, a certificate that fails a check or a search cut short is a rejection, never an
+      // escalation: only a clean chain that ends at a root we do not know goes to on-call.
+      const rejected = integrityReasons.length > 0 || diagnostics.length > 0;
+      return {
+        verdict: rejected ? 'rejected' : 'unknown_root',
+        reasons: [...integrityReasons, unknown, ...diagnostics],
+      };
+    }
+  }
+}
+
+/**
+ * Verifies one CMS SignedData over an artifact against the anchors of one vendor at one time. Pure: the
+ * clock, the anchors and WebCrypto come in as arguments.
+ */
+export async function verifyPackage(request: VerifyRequest): Promise<VerifyResult> {
+  const limits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const parsed = parseCmsEnvelope(request.signature, limits);
+  if (!parsed.ok) return parsed;
+  const envelope = parsed.envelope;
+  const signer = envelope.signers[0];
+  if (!signer) return { ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' };
+
+  const { certificate: signerCertificate, problem } = findSignerCertificate(envelope, signer);
+  if (!signerCertificate) {
+    return {
+      ok: true,
+      outcome: {
+        verdict: 'rejected',
+        reasons: [problem ?? reason('SIGNER_CERT_NOT_FOUND', 'the signer certificate cannot be used')],
+        signer: null,
+        chain: [],
+        anchorId: null,
+        top: null,
+        digestAlgorithm: null,
+      },
+    };
+  }
+
+  const integrity = await checkIntegrity(
+    request.subtle,
+    envelope,
+    signer,
+    signerCertificate,
+    request.artifact,
+  );
+  if ('error' in integrity) return { ok: false, code: integrity.error, detail: integrity.detail };
+
+  const path = await buildAndValidatePath({
+    leaf: signerCertificate.der,
+    intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
+    anchors: request.anchors,
+    time: request.time,
+    requiredEku: [CODE_SIGNING_EKU],
+    leafKeyUsage: ['digitalSignature'],
+    requireLeafKeyUsage: true,
+    limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
+    subtle: request.subtle,
+  });
+  const { verdict, reasons } = decide(integrity.reasons, path);
+  const chain = path.path.map(summarize);
+  return {
+    ok: true,
+    outcome: {
+      verdict,
+      reasons: dedupe(reasons),
+      signer: summarize(signerCertificate),
+      chain,
+      anchorId: path.status === 'no_anchor' ? null : path.anchor.id,
+      top: path.status === 'no_anchor' ? (chain[chain.length - 1] ?? null) : null,
+      digestAlgorithm: integrity.hash,
+    },
+  };
+}
