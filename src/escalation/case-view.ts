@@ -1,0 +1,187 @@
+import { apiCalls } from './api-calls';
+import { colonHex, normaliseHex } from './fingerprint';
+import { opensslCommands } from './openssl-commands';
+import type { Schema, TemplateValue } from './template';
+import type { CaseFacts, ChainCertificate } from './types';
+
+/**
+ * The names a playbook can use, and the view of `CaseFacts` that fills them. `text` values came from
+ * outside (the signature, a feed, a person) and are always escaped; `safe` values are generated or
+ * validated here (hex, ISO dates, counts, URLs, shell commands) and may be printed with `{{raw}}`.
+ */
+
+const fingerprints = {
+  sha256Hex: 'safe',
+  sha256Colon: 'safe',
+  spkiSha256Hex: 'safe',
+  spkiSha256Colon: 'safe',
+} as const;
+
+export const PLAYBOOK_SCHEMA: Schema = {
+  case: {
+    fields: {
+      id: 'safe',
+      kind: 'safe',
+      state: 'safe',
+      open: 'flag',
+      resolved: 'flag',
+      outcome: 'safe',
+      resolvedBy: 'text',
+      resolutionNote: 'text',
+    },
+  },
+  vendor: {
+    fields: {
+      id: 'text',
+      name: 'text',
+      contacts: { list: { fields: { name: 'text', channel: 'text', value: 'text' } } },
+    },
+  },
+  chain: {
+    list: {
+      fields: {
+        position: 'safe',
+        role: 'safe',
+        isLeaf: 'flag',
+        isTop: 'flag',
+        subject: 'text',
+        issuer: 'text',
+        serialHex: 'safe',
+        notBefore: 'safe',
+        notAfter: 'safe',
+        ...fingerprints,
+      },
+    },
+  },
+  top: { fields: { subject: 'text', issuer: 'text', selfIssued: 'flag', ...fingerprints } },
+  advisories: { list: { fields: { title: 'text', link: 'text', feed: 'text', published: 'safe' } } },
+  candidates: {
+    list: { fields: { corroborated: 'flag', matchesTop: 'flag', provenance: 'text', ...fingerprints } },
+  },
+  artifactDigests: { list: 'text' },
+  counts: { fields: { verificationsBlocked: 'safe', firstSeen: 'safe', lastSeen: 'safe' } },
+  openssl: {
+    fields: {
+      signatureFile: 'safe',
+      inform: 'safe',
+      extractChain: 'safe',
+      splitChain: 'safe',
+      printFingerprints: 'safe',
+      certificateSha256: 'safe',
+      spkiSha256: 'safe',
+    },
+  },
+  api: {
+    fields: {
+      baseUrl: 'safe',
+      caseUrl: 'safe',
+      proposeRoot: 'safe',
+      approveRoot: 'safe',
+      rejectCase: 'safe',
+      approveCase: 'safe',
+      markStep: 'safe',
+      verifyAgain: 'safe',
+    },
+  },
+};
+
+const INVALID = '(invalid)';
+const hex = (value: string) => normaliseHex(value) ?? INVALID;
+const colon = (value: string) => colonHex(value) ?? INVALID;
+const SAFE_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
+const safeId = (value: string) => (SAFE_ID.test(value) ? value : encodeURIComponent(value).slice(0, 384));
+
+/** An ISO-8601 instant, normalised; anything else is shown as `(invalid)` (or empty when empty). */
+function isoDate(value: string): string {
+  if (value === '') return '';
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? INVALID : new Date(time).toISOString();
+}
+
+function fingerprintView(cert: { sha256Hex: string; spkiSha256Hex: string }) {
+  return {
+    sha256Hex: hex(cert.sha256Hex),
+    sha256Colon: colon(cert.sha256Hex),
+    spkiSha256Hex: hex(cert.spkiSha256Hex),
+    spkiSha256Colon: colon(cert.spkiSha256Hex),
+  };
+}
+
+function chainView(chain: readonly ChainCertificate[]): TemplateValue[] {
+  return chain.map((cert, i) => {
+    const isLeaf = i === 0;
+    const isTop = i === chain.length - 1;
+    return {
+      position: i + 1,
+      role: isLeaf ? 'signer' : isTop ? 'top' : 'intermediate',
+      isLeaf,
+      isTop,
+      subject: cert.subject,
+      issuer: cert.issuer,
+      serialHex: hex(cert.serialHex),
+      notBefore: isoDate(cert.notBefore),
+      notAfter: isoDate(cert.notAfter),
+      ...fingerprintView(cert),
+    };
+  });
+}
+
+/** The template context for `facts` (shape: `PLAYBOOK_SCHEMA`). */
+export function caseView(facts: CaseFacts): TemplateValue {
+  const topIssuer = facts.top.issuer ?? facts.chain[facts.chain.length - 1]?.issuer ?? '';
+  const selfIssued = topIssuer !== '' && topIssuer === facts.top.subject;
+  const topSha = normaliseHex(facts.top.sha256Hex);
+  const topSpki = normaliseHex(facts.top.spkiSha256Hex);
+  const openssl = opensslCommands(facts.signature);
+  const resolution = facts.resolution ?? null;
+  return {
+    case: {
+      id: safeId(facts.caseId),
+      kind: facts.kind,
+      state: facts.state,
+      open: facts.state === 'open',
+      resolved: facts.state === 'resolved',
+      outcome: resolution?.outcome ?? '',
+      resolvedBy: resolution?.actor ?? '',
+      resolutionNote: resolution?.note ?? '',
+    },
+    vendor: {
+      id: facts.vendor.id,
+      name: facts.vendor.name,
+      contacts: facts.vendor.contacts.map((c) => ({ name: c.name, channel: c.channel, value: c.value })),
+    },
+    chain: chainView(facts.chain),
+    top: { subject: facts.top.subject, issuer: topIssuer, selfIssued, ...fingerprintView(facts.top) },
+    advisories: facts.advisories.map((a) => ({
+      title: a.title,
+      link: a.link,
+      feed: a.feed,
+      published: isoDate(a.published),
+    })),
+    candidates: facts.candidates.map((c) => ({
+      corroborated: c.corroborated,
+      matchesTop:
+        (topSpki !== undefined && normaliseHex(c.spkiSha256Hex) === topSpki) ||
+        (topSha !== undefined && normaliseHex(c.sha256Hex) === topSha),
+      provenance: c.provenance,
+      ...fingerprintView(c),
+    })),
+    artifactDigests: [...facts.artifactDigests],
+    counts: {
+      verificationsBlocked: Math.max(0, Math.trunc(facts.counts.verificationsBlocked)) || 0,
+      firstSeen: isoDate(facts.counts.firstSeen),
+      lastSeen: isoDate(facts.counts.lastSeen),
+    },
+    openssl: { ...openssl },
+    api: {
+      ...apiCalls({
+        serviceBaseUrl: facts.serviceBaseUrl,
+        caseId: facts.caseId,
+        vendorId: facts.vendor.id,
+        rootSha256Hex: selfIssued ? topSha : undefined,
+        artifactDigest: facts.artifactDigests[facts.artifactDigests.length - 1],
+        signatureFile: openssl.signatureFile,
+      }),
+    },
+  };
+}

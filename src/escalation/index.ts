@@ -1,0 +1,56 @@
+/**
+ * Escalation cases and their checklists (issue 6). Pure: no I/O, time and ids are arguments. The
+ * platform reads the playbook files, calls `loadPlaybooks` at start-up (refusing to start on an error),
+ * stores `EscalationCase` values, renders them with `renderCase`, and posts `webhookEvent`s with
+ * `deliverWebhook`.
+ */
+
+export { type ApiCalls, apiCalls, normaliseBaseUrl } from './api-calls';
+export { type CaseContext, factsFromCase } from './case-facts';
+export { caseKey } from './case-key';
+export {
+  applyStep,
+  type BlockedVerification,
+  type CaseChangeError,
+  type CaseChangeResult,
+  MAX_ARTIFACT_DIGESTS,
+  MAX_NOTE_LENGTH,
+  type OpenOrJoinResult,
+  openOrJoin,
+  type ResolveInput,
+  resolve,
+  type StepUpdate,
+} from './case-lifecycle';
+export { caseView, PLAYBOOK_SCHEMA } from './case-view';
+export { colonHex, normaliseHex } from './fingerprint';
+export { codeSpan, escapeMarkdown, neutralise } from './markdown-escape';
+export { type OpensslCommands, opensslCommands } from './openssl-commands';
+export {
+  formatPlaybookErrors,
+  type LoadPlaybooksResult,
+  loadPlaybooks,
+  MIN_STEPS,
+  type Playbook,
+  type PlaybookError,
+  type PlaybookErrorCode,
+  type Playbooks,
+  playbookFile,
+} from './playbook';
+export { renderCase } from './render-case';
+export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
+export * from './types';
+export {
+  deliverWebhook,
+  parseRetryAfter,
+  timerSleep,
+  type WebhookDelivery,
+  type WebhookDeps,
+  type WebhookOptions,
+} from './webhook';
+export {
+  type CaseSummary,
+  caseSummary,
+  type WebhookEvent,
+  type WebhookEventType,
+  webhookEvent,
+} from './webhook-event';

@@ -1,0 +1,158 @@
+/**
+ * The data an escalation case is made of, and the facts a playbook is rendered with. Times are ISO-8601
+ * strings (`Date.prototype.toISOString()` form) so that a case round-trips through JSON and SQL unchanged.
+ * Fingerprints are lower-case hex without separators (`sha256Hex`, `spkiSha256Hex`).
+ */
+
+export const CASE_KINDS = ['unknown-root', 'distrusted-root', 'expired-signer-chain'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
+export const CASE_STATES = ['open', 'resolved'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export type ResolutionOutcome = 'approved' | 'rejected';
+
+/** One certificate of the chain the signature carried, as `/verify` reports it. */
+export interface ChainCertificate {
+  subject: string;
+  issuer: string;
+  serialHex: string;
+  sha256Hex: string;
+  spkiSha256Hex: string;
+  /** ISO-8601. */
+  notBefore: string;
+  /** ISO-8601. */
+  notAfter: string;
+}
+
+/** The highest certificate path building could reach (the one whose issuer is unknown). */
+export interface TopCertificate {
+  sha256Hex: string;
+  spkiSha256Hex: string;
+  subject: string;
+  /** Issuer of the top certificate; equal to `subject` when the top is a self-issued root. */
+  issuer?: string;
+}
+
+/** An escalation contact of a vendor, from the trust store (`vendor.json`) and nowhere else. */
+export interface VendorContact {
+  name: string;
+  /** How to reach them: `email`, `phone`, `url`, `chat`, ... */
+  channel: string;
+  value: string;
+}
+
+export interface VendorFacts {
+  id: string;
+  name: string;
+  contacts: readonly VendorContact[];
+}
+
+/** An advisory feed item that matches the case (same vendor, mentions the fingerprint, ...). */
+export interface MatchingAdvisory {
+  title: string;
+  link: string;
+  feed: string;
+  /** ISO-8601, or empty when the feed did not say. */
+  published: string;
+}
+
+/** A candidate root (announced by a feed, never trusted by itself) that matches the case. */
+export interface CandidateRoot {
+  sha256Hex: string;
+  spkiSha256Hex: string;
+  corroborated: boolean;
+  /** Where it came from, e.g. `feed https://vendor.example/advisories.xml, item "CA rotation 2026"`. */
+  provenance: string;
+}
+
+export interface StepProgress {
+  n: number;
+  done: boolean;
+  note: string;
+  actor: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface Resolution {
+  outcome: ResolutionOutcome;
+  note: string;
+  actor: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+/** The persistent state of a case (what the repository stores, one row per case). */
+export interface EscalationCase {
+  id: string;
+  /** `caseKey(kind, vendorId, spkiSha256Hex)`: at most one open case per key. */
+  key: string;
+  kind: CaseKind;
+  state: CaseState;
+  vendorId: string;
+  top: TopCertificate;
+  /** The chain of the latest verification that hit this case, leaf first. */
+  chain: ChainCertificate[];
+  verificationsBlocked: number;
+  /** ISO-8601. */
+  firstSeen: string;
+  /** ISO-8601. */
+  lastSeen: string;
+  /** Most recent last, distinct, at most `MAX_ARTIFACT_DIGESTS`. */
+  artifactDigests: string[];
+  /** Number of steps of the playbook the case was rendered with (bounds for `applyStep`). */
+  stepCount: number;
+  /** Latest state of every step someone touched, ordered by `n`. */
+  steps: StepProgress[];
+  resolution: Resolution | null;
+  /** ISO-8601. */
+  openedAt: string;
+  /** ISO-8601. */
+  updatedAt: string;
+}
+
+/** Everything a playbook can be filled with. Built by the platform from the case and the store. */
+export interface CaseFacts {
+  caseId: string;
+  kind: CaseKind;
+  state: CaseState;
+  /** From the trust store: contacts never come from the signature or a feed. */
+  vendor: VendorFacts;
+  /** Leaf first. */
+  chain: readonly ChainCertificate[];
+  top: TopCertificate;
+  advisories: readonly MatchingAdvisory[];
+  candidates: readonly CandidateRoot[];
+  /** `sha256:<hex>` digests of the artifacts this case blocked, most recent last. */
+  artifactDigests: readonly string[];
+  counts: {
+    verificationsBlocked: number;
+    /** ISO-8601. */
+    firstSeen: string;
+    /** ISO-8601. */
+    lastSeen: string;
+  };
+  /** Base URL of this trustgate for the API calls in the checklist, e.g. `https://trustgate.example`. */
+  serviceBaseUrl: string;
+  /** Progress of the steps, to show which are done. */
+  steps?: readonly StepProgress[];
+  resolution?: Resolution | null;
+  /** How the engineer's copy of the signature is called and encoded (defaults `sig.p7s`, `DER`). */
+  signature?: { fileName?: string; format?: 'DER' | 'PEM' };
+}
+
+/** One rendered checklist step. */
+export interface Step {
+  n: number;
+  /** Plain text (no Markdown). */
+  title: string;
+  /** Markdown. */
+  detail: string;
+  done: boolean;
+}
+
+export interface RenderedCase {
+  checklist: Step[];
+  markdown: string;
+}

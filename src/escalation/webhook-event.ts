@@ -1,0 +1,56 @@
+import type { CaseKind, CaseState, EscalationCase, Resolution } from './types';
+
+/** The JSON body posted to `ESCALATION_WEBHOOK_URL` when a case opens or resolves. */
+
+export type WebhookEventType = 'escalation.opened' | 'escalation.resolved';
+
+export interface CaseSummary {
+  id: string;
+  kind: CaseKind;
+  state: CaseState;
+  vendorId: string;
+  top: { subject: string; sha256Hex: string; spkiSha256Hex: string };
+  verificationsBlocked: number;
+  firstSeen: string;
+  lastSeen: string;
+  resolution: Resolution | null;
+  /** `GET` this (role oncall/admin) for the checklist; `Accept: text/markdown` for the document. */
+  url: string;
+}
+
+export interface WebhookEvent {
+  /** Unique per event, for the receiver to drop duplicates (deliveries are retried). */
+  id: string;
+  type: WebhookEventType;
+  /** ISO-8601. */
+  occurredAt: string;
+  case: CaseSummary;
+}
+
+export function caseSummary(c: EscalationCase, serviceBaseUrl: string): CaseSummary {
+  return {
+    id: c.id,
+    kind: c.kind,
+    state: c.state,
+    vendorId: c.vendorId,
+    top: { subject: c.top.subject, sha256Hex: c.top.sha256Hex, spkiSha256Hex: c.top.spkiSha256Hex },
+    verificationsBlocked: c.verificationsBlocked,
+    firstSeen: c.firstSeen,
+    lastSeen: c.lastSeen,
+    resolution: c.resolution,
+    url: `${serviceBaseUrl.replace(/\/+$/, '')}/escalations/${encodeURIComponent(c.id)}`,
+  };
+}
+
+export function webhookEvent(
+  type: WebhookEventType,
+  c: EscalationCase,
+  meta: { eventId: string; at: Date; serviceBaseUrl: string },
+): WebhookEvent {
+  return {
+    id: meta.eventId,
+    type,
+    occurredAt: meta.at.toISOString(),
+    case: caseSummary(c, meta.serviceBaseUrl),
+  };
+}
