@@ -24,7 +24,6 @@ import {
   toHex,
 } from './der';
 import {
-  EXT,
   emptyExtensions,
   MUST_BE_NON_CRITICAL,
   type ParsedExtensions,
@@ -214,8 +213,6 @@ function parseStrict(input: Uint8Array): ParsedCertificate {
     const error = subtreeSyntaxError(subtree.base);
     if (error) fail(`nameConstraints: ${error}`);
   }
-  const pc = rawExtensions.find((e) => e.oid === EXT.policyConstraints);
-  if (pc && !pc.critical) fail('policyConstraints must be critical');
 
   const spki = spkiNode.raw;
   return {

@@ -1,9 +1,8 @@
-import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';
+import type { ParsedCertificate } from '../certificate';
 import { bytesEqual } from '../der';
 import { type Reason, reason } from '../reasons';
-import { type SignatureOutcome, verifySignature } from '../signature';
+import type { SignatureChecker } from './signature-checker';
 import {
-  DEFAULT_LIMITS,
   MAX_SELF_ISSUED_INTERMEDIATES,
   type PathAnchor,
   type PathLimits,
@@ -24,7 +23,7 @@ import { validatePath } from './validate';
  * cached per (issuer key, child certificate) within a request.
  */
 
-interface AnchorEntry {
+export interface AnchorEntry {
   anchor: PathAnchor;
   cert: ParsedCertificate;
 }
@@ -37,22 +36,22 @@ interface Failure {
 
 class Builder {
   readonly limits: Required<PathLimits>;
-  signatureChecks = 0;
   pathsTried = 0;
   budgetExceeded = false;
   depthExceeded = false;
   best: Failure | null = null;
   deepest: ParsedCertificate[] = [];
   readonly notes: Reason[] = [];
-  private readonly sigCache = new Map<string, SignatureOutcome>();
 
   constructor(
     readonly req: PathRequest,
     readonly anchors: AnchorEntry[],
     readonly intermediates: ParsedCertificate[],
     readonly ctx: ValidationContext,
+    readonly checker: SignatureChecker,
+    limits: Required<PathLimits>,
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(req.limits ?? {}) };
+    this.limits = limits;
   }
 
   private note(r: Reason): void {
@@ -63,21 +62,15 @@ class Builder {
 
   /** Does `issuer`'s key verify `child`'s signature? Cached; counted against the budget. */
   private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<boolean | null> {
-    const key = `${issuer.spkiSha256Hex}:${child.sha256Hex}`;
-    let outcome = this.sigCache.get(key);
+    const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
+      spki: issuer.spki,
+      algorithm: child.signatureAlgorithm,
+      data: child.tbs,
+      signature: child.signatureValue,
+    });
     if (!outcome) {
-      if (this.signatureChecks >= this.limits.maxSignatureChecks) {
-        this.budgetExceeded = true;
-        return null;
-      }
-      this.signatureChecks++;
-      outcome = await verifySignature(this.req.subtle, {
-        spki: issuer.spki,
-        algorithm: child.signatureAlgorithm,
-        data: child.tbs,
-        signature: child.signatureValue,
-      });
-      this.sigCache.set(key, outcome);
+      this.budgetExceeded = true;
+      return null;
     }
     if (!outcome.ok) {
       const code =
@@ -176,7 +169,7 @@ class Builder {
       out.push(
         reason(
           'PATH_BUDGET_EXCEEDED',
-          `path search stopped after ${this.signatureChecks} signature checks and ${this.pathsTried} paths ` +
+          `path search stopped after ${this.checker.count} signature checks and ${this.pathsTried} paths ` +
             `(limits ${this.limits.maxSignatureChecks} and ${this.limits.maxPathsTried})`,
         ),
       );
@@ -190,29 +183,21 @@ class Builder {
   }
 }
 
-function definedOnly(limits: PathLimits): PathLimits {
-  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as PathLimits;
+export interface BuildInput {
+  leaf: ParsedCertificate;
+  anchors: AnchorEntry[];
+  intermediates: ParsedCertificate[];
+  limits: Required<PathLimits>;
+  checker: SignatureChecker;
 }
 
-export async function buildPath(req: PathRequest, ctx: ValidationContext): Promise<PathOutcome> {
-  const leaf = parseCertificate(req.leaf);
-  if (isParseError(leaf)) return { status: 'no_anchor', path: [], reasons: [leaf.error] };
-
-  const anchors: AnchorEntry[] = [];
-  for (const anchor of req.anchors) {
-    const cert = parseCertificate(anchor.der);
-    if (!isParseError(cert)) anchors.push({ anchor, cert });
-  }
-  const intermediates: ParsedCertificate[] = [];
-  const seen = new Set<string>([leaf.sha256Hex]);
-  for (const der of req.intermediates) {
-    const cert = parseCertificate(der);
-    if (isParseError(cert) || seen.has(cert.sha256Hex)) continue;
-    seen.add(cert.sha256Hex);
-    intermediates.push(cert);
-  }
-
-  const builder = new Builder(req, anchors, intermediates, ctx);
+export async function buildPath(
+  req: PathRequest,
+  ctx: ValidationContext,
+  input: BuildInput,
+): Promise<PathOutcome> {
+  const { leaf, anchors, intermediates } = input;
+  const builder = new Builder(req, anchors, intermediates, ctx, input.checker, input.limits);
   const found = await builder.search([leaf], 0, 0);
   if (found) return found;
   if (builder.best) {

@@ -12,6 +12,7 @@ import {
   TAG,
 } from '../der';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-names';
+import { parseRdn, rdnKey } from './names';
 
 export const EXT = {
   subjectKeyIdentifier: '2.5.29.14',
@@ -67,8 +68,8 @@ export interface AuthorityKeyIdentifier {
 }
 export interface DistributionPoint {
   fullName: GeneralName[] | null;
-  /** DER of nameRelativeToCRLIssuer, if used. */
-  relativeName: Uint8Array | null;
+  /** Canonical RDN key of nameRelativeToCRLIssuer, if used. */
+  relativeName: string | null;
   reasons: Uint8Array | null;
   crlIssuer: GeneralName[] | null;
 }
@@ -143,7 +144,7 @@ function parseDistributionPoints(root: DerNode): DistributionPoint[] {
         const [name] = children(part);
         if (!name) fail('empty DistributionPointName');
         if (name.tag === 0xa0) dp.fullName = children(name).map(parseGeneralName);
-        else if (name.tag === 0xa1) dp.relativeName = name.raw;
+        else if (name.tag === 0xa1) dp.relativeName = rdnKey(parseRdn(name));
         else fail('bad DistributionPointName');
       } else if (part.tag === 0x81) dp.reasons = part.value;
       else if (part.tag === 0xa2) dp.crlIssuer = children(part).map(parseGeneralName);

@@ -3,24 +3,66 @@
  *
  * `buildAndValidatePath` builds candidate paths from the leaf through the given intermediates to one of
  * the anchors (backtracking, bounded by `limits`) and validates each per RFC 5280 §6.1 for what code
- * signing needs. Time, anchors and crypto (`subtle`) are arguments; nothing here does I/O.
+ * signing needs (see validate.ts, policies.ts, revocation.ts). Time, anchors and crypto (`subtle`) are
+ * arguments; nothing here does I/O.
  *
- * Defaults: `limits.maxDepth` 8 intermediates that are not self-issued (plus up to 4 self-issued ones),
- * 64 signature checks, 64 complete paths, 65 536 name-constraint comparisons per path.
+ * Defaults (DEFAULT_LIMITS): `maxDepth` 8 intermediates that are not self-issued (plus up to 4
+ * self-issued ones), 64 signature checks (certificates and CRLs together), 64 complete paths validated,
+ * 65 536 name-constraint comparisons per path.
  */
-import { buildPath } from './build';
-import { DEFAULT_LIMITS, type PathOutcome, type PathRequest } from './types';
+import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';
+import { type AnchorEntry, buildPath } from './build';
+import { type ParsedCrl, parseCrl } from './crl';
+import { checkPolicies } from './policies';
+import { checkRevocation } from './revocation';
+import { SignatureChecker } from './signature-checker';
+import { DEFAULT_LIMITS, type PathLimits, type PathOutcome, type PathRequest } from './types';
 import { flooredTime, type ValidationContext } from './validate';
 
+export type { ParsedCertificate } from '../certificate';
 export type { PathAnchor, PathLimits, PathOutcome, PathPolicyInput, PathRequest } from './types';
 export { DEFAULT_LIMITS } from './types';
 
+function effectiveLimits(limits: PathLimits | undefined): Required<PathLimits> {
+  const out = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(out) as Array<keyof PathLimits>) {
+    const value = limits?.[key];
+    if (value !== undefined && Number.isFinite(value) && value >= 0) out[key] = value;
+  }
+  return out;
+}
+
 export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcome> {
+  const leaf = parseCertificate(req.leaf);
+  if (isParseError(leaf)) return { status: 'no_anchor', path: [], reasons: [leaf.error] };
+
+  const anchors: AnchorEntry[] = [];
+  for (const anchor of req.anchors) {
+    const cert = parseCertificate(anchor.der);
+    if (!isParseError(cert)) anchors.push({ anchor, cert });
+  }
+  const intermediates: ParsedCertificate[] = [];
+  const seen = new Set<string>([leaf.sha256Hex]);
+  for (const der of req.intermediates) {
+    const cert = parseCertificate(der);
+    if (isParseError(cert) || seen.has(cert.sha256Hex)) continue;
+    seen.add(cert.sha256Hex);
+    intermediates.push(cert);
+  }
+
+  const limits = effectiveLimits(req.limits);
+  const checker = new SignatureChecker(req.subtle, limits.maxSignatureChecks);
+  const time = flooredTime(req.time);
   const ctx: ValidationContext = {
     req,
-    time: flooredTime(req.time),
-    nameConstraintBudget: req.limits?.maxNameConstraintChecks ?? DEFAULT_LIMITS.maxNameConstraintChecks,
-    extraChecks: [],
+    time,
+    nameConstraintBudget: limits.maxNameConstraintChecks,
+    extraChecks: [(path) => checkPolicies(path, req.policy)],
   };
-  return buildPath(req, ctx);
+  if (req.crls) {
+    const crls = req.crls.map(parseCrl).filter((c): c is ParsedCrl => c !== null);
+    const pool = [...intermediates, ...anchors.map((a) => a.cert)];
+    ctx.extraChecks.push((path) => checkRevocation(path, { crls, pool, time, checker }));
+  }
+  return buildPath(req, ctx, { leaf, anchors, intermediates, limits, checker });
 }

@@ -66,33 +66,44 @@ function escape4514(s: string): string {
   return out;
 }
 
+/** Parses the AVAs of one RDN (a SET, or an implicitly tagged one in a DistributionPointName). */
+export function parseRdn(set: DerNode): NameAttribute[] {
+  const avas = children(set);
+  if (avas.length === 0) fail('empty RDN');
+  const attrs: NameAttribute[] = [];
+  for (const avaNode of avas) {
+    const parts = children(expectTag(avaNode, TAG.SEQUENCE, 'AttributeTypeAndValue'));
+    if (parts.length !== 2) fail('AttributeTypeAndValue must have two fields');
+    const oid = decodeOid(parts[0]);
+    const valueNode = parts[1] as DerNode;
+    const text = STRING_TAGS.has(valueNode.tag) ? decodeString(valueNode) : null;
+    if (STRING_TAGS.has(valueNode.tag) && text === null) fail('undecodable string in a name');
+    const key = text !== null ? `${oid}=s:${normalizeString(text)}` : `${oid}=h:${toHex(valueNode.raw)}`;
+    attrs.push({ oid, text, key });
+  }
+  return attrs;
+}
+
+export function rdnKey(attrs: NameAttribute[]): string {
+  return attrs
+    .map((a) => a.key)
+    .sort()
+    .join('+');
+}
+
+/** Canonical form of `base` with one more RDN appended (nameRelativeToCRLIssuer). */
+export function canonicalWithRdn(base: X500Name, key: string): string {
+  return JSON.stringify([...base.rdnKeys, key]);
+}
+
 /** Parses a DER Name node (a SEQUENCE OF RelativeDistinguishedName). Throws DerError when malformed. */
 export function parseName(node: DerNode | undefined): X500Name {
   const seq = expectTag(node, TAG.SEQUENCE, 'Name');
   const rdns: NameAttribute[][] = [];
   for (const rdnNode of children(seq)) {
-    const set = expectTag(rdnNode, TAG.SET, 'RelativeDistinguishedName');
-    const avas = children(set);
-    if (avas.length === 0) fail('empty RDN');
-    const attrs: NameAttribute[] = [];
-    for (const avaNode of avas) {
-      const parts = children(expectTag(avaNode, TAG.SEQUENCE, 'AttributeTypeAndValue'));
-      if (parts.length !== 2) fail('AttributeTypeAndValue must have two fields');
-      const oid = decodeOid(parts[0]);
-      const valueNode = parts[1] as DerNode;
-      const text = STRING_TAGS.has(valueNode.tag) ? decodeString(valueNode) : null;
-      if (STRING_TAGS.has(valueNode.tag) && text === null) fail('undecodable string in a name');
-      const key = text !== null ? `${oid}=s:${normalizeString(text)}` : `${oid}=h:${toHex(valueNode.raw)}`;
-      attrs.push({ oid, text, key });
-    }
-    rdns.push(attrs);
+    rdns.push(parseRdn(expectTag(rdnNode, TAG.SET, 'RelativeDistinguishedName')));
   }
-  const rdnKeys = rdns.map((attrs) =>
-    attrs
-      .map((a) => a.key)
-      .sort()
-      .join('+'),
-  );
+  const rdnKeys = rdns.map(rdnKey);
   const display = rdns
     .slice()
     .reverse()
