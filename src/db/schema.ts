@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One SQLite schema for D1 at the edge and libSQL on Node; migrations in ./migrations come from it. */
 
@@ -71,3 +71,116 @@ export const storeVersion = sqliteTable('store_version', {
   id: integer('id').primaryKey(),
   version: integer('version').notNull(),
 });
+
+/** API tokens: only the SHA-256 of the secret is kept. */
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** admin | oncall | verifier */
+    role: text('role').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('tokens_secret_hash').on(t.secretHash), uniqueIndex('tokens_name').on(t.name)],
+);
+
+/** Escalation cases: one open case per vendor and unreached root key; the case body is JSON. */
+export const escalationCases = sqliteTable(
+  'escalation_cases',
+  {
+    id: text('id').primaryKey(),
+    vendorId: text('vendor_id').notNull(),
+    spkiSha256: text('spki_sha256').notNull(),
+    kind: text('kind').notNull(),
+    /** open | resolved */
+    state: text('state').notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(1),
+    openedAt: text('opened_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('escalation_open_per_root')
+      .on(t.vendorId, t.spkiSha256, t.kind)
+      .where(sql`${t.state} = 'open'`),
+    index('escalation_vendor_state').on(t.vendorId, t.state),
+  ],
+);
+
+/** Advisory feeds subscribed per vendor, with their fetch state. */
+export const feeds = sqliteTable(
+  'feeds',
+  {
+    id: text('id').primaryKey(),
+    vendorId: text('vendor_id')
+      .notNull()
+      .references(() => vendors.id),
+    url: text('url').notNull(),
+    /** JSON: the pure domain's feed state (etag, lastModified, failures, nextPollAt, disabled, ...). */
+    state: text('state', { mode: 'json' }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('feeds_vendor_url').on(t.vendorId, t.url)],
+);
+
+/** Feed items as last seen, with the content hash that tells an edit. */
+export const advisoryItems = sqliteTable(
+  'advisory_items',
+  {
+    feedId: text('feed_id').notNull(),
+    guid: text('guid').notNull(),
+    vendorId: text('vendor_id').notNull(),
+    contentHash: text('content_hash').notNull(),
+    /** JSON: title, link, published, extracted fingerprints/PEMs/links, edit history flags. */
+    data: text('data', { mode: 'json' }).notNull(),
+    firstSeen: text('first_seen').notNull(),
+    lastSeen: text('last_seen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.feedId, t.guid] }), index('advisory_vendor').on(t.vendorId)],
+);
+
+/** Roots that advisories announced: never trusted by themselves. */
+export const candidates = sqliteTable(
+  'candidates',
+  {
+    vendorId: text('vendor_id').notNull(),
+    /** SHA-256 of the certificate, or of nothing when only a fingerprint was announced (then `fingerprint`). */
+    key: text('key').notNull(),
+    sha256: text('sha256'),
+    spkiSha256: text('spki_sha256'),
+    sha1: text('sha1'),
+    der: blob('der', { mode: 'buffer' }).$type<Uint8Array>(),
+    subject: text('subject'),
+    corroborated: integer('corroborated', { mode: 'boolean' }).notNull().default(false),
+    /** JSON: provenance entries (feed, item, time, content hash). */
+    data: text('data', { mode: 'json' }).notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.vendorId, t.key] }),
+    index('candidates_sha256').on(t.sha256),
+    index('candidates_spki').on(t.spkiSha256),
+  ],
+);
+
+/** CRLs an admin uploaded or the service fetched, per vendor. */
+export const crls = sqliteTable(
+  'crls',
+  {
+    id: text('id').primaryKey(),
+    vendorId: text('vendor_id').notNull(),
+    issuer: text('issuer').notNull(),
+    der: blob('der', { mode: 'buffer' }).$type<Uint8Array>().notNull(),
+    thisUpdate: text('this_update').notNull(),
+    nextUpdate: text('next_update'),
+    source: text('source').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('crls_vendor').on(t.vendorId)],
+);
