@@ -91,9 +91,18 @@ const malformed = (message: string): { error: Reason } => ({ error: reason('CERT
 
 class DuplicateExtension extends Error {}
 
-export function parseCertificate(der: Uint8Array): CertificateParseResult {
+export interface ParseOptions {
+  /**
+   * The certificate is a configured trust anchor: the serial-number profile rules (positive, non-zero,
+   * at most 20 octets) are waived, since real roots break them (e.g. serial 0) and an anchor's serial
+   * plays no part in validation. Every other rule applies.
+   */
+  trustAnchor?: boolean;
+}
+
+export function parseCertificate(der: Uint8Array, options: ParseOptions = {}): CertificateParseResult {
   try {
-    return parseStrict(der);
+    return parseStrict(der, options);
   } catch (e) {
     if (e instanceof DuplicateExtension) return { error: reason('DUPLICATE_EXTENSION', e.message) };
     if (e instanceof DerError) return malformed(`certificate is malformed: ${e.message}`);
@@ -101,7 +110,7 @@ export function parseCertificate(der: Uint8Array): CertificateParseResult {
   }
 }
 
-function parseStrict(input: Uint8Array): ParsedCertificate {
+function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificate {
   const der = new Uint8Array(input);
   const root = parseDer(der);
   const top = sequence(root, 'Certificate');
@@ -126,7 +135,7 @@ function parseStrict(input: Uint8Array): ParsedCertificate {
   }
   const serialNode = expectTag(tbs[i++], TAG.INTEGER, 'serialNumber');
   const serial = serialNode.value;
-  checkSerial(serial);
+  if (!options.trustAnchor) checkSerial(serial);
   const innerSigAlg = expectTag(tbs[i++], TAG.SEQUENCE, 'signature');
   if (!bytesEqual(innerSigAlg.raw, sigAlg.raw))
     fail('signature algorithm differs from the one in TBSCertificate');

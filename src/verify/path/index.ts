@@ -38,7 +38,7 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
 
   const anchors: AnchorEntry[] = [];
   for (const anchor of req.anchors) {
-    const cert = parseCertificate(anchor.der);
+    const cert = parseCertificate(anchor.der, { trustAnchor: true });
     if (!isParseError(cert)) anchors.push({ anchor, cert });
   }
   const intermediates: ParsedCertificate[] = [];

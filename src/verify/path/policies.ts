@@ -65,7 +65,9 @@ function run(certs: ParsedCertificate[], input: PathPolicyInput): Reason[] {
     if (++nodes > MAX_NODES) throw new TooBig();
     const child: PolicyNode = { policy, expected, children: [], parent };
     parent.children.push(child);
-    (levels[depth] ??= []).push(child);
+    const level = levels[depth] ?? [];
+    level.push(child);
+    levels[depth] = level;
   };
   const prune = (upTo: number): void => {
     if (!levels) return;

@@ -3,6 +3,7 @@ import { bytesEqual } from '../der';
 import { type Reason, reason } from '../reasons';
 import { checkPublicKeyPolicy } from '../signature';
 import { ANY_EKU, type NameConstraints } from './extensions';
+import { rsaModulusProblem } from './key-profile';
 import { checkNameConstraints, constrainedNames, NameConstraintsBudget } from './name-constraints';
 import type { PathAnchor, PathRequest } from './types';
 
@@ -71,14 +72,16 @@ export async function validatePath(
           if (violation) add(reason('NAME_CONSTRAINTS_VIOLATED', `${who}: ${violation}`));
         }
       }
-      if (!ext.authorityKeyIdentifier?.keyIdentifier) {
-        add(
-          reason('CERT_MALFORMED', `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`),
-        );
-      }
     } else {
       anchorProfile(cert, who).forEach(add);
     }
+    // The anchor is trusted by configuration, whoever issued it: its AKI is not required (limbo's
+    // cve-2024-0567 trusts a cross-signed root without one).
+    if (!isAnchor && !cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
+      add(reason('CERT_MALFORMED', `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`));
+    }
+    const rsaProblem = rsaModulusProblem(cert.spki);
+    if (rsaProblem) add(reason('WEAK_RSA_KEY', `${who}: ${rsaProblem}`));
 
     if (!isLeaf) {
       const bc = ext.basicConstraints;
@@ -101,6 +104,13 @@ export async function validatePath(
       if (bc?.pathLen !== null && bc?.pathLen !== undefined)
         maxPathLength = Math.min(maxPathLength, bc.pathLen);
       if (ext.nameConstraints) constraints.push(ext.nameConstraints);
+      const caEku = ext.extKeyUsage;
+      if (caEku && !caEku.includes(ANY_EKU)) {
+        for (const oid of req.requiredEku) {
+          if (!caEku.includes(oid))
+            add(reason('SIGNER_EKU_MISSING', `${who} restricts extKeyUsage and excludes ${oid}`));
+        }
+      }
     } else {
       leafChecks(cert, req, who).forEach(add);
     }
@@ -147,6 +157,11 @@ function leafChecks(cert: ParsedCertificate, req: PathRequest, who: string): Rea
           const any = eku.includes(ANY_EKU) ? ' (anyExtendedKeyUsage does not count)' : '';
           out.push(reason('SIGNER_EKU_MISSING', `${who} extKeyUsage lacks ${oid}${any}`));
         }
+      }
+      if (eku.includes(ANY_EKU)) {
+        out.push(
+          reason('SIGNER_EKU_MISSING', `${who} claims anyExtendedKeyUsage; a signer must name its purposes`),
+        );
       }
     }
   }

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLimbo, runPkits, type SuiteResult } from './runner';
+
+/**
+ * The ratchet: the suites run against the verifier and must do at least as well as recorded in
+ * scores.json (same or more right, no case failing that is not recorded as failing), with every case
+ * finishing in under a second. Improve the verifier, then run `npx tsx test/conformance/update-scores.ts`.
+ */
+const here = new URL('.', import.meta.url).pathname;
+interface Recorded {
+  right: number;
+  total: number;
+  wrongAccepts: string[];
+  wrongRejects: string[];
+}
+const recorded = JSON.parse(readFileSync(join(here, 'scores.json'), 'utf8')) as Record<string, Recorded>;
+
+function failing(s: SuiteResult): string[] {
+  return [...s.wrongAccepts, ...s.wrongRejects].sort();
+}
+
+describe('conformance suites', () => {
+  let limbo: SuiteResult;
+  let pkits: SuiteResult;
+  beforeAll(async () => {
+    limbo = (await runLimbo(join(here, 'x509-limbo/limbo.json'))).counted;
+    pkits = await runPkits(join(here, 'nist-pkits'));
+  }, 120_000);
+
+  describe('when x509-limbo runs (host-name cases set aside)', () => {
+    it('scores at least the recorded score', () => {
+      const r = recorded['x509-limbo'] as Recorded;
+      expect(limbo.total).toBe(180);
+      expect(limbo.right).toBeGreaterThanOrEqual(r.right);
+    });
+    it('fails no case that was not already recorded as failing', () => {
+      const r = recorded['x509-limbo'] as Recorded;
+      const known = new Set([...r.wrongAccepts, ...r.wrongRejects]);
+      expect(failing(limbo).filter((id) => !known.has(id))).toEqual([]);
+    });
+    it('finishes every case in under a second', () => {
+      expect(limbo.slow).toEqual([]);
+    });
+  });
+
+  describe('when NIST PKITS runs', () => {
+    it('scores at least the recorded score', () => {
+      const r = recorded['nist-pkits'] as Recorded;
+      expect(pkits.total).toBe(249);
+      expect(pkits.right).toBeGreaterThanOrEqual(r.right);
+    });
+    it('fails no case that was not already recorded as failing', () => {
+      const r = recorded['nist-pkits'] as Recorded;
+      const known = new Set([...r.wrongAccepts, ...r.wrongRejects]);
+      expect(failing(pkits).filter((id) => !known.has(id))).toEqual([]);
+    });
+    it('gets every case of 4.1-4.7, 4.13 and 4.16 right except the DSA ones the algorithm policy refuses', () => {
+      const mandatory = /^4\.(1|2|3|4|5|6|7|13|16)\.\d+ /;
+      const wrong = pkits.cases.filter((c) => mandatory.test(c.id) && c.expected !== c.got).map((c) => c.id);
+      expect(wrong).toEqual(['4.1.4 Valid DSA Signatures Test4', '4.1.5 Valid DSA Parameter Inheritance Test5']);
+    });
+    it('finishes every case in under a second', () => {
+      expect(pkits.slow).toEqual([]);
+    });
+  });
+});
