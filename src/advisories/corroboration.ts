@@ -1,5 +1,4 @@
 import { verifySignature } from '../verify/signature';
-import { bytesEqual } from './bytes';
 import type { CertificateInfo } from './certificate';
 
 /** Which active root vouched for a candidate key, and through which certificate. */
@@ -17,8 +16,7 @@ export const MAX_CORROBORATION_CHECKS = 64;
  * Looks for proof that an active root of the same vendor cross-signed the candidate's key: a certificate
  * among `supplied` (what the feed gave, e.g. a chain file) or the candidate itself that
  * - has the candidate's SubjectPublicKeyInfo (SPKI SHA-256 equal),
- * - names an active root's subject as its issuer (DER names equal),
- * - carries the same signature algorithm inside and outside the TBSCertificate,
+ * - names an active root's subject as its issuer (names compared in their RFC 5280 canonical form),
  * - and whose signature verifies under that root's key (WebCrypto through the injected `subtle`, with the
  *   same algorithm policy as `/verify`: RSA PKCS#1/PSS SHA-256/384/512, ECDSA P-256/384/521, Ed25519).
  * A root does not corroborate its own key. Validity dates and revocation are not checked: corroboration is
@@ -35,10 +33,9 @@ export async function findCorroboration(
   );
   let checks = 0;
   for (const cert of sameKey) {
-    if (!bytesEqual(cert.signatureAlgorithmDer, cert.tbsSignatureAlgorithmDer)) continue;
     for (const root of activeRoots) {
       if (root.spkiSha256 === candidate.spkiSha256) continue;
-      if (!bytesEqual(cert.issuerDer, root.subjectDer)) continue;
+      if (cert.issuerCanonical !== root.subjectCanonical) continue;
       if (++checks > MAX_CORROBORATION_CHECKS) return null;
       const outcome = await verifySignature(subtle, {
         spki: root.spkiDer,

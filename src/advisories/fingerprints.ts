@@ -15,10 +15,11 @@ export interface ExtractedFingerprint {
 /**
  * The keyword window. A fingerprint-shaped string is taken only when
  * - a keyword (fingerprint, thumbprint, SHA-256, SHA256, SHA 256, SHA-1, SHA1, SHA 1; any case) ends at most
- *   `before` characters ahead of it, with no blank line in between, or
+ *   `before` characters ahead of it (table headers and labels: "SHA-256 fingerprint: …"), or
  * - a keyword starts at most `after` characters behind it on the same line ("E1:4F:… (SHA-256)"), or
- * - it follows a string taken by these rules at most `listGap` characters later with no blank line in
- *   between (a list of fingerprints under one heading).
+ * - it starts at most `listGap` characters after a string taken by these rules (a list of fingerprints
+ *   under one heading).
+ * Distances are counted in the item's plain text (HTML already reduced to text).
  * `SHA256:<base64>` carries its own keyword. The algorithm follows from the length (32 bytes → SHA-256,
  * 20 bytes → SHA-1). Everything else (a 40- or 64-hex git commit or file digest far from a keyword) is left.
  */
@@ -84,7 +85,7 @@ export function findFingerprints(text: string): ExtractedFingerprint[] {
   const nearKeyword = (m: Match): boolean =>
     keywords.some((k) => {
       if (k.end <= m.start) {
-        return m.start - k.end <= FINGERPRINT_WINDOW.before && !text.slice(k.end, m.start).includes('\n\n');
+        return m.start - k.end <= FINGERPRINT_WINDOW.before;
       }
       if (k.start >= m.end) {
         return k.start - m.end <= FINGERPRINT_WINDOW.after && !text.slice(m.end, k.start).includes('\n');
@@ -99,8 +100,7 @@ export function findFingerprints(text: string): ExtractedFingerprint[] {
     const chained =
       previousAccepted !== null &&
       m.start >= previousAccepted.end &&
-      m.start - previousAccepted.end <= FINGERPRINT_WINDOW.listGap &&
-      !text.slice(previousAccepted.end, m.start).includes('\n\n');
+      m.start - previousAccepted.end <= FINGERPRINT_WINDOW.listGap;
     if (!(m.selfKeyed || chained || nearKeyword(m))) continue;
     previousAccepted = m;
     const key = `${m.fingerprint.algorithm}:${m.fingerprint.hex}`;

@@ -38,7 +38,7 @@ export function decodeEntities(text: string): string {
 }
 
 const BLOCK =
-  /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|pre|code|blockquote|section|article|h[1-6]|figure|figcaption)\b[^>]*>/gi;
+  /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|pre|blockquote|section|article|h[1-6]|figure|figcaption)\b[^>]*>/gi;
 
 /** True when the text looks like HTML rather than plain text with a stray `<`. */
 export function looksLikeHtml(text: string): boolean {
