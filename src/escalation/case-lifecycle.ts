@@ -54,7 +54,7 @@ export function openOrJoin(
   event: BlockedVerification,
 ): OpenOrJoinResult {
   const kind = event.kind ?? 'unknown-root';
-  const key = caseKey(event.vendorId, event.top.spkiSha256Hex, kind);
+  const key = caseKey(event.vendorId, event.top.spkiSha256, kind);
   const at = iso(event.at);
   const digest = event.artifactDigest.trim().toLowerCase();
   if (existing && existing.key !== key) {

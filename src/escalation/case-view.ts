@@ -98,12 +98,12 @@ function isoDate(value: string): string {
   return Number.isNaN(time) ? INVALID : new Date(time).toISOString();
 }
 
-function fingerprintView(cert: { sha256Hex: string; spkiSha256Hex: string }) {
+function fingerprintView(cert: { sha256: string; spkiSha256: string }) {
   return {
-    sha256Hex: hex(cert.sha256Hex),
-    sha256Colon: colon(cert.sha256Hex),
-    spkiSha256Hex: hex(cert.spkiSha256Hex),
-    spkiSha256Colon: colon(cert.spkiSha256Hex),
+    sha256Hex: hex(cert.sha256),
+    sha256Colon: colon(cert.sha256),
+    spkiSha256Hex: hex(cert.spkiSha256),
+    spkiSha256Colon: colon(cert.spkiSha256),
   };
 }
 
@@ -118,7 +118,7 @@ function chainView(chain: readonly ChainCertificate[]): TemplateValue[] {
       isTop,
       subject: cert.subject,
       issuer: cert.issuer,
-      serialHex: hex(cert.serialHex),
+      serialHex: hex(cert.serial),
       notBefore: isoDate(cert.notBefore),
       notAfter: isoDate(cert.notAfter),
       ...fingerprintView(cert),
@@ -130,8 +130,8 @@ function chainView(chain: readonly ChainCertificate[]): TemplateValue[] {
 export function caseView(facts: CaseFacts): TemplateValue {
   const topIssuer = facts.top.issuer ?? facts.chain[facts.chain.length - 1]?.issuer ?? '';
   const selfIssued = topIssuer !== '' && topIssuer === facts.top.subject;
-  const topSha = normaliseHex(facts.top.sha256Hex);
-  const topSpki = normaliseHex(facts.top.spkiSha256Hex);
+  const topSha = normaliseHex(facts.top.sha256);
+  const topSpki = normaliseHex(facts.top.spkiSha256);
   const openssl = opensslCommands(facts.signature);
   const resolution = facts.resolution ?? null;
   return {
@@ -161,8 +161,8 @@ export function caseView(facts: CaseFacts): TemplateValue {
     candidates: facts.candidates.map((c) => ({
       corroborated: c.corroborated,
       matchesTop:
-        (topSpki !== undefined && normaliseHex(c.spkiSha256Hex) === topSpki) ||
-        (topSha !== undefined && normaliseHex(c.sha256Hex) === topSha),
+        (topSpki !== undefined && normaliseHex(c.spkiSha256) === topSpki) ||
+        (topSha !== undefined && normaliseHex(c.sha256) === topSha),
       provenance: c.provenance,
       ...fingerprintView(c),
     })),

@@ -39,6 +39,7 @@ export {
 export { renderCase } from './render-case';
 export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
 export * from './types';
+export { type VerdictEscalation, verdictEscalation } from './verdict-escalation';
 export {
   deliverWebhook,
   parseRetryAfter,

@@ -10,7 +10,24 @@ import type { CaseFacts, RenderedCase, Step, StepProgress } from './types';
  * `GET /escalations/{id}`) and the whole Markdown document (for `Accept: text/markdown`).
  */
 
-const tidy = (markdown: string): string => markdown.replace(/[ \t]+$/gm, '').trim();
+/** Trailing spaces removed, runs of blank lines (left by block tags) collapsed, outside code fences. */
+function tidy(markdown: string): string {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const mark = line.match(/^[ \t]{0,3}(`{3,}|~{3,})/)?.[1];
+    if (mark !== undefined) {
+      if (fence === undefined) fence = mark;
+      else if (mark[0] === fence[0] && mark.length >= fence.length) fence = undefined;
+      out.push(line.trimEnd());
+      continue;
+    }
+    if (fence === undefined && line.trim() === '' && (out.length === 0 || out[out.length - 1] === ''))
+      continue;
+    out.push(fence === undefined ? line.trimEnd() : line);
+  }
+  return out.join('\n').trim();
+}
 
 function statusLine(progress: StepProgress | undefined): string {
   if (!progress) return '- [ ] Not done yet';

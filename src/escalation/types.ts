@@ -1,7 +1,8 @@
 /**
  * The data an escalation case is made of, and the facts a playbook is rendered with. Times are ISO-8601
  * strings (`Date.prototype.toISOString()` form) so that a case round-trips through JSON and SQL unchanged.
- * Fingerprints are lower-case hex without separators (`sha256Hex`, `spkiSha256Hex`).
+ * Fingerprints (`sha256`, `spkiSha256`) are lower-case hex without separators; certificate fields match
+ * `CertificateSummary` of src/verify so that a verify outcome's `chain` and `top` can be passed as they are.
  */
 
 export const CASE_KINDS = ['unknown-root', 'distrusted-root', 'expired-signer-chain'] as const;
@@ -16,9 +17,10 @@ export type ResolutionOutcome = 'approved' | 'rejected';
 export interface ChainCertificate {
   subject: string;
   issuer: string;
-  serialHex: string;
-  sha256Hex: string;
-  spkiSha256Hex: string;
+  /** Hex. */
+  serial: string;
+  sha256: string;
+  spkiSha256: string;
   /** ISO-8601. */
   notBefore: string;
   /** ISO-8601. */
@@ -27,8 +29,8 @@ export interface ChainCertificate {
 
 /** The highest certificate path building could reach (the one whose issuer is unknown). */
 export interface TopCertificate {
-  sha256Hex: string;
-  spkiSha256Hex: string;
+  sha256: string;
+  spkiSha256: string;
   subject: string;
   /** Issuer of the top certificate; equal to `subject` when the top is a self-issued root. */
   issuer?: string;
@@ -59,8 +61,8 @@ export interface MatchingAdvisory {
 
 /** A candidate root (announced by a feed, never trusted by itself) that matches the case. */
 export interface CandidateRoot {
-  sha256Hex: string;
-  spkiSha256Hex: string;
+  sha256: string;
+  spkiSha256: string;
   corroborated: boolean;
   /** Where it came from, e.g. `feed https://vendor.example/advisories.xml, item "CA rotation 2026"`. */
   provenance: string;
@@ -86,7 +88,7 @@ export interface Resolution {
 /** The persistent state of a case (what the repository stores, one row per case). */
 export interface EscalationCase {
   id: string;
-  /** `caseKey(kind, vendorId, spkiSha256Hex)`: at most one open case per key. */
+  /** `caseKey(vendorId, top.spkiSha256, kind)`: at most one open case per key. */
   key: string;
   kind: CaseKind;
   state: CaseState;

@@ -9,7 +9,7 @@ export interface CaseSummary {
   kind: CaseKind;
   state: CaseState;
   vendorId: string;
-  top: { subject: string; sha256Hex: string; spkiSha256Hex: string };
+  top: { subject: string; sha256: string; spkiSha256: string };
   verificationsBlocked: number;
   firstSeen: string;
   lastSeen: string;
@@ -33,7 +33,7 @@ export function caseSummary(c: EscalationCase, serviceBaseUrl: string): CaseSumm
     kind: c.kind,
     state: c.state,
     vendorId: c.vendorId,
-    top: { subject: c.top.subject, sha256Hex: c.top.sha256Hex, spkiSha256Hex: c.top.spkiSha256Hex },
+    top: { subject: c.top.subject, sha256: c.top.sha256, spkiSha256: c.top.spkiSha256 },
     verificationsBlocked: c.verificationsBlocked,
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,

@@ -1,0 +1,27 @@
+import type { EscalationCase, RenderedCase, Step } from './types';
+
+/** The `escalation` member of an `unknown_root` verdict (and of `GET /escalations/{id}` as JSON). */
+export interface VerdictEscalation {
+  id: string;
+  kind: EscalationCase['kind'];
+  state: EscalationCase['state'];
+  /** The top certificate the chain reached: its SHA-256 is the fingerprint to escalate. */
+  topCertificate: { subject: string; sha256: string; spkiSha256: string };
+  verificationsBlocked: number;
+  firstSeen: string;
+  lastSeen: string;
+  checklist: Step[];
+}
+
+export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): VerdictEscalation {
+  return {
+    id: c.id,
+    kind: c.kind,
+    state: c.state,
+    topCertificate: { subject: c.top.subject, sha256: c.top.sha256, spkiSha256: c.top.spkiSha256 },
+    verificationsBlocked: c.verificationsBlocked,
+    firstSeen: c.firstSeen,
+    lastSeen: c.lastSeen,
+    checklist: rendered.checklist,
+  };
+}
