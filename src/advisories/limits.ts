@@ -46,7 +46,7 @@ export interface ScheduleConfig {
   backoffFloorSeconds: number;
   /** Retry-After values beyond this are clamped. */
   maxRetryAfterSeconds: number;
-  /** A run of this many failed polls in a row disables the feed. */
+  /** A run of this many failed polls in a row disables the feed (with the defaults: a day or more of failures). */
   maxConsecutiveFailures: number;
 }
 
@@ -57,5 +57,5 @@ export const DEFAULT_SCHEDULE: ScheduleConfig = {
   backoffCapSeconds: 6 * 3600,
   backoffFloorSeconds: 5,
   maxRetryAfterSeconds: 24 * 3600,
-  maxConsecutiveFailures: 10,
+  maxConsecutiveFailures: 20,
 };

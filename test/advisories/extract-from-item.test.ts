@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractFromItem, type FeedItem, parseFeed } from '../../src/advisories/index';
+import { type Extraction, extractFromItem, type FeedItem, parseFeed } from '../../src/advisories/index';
 import { derOf, fixtureText, pemBlocks } from './helpers/feed-server';
 
 const YE_SHA256 = 'e14ffcad5b0025731006caa43a121a22d8e9700f4fb9cf852f02a708aa5d5666';
@@ -124,8 +124,8 @@ describe('extractFromItem', () => {
     it('finds the announced fingerprints and the chain link, and nothing from the maintenance post', async () => {
       const parsed = await parseFeed(fixtureText('vendor-rss.xml'), 'application/rss+xml');
       if (parsed.kind !== 'ok') throw new Error(parsed.reason);
-      const found = Object.fromEntries(
-        parsed.items.map((i) => [i.guid.split('/').at(-2), extractFromItem(i)]),
+      const found: Record<string, Extraction> = Object.fromEntries(
+        parsed.items.map((i) => [i.guid.split('/').at(-2) ?? '', extractFromItem(i)]),
       );
       expect(found.website?.fingerprints).toEqual([]);
       expect(found['root-ye']?.fingerprints.map((f) => f.hex)).toEqual([YE_SHA256]);

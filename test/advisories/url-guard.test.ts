@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { classifyHost, isPrivateHost, publicHttpOnly } from '../../src/advisories/index';
+
+const hostOf = (url: string) => new URL(url).hostname;
+
+describe('classifyHost', () => {
+  describe('when the host is a literal address or a local name', () => {
+    it.each([
+      ['localhost', 'loopback'],
+      ['api.localhost', 'loopback'],
+      ['127.0.0.1', 'loopback'],
+      ['127.255.3.4', 'loopback'],
+      ['10.1.2.3', 'private'],
+      ['172.16.0.1', 'private'],
+      ['172.31.255.255', 'private'],
+      ['192.168.1.10', 'private'],
+      ['100.64.0.1', 'private'],
+      ['169.254.169.254', 'link-local'],
+      ['0.0.0.0', 'unspecified'],
+      ['[::1]', 'loopback'],
+      ['::', 'unspecified'],
+      ['[fc00::1]', 'private'],
+      ['fd12:3456:789a::1', 'private'],
+      ['[fe80::1%eth0]', 'link-local'],
+      ['febf::1', 'link-local'],
+      ['[::ffff:127.0.0.1]', 'loopback'],
+      ['::ffff:a9fe:a9fe', 'link-local'],
+      ['printer.local', 'link-local'],
+      ['intranet', 'private'],
+    ])('%s is %s', (host, scope) => {
+      expect(classifyHost(host).scope).toBe(scope);
+      expect(isPrivateHost(host)).toBe(true);
+    });
+  });
+
+  describe('when the host is public', () => {
+    it.each([
+      'letsencrypt.org',
+      '8.8.8.8',
+      '172.32.0.1',
+      '192.169.0.1',
+      '[2606:4700::6810:85e5]',
+      'fec0.example.com',
+    ])('%s is public', (host) => {
+      expect(classifyHost(host).scope).toBe('public');
+      expect(isPrivateHost(host)).toBe(false);
+    });
+  });
+
+  describe('when the URL parser normalises odd IPv4 spellings', () => {
+    it('still sees loopback in decimal, hex and short forms', () => {
+      for (const url of [
+        'http://2130706433/',
+        'http://0x7f.1/',
+        'http://127.1/',
+        'http://[::ffff:7f00:1]/',
+      ]) {
+        expect(isPrivateHost(hostOf(url))).toBe(true);
+      }
+    });
+  });
+});
+
+describe('publicHttpOnly', () => {
+  describe('when checking whole URLs', () => {
+    it('allows public http(s) and refuses other schemes, credentials and private hosts', () => {
+      expect(publicHttpOnly(new URL('https://letsencrypt.org/feed.xml'))).toBe(true);
+      expect(publicHttpOnly(new URL('http://vendor.example.com/feed.xml'))).toBe(true);
+      expect(publicHttpOnly(new URL('ftp://vendor.example.com/feed.xml'))).toBe(false);
+      expect(publicHttpOnly(new URL('https://user:pw@vendor.example.com/feed.xml'))).toBe(false);
+      expect(publicHttpOnly(new URL('http://127.0.0.1:8787/feed.xml'))).toBe(false);
+      expect(publicHttpOnly(new URL('http://[::1]/feed.xml'))).toBe(false);
+    });
+  });
+});
