@@ -23,7 +23,7 @@ export {
 } from './case-lifecycle';
 export { caseView, PLAYBOOK_SCHEMA } from './case-view';
 export { colonHex, normaliseHex } from './fingerprint';
-export { codeSpan, escapeMarkdown, neutralise } from './markdown-escape';
+export { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, neutralise } from './markdown-escape';
 export { type OpensslCommands, opensslCommands } from './openssl-commands';
 export {
   formatPlaybookErrors,

@@ -1,7 +1,8 @@
 /**
  * The `openssl` commands that let an engineer compute, on their own machine and from their own copy of the
- * signature file, the same fingerprints the case shows. Works with OpenSSL 1.1 and 3.x (`openssl pkcs7
- * -print_certs` reads CMS SignedData; `openssl cms` has no `-print_certs` before 3.2).
+ * signature file, the same fingerprints the case shows. Works with OpenSSL 1.1 and 3.x: `openssl cms`
+ * reads the file (DER, or PEM labelled CMS or PKCS7) and `openssl pkcs7 -print_certs` lists its
+ * certificates (`openssl cms` has no `-print_certs` in 3.0).
  */
 
 export interface OpensslCommands {
@@ -36,7 +37,7 @@ export function opensslCommands(
   return {
     signatureFile: file,
     inform,
-    extractChain: `openssl pkcs7 -print_certs -inform ${inform} -in ${file} > chain.pem`,
+    extractChain: `openssl cms -cmsout -inform ${inform} -in ${file} -outform DER | openssl pkcs7 -inform DER -print_certs > chain.pem`,
     splitChain: `awk '/-----BEGIN CERTIFICATE-----/{n++; f=1} f{print > ("cert-" n ".pem")} /-----END CERTIFICATE-----/{f=0}' chain.pem`,
     printFingerprints: [
       'for CERT in cert-*.pem; do',

@@ -35,7 +35,9 @@ describe('renderCase', () => {
 
     it('shows the openssl commands that compute the fingerprints locally', () => {
       const step = stepMatching(unknownRootFacts(), /fingerprints on your own machine/);
-      expect(step.detail).toContain('openssl pkcs7 -print_certs -inform DER -in sig.p7s > chain.pem');
+      expect(step.detail).toContain(
+        'openssl cms -cmsout -inform DER -in sig.p7s -outform DER | openssl pkcs7 -inform DER -print_certs > chain.pem',
+      );
       expect(step.detail).toContain('openssl x509 -in "$CERT" -noout -subject -fingerprint -sha256');
       expect(step.detail).toContain(
         '-pubkey -noout | openssl pkey -pubin -outform DER | openssl dgst -sha256',
@@ -47,7 +49,7 @@ describe('renderCase', () => {
     it('uses the signature file name and PEM format when the platform gives them', () => {
       const facts = unknownRootFacts({ signature: { fileName: 'package.sig', format: 'PEM' } });
       const step = stepMatching(facts, /fingerprints on your own machine/);
-      expect(step.detail).toContain('-inform PEM -in package.sig');
+      expect(step.detail).toContain('-inform PEM -in package.sig -outform DER');
     });
 
     it('lists the contacts on file and the colon fingerprints to read aloud', () => {
