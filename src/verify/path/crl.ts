@@ -16,7 +16,7 @@ import {
   TAG,
   toHex,
 } from '../der';
-import { type GeneralName, parseGeneralName } from './general-names';
+import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-names';
 import { parseName, parseRdn, rdnKey, type X500Name } from './names';
 import { sha256 } from './sha256';
 
@@ -65,7 +65,7 @@ export interface ParsedCrl {
   issuerName: X500Name;
   thisUpdate: Date;
   nextUpdate: Date | null;
-  /** Keyed by serial number hex (contents octets). */
+  /** Keyed by `revokedKey(certificate issuer canonical name, serial number hex)`. */
   revoked: Map<string, RevokedEntry>;
   crlNumber: string | null;
   baseCrlNumber: string | null;
@@ -147,6 +147,9 @@ function parseIdp(value: Uint8Array): IssuingDistributionPoint {
   return idp;
 }
 
+export const revokedKey = (issuerCanonical: string, serialHex: string): string =>
+  `${serialHex}@${issuerCanonical}`;
+
 /** Parses a DER CRL, or returns null when it is not a well-formed CRL. */
 export function parseCrl(input: Uint8Array): ParsedCrl | null {
   try {
@@ -180,6 +183,8 @@ function parseStrict(der: Uint8Array): ParsedCrl {
   if (tbs[i]?.tag === TAG.UTC_TIME || tbs[i]?.tag === TAG.GENERALIZED_TIME) nextUpdate = decodeTime(tbs[i++]);
   let unusable: string | null = null;
   const revoked = new Map<string, RevokedEntry>();
+  let entryIssuer = issuerName.canonical;
+  let namesOtherIssuer = false;
   if (tbs[i]?.tag === TAG.SEQUENCE) {
     for (const entry of sequence(tbs[i++], 'revokedCertificates')) {
       const parts = sequence(entry, 'revokedCertificate');
@@ -189,17 +194,21 @@ function parseStrict(der: Uint8Array): ParsedCrl {
       if (parts[2]) {
         if (version !== 2) fail('entry extensions need a v2 CRL');
         for (const ext of readExtensions(parts[2])) {
-          if (ext.oid === ENTRY_EXT.reasonCode)
+          if (ext.oid === ENTRY_EXT.reasonCode) {
             reasonCode = decodeSmallInt(parseNested(ext.value), TAG.ENUMERATED);
-          else if (ext.oid === ENTRY_EXT.certificateIssuer)
-            unusable = 'indirect CRL entries are not supported';
-          else if (ext.critical && !KNOWN_ENTRY_EXT.has(ext.oid)) {
+          } else if (ext.oid === ENTRY_EXT.certificateIssuer) {
+            // Applies to this entry and the following ones (RFC 5280 5.3.3).
+            const dn = parseGeneralNames(parseNested(ext.value)).find((n) => n.kind === 'directoryName');
+            if (!dn || dn.kind !== 'directoryName') fail('certificateIssuer without a directoryName');
+            entryIssuer = dn.name.canonical;
+            namesOtherIssuer = true;
+          } else if (ext.critical && !KNOWN_ENTRY_EXT.has(ext.oid)) {
             unusable = `unknown critical CRL entry extension ${ext.oid}`;
           }
         }
       }
       if (parts.length > 3) fail('revokedCertificate has extra fields');
-      revoked.set(serial, { revocationDate, reasonCode });
+      revoked.set(revokedKey(entryIssuer, serial), { revocationDate, reasonCode });
     }
   }
   let crlNumber: string | null = null;
@@ -223,6 +232,8 @@ function parseStrict(der: Uint8Array): ParsedCrl {
     }
   }
   if (i !== tbs.length) fail('TBSCertList has extra fields');
+  if (namesOtherIssuer && !idp?.indirectCrl)
+    unusable ??= 'certificateIssuer entries in a CRL that is not indirect';
   if (crlNumber === null && unusable === null) unusable = 'the CRL has no CRLNumber (RFC 5280 5.2.3)';
   return {
     sha256Hex: toHex(sha256(der)),

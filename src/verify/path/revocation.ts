@@ -1,6 +1,7 @@
 import type { ParsedCertificate } from '../certificate';
 import { type Reason, reason } from '../reasons';
-import type { ParsedCrl } from './crl';
+import { type ParsedCrl, revokedKey } from './crl';
+import type { DistributionPoint } from './extensions';
 import type { GeneralName } from './general-names';
 import { canonicalWithRdn } from './names';
 import type { SignatureChecker } from './signature-checker';
@@ -17,7 +18,8 @@ import type { SignatureChecker } from './signature-checker';
  * certificates, distribution point names); and it is signed by a certificate of that name whose keyUsage
  * (if present) asserts cRLSign: the certificate's issuer, another certificate of the path above it
  * (key rollover), or a certificate issued by one of those, valid at `time` and itself not revoked.
- * Not supported, so never relied on: delta CRLs and indirect CRLs.
+ * Delta CRLs are applied on top of the complete CRL they extend (removeFromCRL un-revokes); indirect
+ * CRLs are used for certificates whose distribution point names their issuer as cRLIssuer.
  */
 
 const ALL_REASONS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -80,24 +82,50 @@ function nameKey(name: GeneralName): string {
   }
 }
 
-/** Whether the CRL's scope (issuingDistributionPoint) covers `cert`; a reason string when not. */
+/** Directory names of a DistributionPoint's cRLIssuer, or null when it has none. */
+function crlIssuersOf(dp: DistributionPoint): string[] | null {
+  if (!dp.crlIssuer) return null;
+  return dp.crlIssuer.flatMap((n) => (n.kind === 'directoryName' ? [n.name.canonical] : []));
+}
+
+/**
+ * Whether the CRL is the certificate's to consult and its scope covers it (RFC 5280 6.3.3 (b)): a direct
+ * CRL from the certificate's issuer, or an indirect CRL from a cRLIssuer the certificate names; the
+ * issuingDistributionPoint's name must match one of the certificate's distribution points and its
+ * user / CA / attribute-certificate restrictions must admit the certificate. A reason string when not.
+ */
 function scopeProblem(crl: ParsedCrl, cert: ParsedCertificate): string | null {
   const idp = crl.idp;
-  const dps = cert.extensions.crlDistributionPoints;
-  if (dps?.some((dp) => dp.crlIssuer !== null)) return 'the certificate names an indirect CRL issuer';
+  const direct = crl.issuerName.canonical === cert.issuerCanonical;
+  const dps = cert.extensions.crlDistributionPoints ?? [];
+  const idpNames = idp ? namesOfDp(idp.fullName, idp.relativeName, crl.issuerName) : [];
+  const matching = dps.filter((dp) => {
+    const issuers = crlIssuersOf(dp);
+    if (issuers ? !issuers.includes(crl.issuerName.canonical) : !direct) return false;
+    if (idpNames.length === 0) return true;
+    const base = dp.crlIssuer?.find((n) => n.kind === 'directoryName');
+    const names =
+      dp.fullName || dp.relativeName !== null
+        ? namesOfDp(
+            dp.fullName,
+            dp.relativeName,
+            base?.kind === 'directoryName' ? base.name : cert.issuerName,
+          )
+        : (dp.crlIssuer ?? []).map(nameKey);
+    return idpNames.some((n) => names.includes(n));
+  });
+  const viaIndirect = matching.some((dp) => dp.crlIssuer !== null);
+  if (viaIndirect && !idp?.indirectCrl)
+    return 'the CRL issuer named by the certificate does not issue an indirect CRL';
+  if (!direct && !viaIndirect) return 'the CRL is from another issuer';
+  if (matching.length === 0 && (dps.length > 0 || idpNames.length > 0)) {
+    return "the CRL's distribution point is not one the certificate names";
+  }
   if (!idp) return null;
   const isCa = cert.extensions.basicConstraints?.cA === true;
   if (idp.onlyContainsAttributeCerts) return 'the CRL covers attribute certificates only';
   if (idp.onlyContainsUserCerts && isCa) return 'the CRL covers end-entity certificates only';
   if (idp.onlyContainsCACerts && !isCa) return 'the CRL covers CA certificates only';
-  if (idp.indirectCrl) return 'indirect CRLs are not supported';
-  const idpNames = namesOfDp(idp.fullName, idp.relativeName, crl.issuerName);
-  if (idpNames.length > 0) {
-    if (!dps) return "the CRL's distribution point is not one the certificate names";
-    const certNames = new Set(dps.flatMap((dp) => namesOfDp(dp.fullName, dp.relativeName, cert.issuerName)));
-    if (!idpNames.some((n) => certNames.has(n)))
-      return "the CRL's distribution point is not one the certificate names";
-  }
   return null;
 }
 
@@ -106,12 +134,13 @@ async function statusOf(
   above: ParsedCertificate[],
   rc: RevocationContext,
   depth: number,
+  verifying: ReadonlySet<string> = new Set(),
 ): Promise<Status> {
   const why: string[] = [];
   const covered = new Set<number>();
   for (const crl of rc.crls) {
-    if (crl.issuerName.canonical !== cert.issuerCanonical) continue;
     if (crl.baseCrlNumber !== null) continue;
+    if (crl.issuerName.canonical !== cert.issuerCanonical && !crl.idp?.indirectCrl) continue;
     if (crl.unusable) {
       why.push(crl.unusable);
       continue;
@@ -129,15 +158,70 @@ async function statusOf(
       why.push(`a CRL expired at ${crl.nextUpdate.toISOString()}`);
       continue;
     }
-    const signer = await findSigner(crl, above, rc, depth, why);
+    const signer = await findSigner(crl, above, rc, depth, why, verifying);
     if (!signer) continue;
+    const delta = await deltaFor(crl, signer, rc);
+    if (delta === 'stale') {
+      why.push('the delta CRL for a complete CRL has expired');
+      continue;
+    }
     for (const r of crl.idp?.onlySomeReasons ?? ALL_REASONS) covered.add(r);
-    const entry = crl.revoked.get(cert.serialHex);
+    const key = revokedKey(cert.issuerCanonical, cert.serialHex);
+    const inDelta = delta?.revoked.get(key);
+    if (inDelta) {
+      if (inDelta.reasonCode === REMOVE_FROM_CRL) continue;
+      return { kind: 'revoked', date: inDelta.revocationDate };
+    }
+    const entry = crl.revoked.get(key);
     if (entry && entry.reasonCode !== REMOVE_FROM_CRL) return { kind: 'revoked', date: entry.revocationDate };
   }
   if (ALL_REASONS.every((r) => covered.has(r))) return { kind: 'good' };
   if (covered.size > 0) why.push('the usable CRLs cover only some revocation reasons');
   return { kind: 'unknown', why };
+}
+
+function scopeKey(crl: ParsedCrl): string {
+  const idp = crl.idp;
+  if (!idp) return '';
+  return JSON.stringify({
+    ...idp,
+    fullName: idp.fullName?.map(nameKey) ?? null,
+    onlySomeReasons: idp.onlySomeReasons ? [...idp.onlySomeReasons].sort() : null,
+  });
+}
+
+const crlNumber = (hex: string): bigint => BigInt(`0x${hex || '0'}`);
+
+/**
+ * The newest delta CRL (RFC 5280 5.2.4) that applies to a complete CRL: same issuer and scope, signed
+ * by the same key, BaseCRLNumber not above the complete CRL's number and a newer CRLNumber of its own.
+ * 'stale' when the newest such delta is past its nextUpdate.
+ */
+async function deltaFor(
+  complete: ParsedCrl,
+  signer: ParsedCertificate,
+  rc: RevocationContext,
+): Promise<ParsedCrl | 'stale' | null> {
+  if (complete.crlNumber === null) return null;
+  const base = crlNumber(complete.crlNumber);
+  let best: ParsedCrl | null = null;
+  for (const d of rc.crls) {
+    if (d.baseCrlNumber === null || d.unusable || d.crlNumber === null) continue;
+    if (d.issuerName.canonical !== complete.issuerName.canonical || scopeKey(d) !== scopeKey(complete))
+      continue;
+    if (crlNumber(d.baseCrlNumber) > base || crlNumber(d.crlNumber) <= base) continue;
+    if (d.thisUpdate > rc.time) continue;
+    const outcome = await rc.checker.verify(signer.spkiSha256Hex, `crl:${d.sha256Hex}`, {
+      spki: signer.spki,
+      algorithm: d.signatureAlgorithm,
+      data: d.tbs,
+      signature: d.signatureValue,
+    });
+    if (!outcome?.ok) continue;
+    if (!best || crlNumber(d.crlNumber) > crlNumber(best.crlNumber ?? '')) best = d;
+  }
+  if (best?.nextUpdate && best.nextUpdate < rc.time) return 'stale';
+  return best;
 }
 
 async function findSigner(
@@ -146,6 +230,7 @@ async function findSigner(
   rc: RevocationContext,
   depth: number,
   why: string[],
+  verifying: ReadonlySet<string>,
 ): Promise<ParsedCertificate | null> {
   const seen = new Set<string>();
   const candidates = [...above, ...rc.pool].filter((c) => {
@@ -170,7 +255,10 @@ async function findSigner(
     }
     const onPath = above.findIndex((c) => c.sha256Hex === signer.sha256Hex);
     if (onPath >= 0) return signer;
-    if (await offPathSignerTrusted(signer, above, rc, depth, why)) return signer;
+    // A CRL signer whose own status is being established from this very CRL (an indirect CRL that
+    // covers its issuer's certificates, its own included): its path is being checked by the caller.
+    if (verifying.has(signer.sha256Hex)) return signer;
+    if (await offPathSignerTrusted(signer, above, rc, depth, why, verifying)) return signer;
   }
   if (candidates.length === 0) why.push('no certificate of the CRL issuer is at hand');
   return null;
@@ -183,6 +271,7 @@ async function offPathSignerTrusted(
   rc: RevocationContext,
   depth: number,
   why: string[],
+  verifying: ReadonlySet<string>,
 ): Promise<boolean> {
   if (depth >= MAX_SIGNER_DEPTH) return false;
   if (rc.time < signer.notBefore || rc.time > signer.notAfter) {
@@ -200,7 +289,13 @@ async function offPathSignerTrusted(
       signature: signer.signatureValue,
     });
     if (!outcome?.ok) continue;
-    const status = await statusOf(signer, above.slice(j), rc, depth + 1);
+    const status = await statusOf(
+      signer,
+      above.slice(j),
+      rc,
+      depth + 1,
+      new Set([...verifying, signer.sha256Hex]),
+    );
     if (status.kind === 'good') return true;
     why.push(
       status.kind === 'revoked'
