@@ -57,6 +57,12 @@ export function openOrJoin(
   const key = caseKey(event.vendorId, event.top.spkiSha256, kind);
   const at = iso(event.at);
   const digest = event.artifactDigest.trim().toLowerCase();
+  const top: TopCertificate = {
+    subject: event.top.subject,
+    sha256: event.top.sha256,
+    spkiSha256: event.top.spkiSha256,
+    ...(event.top.issuer !== undefined ? { issuer: event.top.issuer } : {}),
+  };
   if (existing && existing.key !== key) {
     throw new Error(`openOrJoin: case ${existing.id} has key ${existing.key}, the event has ${key}`);
   }
@@ -65,7 +71,7 @@ export function openOrJoin(
       change: 'joined',
       case: {
         ...existing,
-        top: { ...event.top },
+        top,
         chain: [...event.chain],
         verificationsBlocked: existing.verificationsBlocked + 1,
         firstSeen: earlierOf(existing.firstSeen, at),
@@ -84,7 +90,7 @@ export function openOrJoin(
       kind,
       state: 'open',
       vendorId: event.vendorId,
-      top: { ...event.top },
+      top,
       chain: [...event.chain],
       verificationsBlocked: 1,
       firstSeen: at,

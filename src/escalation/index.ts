@@ -38,6 +38,7 @@ export {
 } from './playbook';
 export { renderCase } from './render-case';
 export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
+export { type ApprovedRoot, casesSettledByRoot } from './settled-by-root';
 export * from './types';
 export { type VerdictEscalation, verdictEscalation } from './verdict-escalation';
 export {

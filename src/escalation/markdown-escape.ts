@@ -27,8 +27,9 @@ export function neutralise(value: string): string {
   let visible = '';
   for (const char of oneLine) {
     const code = char.codePointAt(0) ?? 0;
-    visible += isInvisible(code) ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : char;
-    if (visible.length > MAX_VALUE_LENGTH) return `${visible.slice(0, MAX_VALUE_LENGTH)}…`;
+    const piece = isInvisible(code) ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : char;
+    if (visible.length + piece.length > MAX_VALUE_LENGTH) return `${visible}…`;
+    visible += piece;
   }
   return visible;
 }

@@ -31,7 +31,9 @@ function tidy(markdown: string): string {
 
 function statusLine(progress: StepProgress | undefined): string {
   if (!progress) return '- [ ] Not done yet';
-  const by = `${escapeMarkdown(progress.actor)}, ${escapeMarkdown(progress.at)}`;
+  const time = Date.parse(progress.at);
+  const at = Number.isNaN(time) ? escapeMarkdown(progress.at) : new Date(time).toISOString();
+  const by = `${escapeMarkdown(progress.actor)}, ${at}`;
   const note = progress.note.trim() === '' ? '' : `: ${escapeMarkdown(progress.note)}`;
   return `${progress.done ? '- [x] Done' : '- [ ] Reopened'} (${by})${note}`;
 }

@@ -202,7 +202,25 @@ describe('renderCase', () => {
       });
       const { checklist, markdown } = renderCase(playbooks()['unknown-root'], facts);
       expect(checklist.map((s) => s.done)).toEqual(checklist.map((s) => s.n === 1));
-      expect(markdown).toContain('- [x] Done (alice, 2026\\-11\\-25T13\\:00\\:00\\.000Z): matches \\[ok\\]');
+      expect(markdown).toContain('- [x] Done (alice, 2026-11-25T13:00:00.000Z): matches \\[ok\\]');
+    });
+  });
+
+  describe('when the case is resolved', () => {
+    it('says how, by whom and why, escaped', () => {
+      const facts = unknownRootFacts({
+        state: 'resolved',
+        resolution: {
+          outcome: 'rejected',
+          note: 'vendor said *no*',
+          actor: 'bob',
+          at: '2026-11-25T14:00:00.000Z',
+        },
+      });
+      const { markdown } = renderCase(playbooks()['unknown-root'], facts);
+      expect(markdown).toContain(
+        '- Case: `esc_0001`, state **resolved** (rejected by bob: vendor said \\*no\\*)',
+      );
     });
   });
 
