@@ -4,6 +4,7 @@
  * their corroboration. Pure: no Node, Workers, Hono or database imports.
  */
 export { bytesToBase64, toHex } from './bytes';
+export { type CertificateFingerprints, candidateMatches } from './candidate-match';
 export {
   type Candidate,
   type CertificateCandidate,
@@ -19,9 +20,11 @@ export {
   isCorroborated,
   MAX_CORROBORATION_CHECKS,
 } from './corroboration';
+export { selectDueFeeds } from './due-feeds';
 export { type Extraction, extractFromItem } from './extract';
 export type { FeedEnclosure, FeedFormat, FeedItem, ItemParseError, ParseFeedResult } from './feed-item';
 export type { FeedState, FeedStatus } from './feed-state';
+export { type NewFeedResult, newFeedState } from './feed-subscription';
 export { FEED_ACCEPT, type FetchFeedOutcome, fetchFeed } from './fetch-feed';
 export {
   type ConditionalRequest,

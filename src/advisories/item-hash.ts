@@ -10,6 +10,11 @@ export interface ItemSnapshot {
    * `pem:<sha256 of the DER>` (inline certificates) and `link:<url>` (certificate files).
    */
   announced: string[];
+  /**
+   * A linked certificate file of this item could not be fetched last time: the next poll processes the item
+   * again even if it is unchanged, so that a transient failure does not lose a candidate.
+   */
+  incomplete?: boolean;
 }
 
 export interface ItemDiff {

@@ -45,8 +45,14 @@ export interface CertificateFetchReport {
 
 export interface PolledItem {
   item: FeedItem;
+  /** Store it under the item's guid; `previousItems` gives it back on the next poll. */
   snapshot: ItemSnapshot;
   diff: ItemDiff;
+  /**
+   * New and edited items are processed (linked files fetched, candidates made); an unchanged one only when
+   * a linked file failed last time (`snapshot.incomplete`).
+   */
+  processed: boolean;
   extraction: Extraction;
   /** Certificates read from the item's PEM blocks and linked files (new and edited items only). */
   certificates: { sha256: string; spkiSha256: string; subject: string; issuer: string }[];
@@ -179,10 +185,20 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
     seenGuids.add(item.guid);
     const extraction = extractFromItem(item, certLimits.maxCertificatesPerFile);
     const snapshot = await itemSnapshot(item, extraction, deps.subtle);
-    const diff = diffItem(previous.get(item.guid), snapshot);
-    const polled: PolledItem = { item, snapshot, diff, extraction, certificates: [], certificateErrors: [] };
+    const stored = previous.get(item.guid);
+    const diff = diffItem(stored, snapshot);
+    const retry = diff.change === 'unchanged' && stored?.incomplete === true;
+    const polled: PolledItem = {
+      item,
+      snapshot,
+      diff,
+      processed: diff.change !== 'unchanged' || retry,
+      extraction,
+      certificates: [],
+      certificateErrors: [],
+    };
     items.push(polled);
-    if (diff.change === 'unchanged') continue;
+    if (!polled.processed) continue;
     if (diff.change === 'edited' && diff.fingerprintsChanged) {
       alerts.push({
         feedId: feed.id,
@@ -221,6 +237,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
               ? file.reason
               : file.kind;
         certificateFetches.push({ itemGuid: item.guid, url, certificates: 0, error });
+        snapshot.incomplete = true;
         continue;
       }
       const found = certificatesFromFile(file.bytes, certLimits.maxCertificatesPerFile);

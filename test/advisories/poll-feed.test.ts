@@ -207,6 +207,44 @@ describe('pollFeed', () => {
     });
   });
 
+  describe('when a linked certificate file failed on the last poll', () => {
+    it('processes the unchanged item again and picks up the certificate', async () => {
+      server.route(
+        '/feed.xml',
+        serve(fixtureFeed('vendor-rss.xml', server.origin), { 'content-type': 'application/rss+xml' }),
+      );
+      server.route(
+        '/certs/gen-y/root-ye-chain.pem',
+        serve(fixtureText('letsencrypt-gen-y-root-ye_chain.pem')),
+      );
+      const first = await poll();
+      const legacyGuid = `${server.origin}/2025/11/01/legacy/`;
+      expect(first.items.find((i) => i.item.guid === legacyGuid)?.snapshot.incomplete).toBe(true);
+
+      server.route(
+        '/certs/legacy-root.crt',
+        serve(derOf(yePem), { 'content-type': 'application/pkix-cert' }),
+      );
+      const second = await poll();
+      expect(second.items.filter((i) => i.processed).map((i) => i.item.guid)).toEqual([legacyGuid]);
+      expect(second.items.every((i) => i.diff.change === 'unchanged')).toBe(true);
+      expect(second.certificateFetches).toEqual([
+        { itemGuid: legacyGuid, url: `${server.origin}/certs/legacy-root.crt`, certificates: 1, error: null },
+      ]);
+      expect(second.candidates).toEqual([
+        expect.objectContaining({
+          kind: 'certificate',
+          sha256: YE,
+          provenance: expect.objectContaining({ itemGuid: legacyGuid }),
+        }),
+        expect.objectContaining({ kind: 'fingerprint', hex: X1_SHA1 }),
+      ]);
+      expect(server.requestsTo('/certs/gen-y/root-ye-chain.pem')).toHaveLength(1);
+      const third = await poll();
+      expect(third.items.some((i) => i.processed)).toBe(false);
+    });
+  });
+
   describe('when the feed fails', () => {
     it('backs off on 500s and counts failures, keeping the validators', async () => {
       store.feed = { ...store.feed, etag: '"old"' };
