@@ -46,6 +46,9 @@ export function normaliseBaseUrl(value: string): string {
   }
 }
 
+/** Inside a double-quoted shell word, `"`, `$`, backtick and backslash are the special characters. */
+const doubleQuoted = (value: string) => value.replace(/["$`\\]/g, '\\$&');
+
 const AUTH = '-H "Authorization: Bearer $TRUSTGATE_TOKEN"';
 const JSON_TYPE = "-H 'Content-Type: application/json'";
 
@@ -53,13 +56,14 @@ export function apiCalls(input: ApiCallInput): ApiCalls {
   const base = normaliseBaseUrl(input.serviceBaseUrl);
   const caseUrl = `${base}/escalations/${encodeURIComponent(input.caseId)}`;
   const vendor = encodeURIComponent(input.vendorId);
-  const note = `escalation ${input.caseId}`;
+  const note = `escalation ${input.caseId}: fingerprints confirmed with the vendor`;
   const post = (url: string) => `curl -sS -X POST ${shellQuote(url)} ${AUTH}`;
   const json = (body: unknown) => `${JSON_TYPE} --data ${shellQuote(JSON.stringify(body))}`;
+  const forVendor = `?vendor=${vendor}`;
   const rootUrl =
     input.rootSha256Hex !== undefined
-      ? shellQuote(`${base}/roots/${input.rootSha256Hex}/approve`)
-      : `"${base.replace(/["$`\\]/g, '\\$&')}/roots/$ROOT_SHA256/approve"`;
+      ? shellQuote(`${base}/roots/${input.rootSha256Hex}/approve${forVendor}`)
+      : `"${doubleQuoted(base)}/roots/$ROOT_SHA256/approve${doubleQuoted(forVendor)}"`;
   const digest = input.artifactDigest !== undefined && /^sha256:[0-9a-f]{64}$/.test(input.artifactDigest);
   return {
     baseUrl: base,
@@ -71,11 +75,11 @@ export function apiCalls(input: ApiCallInput): ApiCalls {
     approveRoot: `curl -sS -X POST ${rootUrl} ${AUTH} ${json({ reason: note })}`,
     rejectCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'rejected', note: 'vendor did not confirm the root' })}`,
     approveCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'approved', note: 'root confirmed with the vendor' })}`,
-    markStep: `curl -sS -X POST "${caseUrl.replace(/["$`\\]/g, '\\$&')}/steps/$N" ${AUTH} ${json({ done: true, note: '' })}`,
+    markStep: `curl -sS -X POST "${doubleQuoted(caseUrl)}/steps/$N" ${AUTH} ${json({ done: true, note: '' })}`,
     verifyAgain: [
       `curl -sS ${shellQuote(`${base}/verify`)} ${AUTH}`,
-      `  -F ${shellQuote(`vendor=${input.vendorId}`)}`,
-      `  -F ${shellQuote(`digest=${digest ? input.artifactDigest : 'sha256:<artifact sha256>'}`)}`,
+      `  --form-string ${shellQuote(`vendor=${input.vendorId}`)}`,
+      `  --form-string ${shellQuote(`digest=${digest ? input.artifactDigest : 'sha256:<artifact sha256>'}`)}`,
       `  -F ${shellQuote(`signature=@${input.signatureFile}`)}`,
     ].join(' \\\n'),
   };

@@ -71,7 +71,9 @@ describe('renderCase', () => {
       const { checklist } = renderCase(playbooks()['unknown-root'], unknownRootFacts());
       const approve = checklist.find((s) => /second admin/.test(s.title));
       expect(approve?.detail).toContain("'https://trustgate.example/vendors/acme/roots'");
-      expect(approve?.detail).toContain(`'https://trustgate.example/roots/${TOP_SHA256}/approve'`);
+      expect(approve?.detail).toContain(
+        `'https://trustgate.example/roots/${TOP_SHA256}/approve?vendor=acme'`,
+      );
       expect(approve?.detail).toContain('**different** admin');
       const reject = checklist[checklist.length - 1];
       expect(reject?.title).toMatch(/rejected/);
@@ -81,8 +83,8 @@ describe('renderCase', () => {
 
     it('gives the re-verification call with the latest blocked digest', () => {
       const step = stepMatching(unknownRootFacts(), /Re-run/);
-      expect(step.detail).toContain(`-F 'digest=${DIGEST}'`);
-      expect(step.detail).toContain("-F 'vendor=acme'");
+      expect(step.detail).toContain(`--form-string 'digest=${DIGEST}'`);
+      expect(step.detail).toContain("--form-string 'vendor=acme'");
     });
 
     it('renders the whole Markdown document with the checklist under headings', () => {
@@ -106,7 +108,7 @@ describe('renderCase', () => {
       });
       const step = stepMatching(facts, /second admin/);
       expect(step.detail).toContain('the signature does not carry the root that issued `CN=Acme Root X`');
-      expect(step.detail).toContain('/roots/$ROOT_SHA256/approve"');
+      expect(step.detail).toContain('/roots/$ROOT_SHA256/approve?vendor=acme"');
       expect(step.detail).not.toContain(`/roots/${TOP_SHA256}/approve`);
     });
   });
