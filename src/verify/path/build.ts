@@ -1,6 +1,6 @@
 import type { ParsedCertificate } from '../certificate';
 import { bytesEqual } from '../der';
-import { type Reason, reason } from '../reasons';
+import { type Reason, type ReasonCode, reason } from '../reasons';
 import type { SignatureChecker } from './signature-checker';
 import {
   MAX_SELF_ISSUED_INTERMEDIATES,
@@ -22,6 +22,17 @@ import { validatePath } from './validate';
  * Budgets (depth, signature checks, complete paths) bound the work on any input; signature results are
  * cached per (issuer key, child certificate) within a request.
  */
+
+type Link = { kind: 'ok' } | { kind: 'bad' } | { kind: 'refused'; reason: Reason };
+
+/** Signature outcomes that are policy refusals rather than proof the issuer did not sign. */
+const POLICY_REFUSALS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'WEAK_SIGNATURE_ALGORITHM',
+  'WEAK_DIGEST_ALGORITHM',
+  'WEAK_RSA_KEY',
+  'UNSUPPORTED_ALGORITHM',
+  'UNSUPPORTED_CURVE',
+]);
 
 export interface AnchorEntry {
   anchor: PathAnchor;
@@ -60,8 +71,13 @@ class Builder {
     }
   }
 
-  /** Does `issuer`'s key verify `child`'s signature? Cached; counted against the budget. */
-  private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<boolean | null> {
+  /**
+   * Does `issuer`'s key verify `child`'s signature? Cached; counted against the budget. A signature that
+   * the algorithm policy refuses (weak digest, small RSA key, unsupported algorithm) is `refused`: the
+   * search may go on through it so that the caller learns *why* a known anchor was not reached, but a
+   * path with a refused link is never valid.
+   */
+  private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<Link | null> {
     const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
       spki: issuer.spki,
       algorithm: child.signatureAlgorithm,
@@ -72,19 +88,12 @@ class Builder {
       this.budgetExceeded = true;
       return null;
     }
-    if (!outcome.ok) {
-      const code =
-        outcome.reason.code === 'SIGNATURE_INVALID' || outcome.reason.code === 'SIGNATURE_ENCODING_INVALID'
-          ? 'CERT_SIGNATURE_INVALID'
-          : outcome.reason.code;
-      this.note(
-        reason(
-          code,
-          `"${child.subject}" is not signed by the key of "${issuer.subject}": ${outcome.reason.message}`,
-        ),
-      );
-    }
-    return outcome.ok;
+    if (outcome.ok) return { kind: 'ok' };
+    const code = outcome.reason.code;
+    const message = `"${child.subject}" is not signed by the key of "${issuer.subject}": ${outcome.reason.message}`;
+    if (POLICY_REFUSALS.has(code)) return { kind: 'refused', reason: reason(code, message) };
+    this.note(reason('CERT_SIGNATURE_INVALID', message));
+    return { kind: 'bad' };
   }
 
   private order<T>(items: T[], certOf: (t: T) => ParsedCertificate, child: ParsedCertificate): T[] {
@@ -104,7 +113,12 @@ class Builder {
       .map((x) => x.item);
   }
 
-  async search(path: ParsedCertificate[], depth: number, selfIssued: number): Promise<PathOutcome | null> {
+  async search(
+    path: ParsedCertificate[],
+    depth: number,
+    selfIssued: number,
+    refused: Reason[],
+  ): Promise<PathOutcome | null> {
     const current = path[path.length - 1] as ParsedCertificate;
     if (path.length > this.deepest.length) this.deepest = path.slice();
 
@@ -118,12 +132,13 @@ class Builder {
         this.budgetExceeded = true;
         return null;
       }
-      const ok = await this.signs(entry.cert, current);
-      if (ok === null) return null;
-      if (!ok) continue;
+      const link = await this.signs(entry.cert, current);
+      if (link === null) return null;
+      if (link.kind === 'bad') continue;
       this.pathsTried++;
       const full = [...path, entry.cert];
-      const reasons = await validatePath(full, entry.anchor, this.ctx);
+      const reasons = [...refused, ...(link.kind === 'refused' ? [link.reason] : [])];
+      for (const r of await validatePath(full, entry.anchor, this.ctx)) reasons.push(r);
       if (reasons.length === 0) return { status: 'valid', path: full, anchor: entry.anchor };
       if (!this.best || reasons.length < this.best.reasons.length) {
         this.best = { path: full, anchor: entry.anchor, reasons };
@@ -153,10 +168,11 @@ class Builder {
         this.depthExceeded = true;
         continue;
       }
-      const ok = await this.signs(candidate, current);
-      if (ok === null) return null;
-      if (!ok) continue;
-      const found = await this.search([...path, candidate], nextDepth, nextSelfIssued);
+      const link = await this.signs(candidate, current);
+      if (link === null) return null;
+      if (link.kind === 'bad') continue;
+      const taint = link.kind === 'refused' ? [...refused, link.reason] : refused;
+      const found = await this.search([...path, candidate], nextDepth, nextSelfIssued, taint);
       if (found) return found;
       if (this.budgetExceeded) return null;
     }
@@ -198,7 +214,7 @@ export async function buildPath(
 ): Promise<PathOutcome> {
   const { leaf, anchors, intermediates } = input;
   const builder = new Builder(req, anchors, intermediates, ctx, input.checker, input.limits);
-  const found = await builder.search([leaf], 0, 0);
+  const found = await builder.search([leaf], 0, 0, []);
   if (found) return found;
   if (builder.best) {
     return {

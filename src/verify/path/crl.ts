@@ -199,7 +199,7 @@ function parseStrict(der: Uint8Array): ParsedCrl {
           } else if (ext.oid === ENTRY_EXT.certificateIssuer) {
             // Applies to this entry and the following ones (RFC 5280 5.3.3).
             const dn = parseGeneralNames(parseNested(ext.value)).find((n) => n.kind === 'directoryName');
-            if (!dn || dn.kind !== 'directoryName') fail('certificateIssuer without a directoryName');
+            if (dn?.kind !== 'directoryName') fail('certificateIssuer without a directoryName');
             entryIssuer = dn.name.canonical;
             namesOtherIssuer = true;
           } else if (ext.critical && !KNOWN_ENTRY_EXT.has(ext.oid)) {

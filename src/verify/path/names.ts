@@ -41,6 +41,9 @@ const SHORT_NAMES: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
+/** Display strings are for people and messages: longer ones are cut (canonical forms never are). */
+const MAX_DISPLAY = 512;
+
 export const OID_EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
 export const OID_COMMON_NAME = '2.5.4.3';
 
@@ -118,7 +121,7 @@ export function parseName(node: DerNode | undefined): X500Name {
     rdns,
     rdnKeys,
     canonical: JSON.stringify(rdnKeys),
-    display,
+    display: display.length > MAX_DISPLAY ? `${display.slice(0, MAX_DISPLAY)}…` : display,
     isEmpty: rdns.length === 0,
   };
 }

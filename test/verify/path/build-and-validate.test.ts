@@ -96,6 +96,17 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when a certificate on the way to a known anchor is signed with SHA-1', () => {
+    it('reaches the anchor but is invalid with WEAK_SIGNATURE_ALGORITHM, never valid', async () => {
+      const root = await makeRoot();
+      const ca = await makeCa('CA', root, { sha1: true });
+      const leaf = await makeLeaf('Signer', ca);
+      const outcome = await buildAndValidatePath(request(leaf, [ca], [root]));
+      expect(outcome.status).toBe('invalid');
+      expect(codes(outcome)).toEqual(['WEAK_SIGNATURE_ALGORITHM']);
+    });
+  });
+
   describe('when intermediates cross-sign each other in a cycle that reaches no anchor', () => {
     it('finishes quickly with no_anchor', async () => {
       const aKeys = await newKeys();

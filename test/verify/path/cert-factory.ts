@@ -115,6 +115,8 @@ export interface CertSpec {
   rawExtensions?: Extension[];
   /** Leave out SKI/AKI. */
   noKeyIds?: boolean;
+  /** Sign with ECDSA over SHA-1 (a weak algorithm). */
+  sha1?: boolean;
 }
 
 export const T0 = new Date('2025-01-01T00:00:00Z');
@@ -138,6 +140,7 @@ function rawToDer(raw: Uint8Array): Uint8Array {
 }
 
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
+const ECDSA_SHA1 = seq(oid('1.2.840.10045.4.1'));
 
 export async function makeCert(spec: CertSpec): Promise<Issued> {
   const keys = spec.keys ?? (await newKeys());
@@ -155,7 +158,7 @@ export async function makeCert(spec: CertSpec): Promise<Issued> {
   const tbs = seq(
     tlv(0xa0, integer(2)),
     integer(spec.serial ?? 1 + Math.floor(Math.random() * 1e9)),
-    ECDSA_SHA256,
+    spec.sha1 ? ECDSA_SHA1 : ECDSA_SHA256,
     name(issuerCn),
     seq(
       time(spec.notBefore ?? new Date('2024-01-01T00:00:00Z')),
@@ -166,9 +169,13 @@ export async function makeCert(spec: CertSpec): Promise<Issued> {
     ...(extsDer.length > 0 ? [tlv(0xa3, seq(...extsDer))] : []),
   );
   const raw = new Uint8Array(
-    await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, issuerKeys.privateKey, new Uint8Array(tbs)),
+    await subtle.sign(
+      { name: 'ECDSA', hash: spec.sha1 ? 'SHA-1' : 'SHA-256' },
+      issuerKeys.privateKey,
+      new Uint8Array(tbs),
+    ),
   );
-  const der = seq(tbs, ECDSA_SHA256, bits(rawToDer(raw)));
+  const der = seq(tbs, spec.sha1 ? ECDSA_SHA1 : ECDSA_SHA256, bits(rawToDer(raw)));
   return { der, keys, cn: spec.cn, ski };
 }
 
