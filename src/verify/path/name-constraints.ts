@@ -11,12 +11,14 @@ import { attributeValues, nameWithinSubtree, OID_EMAIL_ADDRESS } from './names';
  *
  * Name forms this code cannot compare (otherName, x400Address, ediPartyName, registeredID) fail
  * closed: a constraint of that form meeting a name of that form is a violation.
- * Work is bounded: more than `budget` comparisons per path is a violation.
+ * Work is bounded: past `budget` comparisons per path the check stops and marks the budget exhausted
+ * (the caller fails the path with PATH_BUDGET_EXCEEDED: it was not proven to comply).
  */
 
 export type NameKind = GeneralName['kind'];
 
 export class NameConstraintsBudget {
+  exhausted = false;
   constructor(public remaining: number) {}
 }
 
@@ -115,7 +117,7 @@ function within(name: GeneralName, base: GeneralName, mode: 'permitted' | 'exclu
   }
 }
 
-/** Returns a violation message, or null when every name satisfies the constraints. */
+/** Returns a violation message, or null when every name satisfies the constraints (or the budget ran out). */
 export function checkNameConstraints(
   names: GeneralName[],
   constraints: NameConstraints,
@@ -124,7 +126,10 @@ export function checkNameConstraints(
   const permitted = constraints.permitted ?? [];
   const excluded = constraints.excluded ?? [];
   const cost = names.length * (permitted.length + excluded.length);
-  if (cost > budget.remaining) return 'too many names and name constraints to check';
+  if (cost > budget.remaining) {
+    budget.exhausted = true;
+    return null;
+  }
   budget.remaining -= cost;
   for (const name of names) {
     const sameKind = permitted.filter((s) => s.base.kind === name.kind);

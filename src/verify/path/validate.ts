@@ -116,6 +116,15 @@ export async function validatePath(
     }
   }
 
+  if (budget.exhausted) {
+    add(
+      reason(
+        'PATH_BUDGET_EXCEEDED',
+        `checking names against name constraints needs more than ${ctx.nameConstraintBudget} comparisons`,
+      ),
+    );
+  }
+
   const leaf = path[0] as ParsedCertificate;
   if (anchor.distrustAfter) {
     const signedAt = req.signingTime ?? leaf.notBefore;
