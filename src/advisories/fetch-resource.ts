@@ -3,7 +3,7 @@ import { readCappedBody } from './read-capped-body';
 import { parseRetryAfter } from './retry-after';
 import { isHttpUrl, publicHttpOnly, type UrlGuard } from './url-guard';
 
-/** The subset of `fetch` the poller uses; inject `globalThis.fetch` or a test double. */
+/** The subset of `fetch` the poller uses; inject `globalThis.fetch` (it is never called as a method) or a double. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface FetchDeps {
@@ -71,6 +71,8 @@ export async function fetchResource(
   options: { accept: string; conditional?: ConditionalRequest },
 ): Promise<ResourceOutcome> {
   const guard = deps.isAllowedUrl ?? publicHttpOnly;
+  // called detached: Workers' fetch throws "Illegal invocation" when called as a method of another object
+  const doFetch = deps.fetch;
   let current: URL;
   try {
     current = new URL(url);
@@ -99,7 +101,7 @@ export async function fetchResource(
 
       let response: Response;
       try {
-        response = await deps.fetch(current.href, {
+        response = await doFetch(current.href, {
           method: 'GET',
           headers,
           redirect: 'manual',

@@ -126,4 +126,21 @@ describe('isCorroborated', () => {
       );
     });
   });
+
+  describe('when the vendor rotates RSA or ECDSA P-256 roots', () => {
+    it.each(['cross-sign-rsa_chain.pem', 'cross-sign-p256_chain.pem'])(
+      'corroborates the new root of %s through the old root’s cross-signature',
+      async (file) => {
+        const [fresh, cross, old] = await Promise.all(pemBlocks(file).map((p) => read(derOf(p))));
+        const [n, c, o] = [fresh, cross, old] as [CertificateInfo, CertificateInfo, CertificateInfo];
+        expect(n.spkiSha256).toBe(c.spkiSha256);
+        expect(await findCorroboration(n, [o], subtle, [c, o])).toEqual({
+          rootSha256: o.sha256,
+          rootSubject: o.subject,
+          crossSignSha256: c.sha256,
+        });
+        expect(await isCorroborated(n, [n], subtle, [c])).toBe(false);
+      },
+    );
+  });
 });
