@@ -53,7 +53,8 @@ export interface PolledItem {
    * a linked file failed last time (`snapshot.incomplete`).
    */
   processed: boolean;
-  extraction: Extraction;
+  /** What the item announced, JSON-safe (PEM text rather than DER bytes). */
+  extraction: { fingerprints: Extraction['fingerprints']; pems: string[]; certificateLinks: string[] };
   /** Certificates read from the item's PEM blocks and linked files (new and edited items only). */
   certificates: { sha256: string; spkiSha256: string; subject: string; issuer: string }[];
   certificateErrors: string[];
@@ -82,9 +83,15 @@ export interface FeedStatusUpdate {
   nextPollAt: string | null;
 }
 
+/**
+ * Plain, JSON-safe data (dates as ISO strings, except `nextPollAt`): what `POST /feeds/{id}/poll` can return
+ * and what the caller stores.
+ */
 export interface PollResult {
   feedId: string;
   outcome: ScheduleOutcome['kind'];
+  /** Where the feed was finally read after redirects (null when nothing was read). */
+  finalUrl: string | null;
   /** Every item of the feed this time (empty on 304 and failures), each with its change against storage. */
   items: PolledItem[];
   itemErrors: (ItemParseError & { recovered: boolean })[];
@@ -130,7 +137,9 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
 
   const finish = (
     outcome: ScheduleOutcome,
-    rest: Partial<Pick<PollResult, 'items' | 'itemErrors' | 'candidates' | 'alerts' | 'certificateFetches'>>,
+    rest: Partial<
+      Pick<PollResult, 'finalUrl' | 'items' | 'itemErrors' | 'candidates' | 'alerts' | 'certificateFetches'>
+    >,
     validators: { etag: string | null; lastModified: string | null },
   ): PollResult => {
     const decision = nextPollAt(feed, outcome, deps.now(), deps.random, schedule);
@@ -138,6 +147,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
     return {
       feedId: feed.id,
       outcome: outcome.kind,
+      finalUrl: rest.finalUrl ?? null,
       items: rest.items ?? [],
       itemErrors: rest.itemErrors ?? [],
       candidates: rest.candidates ?? [],
@@ -193,7 +203,11 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
       snapshot,
       diff,
       processed: diff.change !== 'unchanged' || retry,
-      extraction,
+      extraction: {
+        fingerprints: extraction.fingerprints,
+        pems: extraction.pems.map((p) => p.pem),
+        certificateLinks: extraction.certificateLinks,
+      },
       certificates: [],
       certificateErrors: [],
     };
@@ -276,7 +290,14 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
 
   return finish(
     { kind: 'ok' },
-    { items, itemErrors: parsed.itemErrors, candidates, alerts, certificateFetches },
+    {
+      finalUrl: fetched.finalUrl,
+      items,
+      itemErrors: parsed.itemErrors,
+      candidates,
+      alerts,
+      certificateFetches,
+    },
     { etag: fetched.etag, lastModified: fetched.lastModified },
   );
 }

@@ -110,7 +110,11 @@ describe('pollFeed', () => {
     it('returns every item as new, fetches the linked PEM and makes corroborated candidates', async () => {
       const result = await poll();
       expect(result.outcome).toBe('ok');
+      expect(result.finalUrl).toBe(`${server.origin}/feed.xml`);
       expect(result.items.map((i) => i.diff.change)).toEqual(['new', 'new', 'new', 'new']);
+      const { nextPollAt, ...plain } = result;
+      expect(JSON.parse(JSON.stringify(plain))).toEqual(plain); // plain data, ready to store or return
+      expect(nextPollAt).toEqual(new Date(PINNED_NOW.getTime() + 3600_000));
       expect(server.requestsTo('/certs/gen-y/root-ye-chain.pem')).toHaveLength(1);
       expect(result.certificateFetches).toEqual([
         {
