@@ -27,10 +27,13 @@ function request(chain: string[], crls: string[] | undefined, extra: Partial<Pat
 const codes = (o: PathOutcome): string[] => (o.status === 'valid' ? [] : o.reasons.map((r) => r.code));
 
 describe('buildAndValidatePath on PKITS certificates', () => {
-  describe('when CRLs are supplied and the end entity is on its CA's CRL', () => {
+  describe('when CRLs are supplied and the end entity is on the CRL of its CA', () => {
     it('is invalid with CERT_REVOKED', async () => {
       const outcome = await buildAndValidatePath(
-        request(['TrustAnchorRootCertificate', 'GoodCACert', 'InvalidRevokedEETest3EE'], ['TrustAnchorRootCRL', 'GoodCACRL']),
+        request(
+          ['TrustAnchorRootCertificate', 'GoodCACert', 'InvalidRevokedEETest3EE'],
+          ['TrustAnchorRootCRL', 'GoodCACRL'],
+        ),
       );
       expect(outcome.status).toBe('invalid');
       expect(codes(outcome)).toEqual(['CERT_REVOKED']);
@@ -40,7 +43,10 @@ describe('buildAndValidatePath on PKITS certificates', () => {
   describe('when CRLs are supplied but none covers a certificate of the path', () => {
     it('is invalid with REVOCATION_UNAVAILABLE', async () => {
       const outcome = await buildAndValidatePath(
-        request(['TrustAnchorRootCertificate', 'NoCRLCACert', 'InvalidMissingCRLTest1EE'], ['TrustAnchorRootCRL']),
+        request(
+          ['TrustAnchorRootCertificate', 'NoCRLCACert', 'InvalidMissingCRLTest1EE'],
+          ['TrustAnchorRootCRL'],
+        ),
       );
       expect(codes(outcome)).toEqual(['REVOCATION_UNAVAILABLE']);
     });
@@ -55,7 +61,7 @@ describe('buildAndValidatePath on PKITS certificates', () => {
     });
   });
 
-  describe('when the CA's CRL has expired (nextUpdate before the validation time)', () => {
+  describe('when the CRL of the CA has expired (nextUpdate before the validation time)', () => {
     it('is invalid with REVOCATION_UNAVAILABLE', async () => {
       const outcome = await buildAndValidatePath(
         request(
@@ -80,7 +86,9 @@ describe('buildAndValidatePath on PKITS certificates', () => {
         'POLICY_CONSTRAINTS_VIOLATED',
       ]);
       const anyPolicy = { ...policy, initialPolicySet: ['2.16.840.1.101.3.2.1.48.1'] };
-      expect((await buildAndValidatePath(request(chain, undefined, { policy: anyPolicy }))).status).toBe('valid');
+      expect((await buildAndValidatePath(request(chain, undefined, { policy: anyPolicy }))).status).toBe(
+        'valid',
+      );
     });
   });
 });
