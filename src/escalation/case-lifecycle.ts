@@ -25,8 +25,8 @@ export interface BlockedVerification {
   top: TopCertificate;
   /** The chain `/verify` saw, leaf first. */
   chain: readonly ChainCertificate[];
-  /** `sha256:<hex>`. */
-  artifactDigest: string;
+  /** `sha256:<hex>` of the artifact, or null when the verification had none (anything else is not kept). */
+  artifactDigest: string | null;
   at: Date;
   /** Number of steps of the kind's playbook (`playbooks[kind].steps.length`), bounds for `applyStep`. */
   stepCount: number;
@@ -38,7 +38,11 @@ const iso = (at: Date) => at.toISOString();
 const laterOf = (a: string, b: string) => (a > b ? a : b);
 const earlierOf = (a: string, b: string) => (a < b ? a : b);
 
-function rememberDigest(digests: readonly string[], digest: string): string[] {
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+function rememberDigest(digests: readonly string[], raw: string | null): string[] {
+  const digest = raw?.trim().toLowerCase();
+  if (digest === undefined || !DIGEST.test(digest)) return [...digests];
   const kept = digests.filter((d) => d !== digest);
   kept.push(digest);
   return kept.slice(-MAX_ARTIFACT_DIGESTS);
@@ -56,7 +60,6 @@ export function openOrJoin(
   const kind = event.kind ?? 'unknown-root';
   const key = caseKey(event.vendorId, event.top.spkiSha256, kind);
   const at = iso(event.at);
-  const digest = event.artifactDigest.trim().toLowerCase();
   const top: TopCertificate = {
     subject: event.top.subject,
     sha256: event.top.sha256,
@@ -76,7 +79,7 @@ export function openOrJoin(
         verificationsBlocked: existing.verificationsBlocked + 1,
         firstSeen: earlierOf(existing.firstSeen, at),
         lastSeen: laterOf(existing.lastSeen, at),
-        artifactDigests: rememberDigest(existing.artifactDigests, digest),
+        artifactDigests: rememberDigest(existing.artifactDigests, event.artifactDigest),
         stepCount: Math.max(0, Math.trunc(event.stepCount)),
         updatedAt: laterOf(existing.updatedAt, at),
       },
@@ -95,7 +98,7 @@ export function openOrJoin(
       verificationsBlocked: 1,
       firstSeen: at,
       lastSeen: at,
-      artifactDigests: [digest],
+      artifactDigests: rememberDigest([], event.artifactDigest),
       stepCount: Math.max(0, Math.trunc(event.stepCount)),
       steps: [],
       resolution: null,

@@ -27,6 +27,7 @@ export { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, neutralise } from './markdo
 export { type OpensslCommands, opensslCommands } from './openssl-commands';
 export {
   formatPlaybookErrors,
+  type LoadPlaybooksOptions,
   type LoadPlaybooksResult,
   loadPlaybooks,
   MIN_STEPS,

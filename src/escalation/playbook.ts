@@ -57,7 +57,13 @@ export type LoadPlaybooksResult =
   | { ok: true; playbooks: Playbooks }
   | { ok: false; errors: PlaybookError[]; message: string };
 
-export const playbookFile = (kind: CaseKind): string => `advisories/playbooks/${kind}.md`;
+/** Where a kind's playbook lives in the repository (used in error messages unless told otherwise). */
+export const playbookFile = (kind: CaseKind): string => `src/advisories/playbooks/${kind}.md`;
+
+export interface LoadPlaybooksOptions {
+  /** The file name to name in errors, when the platform read the playbooks from somewhere else. */
+  fileOf?: (kind: CaseKind) => string;
+}
 
 interface Part {
   text: string;
@@ -66,6 +72,7 @@ interface Part {
 
 const STEP_HEADING = /^##[ \t]+Step:[ \t]*(.*?)[ \t]*$/;
 const HEADING = /^##[ \t]/;
+const STEP_LIKE = /^##[ \t]+step\b/i;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 const FRONT_MATTER_KEYS = ['kind', 'title'] as const;
 
@@ -165,6 +172,9 @@ function splitSections(
         currentStart = lineNo + 1;
         continue;
       }
+      if (STEP_LIKE.test(raw)) {
+        fail(lineNo, 'BAD_STRUCTURE', `write step headings as "## Step: <title>" (numbers are automatic)`);
+      }
       if (phase === 'steps') {
         flush();
         phase = 'appendix';
@@ -179,8 +189,12 @@ function splitSections(
   return sections;
 }
 
-function loadOne(kind: CaseKind, source: string | undefined, errors: PlaybookError[]): Playbook | undefined {
-  const file = playbookFile(kind);
+function loadOne(
+  kind: CaseKind,
+  file: string,
+  source: string | undefined,
+  errors: PlaybookError[],
+): Playbook | undefined {
   const before = errors.length;
   const fail = (line: number, code: PlaybookErrorCode, message: string) =>
     errors.push({ file, line, code, message });
@@ -188,7 +202,10 @@ function loadOne(kind: CaseKind, source: string | undefined, errors: PlaybookErr
     fail(0, 'MISSING_PLAYBOOK', `no playbook for case kind "${kind}"`);
     return undefined;
   }
-  const lines = source.replace(/\r\n?/g, '\n').split('\n');
+  const lines = source
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   const front = parseFrontMatter(lines, fail);
   if (!front) return undefined;
   const kindField = front.fields.kind;
@@ -239,11 +256,15 @@ export function formatPlaybookErrors(errors: readonly PlaybookError[]): string {
  * Validate and compile the playbook of every case kind. `sources` maps a kind to the text of
  * `advisories/playbooks/<kind>.md`; the platform reads the files and refuses to start on an error.
  */
-export function loadPlaybooks(sources: Partial<Record<CaseKind, string>>): LoadPlaybooksResult {
+export function loadPlaybooks(
+  sources: Partial<Record<CaseKind, string>>,
+  options: LoadPlaybooksOptions = {},
+): LoadPlaybooksResult {
+  const fileOf = options.fileOf ?? playbookFile;
   const errors: PlaybookError[] = [];
   const loaded: Partial<Record<CaseKind, Playbook>> = {};
   for (const kind of CASE_KINDS) {
-    const playbook = loadOne(kind, sources[kind], errors);
+    const playbook = loadOne(kind, fileOf(kind), sources[kind], errors);
     if (playbook) loaded[kind] = playbook;
   }
   if (errors.length > 0) return { ok: false, errors, message: formatPlaybookErrors(errors) };

@@ -113,6 +113,16 @@ describe('openOrJoin', () => {
     });
   });
 
+  describe('when the verification had no usable artifact digest', () => {
+    it('counts it but keeps no digest', () => {
+      const c = openOrJoin(opened(), blocked({ artifactDigest: null })).case;
+      const d = openOrJoin(c, blocked({ artifactDigest: 'sha256:not-hex' })).case;
+      expect(d.verificationsBlocked).toBe(3);
+      expect(d.artifactDigests).toEqual([digest(1)]);
+      expect(openOrJoin(undefined, blocked({ artifactDigest: null })).case.artifactDigests).toEqual([]);
+    });
+  });
+
   describe('when the case for the same root was resolved', () => {
     it('opens a new case', () => {
       const done = resolve(opened(), { outcome: 'rejected', actor: 'bob', at: minutes(1) });

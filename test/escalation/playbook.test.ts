@@ -32,7 +32,7 @@ describe('loadPlaybooks', () => {
       if (result.ok) return;
       expect(result.errors).toEqual([
         expect.objectContaining({
-          file: 'advisories/playbooks/unknown-root.md',
+          file: 'src/advisories/playbooks/unknown-root.md',
           line: 12,
           code: 'UNKNOWN_VARIABLE',
         }),
@@ -84,11 +84,33 @@ describe('loadPlaybooks', () => {
       expect(errorsOf(source).map((e) => e.code)).toEqual(['BAD_STRUCTURE']);
     });
 
+    it('refuses a step heading written another way', () => {
+      const source = `---\nkind: unknown-root\ntitle: T\n---\n${VALID_STEPS}\n## Step 4: call back\nd`;
+      expect(errorsOf(source)).toEqual([expect.objectContaining({ line: 11, code: 'BAD_STRUCTURE' })]);
+    });
+
+    it('accepts a byte order mark and CRLF line ends', () => {
+      const source = `\uFEFF---\r\nkind: unknown-root\r\ntitle: T\r\n---\r\n${VALID_STEPS.replace(/\n/g, '\r\n')}`;
+      expect(withUnknownRoot(source).ok).toBe(true);
+    });
+
     it('refuses a missing playbook', () => {
       const { 'distrusted-root': _, ...rest } = playbookSources();
       const result = loadPlaybooks(rest);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.errors).toEqual([expect.objectContaining({ code: 'MISSING_PLAYBOOK' })]);
+    });
+  });
+
+  describe('when the platform read the files from elsewhere', () => {
+    it('names the files it was given', () => {
+      const result = loadPlaybooks(
+        { ...playbookSources(), 'unknown-root': '' },
+        { fileOf: (kind) => `/etc/trustgate/playbooks/${kind}.md` },
+      );
+      expect(result.ok).toBe(false);
+      if (!result.ok)
+        expect(result.message).toContain('/etc/trustgate/playbooks/unknown-root.md: no playbook');
     });
   });
 
