@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   anyHttpUrl,
@@ -204,6 +205,19 @@ describe('fetchFeed', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(closed).toBe(true);
       expect(written).toBeLessThan(50 * 1024 * 1024);
+    });
+  });
+
+  describe('when a small compressed body inflates past the cap', () => {
+    it('counts the decoded bytes and stops', async () => {
+      const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20));
+      expect(bomb.length).toBeLessThan(limits.maxBytes);
+      server.route(
+        '/bomb.xml',
+        serve(bomb, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }),
+      );
+      const outcome = await fetchFeed(deps, feedAt(`${server.origin}/bomb.xml`), limits);
+      expect(outcome).toMatchObject({ kind: 'error', reason: 'too_large' });
     });
   });
 
