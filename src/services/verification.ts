@@ -3,9 +3,13 @@ import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
 import {
   type ArtifactInput,
   type CertificateSummary,
+  looksLikeZip,
+  type PathAnchor,
   type Reason,
+  type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
+  verifyJar,
   verifyPackage,
 } from '../verify';
 
@@ -38,6 +42,8 @@ export interface VerificationDeps {
   now: () => Date;
   limits: VerifyLimits;
   escalate: Escalator;
+  /** Timestamp-authority roots for a vendor: the global ones (trust-store/_tsa) and the vendor's own. */
+  tsaAnchors?: (vendorId: string) => PathAnchor[] | Promise<PathAnchor[]>;
 }
 
 export interface VerificationResponse {
@@ -59,19 +65,33 @@ export async function verifyRequest(
 ): Promise<VerificationResponse> {
   const vendor = await deps.trust.getVendor(input.vendor);
   if (!vendor) throw new TrustgateError('UNKNOWN_VENDOR', `no vendor '${input.vendor}' in the trust store`);
-  if (!input.signature) {
-    throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
+  // Without a signature, the artifact must be a signed ZIP/JAR that carries its own.
+  const archive = !input.signature && input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
+  if (!input.signature && !(archive && looksLikeZip(archive))) {
+    throw new TrustgateError(
+      'MISSING_FIELD',
+      'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR',
+    );
   }
   const stored = await deps.trust.listAnchors(vendor.id);
   const at = deps.now();
-  const result = await verifyPackage({
-    signature: input.signature,
-    artifact: input.artifact,
+  const common = {
     anchors: pathAnchorsOf(stored),
+    tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
     time: at,
     subtle: deps.subtle,
-    limits: deps.limits,
-  });
+  };
+  let result: VerifyJarResult;
+  if (input.signature) {
+    result = await verifyPackage({
+      ...common,
+      signature: input.signature,
+      artifact: input.artifact,
+      limits: deps.limits,
+    });
+  } else {
+    result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
+  }
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
   const outcome = result.outcome;
   const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;

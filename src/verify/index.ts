@@ -1,4 +1,12 @@
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+export {
+  type ArchiveLimits,
+  DEFAULT_ARCHIVE_LIMITS,
+  looksLikeZip,
+  type VerifyJarRequest,
+  type VerifyJarResult,
+  verifyJar,
+} from './jar';
 export type { PathAnchor } from './path';
 export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';

@@ -44,6 +44,10 @@ export interface VerifyRequest {
   time: Date;
   subtle: SubtleCrypto;
   limits?: Partial<VerifyLimits>;
+  /** Roots of timestamp authorities (global and the vendor's): a timestamp token must chain to one. */
+  tsaAnchors?: PathAnchor[];
+  /** DER CRLs to check the chain against (e.g. an admin's uploads), besides those the envelope carries. */
+  crls?: Uint8Array[];
 }
 
 export interface CertificateSummary {

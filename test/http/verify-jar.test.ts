@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToBase64 } from '../../src/verify';
+import { JAR_FIXTURES, jarCase, readJarFixture } from '../helpers/jar-fixtures';
+import { createTestApp } from '../helpers/test-app';
+
+let ctx: Awaited<ReturnType<typeof createTestApp>>;
+beforeAll(async () => {
+  ctx = await createTestApp({
+    now: new Date('2026-06-01T00:00:00Z'),
+    trustStoreDir: join(JAR_FIXTURES, 'trust-store'),
+  });
+});
+afterAll(() => ctx.close());
+
+function postArtifactOnly(name: string, as: 'multipart' | 'json' = 'multipart') {
+  const c = jarCase(name);
+  const bytes = readJarFixture(c.file);
+  if (as === 'json') {
+    return ctx.app.request('/verify', {
+      method: 'POST',
+      body: JSON.stringify({ vendor: c.vendor, artifact: bytesToBase64(bytes) }),
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+  const form = new FormData();
+  form.append('vendor', c.vendor);
+  form.append('artifact', new Blob([new Uint8Array(bytes)]), `${name}.jar`);
+  return ctx.app.request('/verify', { method: 'POST', body: form });
+}
+
+const codes = (body: { reasons: Array<{ code: string }> }) => body.reasons.map((r) => r.code);
+
+describe('POST /verify with a signed JAR and no signature field', () => {
+  describe('when the JAR is signed by a chain to one of the vendor roots', () => {
+    it('answers trusted with the signer chain and the anchor', async () => {
+      const res = await postArtifactOnly('signed-rsa-trusted');
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body).toMatchObject({ verdict: 'trusted', reasons: [], vendor: 'acme', escalation: null });
+      expect(body.signer.subject).toContain('Acme Widget JAR Signing');
+      expect(body.chain).toHaveLength(3);
+      expect(body.anchor.sha256).toBe(body.chain[2].sha256);
+    });
+    it('answers the same when the JAR comes base64 in JSON', async () => {
+      const res = await postArtifactOnly('signed-ec-p256-trusted', 'json');
+      expect((await res.json()).verdict).toBe('trusted');
+    });
+  });
+
+  describe('when an entry was changed after signing', () => {
+    it('answers rejected with JAR_ENTRY_DIGEST_MISMATCH naming the entry', async () => {
+      const body = await (await postArtifactOnly('tampered-entry-rejected')).json();
+      expect(body.verdict).toBe('rejected');
+      expect(codes(body)).toContain('JAR_ENTRY_DIGEST_MISMATCH');
+      expect(JSON.stringify(body.reasons)).toContain('config/widget.properties');
+    });
+  });
+
+  describe('when an entry was added that the manifest does not list', () => {
+    it('answers rejected with JAR_ENTRY_NOT_SIGNED', async () => {
+      const body = await (await postArtifactOnly('unsigned-extra-entry-rejected')).json();
+      expect(body.verdict).toBe('rejected');
+      expect(codes(body)).toContain('JAR_ENTRY_NOT_SIGNED');
+    });
+  });
+
+  describe('when the chain ends at a root the vendor does not have', () => {
+    it('answers unknown_root with an escalation', async () => {
+      const body = await (await postArtifactOnly('unknown-root')).json();
+      expect(body.verdict).toBe('unknown_root');
+      expect(body.escalation.checklist.length).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  describe('when the JAR is not signed at all', () => {
+    it('answers rejected with JAR_UNSIGNED', async () => {
+      const body = await (await postArtifactOnly('unsigned-jar-rejected')).json();
+      expect(body).toMatchObject({ verdict: 'rejected', signer: null });
+      expect(codes(body)).toEqual(['JAR_UNSIGNED']);
+    });
+  });
+
+  describe('when the archive is a zip bomb', () => {
+    it('refuses it with 422 ARCHIVE_LIMIT_EXCEEDED as problem+json', async () => {
+      const res = await postArtifactOnly('zip-bomb-refused');
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect((await res.json()).code).toBe('ARCHIVE_LIMIT_EXCEEDED');
+    });
+  });
+
+  describe('when the artifact is neither a ZIP nor accompanied by a signature', () => {
+    it('refuses it with 400 MISSING_FIELD', async () => {
+      const form = new FormData();
+      form.append('vendor', 'acme');
+      form.append('artifact', new Blob([new TextEncoder().encode('plain bytes')]), 'a.bin');
+      const res = await ctx.app.request('/verify', { method: 'POST', body: form });
+      expect(res.status).toBe(400);
+      expect((await res.json()).code).toBe('MISSING_FIELD');
+    });
+  });
+
+  describe('when the ZIP is truncated', () => {
+    it('refuses it with 422 ARCHIVE_UNREADABLE', async () => {
+      const bytes = readJarFixture(jarCase('signed-rsa-trusted').file);
+      const form = new FormData();
+      form.append('vendor', 'acme');
+      form.append('artifact', new Blob([new Uint8Array(bytes.subarray(0, bytes.length - 30))]), 'a.jar');
+      const res = await ctx.app.request('/verify', { method: 'POST', body: form });
+      expect(res.status).toBe(422);
+      expect((await res.json()).code).toBe('ARCHIVE_UNREADABLE');
+    });
+  });
+});

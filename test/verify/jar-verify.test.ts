@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { verifyJar } from '../../src/verify';
+import { jarCase, jarCases, jarTsaAnchors, jarVendorAnchors, readJarFixture } from '../helpers/jar-fixtures';
+
+const subtle = globalThis.crypto.subtle;
+
+async function run(name: string, options: { tsa?: boolean; time?: string } = {}) {
+  const c = jarCase(name);
+  return verifyJar({
+    archive: readJarFixture(c.file),
+    anchors: jarVendorAnchors(c.vendor),
+    tsaAnchors: options.tsa === false ? [] : jarTsaAnchors(),
+    time: new Date(options.time ?? c.time),
+    subtle,
+  });
+}
+
+describe('verifyJar', () => {
+  describe('when given each jarsigner-made fixture', () => {
+    // The timestamped cases are proven in jar-timestamp.test.ts once RFC 3161 tokens are verified.
+    for (const c of jarCases.filter((c) => !c.name.includes('timestamp'))) {
+      const expected = c.expectedError ?? `${c.expectedVerdict} ${c.expectedReasons.join(',')}`;
+      it(`${c.name}: ${expected}`, async () => {
+        const result = await run(c.name);
+        if (c.expectedError) {
+          expect(result).toMatchObject({ ok: false, code: c.expectedError });
+          return;
+        }
+        if (!result.ok) throw new Error(`${c.name}: ${result.code} ${result.detail}`);
+        expect(result.outcome.verdict).toBe(c.expectedVerdict);
+        expect(result.outcome.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(c.expectedReasons));
+        if (c.expectedVerdict === 'trusted') expect(result.outcome.reasons).toEqual([]);
+      });
+    }
+  });
+});
