@@ -73,6 +73,21 @@ describe('fetchFeed', () => {
     });
   });
 
+  describe('when the feed declares a charset other than UTF-8', () => {
+    it('decodes the body with it', async () => {
+      const latin1 = Buffer.from(
+        '<rss version="2.0"><channel><title>Caf\u00e9</title></channel></rss>',
+        'latin1',
+      );
+      server.route('/feed.xml', serve(latin1, { 'content-type': 'application/rss+xml; charset=ISO-8859-1' }));
+      const outcome = await fetchFeed(deps, feedAt(`${server.origin}/feed.xml`), limits);
+      expect(outcome).toMatchObject({
+        kind: 'ok',
+        body: '<rss version="2.0"><channel><title>Caf\u00e9</title></channel></rss>',
+      });
+    });
+  });
+
   describe('when validators are kept from the last poll', () => {
     it('sends them back exactly and reports 304 as not modified', async () => {
       server.route('/feed.xml', (req, res) => {
