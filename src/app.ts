@@ -1,8 +1,15 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { registerAudit } from './http/audit';
+import { createAuthenticator } from './http/auth';
 import { errorResponse, problemResponse } from './http/problem';
+import { registerRoots } from './http/roots';
+import { registerTokens } from './http/tokens';
+import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
 import type { Escalator } from './services/verification';
-import type { TrustRepository } from './trust';
+import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
+import type { RandomBytes } from './trust/tokens';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
 
 export interface AppLimits extends VerifyLimits {
@@ -25,6 +32,18 @@ export interface AppDeps {
   limits?: Partial<AppLimits>;
   /** Reports readiness for GET /health (the store imported, migrations applied). */
   ready?: () => boolean;
+  /** API tokens (only their hashes). Without it only `adminToken` authenticates. */
+  tokens?: TokenRepository;
+  /** Reads the audit log for GET /audit and a root's history. */
+  audit?: AuditReader;
+  /** `ADMIN_TOKEN`: the bootstrap admin, never stored. */
+  adminToken?: string;
+  /** `REQUIRE_VERIFY_TOKEN=true`: POST /verify needs a verifier (or admin) token. */
+  requireVerifyToken?: boolean;
+  /** Randomness for token secrets; defaults to crypto.getRandomValues. */
+  random?: RandomBytes;
+  /** Called after a second admin approved a root (e.g. to settle escalation cases it answers). */
+  onRootActivated?: (vendorId: string, anchor: Anchor) => Promise<void> | void;
 }
 
 const healthRoute = createRoute({
@@ -56,18 +75,42 @@ export function createApp(deps: AppDeps) {
       }
     },
   });
-  app.onError((error, c) => errorResponse(c, error));
+  app.onError((error, c) => {
+    // The route validators' own refusals (malformed JSON, another content type) as problem+json.
+    if (error instanceof HTTPException && error.status === 400)
+      return problemResponse(c, 'INVALID_JSON', error.message || 'the body cannot be read');
+    if (error instanceof HTTPException && error.status === 415)
+      return problemResponse(c, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    return errorResponse(c, error);
+  });
   app.notFound((c) => problemResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
 
   app.openapi(healthRoute, (c) => {
     const ready = deps.ready?.() ?? true;
     return ready ? c.json({ status: 'ok' as const }, 200) : c.json({ status: 'starting' as const }, 503);
   });
+  const auth = createAuthenticator({ subtle: deps.subtle, tokens: deps.tokens, adminToken: deps.adminToken });
   registerVerify(
     app,
     { trust: deps.trust, subtle: deps.subtle, now: deps.now, limits, escalate: deps.escalate },
     limits,
+    { auth, requireToken: deps.requireVerifyToken ?? false },
   );
+  const admin = {
+    trust: deps.trust,
+    tokens: deps.tokens,
+    audit: deps.audit,
+    subtle: deps.subtle,
+    now: deps.now,
+    random: deps.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes)),
+    auth,
+    onRootActivated: deps.onRootActivated,
+  };
+  registerTokens(app, admin);
+  registerVendors(app, admin);
+  registerRoots(app, admin);
+  registerAudit(app, admin);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

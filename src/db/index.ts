@@ -1,3 +1,5 @@
+export { createAuditReader } from './audit-repository';
 export type { Database } from './database';
 export * as schema from './schema';
+export { createTokenRepository } from './token-repository';
 export { createTrustRepository } from './trust-repository';

@@ -2,6 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { TrustgateError } from '../errors';
 import { type VerificationDeps, verifyRequest } from '../services/verification';
+import type { Authenticator } from './auth';
+import { ROLES } from './auth';
 import { problemResponse } from './problem';
 import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
 import { type RequestLimits, readJson, readMultipart } from './verify-request';
@@ -17,6 +19,10 @@ const VerifyJsonSchema = z
       .string()
       .optional()
       .openapi({ description: 'sha256:<hex> of the artifact, instead of the artifact' }),
+    time: z.string().optional().openapi({
+      description: 'verify as of this instant (ISO 8601) instead of now; admin tokens only',
+      example: '2026-01-01T00:00:00Z',
+    }),
   })
   .openapi('VerifyJsonRequest');
 
@@ -25,6 +31,7 @@ const VerifyMultipartSchema = z.object({
   signature: z.any().openapi({ type: 'string', format: 'binary' }),
   artifact: z.any().optional().openapi({ type: 'string', format: 'binary' }),
   digest: z.string().optional(),
+  time: z.string().optional(),
 });
 
 const VerdictSchema = z
@@ -72,6 +79,7 @@ export function registerVerify(
   app: OpenAPIHono,
   deps: VerificationDeps,
   limits: RequestLimits & { maxBodyBytes: number },
+  access?: { auth: Authenticator; requireToken: boolean },
 ) {
   app.use(
     '/verify',
@@ -84,8 +92,10 @@ export function registerVerify(
   // The body is read by hand rather than by the route validator, so every failure has its own code.
   app.openAPIRegistry.registerPath(verifyRoute);
   app.post('/verify', async (c) => {
+    if (access?.requireToken) await access.auth.require(c, ROLES.verify);
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let input: Awaited<ReturnType<typeof readJson>>;
+    let time: unknown;
     if (type.startsWith('multipart/form-data')) {
       let form: FormData;
       try {
@@ -94,6 +104,7 @@ export function registerVerify(
         throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be parsed');
       }
       input = await readMultipart(form, limits);
+      time = form.get('time');
     } else if (type.startsWith('application/json')) {
       let body: unknown;
       try {
@@ -102,9 +113,28 @@ export function registerVerify(
         throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
       }
       input = readJson(body, limits);
+      time = (body as Record<string, unknown>).time;
     } else {
       throw new TrustgateError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data or application/json');
     }
+    if (time !== undefined && time !== null) {
+      if (!access) throw new TrustgateError('FORBIDDEN', 'time may only be set with an admin token');
+      await access.auth.require(c, ['admin']);
+      input.time = readVerificationTime(time);
+    }
     return c.json(await verifyRequest(deps, input), 200);
   });
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function readVerificationTime(value: unknown): Date {
+  const date = typeof value === 'string' && ISO_INSTANT.test(value) ? new Date(value) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw new TrustgateError(
+      'INVALID_FIELD',
+      'time must be an ISO 8601 instant such as 2026-01-01T00:00:00Z',
+    );
+  }
+  return date;
 }

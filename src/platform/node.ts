@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app';
-import { createTrustRepository } from '../db';
+import { createAuditReader, createTokenRepository, createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
 import { createInterimEscalator } from '../services/escalations';
 import { importSeed } from '../trust';
@@ -16,13 +16,25 @@ export interface NodeConfig {
   host: string;
   databaseUrl: string;
   trustStoreDir: string;
+  /** ADMIN_TOKEN: the bootstrap admin's secret (at least 16 characters). */
+  adminToken: string | undefined;
+  /** REQUIRE_VERIFY_TOKEN=true: POST /verify needs a verifier or admin token. */
+  requireVerifyToken: boolean;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const adminToken = env.ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken && !/^[\x21-\x7e]{16,512}$/.test(adminToken))
+    throw new Error('ADMIN_TOKEN must be 16 to 512 printable characters without spaces');
+  const requireVerifyToken = (env.REQUIRE_VERIFY_TOKEN ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', ''].includes(requireVerifyToken))
+    throw new Error(`REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}`);
   return {
+    adminToken,
+    requireVerifyToken: requireVerifyToken === 'true' || requireVerifyToken === '1',
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL ?? `file:${resolve(ROOT, 'data/trustgate.db')}`,
@@ -43,7 +55,16 @@ export async function startNodeServer(config: NodeConfig) {
   for (const skipped of report.skipped)
     console.warn(`skipped ${skipped.vendorId}/${skipped.file}: ${skipped.why}`);
   const subtle = globalThis.crypto.subtle;
-  const app = createApp({ trust, subtle, now: () => new Date(), escalate: createInterimEscalator(subtle) });
+  const app = createApp({
+    trust,
+    subtle,
+    now: () => new Date(),
+    escalate: createInterimEscalator(subtle),
+    tokens: createTokenRepository(db),
+    audit: createAuditReader(db),
+    adminToken: config.adminToken,
+    requireVerifyToken: config.requireVerifyToken,
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`trustgate listening on http://${config.host}:${info.port}`);
   });

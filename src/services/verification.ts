@@ -1,5 +1,6 @@
 import { TrustgateError } from '../errors';
 import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
+import { applySignerIdentityRules } from '../trust/signer-identity';
 import {
   type ArtifactInput,
   type CertificateSummary,
@@ -17,6 +18,8 @@ export interface VerifyInput {
   vendor: string;
   signature: Uint8Array | null;
   artifact: ArtifactInput;
+  /** Verify as of this instant instead of now (admins only; the route checks the role). */
+  time?: Date;
 }
 
 export interface EscalationView {
@@ -74,7 +77,7 @@ export async function verifyRequest(
     );
   }
   const stored = await deps.trust.listAnchors(vendor.id);
-  const at = deps.now();
+  const at = input.time ?? deps.now();
   const common = {
     anchors: pathAnchorsOf(stored),
     tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
@@ -82,6 +85,7 @@ export async function verifyRequest(
     subtle: deps.subtle,
   };
   let result: VerifyJarResult;
+  let signature: Uint8Array | null = input.signature;
   if (input.signature) {
     result = await verifyPackage({
       ...common,
@@ -91,9 +95,10 @@ export async function verifyRequest(
     });
   } else {
     result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
+    signature = result.signatureBlock ?? null;
   }
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
-  const outcome = result.outcome;
+  const outcome = await applySignerIdentityRules(deps.subtle, vendor, signature, result.outcome);
   const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;
 
   let artifactDigest: string | null = null;

@@ -1,6 +1,6 @@
 export * from './model';
 export { pathAnchorsOf } from './path-anchors';
-export type { TrustRepository } from './ports';
+export type { AuditReader, TokenRepository, TrustRepository } from './ports';
 export {
   importSeed,
   parseVendorFile,

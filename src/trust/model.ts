@@ -53,3 +53,35 @@ export interface AuditEntry {
 export const VENDOR_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const isVendorId = (value: string): boolean => VENDOR_ID.test(value);
+
+export const TOKEN_ROLES = ['admin', 'oncall', 'verifier'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** An API token as stored: the secret itself is never kept, only its SHA-256. */
+export interface ApiToken {
+  id: string;
+  /** Unique, never reused (revoked names stay taken): the actor name in the audit log. */
+  name: string;
+  role: TokenRole;
+  secretHash: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** An audit entry as read back, with its position in the append-only log. */
+export interface AuditRecord extends AuditEntry {
+  id: number;
+}
+
+export interface AuditFilter {
+  vendorId?: string;
+  targetId?: string;
+  actor?: string;
+  /** ISO 8601 bounds on `at`, inclusive. */
+  since?: string;
+  until?: string;
+  /** Entries after this id (paging). */
+  afterId?: number;
+  limit: number;
+}

@@ -1,4 +1,4 @@
-import type { Anchor, AuditEntry, Vendor } from './model';
+import type { Anchor, ApiToken, AuditEntry, AuditFilter, AuditRecord, Vendor } from './model';
 
 /** What the trust domain needs from storage; src/db implements it for libSQL and D1 alike. */
 export interface TrustRepository {
@@ -16,4 +16,20 @@ export interface TrustRepository {
   /** Bumped on every change of vendors or anchors. */
   storeVersion(): Promise<number>;
   bumpStoreVersion(): Promise<number>;
+}
+
+/** API tokens by the hash of their secret. */
+export interface TokenRepository {
+  findBySecretHash(secretHash: string): Promise<ApiToken | null>;
+  get(id: string): Promise<ApiToken | null>;
+  getByName(name: string): Promise<ApiToken | null>;
+  list(): Promise<ApiToken[]>;
+  insert(token: ApiToken): Promise<void>;
+  /** Sets revokedAt if the token is not revoked yet; false when it already was (or does not exist). */
+  revoke(id: string, at: string): Promise<boolean>;
+}
+
+/** Reads the append-only audit log (it is written through TrustRepository.appendAudit; nothing edits it). */
+export interface AuditReader {
+  list(filter: AuditFilter): Promise<AuditRecord[]>;
 }

@@ -1,0 +1,122 @@
+import { z } from '@hono/zod-openapi';
+import { ANCHOR_STATES, type Anchor, type AuditRecord, TOKEN_ROLES, type Vendor } from '../trust';
+import { IDENTITY_FIELDS } from '../trust/identity-rules';
+
+/** Wire schemas of the admin API (vendors, roots, audit, tokens). */
+
+export const ReasonField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .openapi({ description: 'why: kept in the audit log', example: 'vendor rotated its CA, ticket SEC-123' });
+
+export const ContactSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    channel: z.string().min(1).max(50).openapi({ example: 'email' }),
+    value: z.string().min(1).max(500),
+  })
+  .openapi('Contact');
+
+export const IdentityRuleWire = z
+  .object({
+    field: z.enum(IDENTITY_FIELDS),
+    equals: z.string().min(1).max(512).optional(),
+    pattern: z.string().min(1).max(512).optional().openapi({
+      description:
+        'anchored: must match the whole value; * any run of characters, ? one character, \\ escapes the next',
+      example: 'Acme * Signing',
+    }),
+  })
+  .openapi('IdentityRule', {
+    description: 'every rule of a vendor must hold; a rule holds when one value of its field matches',
+  });
+
+export const VendorSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    contacts: z.array(ContactSchema),
+    identityRules: z.array(IdentityRuleWire),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Vendor');
+
+export const FingerprintsSchema = z.object({
+  sha256: z.string(),
+  spkiSha256: z.string(),
+  sha1: z.string().openapi({ description: 'for reading to a vendor; never used to match' }),
+});
+
+export const RootSchema = z
+  .object({
+    vendor: z.string(),
+    sha256: z.string(),
+    spkiSha256: z.string(),
+    subject: z.string(),
+    notBefore: z.string(),
+    notAfter: z.string(),
+    state: z.enum(ANCHOR_STATES),
+    distrustAfter: z.string().nullable(),
+    source: z.enum(['seed', 'api']),
+    proposedBy: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    pem: z.string(),
+  })
+  .openapi('Root');
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.string(),
+    actor: z.string().openapi({ description: 'the name of the token that acted (or seed)' }),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string(),
+    vendorId: z.string().nullable(),
+    reason: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+  })
+  .openapi('AuditEntry');
+
+export const TokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(TOKEN_ROLES),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Token');
+
+export const bearerSecurity = [{ bearer: [] as string[] }];
+
+export const ETagHeader = {
+  ETag: { schema: { type: 'string' as const }, description: 'the version, for If-Match' },
+};
+
+export const vendorView = (vendor: Vendor) => ({
+  id: vendor.id,
+  name: vendor.name,
+  contacts: vendor.contacts,
+  identityRules: vendor.identityRules as z.infer<typeof IdentityRuleWire>[],
+  version: vendor.version,
+  createdAt: vendor.createdAt,
+  updatedAt: vendor.updatedAt,
+});
+
+export const auditView = (entry: AuditRecord) => ({
+  ...entry,
+  before: entry.before ?? null,
+  after: entry.after ?? null,
+});
+
+export const anchorState = (anchor: Anchor) => ({ state: anchor.state, distrustAfter: anchor.distrustAfter });

@@ -1,0 +1,85 @@
+import type { Context } from 'hono';
+import { TrustgateError } from '../errors';
+import type { TokenRepository, TokenRole } from '../trust';
+import {
+  BOOTSTRAP_ADMIN_NAME,
+  bearerSecret,
+  hashTokenSecret,
+  type Principal,
+  roleAllows,
+} from '../trust/tokens';
+
+export interface AuthConfig {
+  subtle: SubtleCrypto;
+  tokens?: TokenRepository | undefined;
+  /** `ADMIN_TOKEN` from the environment: the bootstrap admin, never stored. */
+  adminToken?: string | undefined;
+}
+
+export interface Authenticator {
+  /** The principal of the request's bearer token; null when there is none or it is unknown or revoked. */
+  identify(c: Context): Promise<Principal | null>;
+  /** The principal, if its role is one of `roles`; else 401 (no or bad token) or 403 (wrong role). */
+  require(c: Context, roles: readonly TokenRole[]): Promise<Principal>;
+}
+
+const equalStrings = (a: string, b: string): boolean => {
+  // Both are hex SHA-256 digests of equal length; compare without an early exit anyway.
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+};
+
+export function createAuthenticator(config: AuthConfig): Authenticator {
+  let bootstrapHash: Promise<string | null> | null = null;
+  const bootstrap = () => {
+    bootstrapHash ??= config.adminToken
+      ? hashTokenSecret(config.subtle, config.adminToken)
+      : Promise.resolve(null);
+    return bootstrapHash;
+  };
+
+  async function identify(c: Context): Promise<Principal | null> {
+    const secret = bearerSecret(c.req.header('authorization'));
+    if (!secret) return null;
+    const hash = await hashTokenSecret(config.subtle, secret);
+    const admin = await bootstrap();
+    if (admin && equalStrings(admin, hash)) {
+      return { tokenId: 'bootstrap', name: BOOTSTRAP_ADMIN_NAME, role: 'admin' };
+    }
+    const token = await config.tokens?.findBySecretHash(hash);
+    if (!token || token.revokedAt !== null) return null;
+    return { tokenId: token.id, name: token.name, role: token.role };
+  }
+
+  return {
+    identify,
+    async require(c, roles) {
+      const principal = await identify(c);
+      if (!principal) {
+        throw new TrustgateError(
+          'UNAUTHORIZED',
+          'send a valid, unrevoked token as Authorization: Bearer <token>',
+        );
+      }
+      if (!roleAllows(principal.role, roles)) {
+        throw new TrustgateError(
+          'FORBIDDEN',
+          `a ${principal.role} token may not do this; it needs the role ${roles.join(' or ')}`,
+        );
+      }
+      return principal;
+    },
+  };
+}
+
+/** Who may do what. */
+export const ROLES = {
+  /** Changes to the store, tokens and vendors. */
+  write: ['admin'],
+  /** Reading the store and the audit log. */
+  read: ['admin', 'oncall'],
+  /** POST /verify when REQUIRE_VERIFY_TOKEN is set. */
+  verify: ['admin', 'verifier'],
+} as const satisfies Record<string, readonly TokenRole[]>;

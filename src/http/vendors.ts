@@ -1,0 +1,195 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { TrustgateError } from '../errors';
+import { type Contact, isVendorId, type Vendor } from '../trust';
+import { identityRulesSchema } from '../trust/identity-rules';
+import type { AdminDeps } from './admin-deps';
+import {
+  bearerSecurity,
+  ContactSchema,
+  ETagHeader,
+  IdentityRuleWire,
+  VendorSchema,
+  vendorView,
+} from './admin-schemas';
+import { ROLES } from './auth';
+import { checkIfMatch, etagOf } from './etag';
+import { problemResponses } from './schemas';
+
+const VendorIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
+});
+
+const rulesField = z
+  .array(IdentityRuleWire)
+  .max(50)
+  .superRefine((rules, ctx) => {
+    const parsed = identityRulesSchema.safeParse(rules);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  });
+
+const CreateVendorSchema = z
+  .object({
+    id: z.string().openapi({ description: 'lower-case id: [a-z0-9][a-z0-9._-]{0,63}', example: 'acme' }),
+    name: z.string().trim().min(1).max(200),
+    contacts: z.array(ContactSchema).max(50).optional(),
+    identityRules: rulesField.optional(),
+    reason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .openapi('CreateVendor');
+
+const PatchVendorSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    contacts: z.array(ContactSchema).max(50).optional(),
+    identityRules: rulesField.optional(),
+    reason: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict()
+  .openapi('PatchVendor');
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+const listVendorsRoute = createRoute({
+  method: 'get',
+  path: '/vendors',
+  summary: 'List vendors (admin or oncall)',
+  security: bearerSecurity,
+  responses: {
+    200: { description: 'Vendors', ...json(z.object({ vendors: z.array(VendorSchema) })) },
+    ...problemResponses(401, 403),
+  },
+});
+
+const createVendorRoute = createRoute({
+  method: 'post',
+  path: '/vendors',
+  summary: 'Create a vendor (admin)',
+  security: bearerSecurity,
+  request: { body: { required: true, ...json(CreateVendorSchema) } },
+  responses: {
+    201: { description: 'Created', headers: ETagHeader, ...json(VendorSchema) },
+    ...problemResponses(400, 401, 403, 409),
+  },
+});
+
+const getVendorRoute = createRoute({
+  method: 'get',
+  path: '/vendors/{id}',
+  summary: 'One vendor, with its ETag (admin or oncall)',
+  security: bearerSecurity,
+  request: { params: VendorIdParam },
+  responses: {
+    200: { description: 'The vendor', headers: ETagHeader, ...json(VendorSchema) },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const patchVendorRoute = createRoute({
+  method: 'patch',
+  path: '/vendors/{id}',
+  summary: 'Change name, escalation contacts or signer identity rules (admin; If-Match required)',
+  security: bearerSecurity,
+  request: {
+    params: VendorIdParam,
+    headers: z.object({ 'if-match': z.string().optional().openapi({ description: 'the ETag you read' }) }),
+    body: { required: true, ...json(PatchVendorSchema) },
+  },
+  responses: {
+    200: { description: 'The changed vendor', headers: ETagHeader, ...json(VendorSchema) },
+    ...problemResponses(400, 401, 403, 404, 412, 428),
+  },
+});
+
+async function loadVendor(deps: AdminDeps, id: string): Promise<Vendor> {
+  const vendor = await deps.trust.getVendor(id);
+  if (!vendor) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
+  return vendor;
+}
+
+export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
+  app.openapi(listVendorsRoute, async (c) => {
+    await deps.auth.require(c, ROLES.read);
+    return c.json({ vendors: (await deps.trust.listVendors()).map(vendorView) }, 200);
+  });
+
+  app.openapi(createVendorRoute, async (c) => {
+    const actor = await deps.auth.require(c, ROLES.write);
+    const body = c.req.valid('json');
+    if (!isVendorId(body.id)) {
+      throw new TrustgateError('INVALID_FIELD', 'id must match [a-z0-9][a-z0-9._-]{0,63}');
+    }
+    if (await deps.trust.getVendor(body.id)) {
+      throw new TrustgateError('VENDOR_EXISTS', `vendor '${body.id}' exists`);
+    }
+    const at = deps.now().toISOString();
+    const vendor: Vendor = {
+      id: body.id,
+      name: body.name,
+      contacts: (body.contacts ?? []) as Contact[],
+      identityRules: body.identityRules ?? [],
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await deps.trust.insertVendor(vendor);
+    await deps.trust.appendAudit({
+      at,
+      actor: actor.name,
+      action: 'vendor.create',
+      targetType: 'vendor',
+      targetId: vendor.id,
+      vendorId: vendor.id,
+      reason: body.reason ?? null,
+      before: null,
+      after: vendorView(vendor),
+    });
+    await deps.trust.bumpStoreVersion();
+    return c.json(vendorView(vendor), 201, { ETag: etagOf(vendor.version) });
+  });
+
+  app.openapi(getVendorRoute, async (c) => {
+    await deps.auth.require(c, ROLES.read);
+    const vendor = await loadVendor(deps, c.req.valid('param').id);
+    return c.json(vendorView(vendor), 200, { ETag: etagOf(vendor.version) });
+  });
+
+  app.openapi(patchVendorRoute, async (c) => {
+    const actor = await deps.auth.require(c, ROLES.write);
+    const current = await loadVendor(deps, c.req.valid('param').id);
+    checkIfMatch(c.req.header('if-match'), current.version, true);
+    const body = c.req.valid('json');
+    const now = deps.now().toISOString();
+    const next: Vendor = {
+      ...current,
+      name: body.name ?? current.name,
+      contacts: (body.contacts ?? current.contacts) as Contact[],
+      identityRules: body.identityRules ?? current.identityRules,
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    if (!(await deps.trust.updateVendor(next, current.version))) {
+      throw new TrustgateError(
+        'PRECONDITION_FAILED',
+        'the vendor changed while this request ran; read it again',
+      );
+    }
+    const before = vendorView(current);
+    const after = vendorView(next);
+    await deps.trust.appendAudit({
+      at: now,
+      actor: actor.name,
+      action: 'vendor.update',
+      targetType: 'vendor',
+      targetId: current.id,
+      vendorId: current.id,
+      reason: body.reason ?? null,
+      before: { name: before.name, contacts: before.contacts, identityRules: before.identityRules },
+      after: { name: after.name, contacts: after.contacts, identityRules: after.identityRules },
+    });
+    await deps.trust.bumpStoreVersion();
+    return c.json(after, 200, { ETag: etagOf(next.version) });
+  });
+}

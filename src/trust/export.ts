@@ -1,0 +1,45 @@
+import { encodePem } from '../verify';
+import type { Anchor, Vendor } from './model';
+import type { VendorFile } from './seed';
+
+export interface ExportFile {
+  /** Relative to the export directory: `<vendor-id>/vendor.json` or `<vendor-id>/root-<sha256 prefix>.pem`. */
+  path: string;
+  content: string;
+}
+
+/**
+ * The store as `trust-store/` files, the layout importSeed reads: one PEM per root that anchors anything
+ * (active, or distrusted with its `distrustAfter` in vendor.json), and vendor.json with the name, contacts
+ * and identity rules. Pending and retired roots are left out: a seed file is trusted on import, so
+ * writing them would make them active in a fresh database. `feeds` are kept from `previous` (the vendor.json
+ * the directory held), since feeds are managed elsewhere.
+ */
+export function exportTrustStore(
+  store: Array<{ vendor: Vendor; anchors: Anchor[] }>,
+  previous: ReadonlyMap<string, VendorFile> = new Map(),
+): ExportFile[] {
+  const files: ExportFile[] = [];
+  for (const { vendor, anchors } of [...store].sort((a, b) => a.vendor.id.localeCompare(b.vendor.id))) {
+    const exported = anchors
+      .filter((a) => a.state === 'active' || (a.state === 'distrusted' && a.distrustAfter))
+      .sort((a, b) => a.sha256.localeCompare(b.sha256));
+    const roots: Record<string, { distrustAfter: string }> = {};
+    for (const anchor of exported) {
+      if (anchor.state === 'distrusted' && anchor.distrustAfter)
+        roots[anchor.sha256] = { distrustAfter: anchor.distrustAfter };
+      files.push({
+        path: `${vendor.id}/root-${anchor.sha256.slice(0, 16)}.pem`,
+        content: `# ${anchor.subject}\n# sha256 ${anchor.sha256}\n${encodePem('CERTIFICATE', anchor.der)}`,
+      });
+    }
+    const file: VendorFile = { name: vendor.name };
+    if (vendor.contacts.length > 0) file.contacts = vendor.contacts;
+    const feeds = previous.get(vendor.id)?.feeds;
+    if (feeds && feeds.length > 0) file.feeds = feeds;
+    if (vendor.identityRules.length > 0) file.identityRules = vendor.identityRules;
+    if (Object.keys(roots).length > 0) file.roots = roots;
+    files.push({ path: `${vendor.id}/vendor.json`, content: `${JSON.stringify(file, null, 2)}\n` });
+  }
+  return files;
+}

@@ -1,0 +1,71 @@
+import type { Anchor } from './model';
+import type { Refusal } from './root-proposal';
+
+/**
+ * State changes of a stored root. Giving trust (pending -> active) takes a second admin; taking it away
+ * (distrust, retire, an earlier distrust date) takes one. Nothing here gives trust back to a root that
+ * was distrusted or retired.
+ */
+export type Transition = { ok: true; anchor: Anchor } | Refusal;
+
+const moved = (anchor: Anchor, now: Date, change: Partial<Anchor>): Anchor => ({
+  ...anchor,
+  ...change,
+  version: anchor.version + 1,
+  updatedAt: now.toISOString(),
+});
+
+/** pending -> active, by an admin other than the proposer, while the root is still within its validity. */
+export function approveRoot(anchor: Anchor, approver: string, now: Date): Transition {
+  if (anchor.state !== 'pending') {
+    return {
+      ok: false,
+      code: 'INVALID_STATE',
+      detail: `the root is ${anchor.state}; only a pending root can be approved`,
+    };
+  }
+  if (anchor.proposedBy === approver) {
+    return {
+      ok: false,
+      code: 'SELF_APPROVAL_FORBIDDEN',
+      detail: `${approver} proposed this root; another admin must approve it`,
+    };
+  }
+  if (new Date(anchor.notAfter).getTime() <= now.getTime()) {
+    return { ok: false, code: 'ROOT_EXPIRED', detail: `the root expired at ${anchor.notAfter}` };
+  }
+  return { ok: true, anchor: moved(anchor, now, { state: 'active', approvedBy: approver }) };
+}
+
+/**
+ * active -> distrusted from `after` on (signatures whose signer was issued, or timestamped, before it still
+ * chain to the root). A distrusted root may only have its date moved earlier: a later date would give
+ * trust back, which needs the two-person path.
+ */
+export function distrustRoot(anchor: Anchor, after: Date, now: Date): Transition {
+  const iso = after.toISOString();
+  if (anchor.state === 'active')
+    return { ok: true, anchor: moved(anchor, now, { state: 'distrusted', distrustAfter: iso }) };
+  if (anchor.state === 'distrusted' && anchor.distrustAfter) {
+    if (after.getTime() < new Date(anchor.distrustAfter).getTime()) {
+      return { ok: true, anchor: moved(anchor, now, { distrustAfter: iso }) };
+    }
+    return {
+      ok: false,
+      code: 'INVALID_STATE',
+      detail: `the root is already distrusted from ${anchor.distrustAfter}; only an earlier date takes trust away`,
+    };
+  }
+  return {
+    ok: false,
+    code: 'INVALID_STATE',
+    detail: `the root is ${anchor.state} and anchors nothing; distrusting it would give it trust (retire it instead)`,
+  };
+}
+
+/** pending, active or distrusted -> retired: the root anchors nothing from now on. */
+export function retireRoot(anchor: Anchor, now: Date): Transition {
+  if (anchor.state === 'retired')
+    return { ok: false, code: 'INVALID_STATE', detail: 'the root is already retired' };
+  return { ok: true, anchor: moved(anchor, now, { state: 'retired' }) };
+}
