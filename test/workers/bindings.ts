@@ -1,0 +1,62 @@
+/**
+ * Runs in Node (imported by vitest.config.ts): what the workers tests need from the file system, passed to
+ * workerd as JSON bindings, since tests inside workerd have no file system.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CMS = join(ROOT, 'test/fixtures/cms');
+const FEEDS = join(ROOT, 'test/fixtures/feeds');
+
+export interface WorkerTestCase {
+  name: string;
+  vendor: string;
+  expectedVerdict: 'trusted' | 'rejected' | 'unknown_root';
+  expectedReasons: string[];
+  artifactSha256: string;
+  /** base64 */
+  artifact: string;
+  /** base64 */
+  signature: string;
+}
+
+export interface WorkerTestFixtures {
+  cases: WorkerTestCase[];
+  /** PEM text of test/fixtures/cms/extra-roots/*.pem, by file name. */
+  extraRoots: Record<string, string>;
+  /** PEM text of the fixture trust store's roots: test/fixtures/cms/trust-store/<vendor>/<file>. */
+  fixtureRoots: Record<string, Record<string, string>>;
+  /** Feed documents under test/fixtures/feeds, by file name. */
+  feeds: Record<string, string>;
+}
+
+const b64 = (file: string) => readFileSync(join(CMS, file)).toString('base64');
+const texts = (dir: string, suffix: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.endsWith(suffix))
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+
+export function workerTestFixtures(): WorkerTestFixtures {
+  const manifest: Array<WorkerTestCase & { artifact: string; signature: string }> = JSON.parse(
+    readFileSync(join(CMS, 'manifest.json'), 'utf8'),
+  );
+  return {
+    cases: manifest.map((c) => ({
+      name: c.name,
+      vendor: c.vendor,
+      expectedVerdict: c.expectedVerdict,
+      expectedReasons: c.expectedReasons,
+      artifactSha256: c.artifactSha256,
+      artifact: b64(c.artifact),
+      signature: b64(c.signature),
+    })),
+    extraRoots: texts(join(CMS, 'extra-roots'), '.pem'),
+    fixtureRoots: Object.fromEntries(
+      readdirSync(join(CMS, 'trust-store')).map((v) => [v, texts(join(CMS, 'trust-store', v), '.pem')]),
+    ),
+    feeds: { ...texts(FEEDS, '.xml'), ...texts(FEEDS, '.json'), ...texts(FEEDS, '.pem') },
+  };
+}
