@@ -40,3 +40,17 @@ export type ParseFeedResult =
       itemErrors: (ItemParseError & { recovered: boolean })[];
     }
   | { kind: 'error'; reason: string };
+
+/** The `itemErrors` entry for items beyond a feed's item limit. */
+export function itemsBeyondLimit(total: number, max: number): (ItemParseError & { recovered: boolean })[] {
+  return total > max
+    ? [
+        {
+          index: max,
+          guid: null,
+          reason: `${total - max} more item(s) not read (limit ${max})`,
+          recovered: false,
+        },
+      ]
+    : [];
+}

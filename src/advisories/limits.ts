@@ -25,6 +25,10 @@ export interface CertificateFetchLimits {
   maxFilesPerPoll: number;
   /** Certificates read from one PEM file or one item. */
   maxCertificatesPerFile: number;
+  /** Certificates read in one poll (all items); the rest are reported and left for the next poll. */
+  maxCertificatesPerPoll: number;
+  /** Items read from one feed document; later ones are reported as not read. */
+  maxItemsPerFeed: number;
 }
 
 export const DEFAULT_CERTIFICATE_LIMITS: CertificateFetchLimits = {
@@ -32,6 +36,8 @@ export const DEFAULT_CERTIFICATE_LIMITS: CertificateFetchLimits = {
   maxFilesPerItem: 8,
   maxFilesPerPoll: 32,
   maxCertificatesPerFile: 16,
+  maxCertificatesPerPoll: 64,
+  maxItemsPerFeed: 1000,
 };
 
 /** How often feeds are polled and how failures back off. */

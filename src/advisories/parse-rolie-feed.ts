@@ -1,4 +1,4 @@
-import type { FeedItem, ItemParseError, ParseFeedResult } from './feed-item';
+import { type FeedItem, type ItemParseError, itemsBeyondLimit, type ParseFeedResult } from './feed-item';
 import { htmlToText, looksLikeHtml, normalizeText } from './html-text';
 import { resolveHttpLinks } from './resolve-links';
 
@@ -53,7 +53,7 @@ function mapEntry(entry: unknown, baseUrl: string | null): FeedItem | string {
   };
 }
 
-export function parseRolieFeed(body: string, baseUrl: string | null): ParseFeedResult {
+export function parseRolieFeed(body: string, baseUrl: string | null, maxItems: number): ParseFeedResult {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -68,7 +68,7 @@ export function parseRolieFeed(body: string, baseUrl: string | null): ParseFeedR
 
   const items: FeedItem[] = [];
   const itemErrors: (ItemParseError & { recovered: boolean })[] = [];
-  entries.forEach((entry, index) => {
+  entries.slice(0, maxItems).forEach((entry, index) => {
     const mapped = mapEntry(entry, baseUrl);
     if (typeof mapped === 'string') {
       itemErrors.push({
@@ -81,5 +81,6 @@ export function parseRolieFeed(body: string, baseUrl: string | null): ParseFeedR
       items.push(mapped);
     }
   });
+  itemErrors.push(...itemsBeyondLimit(entries.length, maxItems));
   return { kind: 'ok', format: 'rolie', title: textOf(feed.title), items, itemErrors };
 }

@@ -1,5 +1,11 @@
 import Parser from 'rss-parser';
-import type { FeedEnclosure, FeedItem, ItemParseError, ParseFeedResult } from './feed-item';
+import {
+  type FeedEnclosure,
+  type FeedItem,
+  type ItemParseError,
+  itemsBeyondLimit,
+  type ParseFeedResult,
+} from './feed-item';
 import { decodeEntities, htmlLinks, htmlToText, looksLikeHtml, normalizeText } from './html-text';
 import { resolveHttpLinks } from './resolve-links';
 
@@ -131,7 +137,11 @@ async function parseWhole(xml: string): Promise<RawItem[]> {
   return feed.items;
 }
 
-export async function parseXmlFeed(body: string, baseUrl: string | null): Promise<ParseFeedResult> {
+export async function parseXmlFeed(
+  body: string,
+  baseUrl: string | null,
+  maxItems: number,
+): Promise<ParseFeedResult> {
   const root = rootElement(body);
   const format = root === 'feed' ? 'atom' : 'rss';
   const title = (() => {
@@ -146,13 +156,14 @@ export async function parseXmlFeed(body: string, baseUrl: string | null): Promis
   try {
     const raws = await parseWhole(body);
     const items: FeedItem[] = [];
-    raws.forEach((raw, index) => {
+    raws.slice(0, maxItems).forEach((raw, index) => {
       try {
         items.push(mapItem(raw, baseUrl));
       } catch (error) {
         itemErrors.push({ index, guid: null, reason: String(error), recovered: false });
       }
     });
+    itemErrors.push(...itemsBeyondLimit(raws.length, maxItems));
     return { kind: 'ok', format, title, items, itemErrors };
   } catch (wholeError) {
     // fall through: item by item
@@ -181,7 +192,7 @@ export async function parseXmlFeed(body: string, baseUrl: string | null): Promis
     }
 
     const items: FeedItem[] = [];
-    for (const [index, b] of blocks.entries()) {
+    for (const [index, b] of blocks.slice(0, maxItems).entries()) {
       const attempt = async (block: string) => {
         const raws = await parseWhole(skeleton.replace(marker, () => block));
         const raw = raws[0];
@@ -200,6 +211,7 @@ export async function parseXmlFeed(body: string, baseUrl: string | null): Promis
         }
       }
     }
+    itemErrors.push(...itemsBeyondLimit(blocks.length, maxItems));
     return { kind: 'ok', format, title, items, itemErrors };
   }
 }

@@ -176,7 +176,12 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
     return finish({ kind: 'error', reason: fetched.reason, detail: fetched.detail }, {}, kept);
   }
 
-  const parsed = await parseFeed(fetched.body, fetched.contentType, fetched.finalUrl);
+  const parsed = await parseFeed(
+    fetched.body,
+    fetched.contentType,
+    fetched.finalUrl,
+    certLimits.maxItemsPerFeed,
+  );
   if (parsed.kind === 'error') {
     // validators are not stored: a 304 must not hide a document we could not read
     return finish({ kind: 'error', reason: 'unreadable_feed', detail: parsed.reason }, {}, kept);
@@ -188,6 +193,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
   const certificateFetches: CertificateFetchReport[] = [];
   const evidence: ItemEvidence[] = [];
   let filesLeft = certLimits.maxFilesPerPoll;
+  let certificatesLeft = certLimits.maxCertificatesPerPoll;
   const seenGuids = new Set<string>();
 
   for (const item of parsed.items) {
@@ -263,14 +269,21 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
       });
       ders.push(...found.map((f) => f.der));
     }
-    const { certs, errors } = await readAll(ders, deps.subtle);
+    if (ders.length > certificatesLeft) {
+      polled.certificateErrors.push(
+        `${ders.length - Math.max(certificatesLeft, 0)} certificate(s) not read: per-poll certificate limit`,
+      );
+      snapshot.incomplete = true;
+    }
+    const { certs, errors } = await readAll(ders.slice(0, Math.max(certificatesLeft, 0)), deps.subtle);
+    certificatesLeft -= Math.min(ders.length, certificatesLeft);
     polled.certificates = certs.map((c) => ({
       sha256: c.sha256,
       spkiSha256: c.spkiSha256,
       subject: c.subject,
       issuer: c.issuer,
     }));
-    polled.certificateErrors = errors;
+    polled.certificateErrors.push(...errors);
     const provenance: Provenance = {
       feedId: feed.id,
       itemGuid: item.guid,

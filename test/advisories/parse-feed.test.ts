@@ -129,6 +129,25 @@ describe('parseFeed', () => {
     });
   });
 
+  describe('when a feed has more items than the limit', () => {
+    it('reads the first ones and reports the rest, on every path', async () => {
+      const rss = await parseFeed(fixtureText('vendor-rss.xml'), 'application/rss+xml', null, 2);
+      const atom = await parseFeed(fixtureText('vendor-atom-bad-date.xml'), 'application/atom+xml', null, 1);
+      const rolie = await parseFeed(fixtureText('vendor-rolie.json'), 'application/json', null, 1);
+      const tooMany = (n: number, max: number) => ({
+        index: max,
+        guid: null,
+        reason: `${n} more item(s) not read (limit ${max})`,
+        recovered: false,
+      });
+      expect(rss).toMatchObject({ kind: 'ok', itemErrors: [tooMany(2, 2)] });
+      expect(rss.kind === 'ok' && rss.items).toHaveLength(2);
+      expect(atom).toMatchObject({ kind: 'ok', itemErrors: [tooMany(2, 1)] });
+      expect(atom.kind === 'ok' && atom.items.map((i) => i.guid)).toEqual(['tag:vendor.example,2026:first']);
+      expect(rolie).toMatchObject({ kind: 'ok', itemErrors: [tooMany(2, 1)] });
+    });
+  });
+
   describe('when the document is not a feed', () => {
     it('returns an error value for HTML, broken JSON and empty bodies', async () => {
       expect(await parseFeed('<html><body>hello</body></html>', 'text/html')).toMatchObject({

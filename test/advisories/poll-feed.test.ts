@@ -367,6 +367,30 @@ describe('pollFeed', () => {
     });
   });
 
+  describe('when a poll meets more certificates than the per-poll limit', () => {
+    it('reads up to the limit and marks the item for another try', async () => {
+      server.route(
+        '/feed.xml',
+        serve(fixtureFeed('vendor-rss.xml', server.origin), { 'content-type': 'application/rss+xml' }),
+      );
+      server.route(
+        '/certs/gen-y/root-ye-chain.pem',
+        serve(fixtureText('letsencrypt-gen-y-root-ye_chain.pem')),
+      );
+      const result = await pollFeed(
+        { ...deps, certificateLimits: { maxCertificatesPerPoll: 2 } },
+        store.feed,
+      );
+      const ye = result.items.find((i) => i.item.guid.endsWith('/2026/05/20/root-ye/'));
+      expect(ye?.certificates).toHaveLength(2);
+      expect(ye?.certificateErrors).toEqual(['1 certificate(s) not read: per-poll certificate limit']);
+      expect(ye?.snapshot.incomplete).toBe(true);
+      const inline = result.items.find((i) => i.item.guid.endsWith('/root-ye-pem/'));
+      expect(inline?.certificates).toEqual([]);
+      expect(inline?.snapshot.incomplete).toBe(true);
+    });
+  });
+
   describe('when a linked certificate file is too large', () => {
     it('reports it and still completes the poll', async () => {
       const rss = `<rss version="2.0"><channel><title>t</title><item><guid>big</guid><title>Big</title>
