@@ -1,4 +1,5 @@
 import { shellQuote } from './shell-quote';
+import type { CaseKind } from './types';
 
 /**
  * The trustgate API calls an engineer runs to close a case, as `curl` command lines with every value
@@ -23,6 +24,7 @@ export interface ApiCalls {
 }
 
 export interface ApiCallInput {
+  kind?: CaseKind;
   serviceBaseUrl: string;
   caseId: string;
   vendorId: string;
@@ -31,6 +33,12 @@ export interface ApiCallInput {
   artifactDigest: string | undefined;
   signatureFile: string;
 }
+
+const REJECTION_NOTE: Record<CaseKind, string> = {
+  'unknown-root': 'vendor did not confirm the root',
+  'distrusted-root': 'root is distrusted; the package must be re-signed',
+  'expired-signer-chain': 'signer chain expired; the package must be re-signed',
+};
 
 export const PLACEHOLDER_BASE_URL = 'https://trustgate.invalid';
 
@@ -73,7 +81,7 @@ export function apiCalls(input: ApiCallInput): ApiCalls {
       `  ${post(`${base}/vendors/${vendor}/roots`)} ${JSON_TYPE} --data-binary @-`,
     ].join('\n'),
     approveRoot: `curl -sS -X POST ${rootUrl} ${AUTH} ${json({ reason: note })}`,
-    rejectCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'rejected', note: 'vendor did not confirm the root' })}`,
+    rejectCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'rejected', note: REJECTION_NOTE[input.kind ?? 'unknown-root'] })}`,
     approveCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'approved', note: 'root confirmed with the vendor' })}`,
     markStep: `curl -sS -X POST "${doubleQuoted(caseUrl)}/steps/$N" ${AUTH} ${json({ done: true, note: '' })}`,
     verifyAgain: [

@@ -175,6 +175,7 @@ export function caseView(facts: CaseFacts): TemplateValue {
     openssl: { ...openssl },
     api: {
       ...apiCalls({
+        kind: facts.kind,
         serviceBaseUrl: facts.serviceBaseUrl,
         caseId: facts.caseId,
         vendorId: facts.vendor.id,

@@ -39,7 +39,8 @@ export type TemplateErrorCode =
   | 'UNBALANCED_BLOCK'
   | 'BAD_TAG'
   | 'WRONG_TYPE'
-  | 'RAW_UNTRUSTED';
+  | 'RAW_UNTRUSTED'
+  | 'ESCAPED_IN_CODE';
 
 export interface TemplateError {
   code: TemplateErrorCode;
@@ -65,27 +66,63 @@ export type CompileResult = { ok: true; template: Template } | { ok: false; erro
 
 type Token =
   | { t: 'text'; value: string; line: number }
-  | { t: 'tag'; body: string; line: number; standalone: boolean };
+  | { t: 'tag'; body: string; line: number; inCode: boolean };
 
 const TAG = /\{\{(.*?)\}\}/g;
 const PATH = /^(?:this|@number|[A-Za-z][A-Za-z0-9]*)(?:\.[A-Za-z][A-Za-z0-9]*)*$/;
 
+const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
+
+/** Tracks whether template text is inside a fenced code block (across lines) or an inline code span. */
+class CodeContext {
+  private fence: string | undefined;
+  private span = 0;
+
+  startLine(text: string): void {
+    this.span = 0;
+    const mark = text.match(FENCE)?.[1];
+    if (mark === undefined) return;
+    if (this.fence === undefined) this.fence = mark;
+    else if (mark[0] === this.fence[0] && mark.length >= this.fence.length) this.fence = undefined;
+  }
+
+  /** Feed literal text of the current line (outside tags). */
+  text(text: string): void {
+    if (this.fence !== undefined) return;
+    for (const run of text.match(/`+/g) ?? []) {
+      if (this.span === 0) this.span = run.length;
+      else if (run.length === this.span) this.span = 0;
+    }
+  }
+
+  get inCode(): boolean {
+    return this.fence !== undefined || this.span > 0;
+  }
+}
+
 function tokenize(source: string, firstLine: number, errors: TemplateError[]): Token[] {
   const tokens: Token[] = [];
+  const code = new CodeContext();
   const lines = source.split('\n');
   lines.forEach((text, i) => {
     const line = firstLine + i;
     const newline = i < lines.length - 1 ? '\n' : '';
+    const isFenceLine = FENCE.test(text);
+    code.startLine(text);
     const standalone = text.match(/^[ \t]*\{\{\s*([#/!].*?|else)\s*\}\}[ \t]*$/);
     if (standalone?.[1] !== undefined && !standalone[1].includes('}}')) {
-      tokens.push({ t: 'tag', body: standalone[1], line, standalone: true });
+      tokens.push({ t: 'tag', body: standalone[1], line, inCode: code.inCode });
       return;
     }
     let last = 0;
     for (const m of text.matchAll(TAG)) {
       const at = m.index ?? 0;
-      if (at > last) tokens.push({ t: 'text', value: text.slice(last, at), line });
-      tokens.push({ t: 'tag', body: (m[1] ?? '').trim(), line, standalone: false });
+      if (at > last) {
+        const literal = text.slice(last, at);
+        if (!isFenceLine) code.text(literal);
+        tokens.push({ t: 'text', value: literal, line });
+      }
+      tokens.push({ t: 'tag', body: (m[1] ?? '').trim(), line, inCode: code.inCode && !isFenceLine });
       last = at + m[0].length;
     }
     const rest = text.slice(last);
@@ -282,6 +319,14 @@ export function compileTemplate(source: string, schema: Schema, firstLine = 1): 
         'RAW_UNTRUSTED',
         line,
         `{{raw ${path}}}: "${path}" is untrusted text; use {{${path}}} or {{code ${path}}}`,
+      );
+      continue;
+    }
+    if (mode !== 'raw' && token.inCode) {
+      fail(
+        'ESCAPED_IN_CODE',
+        line,
+        `{{${body}}} is inside code, where Markdown escapes show as backslashes: use {{raw ${path}}} for a safe value, or move it out of the code`,
       );
       continue;
     }

@@ -115,10 +115,10 @@ describe('renderCase', () => {
 
   describe('when no contact is on file', () => {
     it('says so and points to the trust store instead of inventing one', () => {
-      const facts = unknownRootFacts({ vendor: { id: 'acme', name: 'Acme Corp', contacts: [] } });
+      const facts = unknownRootFacts({ vendor: { id: 'acme-corp', name: 'Acme Corp', contacts: [] } });
       const step = stepMatching(facts, /Contact/);
       expect(step.detail).toContain('No escalation contact is on file for Acme Corp');
-      expect(step.detail).toContain('`trust-store/acme/vendor.json`');
+      expect(step.detail).toContain('the `vendor.json` of `acme-corp` in the trust store');
     });
   });
 
@@ -244,6 +244,7 @@ describe('renderCase', () => {
         expect(checklist.length).toBeGreaterThanOrEqual(3);
         expect(markdown).toContain('psirt@acme.example');
         expect(markdown).toContain("'https://trustgate.example/escalations/esc_0001/resolve'");
+        expect(markdown).toContain('the package must be re-signed"}');
       }
     });
   });

@@ -79,6 +79,16 @@ describe('compileTemplate', () => {
       expect(errorsOf('{{#each name}}{{/each}}')[0]?.code).toBe('WRONG_TYPE');
     });
 
+    it('refuses escaped or code values inside code, where escapes would show', () => {
+      expect(errorsOf('see `path/{{name}}/x`').map((e) => e.code)).toEqual(['ESCAPED_IN_CODE']);
+      expect(errorsOf('```sh\necho {{code name}}\n```').map((e) => e.code)).toEqual(['ESCAPED_IN_CODE']);
+      expect(errorsOf('``a`b {{name}}``').map((e) => e.code)).toEqual(['ESCAPED_IN_CODE']);
+    });
+
+    it('allows raw safe values in code, and values after a closed span or fence', () => {
+      expect(errorsOf('```sh\necho {{raw count}}\n```\n{{name}} `x` {{code name}}')).toEqual([]);
+    });
+
     it('refuses an unclosed tag and an unknown helper', () => {
       expect(errorsOf('{{name').map((e) => e.code)).toEqual(['BAD_TAG']);
       expect(errorsOf('{{upper name}}')[0]?.code).toBe('BAD_TAG');
