@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTrustStoreDir } from '../../src/platform/trust-store-files';
+import { importSeed } from '../../src/trust';
+import { FIXTURE_TRUST_STORE } from '../helpers/test-app';
+import { createAdminTestApp, ROOTS } from './helpers/admin-client';
+
+let t: Awaited<ReturnType<typeof createAdminTestApp>>;
+beforeAll(async () => {
+  t = await createAdminTestApp();
+});
+afterAll(() => t.close());
+
+describe('importSeed after admins changed the store', () => {
+  describe('when a seed root was distrusted or retired through the API', () => {
+    it('keeps it as the admins left it and writes the conflict to the audit log', async () => {
+      await t.call('POST', `/roots/${ROOTS.acmeRsa}/distrust`, {
+        token: t.alice,
+        body: { after: '2023-01-01T00:00:00Z', reason: 'compromised' },
+      });
+      await t.call('POST', `/roots/${ROOTS.globexP384}/retire`, { token: t.bob, body: { reason: 'gone' } });
+
+      // The next start-up imports the same reviewed files again.
+      const report = await importSeed(
+        t.trust,
+        await readTrustStoreDir(FIXTURE_TRUST_STORE),
+        new Date('2026-06-02T00:00:00Z'),
+      );
+      expect(report.anchorsAdded).toEqual([]);
+      expect(report.conflicts).toEqual(
+        expect.arrayContaining([
+          { vendorId: 'acme', sha256: ROOTS.acmeRsa, state: 'distrusted' },
+          { vendorId: 'globex', sha256: ROOTS.globexP384, state: 'retired' },
+        ]),
+      );
+
+      const rsa = await (await t.call('GET', `/roots/${ROOTS.acmeRsa}`, { token: t.alice })).json();
+      expect(rsa).toMatchObject({ state: 'distrusted', distrustAfter: '2023-01-01T00:00:00.000Z' });
+      const globex = await (await t.call('GET', `/roots/${ROOTS.globexP384}`, { token: t.alice })).json();
+      expect(globex.state).toBe('retired');
+      expect((await t.verify('rsa2048-sha256-detached-der-trusted')).body.verdict).toBe('rejected');
+      expect((await t.verify('ecdsa-p384-sha384-globex-trusted')).body.verdict).toBe('unknown_root');
+
+      const audit = await (
+        await t.call('GET', '/audit?actor=seed&since=2026-06-02T00:00:00Z', { token: t.alice })
+      ).json();
+      expect(audit.entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ action: 'seed.conflict', targetId: ROOTS.acmeRsa, vendorId: 'acme' }),
+          expect.objectContaining({
+            action: 'seed.conflict',
+            targetId: ROOTS.globexP384,
+            vendorId: 'globex',
+          }),
+        ]),
+      );
+    });
+  });
+});
