@@ -196,6 +196,7 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
   let certificatesLeft = certLimits.maxCertificatesPerPoll;
   const seenGuids = new Set<string>();
 
+  const work: { polled: PolledItem; extraction: Extraction }[] = [];
   for (const item of parsed.items) {
     if (seenGuids.has(item.guid)) continue; // a guid listed twice: the first one counts
     seenGuids.add(item.guid);
@@ -218,7 +219,15 @@ export async function pollFeed(deps: PollDeps, feed: FeedState): Promise<PollRes
       certificateErrors: [],
     };
     items.push(polled);
-    if (!polled.processed) continue;
+    if (polled.processed) work.push({ polled, extraction });
+  }
+  // new and edited items first: retries of earlier failures must not use up the per-poll budgets
+  work.sort(
+    (a, b) => Number(a.polled.diff.change === 'unchanged') - Number(b.polled.diff.change === 'unchanged'),
+  );
+
+  for (const { polled, extraction } of work) {
+    const { item, snapshot, diff } = polled;
     if (diff.change === 'edited' && diff.fingerprintsChanged) {
       alerts.push({
         feedId: feed.id,

@@ -249,6 +249,34 @@ describe('pollFeed', () => {
     });
   });
 
+  describe('when retries of earlier failures compete with a new item for the file budget', () => {
+    it('serves the new item first', async () => {
+      const feedXml = fixtureFeed('vendor-rss.xml', server.origin).replace(
+        /<item>\s*<title>New Root YE[\s\S]*?<\/item>/,
+        '',
+      );
+      server.route('/feed.xml', serve(feedXml, { 'content-type': 'application/rss+xml' }));
+      await poll(); // legacy-root.crt answers 404: the legacy item is incomplete
+      const withNewItem = feedXml.replace(
+        '</channel>',
+        `<item><title>Chain</title><guid>chain</guid><description>The chain.</description>
+          <enclosure url="${server.origin}/certs/chain.pem" type="application/x-pem-file"/></item></channel>`,
+      );
+      server.route('/feed.xml', serve(withNewItem, { 'content-type': 'application/rss+xml' }));
+      server.route('/certs/chain.pem', serve(fixtureText('letsencrypt-gen-y-root-ye_chain.pem')));
+      const second = await pollFeed({ ...deps, certificateLimits: { maxFilesPerPoll: 1 } }, store.feed);
+      expect(second.certificateFetches).toEqual([
+        { itemGuid: 'chain', url: `${server.origin}/certs/chain.pem`, certificates: 3, error: null },
+        {
+          itemGuid: `${server.origin}/2025/11/01/legacy/`,
+          url: `${server.origin}/certs/legacy-root.crt`,
+          certificates: 0,
+          error: 'skipped: per-poll file limit',
+        },
+      ]);
+    });
+  });
+
   describe('when the feed fails', () => {
     it('backs off on 500s and counts failures, keeping the validators', async () => {
       store.feed = { ...store.feed, etag: '"old"' };
