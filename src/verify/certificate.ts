@@ -77,6 +77,14 @@ export interface ParsedCertificate {
   rawExtensions: RawExtension[];
   /** Critical extensions this verifier does not process. */
   unknownCriticalExtensions: string[];
+  /**
+   * RFC 5280 profile rules the certificate breaks without being unreadable (keyCertSign without cA,
+   * critical AKI/SKI/AIA, malformed SAN or name-constraint names, an empty subject without a critical
+   * SAN, ...). Path validation fails any path that uses the certificate with CERT_MALFORMED; keeping
+   * the certificate parseable lets that path be reported ("rejected", with the reason) instead of the
+   * certificate silently disappearing from path building.
+   */
+  profileProblems: string[];
   /** Issuer name equals subject name (RFC 5280 "self-issued"). */
   selfIssued: boolean;
 }
@@ -186,8 +194,10 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
   if (i !== tbs.length) fail('TBSCertificate has extra fields');
 
   const unknownCriticalExtensions: string[] = [];
+  const profileProblems: string[] = [];
   for (const ext of rawExtensions) {
-    if (ext.critical && MUST_BE_NON_CRITICAL.has(ext.oid)) fail(`extension ${ext.oid} must not be critical`);
+    if (ext.critical && MUST_BE_NON_CRITICAL.has(ext.oid))
+      profileProblems.push(`extension ${ext.oid} must not be critical`);
     try {
       parseExtensionValue(ext, extensions);
     } catch (e) {
@@ -206,21 +216,22 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
 
   if (issuerName.isEmpty) fail('issuer name is empty');
   if (subjectName.isEmpty) {
-    if (!extensions.subjectAltName) fail('empty subject without subjectAltName');
-    if (!extensions.subjectAltNameCritical) fail('empty subject needs a critical subjectAltName');
+    if (!extensions.subjectAltName) profileProblems.push('empty subject without subjectAltName');
+    else if (!extensions.subjectAltNameCritical)
+      profileProblems.push('empty subject needs a critical subjectAltName');
   }
   const bc = extensions.basicConstraints;
-  if (bc && bc.pathLen !== null && !bc.cA) fail('pathLenConstraint without cA');
+  if (bc && bc.pathLen !== null && !bc.cA) profileProblems.push('pathLenConstraint without cA');
   if (extensions.keyUsage?.has('keyCertSign') && !bc?.cA)
-    fail('keyCertSign asserted without basicConstraints cA');
+    profileProblems.push('keyCertSign asserted without basicConstraints cA');
   for (const name of extensions.subjectAltName ?? []) {
     const error = sanSyntaxError(name);
-    if (error) fail(`subjectAltName: ${error}`);
+    if (error) profileProblems.push(`subjectAltName: ${error}`);
   }
   const nc = extensions.nameConstraints;
   for (const subtree of [...(nc?.permitted ?? []), ...(nc?.excluded ?? [])]) {
     const error = subtreeSyntaxError(subtree.base);
-    if (error) fail(`nameConstraints: ${error}`);
+    if (error) profileProblems.push(`nameConstraints: ${error}`);
   }
 
   const spki = spkiNode.raw;
@@ -250,6 +261,7 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
     extensions,
     rawExtensions,
     unknownCriticalExtensions,
+    profileProblems,
     selfIssued: issuerName.canonical === subjectName.canonical,
   };
 }

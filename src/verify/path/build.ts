@@ -92,7 +92,14 @@ class Builder {
     const code = outcome.reason.code;
     const message = `"${child.subject}" is not signed by the key of "${issuer.subject}": ${outcome.reason.message}`;
     if (POLICY_REFUSALS.has(code)) return { kind: 'refused', reason: reason(code, message) };
-    this.note(reason('CERT_SIGNATURE_INVALID', message));
+    // Another certificate of the same name but another key is the normal case when building paths (and
+    // the "right name, wrong key" impostor): it says nothing about this chain. A failure is worth reporting
+    // only when the keys say this is the issuer (AKI = SKI) or cannot tell.
+    const akid =
+      child.extensions.authorityKeyIdentifier?.keyIdentifier ??
+      (child.selfIssued ? child.extensions.subjectKeyIdentifier : null);
+    const skid = issuer.extensions.subjectKeyIdentifier;
+    if (!akid || !skid || bytesEqual(akid, skid)) this.note(reason('CERT_SIGNATURE_INVALID', message));
     return { kind: 'bad' };
   }
 

@@ -58,6 +58,7 @@ export async function validatePath(
     if (time < cert.notBefore)
       add(reason('CERT_NOT_YET_VALID', `${who} is not valid before ${cert.notBefore.toISOString()}`));
     if (time > cert.notAfter) add(reason('CERT_EXPIRED', `${who} expired at ${cert.notAfter.toISOString()}`));
+    for (const problem of cert.profileProblems) add(reason('CERT_MALFORMED', `${who}: ${problem}`));
     for (const oid of cert.unknownCriticalExtensions) {
       add(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
     }
