@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { configDefaults, defineConfig } from 'vitest/config';
-import { workerTestFixtures } from './test/workers/bindings';
+import { TEST_ADMIN_TOKEN, workerTestFixtures } from './test/workers/bindings';
 
 const ROOT = import.meta.dirname;
 
@@ -28,6 +28,7 @@ export default defineConfig(async () => ({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(join(ROOT, 'migrations')),
                 TEST_FIXTURES: workerTestFixtures(),
+                ADMIN_TOKEN: TEST_ADMIN_TOKEN,
               },
             },
           }),

@@ -11,7 +11,13 @@
 import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
 import { createApp } from '../app';
-import { createTrustRepository, type Database, schema } from '../db';
+import {
+  createAuditReader,
+  createTokenRepository,
+  createTrustRepository,
+  type Database,
+  schema,
+} from '../db';
 import { createInterimEscalator } from '../services/escalations';
 import { pollDueFeeds } from '../services/feed-polling';
 import { describeSeedReport, importBundledSeed } from './bundled-seed';
@@ -19,8 +25,31 @@ import { TRUST_STORE_BUNDLE } from './trust-store-bundle';
 
 export interface Env {
   DB: D1Database;
-  /** Set with `wrangler secret put ADMIN_TOKEN`; never in wrangler.toml. */
+  /** The bootstrap admin's secret (16 to 512 printable characters): `wrangler secret put ADMIN_TOKEN`. */
   ADMIN_TOKEN?: string;
+  /** `true`: POST /verify needs a verifier (or admin) token. A plain [vars] entry or a secret. */
+  REQUIRE_VERIFY_TOKEN?: string;
+}
+
+/**
+ * The same settings as the Node entry's `configFromEnv`. A malformed ADMIN_TOKEN leaves the admin API
+ * closed (the bootstrap admin disabled, logged) instead of failing every request of the isolate.
+ */
+function settingsFromEnv(env: Env): { adminToken: string | undefined; requireVerifyToken: boolean } {
+  let adminToken = env.ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken && !/^[\x21-\x7e]{16,512}$/.test(adminToken)) {
+    console.error(
+      'ADMIN_TOKEN must be 16 to 512 printable characters without spaces: bootstrap admin disabled',
+    );
+    adminToken = undefined;
+  }
+  const requireToken = (env.REQUIRE_VERIFY_TOKEN ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', ''].includes(requireToken))
+    console.error(
+      `REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}: requiring tokens`,
+    );
+  // Anything but an explicit false requires a token: a typo must not open /verify.
+  return { adminToken, requireVerifyToken: !['false', '0', ''].includes(requireToken) };
 }
 
 interface Runtime {
@@ -64,6 +93,9 @@ function runtimeFor(env: Env): Runtime {
     subtle,
     now: () => new Date(),
     escalate: createInterimEscalator(subtle),
+    tokens: createTokenRepository(db),
+    audit: createAuditReader(db),
+    ...settingsFromEnv(env),
     ready: () => ready,
   });
   const runtime: Runtime = { db, app, seeded };

@@ -29,7 +29,12 @@ export interface WorkerTestFixtures {
   fixtureRoots: Record<string, Record<string, string>>;
   /** Feed documents under test/fixtures/feeds, by file name. */
   feeds: Record<string, string>;
+  /** wrangler.toml as committed, to check it holds no secrets. */
+  wranglerToml: string;
 }
+
+/** The bootstrap admin's secret in the workers tests (a test binding, as `wrangler secret put` would set). */
+export const TEST_ADMIN_TOKEN = 'workers-test-admin-token-0123456789';
 
 const b64 = (file: string) => readFileSync(join(CMS, file)).toString('base64');
 const texts = (dir: string, suffix: string) =>
@@ -58,5 +63,6 @@ export function workerTestFixtures(): WorkerTestFixtures {
       readdirSync(join(CMS, 'trust-store')).map((v) => [v, texts(join(CMS, 'trust-store', v), '.pem')]),
     ),
     feeds: { ...texts(FEEDS, '.xml'), ...texts(FEEDS, '.json'), ...texts(FEEDS, '.pem') },
+    wranglerToml: readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'),
   };
 }

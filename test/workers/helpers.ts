@@ -57,3 +57,46 @@ export const caseForm = (name: string, vendor?: string) => {
 };
 
 export const reasonCodes = (body: { reasons: Array<{ code: string }> }) => body.reasons.map((r) => r.code);
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+}
+
+/** Any route through the worker's `fetch`, JSON in and out. */
+export function call(method: string, path: string, options: CallOptions = {}) {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  return exports.default.fetch(`https://trustgate.test${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+}
+
+/** A new admin token made by the bootstrap admin (ADMIN_TOKEN, a test binding here). */
+export async function createAdmin(name: string): Promise<string> {
+  const res = await call('POST', '/admin/tokens', {
+    token: testEnv.ADMIN_TOKEN,
+    body: { name, role: 'admin' },
+  });
+  if (res.status !== 201) throw new Error(`creating token ${name}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** POST /verify as JSON for a fixture case, optionally for another vendor, at a given time (admin only). */
+export async function verifyCase(
+  name: string,
+  extra: { vendor?: string; time?: string; token?: string } = {},
+) {
+  const c = fixtureCase(name);
+  const body: Record<string, string> = {
+    vendor: extra.vendor ?? c.vendor,
+    artifact: c.artifact,
+    signature: c.signature,
+  };
+  if (extra.time) body.time = extra.time;
+  const res = await call('POST', '/verify', { token: extra.token ?? null, body });
+  return { status: res.status, body: await res.json() };
+}
