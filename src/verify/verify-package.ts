@@ -17,6 +17,7 @@ import { parseName } from './path/names';
 import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
+import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
 
@@ -302,18 +303,28 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   );
   if ('error' in integrity) return { ok: false, code: integrity.error, detail: integrity.detail };
 
+  // A verified RFC 3161 token moves validation to its time; the self-asserted signingTime never does.
+  const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
+  const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
   const path = await buildAndValidatePath({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
     anchors: request.anchors,
-    time: request.time,
+    time: stamped ? stamped.time : request.time,
+    ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
     requiredEku: [CODE_SIGNING_EKU],
     leafKeyUsage: ['digitalSignature'],
     requireLeafKeyUsage: true,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle,
   });
-  const { verdict, reasons } = decide(integrity.reasons, path);
+  const timestampReasons =
+    stamp.kind === 'invalid'
+      ? [stamp.reason]
+      : stamped
+        ? timestampWindowReasons(stamped, path.path, path.status === 'valid' ? [] : path.reasons)
+        : [];
+  const { verdict, reasons } = decide([...integrity.reasons, ...timestampReasons], path);
   const chain = path.path.map(summarize);
   return {
     ok: true,

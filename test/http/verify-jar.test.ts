@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../src/verify';
+import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-files';
+import { verifyRequest } from '../../src/services/verification';
+import { bytesToBase64, DEFAULT_VERIFY_LIMITS } from '../../src/verify';
 import { JAR_FIXTURES, jarCase, readJarFixture } from '../helpers/jar-fixtures';
 import { createTestApp } from '../helpers/test-app';
 
@@ -110,6 +112,34 @@ describe('POST /verify with a signed JAR and no signature field', () => {
       const res = await ctx.app.request('/verify', { method: 'POST', body: form });
       expect(res.status).toBe(422);
       expect((await res.json()).code).toBe('ARCHIVE_UNREADABLE');
+    });
+  });
+});
+
+describe('verifyRequest with TSA roots from the trust-store tree', () => {
+  describe('when only a timestamped JAR of an expired signer is sent', () => {
+    it('answers trusted, validating the chain at the timestamp', async () => {
+      const store = await readTsaStoreDir(join(JAR_FIXTURES, 'trust-store'));
+      const now = new Date('2026-06-01T00:00:00Z');
+      const response = await verifyRequest(
+        {
+          trust: ctx.trust,
+          subtle: globalThis.crypto.subtle,
+          now: () => now,
+          limits: DEFAULT_VERIFY_LIMITS,
+          escalate: () => Promise.reject(new Error('no escalation expected')),
+          tsaAnchors: tsaAnchorsFor(store),
+        },
+        {
+          vendor: 'acme',
+          signature: null,
+          artifact: {
+            kind: 'bytes',
+            bytes: readJarFixture(jarCase('expired-signer-timestamped-trusted').file),
+          },
+        },
+      );
+      expect(response).toMatchObject({ verdict: 'trusted', reasons: [] });
     });
   });
 });

@@ -1,0 +1,310 @@
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+import {
+  type CmsSigner,
+  OID_TIMESTAMP_TOKEN,
+  parseCmsEnvelope,
+  readContentTypeAttribute,
+  readMessageDigest,
+} from './cms-envelope';
+import { derTry, parseDer } from './der';
+import { buildAndValidatePath, type PathAnchor } from './path';
+import { parseName } from './path/names';
+import { toHex } from './pem';
+import { type Reason, reason } from './reasons';
+import { digestAlgorithm, verifySignature } from './signature';
+
+/**
+ * RFC 3161 timestamp tokens (as CMS unsigned attribute id-aa-signatureTimeStampToken, RFC 3161 App. A):
+ * the token is a SignedData over a TSTInfo whose message imprint is the hash of the signature value it
+ * stamps; its signer, the TSA, must have a certificate in the token that the signed ESS signing-certificate
+ * attribute names, whose chain reaches a TSA anchor at the stamped time with EKU timeStamping. Nothing
+ * here trusts the token's time until all of that holds.
+ */
+
+export const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
+export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
+const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
+const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
+const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+
+export interface TimestampLimits {
+  maxTokenBytes: number;
+  maxCertificates: number;
+  maxPathDepth: number;
+  maxSignatureChecks: number;
+}
+
+export const DEFAULT_TIMESTAMP_LIMITS: TimestampLimits = {
+  maxTokenBytes: 64 * 1024,
+  maxCertificates: 8,
+  maxPathDepth: 4,
+  maxSignatureChecks: 16,
+};
+
+export interface TimestampRequest {
+  /** DER ContentInfo of the token. */
+  token: Uint8Array;
+  /** The signature value the token must stamp (the SignerInfo's signature octets). */
+  signatureValue: Uint8Array;
+  tsaAnchors: PathAnchor[];
+  /** The verification clock: a token from the future is refused. */
+  now: Date;
+  subtle: SubtleCrypto;
+  limits?: Partial<TimestampLimits>;
+}
+
+export interface VerifiedTimestamp {
+  /** genTime of the token. */
+  time: Date;
+  /** The token's accuracy in milliseconds (0 when it states none). */
+  accuracyMs: number;
+  tsa: ParsedCertificate;
+}
+
+export type TimestampOutcome = { ok: true; timestamp: VerifiedTimestamp } | { ok: false; reason: Reason };
+
+const invalid = (message: string): TimestampOutcome => ({
+  ok: false,
+  reason: reason('TIMESTAMP_INVALID', message),
+});
+
+const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+async function digest(subtle: SubtleCrypto, hash: string, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle.digest(hash, new Uint8Array(data)));
+}
+
+const canonicalName = (raw: Uint8Array): string | null => derTry(() => parseName(parseDer(raw)).canonical);
+
+function findTsaCertificate(certificates: Uint8Array[], signer: CmsSigner): ParsedCertificate | null {
+  for (const der of certificates) {
+    const parsed = parseCertificate(der);
+    if (isParseError(parsed)) continue;
+    const sid = signer.sid;
+    if (sid.kind === 'ski') {
+      const ski = parsed.extensions.subjectKeyIdentifier;
+      if (ski && toHex(ski) === sid.skiHex) return parsed;
+    } else if (
+      sid.serialHex === parsed.serialHex &&
+      canonicalName(sid.issuer) === canonicalName(parsed.issuerRaw)
+    ) {
+      return parsed;
+    }
+  }
+  return null;
+}
+
+function strictDer(bytes: Uint8Array): asn1js.AsnType | null {
+  const asn = asn1js.fromBER(bytes);
+  return asn.offset === bytes.byteLength && asn.offset !== -1 ? asn.result : null;
+}
+
+/**
+ * The ESS signing-certificate attribute (v2 with any strong hash, or v1 with SHA-1 as RFC 2634 fixes it)
+ * must name the TSA certificate first (RFC 3161 §2.4.1, RFC 5816).
+ */
+async function signingCertificateMatches(
+  subtle: SubtleCrypto,
+  signer: CmsSigner,
+  tsa: ParsedCertificate,
+): Promise<boolean | 'missing'> {
+  const v2 = signer.signedAttributeValues.get(OID_SIGNING_CERTIFICATE_V2);
+  const v1 = signer.signedAttributeValues.get(OID_SIGNING_CERTIFICATE);
+  const occurrences = v2 ?? v1;
+  if (!occurrences) return 'missing';
+  if (occurrences.length !== 1 || occurrences[0]?.length !== 1 || (v1 && v2)) return false;
+  const value = strictDer(occurrences[0][0] as Uint8Array);
+  const certs = value instanceof asn1js.Sequence ? value.valueBlock.value[0] : undefined;
+  const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
+  if (!(first instanceof asn1js.Sequence)) return false;
+  const parts = first.valueBlock.value;
+  let hash = v2 ? OID_SHA256 : '1.3.14.3.2.26';
+  let certHash = parts[0];
+  if (v2 && parts[0] instanceof asn1js.Sequence) {
+    try {
+      hash = new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId;
+    } catch {
+      return false;
+    }
+    certHash = parts[1];
+  }
+  if (!(certHash instanceof asn1js.OctetString)) return false;
+  let hashName: string;
+  if (hash === '1.3.14.3.2.26' && !v2) hashName = 'SHA-1';
+  else {
+    const strong = digestAlgorithm(hash);
+    if (!strong.ok) return false;
+    hashName = strong.hash;
+  }
+  return equalBytes(
+    await digest(subtle, hashName, tsa.der),
+    new Uint8Array(certHash.valueBlock.valueHexView),
+  );
+}
+
+function accuracyMs(tst: pkijs.TSTInfo): number {
+  const a = tst.accuracy;
+  if (!a) return 0;
+  return (a.seconds ?? 0) * 1000 + (a.millis ?? 0) + (a.micros ?? 0) / 1000;
+}
+
+export async function verifyTimestampToken(request: TimestampRequest): Promise<TimestampOutcome> {
+  const limits = { ...DEFAULT_TIMESTAMP_LIMITS, ...request.limits };
+  const parsed = parseCmsEnvelope(request.token, {
+    maxSignatureBytes: limits.maxTokenBytes,
+    maxCertificates: limits.maxCertificates,
+    maxSigners: 1,
+  });
+  if (!parsed.ok) return invalid(`the timestamp token cannot be read: ${parsed.detail}`);
+  const envelope = parsed.envelope;
+  const signer = envelope.signers[0];
+  if (!signer) return invalid('the timestamp token has no signer');
+  if (envelope.contentType !== OID_TST_INFO || !envelope.content)
+    return invalid('the timestamp token does not encapsulate a TSTInfo');
+
+  const tstAsn = strictDer(envelope.content);
+  let tst: pkijs.TSTInfo;
+  try {
+    if (!tstAsn) throw new Error('not DER');
+    tst = new pkijs.TSTInfo({ schema: tstAsn });
+  } catch {
+    return invalid('the TSTInfo cannot be parsed');
+  }
+  if (tst.version !== 1) return invalid(`TSTInfo version ${tst.version} is not 1`);
+
+  // The imprint: the hash of the signature value that the token stamps.
+  const imprintHash = digestAlgorithm(tst.messageImprint.hashAlgorithm.algorithmId);
+  if (!imprintHash.ok) return { ok: false, reason: imprintHash.reason };
+  const expected = await digest(request.subtle, imprintHash.hash, request.signatureValue);
+  const imprint = new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView);
+  if (!equalBytes(expected, imprint)) {
+    return {
+      ok: false,
+      reason: reason('TIMESTAMP_IMPRINT_MISMATCH', 'the timestamp token stamps another signature value'),
+    };
+  }
+
+  // The TSA's signature over the TSTInfo, through signed attributes (RFC 3161 requires them).
+  const tsa = findTsaCertificate(envelope.certificates, signer);
+  if (!tsa) return invalid('the timestamp token does not carry the certificate of its TSA');
+  if (!signer.signedAttributes) return invalid('the timestamp token has no signed attributes');
+  const signerDigest = digestAlgorithm(signer.digestAlgorithmOid);
+  if (!signerDigest.ok) return { ok: false, reason: signerDigest.reason };
+  if (readContentTypeAttribute(signer) !== OID_TST_INFO)
+    return invalid('the content-type attribute of the timestamp token is not TSTInfo');
+  const messageDigest = readMessageDigest(signer);
+  if (
+    !messageDigest ||
+    !equalBytes(messageDigest, await digest(request.subtle, signerDigest.hash, envelope.content))
+  )
+    return invalid('the TSTInfo differs from what the TSA signed');
+  const binding = await signingCertificateMatches(request.subtle, signer, tsa);
+  if (binding !== true) {
+    return invalid(
+      binding === 'missing'
+        ? 'the timestamp token has no ESS signing-certificate attribute'
+        : 'the ESS signing-certificate attribute does not name the TSA certificate',
+    );
+  }
+  const signature = await verifySignature(request.subtle, {
+    spki: tsa.spki,
+    algorithm: signer.signatureAlgorithm,
+    digestAlgorithmOid: signer.digestAlgorithmOid,
+    data: signer.signedAttributes,
+    signature: signer.signature,
+  });
+  if (!signature.ok) return invalid(`the TSA signature: ${signature.reason.message}`);
+
+  const time = tst.genTime;
+  if (!(time instanceof Date) || Number.isNaN(time.getTime()))
+    return invalid('the token has no usable genTime');
+  if (time.getTime() > request.now.getTime())
+    return invalid(`the token's time ${time.toISOString()} is after the verification time`);
+
+  // The TSA's chain, at the time it stamped, to a TSA anchor, with EKU timeStamping.
+  const path = await buildAndValidatePath({
+    leaf: tsa.der,
+    intermediates: envelope.certificates.filter((der) => !equalBytes(der, tsa.der)),
+    anchors: request.tsaAnchors,
+    time,
+    requiredEku: [TIME_STAMPING_EKU],
+    leafKeyUsage: ['digitalSignature'],
+    limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
+    subtle: request.subtle,
+  });
+  if (path.status !== 'valid') {
+    const why = path.reasons.map((r) => `${r.code}: ${r.message}`).join('; ');
+    return {
+      ok: false,
+      reason: reason(
+        'TIMESTAMP_UNTRUSTED',
+        `the TSA "${tsa.subject}" is not trusted at ${time.toISOString()}: ${why}`,
+      ),
+    };
+  }
+  return { ok: true, timestamp: { time, accuracyMs: accuracyMs(tst), tsa } };
+}
+
+export type SignerTimestamp =
+  | { kind: 'none' }
+  | { kind: 'valid'; timestamp: VerifiedTimestamp }
+  | { kind: 'invalid'; reason: Reason };
+
+/** The timestamp token a CMS signer carries as unsigned attribute, verified; at most one is accepted. */
+export async function signerTimestamp(
+  signer: CmsSigner,
+  tsaAnchors: PathAnchor[],
+  now: Date,
+  subtle: SubtleCrypto,
+): Promise<SignerTimestamp> {
+  const occurrences = signer.unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN);
+  if (!occurrences || occurrences.length === 0) return { kind: 'none' };
+  const token = occurrences[0]?.[0];
+  if (occurrences.length !== 1 || occurrences[0]?.length !== 1 || !token) {
+    return {
+      kind: 'invalid',
+      reason: reason('TIMESTAMP_INVALID', 'the signer carries more than one timestamp token'),
+    };
+  }
+  const outcome = await verifyTimestampToken({
+    token,
+    signatureValue: signer.signature,
+    tsaAnchors,
+    now,
+    subtle,
+  });
+  return outcome.ok
+    ? { kind: 'valid', timestamp: outcome.timestamp }
+    : { kind: 'invalid', reason: outcome.reason };
+}
+
+/** The latest instant the stamped signature can have been made: what `distrustAfter` is compared with. */
+export const latestSigningTime = (timestamp: VerifiedTimestamp): Date =>
+  new Date(timestamp.time.getTime() + timestamp.accuracyMs);
+
+/**
+ * The token's time with its accuracy must lie inside the validity of every certificate of the signer's
+ * path: a timestamp from before the signer existed or after it expired vouches for nothing.
+ */
+export function timestampWindowReasons(
+  timestamp: VerifiedTimestamp,
+  path: ParsedCertificate[],
+  pathReasons: Reason[],
+): Reason[] {
+  const earliest = timestamp.time.getTime() - timestamp.accuracyMs;
+  const latest = timestamp.time.getTime() + timestamp.accuracyMs;
+  const outside = path.find((c) => earliest < c.notBefore.getTime() || latest > c.notAfter.getTime());
+  const validityFailed = pathReasons.some(
+    (r) => r.code === 'CERT_EXPIRED' || r.code === 'CERT_NOT_YET_VALID',
+  );
+  if (!outside && !validityFailed) return [];
+  const who = outside ? `"${outside.subject}"` : 'a certificate of the signer chain';
+  return [
+    reason(
+      'TIMESTAMP_OUTSIDE_VALIDITY',
+      `the timestamp ${timestamp.time.toISOString()} (±${timestamp.accuracyMs} ms) is outside the validity of ${who}`,
+    ),
+  ];
+}
