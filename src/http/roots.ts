@@ -233,7 +233,15 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
       );
     }
     const anchor = pendingAnchor(id, read.der, read.summary, actor.name, now);
-    await deps.trust.insertAnchor(anchor);
+    try {
+      await deps.trust.insertAnchor(anchor);
+    } catch (error) {
+      // A concurrent proposal of the same root lost the race on the primary key.
+      if (await deps.trust.getAnchor(id, anchor.sha256)) {
+        throw new TrustgateError('ROOT_DUPLICATE', `vendor '${id}' already has this root`);
+      }
+      throw error;
+    }
     await deps.trust.appendAudit({
       at: anchor.createdAt,
       actor: actor.name,

@@ -107,7 +107,15 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
       createdAt: deps.now().toISOString(),
       revokedAt: null,
     };
-    await tokens.insert(token);
+    try {
+      await tokens.insert(token);
+    } catch (error) {
+      // A concurrent create of the same name lost the race on the unique index.
+      if (await tokens.getByName(token.name)) {
+        throw new TrustgateError('TOKEN_NAME_TAKEN', `the name '${token.name}' is taken`);
+      }
+      throw error;
+    }
     await deps.trust.appendAudit({
       at: token.createdAt,
       actor: actor.name,

@@ -134,7 +134,14 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       createdAt: at,
       updatedAt: at,
     };
-    await deps.trust.insertVendor(vendor);
+    try {
+      await deps.trust.insertVendor(vendor);
+    } catch (error) {
+      // A concurrent create of the same id lost the race on the primary key.
+      if (await deps.trust.getVendor(vendor.id))
+        throw new TrustgateError('VENDOR_EXISTS', `vendor '${vendor.id}' exists`);
+      throw error;
+    }
     await deps.trust.appendAudit({
       at,
       actor: actor.name,

@@ -356,3 +356,19 @@ describe('roots: retire, and refused races', () => {
     });
   });
 });
+
+describe('roots: concurrent proposals of the same root', () => {
+  it('stores one and refuses the other with 409 ROOT_DUPLICATE, never a 500', async () => {
+    const t = await createAdminTestApp();
+    const propose = (token: string) =>
+      t.call('POST', '/vendors/acme/roots', {
+        token,
+        body: { pem: fixturePem('extra-roots/acme-root-r2.pem'), reason: 'race' },
+      });
+    const statuses = (await Promise.all([propose(t.alice), propose(t.bob), propose(t.alice)])).map(
+      (r) => r.status,
+    );
+    expect(statuses.sort()).toEqual([202, 409, 409]);
+    t.close();
+  });
+});
