@@ -188,7 +188,7 @@ class Builder {
 
   budgetReasons(): Reason[] {
     const out: Reason[] = [];
-    if (this.budgetExceeded) {
+    if (this.budgetExceeded || this.checker.exceeded) {
       out.push(
         reason(
           'PATH_BUDGET_EXCEEDED',
