@@ -15,6 +15,9 @@ export interface FeedPollingReport {
   polled: number;
 }
 
+/** Present only while this file is the placeholder: the workers feed-poll test runs once it is gone. */
+export const FEED_POLLING_PLACEHOLDER = true;
+
 /**
  * PLACEHOLDER (added with the Workers entry so that `scheduled` has its one function to call): polls
  * nothing. To be replaced by the real poller: feeds whose nextPollAt has passed, pollFeed, persistence.

@@ -1,0 +1,136 @@
+/**
+ * The Workers runtime behind src/platform/worker.ts: the handlers over a D1 binding, with the trust-store
+ * bundle and the feed poller passed in (so that tests can look at what `scheduled` hands the poller).
+ */
+import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index';
+import { drizzle } from 'drizzle-orm/d1';
+import { createApp } from '../app';
+import {
+  createAuditReader,
+  createTokenRepository,
+  createTrustRepository,
+  type Database,
+  schema,
+} from '../db';
+import { createInterimEscalator } from '../services/escalations';
+import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
+import { type BundledTrustStore, describeSeedReport, importBundledSeed } from './bundled-seed';
+
+export interface Env {
+  DB: D1Database;
+  /** The bootstrap admin's secret (16 to 512 printable characters): `wrangler secret put ADMIN_TOKEN`. */
+  ADMIN_TOKEN?: string;
+  /** `true`: POST /verify needs a verifier (or admin) token. A plain [vars] entry or a secret. */
+  REQUIRE_VERIFY_TOKEN?: string;
+}
+
+/**
+ * The same settings as the Node entry's `configFromEnv`. A malformed ADMIN_TOKEN leaves the admin API
+ * closed (the bootstrap admin disabled, logged) instead of failing every request of the isolate.
+ */
+function settingsFromEnv(env: Env): { adminToken: string | undefined; requireVerifyToken: boolean } {
+  let adminToken = env.ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken && !/^[\x21-\x7e]{16,512}$/.test(adminToken)) {
+    console.error(
+      'ADMIN_TOKEN must be 16 to 512 printable characters without spaces: bootstrap admin disabled',
+    );
+    adminToken = undefined;
+  }
+  const requireToken = (env.REQUIRE_VERIFY_TOKEN ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', ''].includes(requireToken))
+    console.error(
+      `REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}: requiring tokens`,
+    );
+  // Anything but an explicit false requires a token: a typo must not open /verify.
+  return { adminToken, requireVerifyToken: !['false', '0', ''].includes(requireToken) };
+}
+
+export interface WorkerOptions {
+  /** trust-store/ as bundled at build time: imported into D1 once per bundle and database. */
+  bundle: BundledTrustStore;
+  /** The feed poller the cron trigger runs. */
+  pollDueFeeds: (deps: FeedPollingDeps) => Promise<FeedPollingReport>;
+}
+
+interface Runtime {
+  db: Database;
+  app: ReturnType<typeof createApp>;
+  /** Settles once the bundled seed is in D1 (or the attempt failed: then the next request tries again). */
+  seeded: () => Promise<void>;
+}
+
+function createRuntime(env: Env, bundle: BundledTrustStore): Runtime {
+  const db = drizzle(env.DB, { schema }) as unknown as Database;
+  const trust = createTrustRepository(db);
+  const subtle = crypto.subtle;
+  let seeding: Promise<void> | null = null;
+  let ready = false;
+  const seeded = () => {
+    seeding ??= importBundledSeed(db, trust, bundle, new Date()).then(
+      (report) => {
+        if (report) {
+          console.log(`trust store bundle ${bundle.sha256.slice(0, 12)}: ${describeSeedReport(report)}`);
+          for (const s of report.skipped) console.warn(`skipped ${s.vendorId}/${s.file}: ${s.why}`);
+        }
+        ready = true;
+      },
+      (error: unknown) => {
+        console.error('importing the bundled trust store failed; retrying on the next request', error);
+        seeding = null;
+      },
+    );
+    return seeding;
+  };
+  const app = createApp({
+    trust,
+    subtle,
+    now: () => new Date(),
+    escalate: createInterimEscalator(subtle),
+    tokens: createTokenRepository(db),
+    audit: createAuditReader(db),
+    ...settingsFromEnv(env),
+    ready: () => ready,
+  });
+  return { db, app, seeded };
+}
+
+/** `{ fetch, scheduled }` for `export default`. */
+export function createWorker(options: WorkerOptions) {
+  // One runtime per D1 binding object, i.e. per isolate in production.
+  const runtimes = new WeakMap<D1Database, Runtime>();
+  const runtimeFor = (env: Env): Runtime => {
+    let runtime = runtimes.get(env.DB);
+    if (!runtime) {
+      runtime = createRuntime(env, options.bundle);
+      runtimes.set(env.DB, runtime);
+    }
+    return runtime;
+  };
+  return {
+    async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+      const runtime = runtimeFor(env);
+      await runtime.seeded();
+      return runtime.app.fetch(request, env, ctx);
+    },
+
+    async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+      const runtime = runtimeFor(env);
+      await runtime.seeded();
+      const run = options
+        .pollDueFeeds({
+          db: runtime.db,
+          // Looked up at call time: the platform's fetch (tests answer it themselves).
+          fetch: (input, init) => fetch(input, init),
+          subtle: crypto.subtle,
+          now: () => new Date(),
+          random: Math.random,
+        })
+        .then((report) => {
+          console.log(`cron ${controller.cron}: polled ${report.polled} feeds`);
+          return report;
+        });
+      ctx.waitUntil(run);
+      await run;
+    },
+  };
+}
