@@ -11,6 +11,7 @@
  * 65 536 name-constraint comparisons per path.
  */
 import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';
+import type { Reason } from '../reasons';
 import { type AnchorEntry, buildPath } from './build';
 import { type ParsedCrl, parseCrl } from './crl';
 import { checkPolicies } from './policies';
@@ -36,19 +37,35 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
   const leaf = parseCertificate(req.leaf);
   if (isParseError(leaf)) return { status: 'no_anchor', path: [], reasons: [leaf.error] };
 
+  // Certificates that cannot be read take no part in building; if no anchor is reached, they are
+  // reported (an unreadable certificate in the envelope, or a broken anchor, is a diagnostic, not an
+  // unknown root).
+  const unreadable: Reason[] = [];
   const anchors: AnchorEntry[] = [];
   for (const anchor of req.anchors) {
     const cert = parseCertificate(anchor.der, { trustAnchor: true });
     if (!isParseError(cert)) anchors.push({ anchor, cert });
+    else
+      unreadable.push({
+        code: cert.error.code,
+        message: `anchor ${anchor.id} cannot be used: ${cert.error.message}`,
+      });
   }
   const intermediates: ParsedCertificate[] = [];
   const seen = new Set<string>([leaf.sha256Hex]);
-  for (const der of req.intermediates) {
+  req.intermediates.forEach((der, index) => {
     const cert = parseCertificate(der);
-    if (isParseError(cert) || seen.has(cert.sha256Hex)) continue;
+    if (isParseError(cert)) {
+      unreadable.push({
+        code: cert.error.code,
+        message: `intermediate certificate #${index + 1} cannot be used: ${cert.error.message}`,
+      });
+      return;
+    }
+    if (seen.has(cert.sha256Hex)) return;
     seen.add(cert.sha256Hex);
     intermediates.push(cert);
-  }
+  });
 
   const limits = effectiveLimits(req.limits);
   const checker = new SignatureChecker(req.subtle, limits.maxSignatureChecks);
@@ -64,5 +81,7 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
     const pool = [...intermediates, ...anchors.map((a) => a.cert)];
     ctx.extraChecks.push((path) => checkRevocation(path, { crls, pool, time, checker }));
   }
-  return buildPath(req, ctx, { leaf, anchors, intermediates, limits, checker });
+  const outcome = await buildPath(req, ctx, { leaf, anchors, intermediates, limits, checker });
+  if (outcome.status === 'no_anchor') outcome.reasons.push(...unreadable.slice(0, 8));
+  return outcome;
 }

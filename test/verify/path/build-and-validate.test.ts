@@ -273,6 +273,18 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when the only issuer on offer cannot be read', () => {
+    it('reports it with no_anchor instead of dropping it silently', async () => {
+      const root = await makeRoot();
+      const ca = await makeCa('CA', root);
+      const leaf = await makeLeaf('Signer', ca);
+      const broken = ca.der.subarray(0, ca.der.length - 1);
+      const outcome = await buildAndValidatePath(request(leaf, [broken], [root]));
+      expect(outcome.status).toBe('no_anchor');
+      expect(codes(outcome)).toEqual(['UNKNOWN_ROOT', 'CERT_MALFORMED']);
+    });
+  });
+
   describe('when the leaf cannot be parsed', () => {
     it('returns no_anchor with CERT_MALFORMED and an empty path', async () => {
       const root = await makeRoot();
