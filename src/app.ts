@@ -2,11 +2,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
+import { registerEscalations } from './http/escalations';
 import { errorResponse, problemResponse } from './http/problem';
 import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
 import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
+import type { EscalationService } from './services/escalations';
 import type { Escalator } from './services/verification';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
 import type { RandomBytes } from './trust/tokens';
@@ -29,6 +31,8 @@ export interface AppDeps {
   subtle: SubtleCrypto;
   now: () => Date;
   escalate: Escalator;
+  /** Escalation cases for the on-call routes; without it those routes are not served. */
+  escalations?: EscalationService;
   limits?: Partial<AppLimits>;
   /** Reports readiness for GET /health (the store imported, migrations applied). */
   ready?: () => boolean;
@@ -110,6 +114,7 @@ export function createApp(deps: AppDeps) {
   registerVendors(app, admin);
   registerRoots(app, admin);
   registerAudit(app, admin);
+  if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   app.doc31('/openapi.json', {

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp } from '../app';
-import { createAuditReader, createTokenRepository, createTrustRepository } from '../db';
+import { composeApp } from '../compose';
+import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
-import { createInterimEscalator } from '../services/escalations';
 import { importSeed } from '../trust';
+import { readPlaybooks } from './playbook-files';
 import { readTrustStoreDir } from './trust-store-files';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,6 +20,12 @@ export interface NodeConfig {
   adminToken: string | undefined;
   /** REQUIRE_VERIFY_TOKEN=true: POST /verify needs a verifier or admin token. */
   requireVerifyToken: boolean;
+  /** PUBLIC_URL: how people reach this service, for the links and API calls in escalation checklists. */
+  publicUrl: string;
+  /** PLAYBOOKS_DIR: the escalation playbook templates. */
+  playbooksDir: string;
+  /** ESCALATION_WEBHOOK_URL: receives escalation.opened / escalation.resolved events. */
+  escalationWebhookUrl: string | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -37,6 +43,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     requireVerifyToken: requireVerifyToken === 'true' || requireVerifyToken === '1',
     port,
     host: env.HOST ?? '0.0.0.0',
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    playbooksDir: resolve(env.PLAYBOOKS_DIR ?? resolve(ROOT, 'src/advisories/playbooks')),
+    escalationWebhookUrl: env.ESCALATION_WEBHOOK_URL?.trim() || undefined,
     databaseUrl: env.DATABASE_URL ?? `file:${resolve(ROOT, 'data/trustgate.db')}`,
     trustStoreDir: resolve(env.TRUST_STORE_DIR ?? resolve(ROOT, 'trust-store')),
   };
@@ -46,6 +55,7 @@ export async function startNodeServer(config: NodeConfig) {
   if (config.databaseUrl.startsWith('file:')) {
     mkdirSync(dirname(config.databaseUrl.slice('file:'.length)), { recursive: true });
   }
+  const playbooks = await readPlaybooks(config.playbooksDir);
   const { db, close } = await openLibsqlDatabase(config.databaseUrl, resolve(ROOT, 'migrations'));
   const trust = createTrustRepository(db);
   const report = await importSeed(trust, await readTrustStoreDir(config.trustStoreDir), new Date());
@@ -54,16 +64,15 @@ export async function startNodeServer(config: NodeConfig) {
   );
   for (const skipped of report.skipped)
     console.warn(`skipped ${skipped.vendorId}/${skipped.file}: ${skipped.why}`);
-  const subtle = globalThis.crypto.subtle;
-  const app = createApp({
-    trust,
-    subtle,
+  const { app } = composeApp({
+    db,
+    subtle: globalThis.crypto.subtle,
     now: () => new Date(),
-    escalate: createInterimEscalator(subtle),
-    tokens: createTokenRepository(db),
-    audit: createAuditReader(db),
+    playbooks,
+    serviceBaseUrl: config.publicUrl,
     adminToken: config.adminToken,
     requireVerifyToken: config.requireVerifyToken,
+    escalationWebhookUrl: config.escalationWebhookUrl,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`trustgate listening on http://${config.host}:${info.port}`);

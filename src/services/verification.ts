@@ -28,16 +28,15 @@ export interface EscalationView {
   kind: string;
   topCertificate: { subject: string; sha256: string; spkiSha256: string };
   checklist: Array<{ n: number; title: string; detail: string; done?: boolean }>;
-  [key: string]: unknown;
 }
 
-/** Opens or joins the escalation case for an unknown root; provided by the escalation wiring. */
+/** Opens or joins the escalation case a verdict calls for (an unknown root, a distrusted root, ...), or null. */
 export type Escalator = (event: {
   vendor: Vendor;
   outcome: VerifyOutcome;
   artifactDigest: string | null;
   at: Date;
-}) => Promise<EscalationView>;
+}) => Promise<EscalationView | null>;
 
 export interface VerificationDeps {
   trust: TrustRepository;
@@ -108,7 +107,7 @@ export async function verifyRequest(
     artifactDigest = `sha256:${hex(new Uint8Array(await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes))))}`;
   }
   const escalation =
-    outcome.verdict === 'unknown_root' ? await deps.escalate({ vendor, outcome, artifactDigest, at }) : null;
+    outcome.verdict === 'trusted' ? null : await deps.escalate({ vendor, outcome, artifactDigest, at });
   return {
     verdict: outcome.verdict,
     reasons: outcome.reasons,

@@ -1,0 +1,78 @@
+import { type AppDeps, createApp } from './app';
+import {
+  createAuditReader,
+  createEscalationRepository,
+  createTokenRepository,
+  createTrustRepository,
+  type Database,
+} from './db';
+import { type Playbooks, timerSleep } from './escalation';
+import type { EscalationEvidence } from './services/escalation-ports';
+import { createEscalationService } from './services/escalations';
+
+/** What differs between platforms; everything else is wired the same on Node and Workers. */
+export interface CompositionOptions {
+  db: Database;
+  subtle: SubtleCrypto;
+  now: () => Date;
+  playbooks: Playbooks;
+  /** The service's own base URL for links and API calls in checklists (configuration, never a request header). */
+  serviceBaseUrl: string;
+  adminToken?: string | undefined;
+  requireVerifyToken?: boolean;
+  escalationWebhookUrl?: string | undefined;
+  fetch?: typeof fetch;
+  /** Runs work after the response; Node lets the promise run, Workers hands it to waitUntil. */
+  background?: (work: Promise<unknown>) => void;
+  evidence?: EscalationEvidence;
+  /** Platform extras passed through to createApp (limits, TSA anchors, hashers, ...). */
+  extra?: Partial<AppDeps>;
+}
+
+const runDetached = (work: Promise<unknown>) => {
+  work.catch((error) => console.error('background work failed', error));
+};
+
+export function composeApp(options: CompositionOptions) {
+  const trust = createTrustRepository(options.db);
+  const escalations = createEscalationService({
+    cases: createEscalationRepository(options.db),
+    playbooks: options.playbooks,
+    vendors: trust,
+    appendAudit: (entry) => trust.appendAudit(entry),
+    ...(options.evidence ? { evidence: options.evidence } : {}),
+    now: options.now,
+    randomBytes: (bytes) => crypto.getRandomValues(bytes),
+    serviceBaseUrl: options.serviceBaseUrl,
+    ...(options.escalationWebhookUrl
+      ? {
+          webhook: {
+            url: options.escalationWebhookUrl,
+            fetch: (url: string, init: RequestInit) => (options.fetch ?? fetch)(url, init),
+            sleep: timerSleep,
+          },
+        }
+      : {}),
+    background: options.background ?? runDetached,
+  });
+  const app = createApp({
+    trust,
+    subtle: options.subtle,
+    now: options.now,
+    escalate: escalations.escalate,
+    escalations,
+    tokens: createTokenRepository(options.db),
+    audit: createAuditReader(options.db),
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    requireVerifyToken: options.requireVerifyToken ?? false,
+    // Approving a root answers the open cases whose chains it completes.
+    onRootActivated: async (vendorId, anchor) => {
+      await escalations.settleByRoot(
+        { vendorId, spkiSha256: anchor.spkiSha256, subject: anchor.subject },
+        anchor.approvedBy ?? 'admin',
+      );
+    },
+    ...options.extra,
+  });
+  return { app, trust, escalations };
+}
