@@ -279,7 +279,7 @@ describe('buildAndValidatePath', () => {
       const ca = await makeCa('CA', root);
       const leaf = await makeLeaf('Signer', ca);
       const broken = ca.der.subarray(0, ca.der.length - 1);
-      const outcome = await buildAndValidatePath(request(leaf, [broken], [root]));
+      const outcome = await buildAndValidatePath(request(leaf, [{ ...ca, der: broken }], [root]));
       expect(outcome.status).toBe('no_anchor');
       expect(codes(outcome)).toEqual(['UNKNOWN_ROOT', 'CERT_MALFORMED']);
     });
