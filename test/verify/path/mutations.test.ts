@@ -65,6 +65,22 @@ describe('buildAndValidatePath on mutated certificates', () => {
     });
   });
 
+  describe('when the CRL of the issuing CA has a flipped, replaced or truncated byte', () => {
+    it('never validates (no usable CRL) and never throws', async () => {
+      const crlDir = join(dir, '../crls');
+      const rootCrl = new Uint8Array(readFileSync(join(crlDir, 'TrustAnchorRootCRL.crl')));
+      const caCrl = new Uint8Array(readFileSync(join(crlDir, 'GoodCACRL.crl')));
+      expect((await buildAndValidatePath({ ...base, crls: [rootCrl, caCrl] })).status).toBe('valid');
+      const rand = prng(99);
+      const accepted: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const outcome = await buildAndValidatePath({ ...base, crls: [rootCrl, mutate(caCrl, rand)] });
+        if (outcome.status === 'valid') accepted.push(i);
+      }
+      expect(accepted).toEqual([]);
+    });
+  });
+
   describe('when parseCertificate reads arbitrary prefixes and corruptions', () => {
     it('returns a certificate or an error value, never throws', () => {
       const rand = prng(7);
