@@ -261,6 +261,26 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when the CA is cross-signed by a distrusted old root and a new root', () => {
+    it('backtracks to the path through the new root', async () => {
+      const oldRoot = await makeRoot('Old Root');
+      const newRoot = await makeRoot('New Root');
+      const keys = await newKeys();
+      const caByOld = await makeCa('CA', oldRoot, { keys });
+      const caByNew = await makeCa('CA', newRoot, { keys });
+      const leaf = await makeLeaf('Signer', caByOld);
+      const outcome = await buildAndValidatePath({
+        ...request(leaf, [caByOld, caByNew], []),
+        anchors: [
+          { id: 'old', der: oldRoot.der, distrustAfter: new Date('2023-01-01T00:00:00Z') },
+          { id: 'new', der: newRoot.der },
+        ],
+      });
+      expect(outcome.status).toBe('valid');
+      expect(outcome.status === 'valid' && outcome.anchor.id).toBe('new');
+    });
+  });
+
   describe('when the validation time has milliseconds past notAfter', () => {
     it('compares at whole seconds', async () => {
       const root = await makeRoot();
