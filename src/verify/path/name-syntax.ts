@@ -23,12 +23,15 @@ export function isValidDnsConstraint(name: string): boolean {
   return name === '' || isValidDnsName(name, false);
 }
 
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+/** RFC 5321 Local-part: a dot-string of atext atoms, or a quoted string. */
+const DOT_STRING = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const QUOTED_STRING = /^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
 
 export function isValidMailbox(value: string): boolean {
-  const at = value.indexOf('@');
-  if (at <= 0 || at !== value.lastIndexOf('@')) return false;
-  return LOCAL_PART.test(value.slice(0, at)) && isValidDnsName(value.slice(at + 1), false);
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return false;
+  const local = value.slice(0, at);
+  return (DOT_STRING.test(local) || QUOTED_STRING.test(local)) && isValidDnsName(value.slice(at + 1), false);
 }
 
 /** An rfc822Name constraint: a mailbox, a host, or `.domain` for every host below it. */
