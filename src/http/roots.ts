@@ -191,10 +191,7 @@ async function applyTransition(
 ): Promise<Anchor> {
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
   const next = result.anchor;
-  if (!(await deps.trust.updateAnchor(next, current.version))) {
-    throw new TrustgateError('PRECONDITION_FAILED', 'the root changed while this request ran; read it again');
-  }
-  await deps.trust.appendAudit({
+  const written = await deps.trust.updateAnchorAudited(next, current.version, {
     at: next.updatedAt,
     actor: actor.name,
     action,
@@ -205,6 +202,9 @@ async function applyTransition(
     before: anchorState(current),
     after: anchorState(next),
   });
+  if (!written) {
+    throw new TrustgateError('PRECONDITION_FAILED', 'the root changed while this request ran; read it again');
+  }
   await deps.trust.bumpStoreVersion();
   return next;
 }

@@ -177,15 +177,9 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       version: current.version + 1,
       updatedAt: now,
     };
-    if (!(await deps.trust.updateVendor(next, current.version))) {
-      throw new TrustgateError(
-        'PRECONDITION_FAILED',
-        'the vendor changed while this request ran; read it again',
-      );
-    }
     const before = vendorView(current);
     const after = vendorView(next);
-    await deps.trust.appendAudit({
+    const written = await deps.trust.updateVendorAudited(next, current.version, {
       at: now,
       actor: actor.name,
       action: 'vendor.update',
@@ -196,6 +190,12 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       before: { name: before.name, contacts: before.contacts, identityRules: before.identityRules },
       after: { name: after.name, contacts: after.contacts, identityRules: after.identityRules },
     });
+    if (!written) {
+      throw new TrustgateError(
+        'PRECONDITION_FAILED',
+        'the vendor changed while this request ran; read it again',
+      );
+    }
     await deps.trust.bumpStoreVersion();
     return c.json(after, 200, { ETag: etagOf(next.version) });
   });

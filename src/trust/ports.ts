@@ -12,6 +12,10 @@ export interface TrustRepository {
   findAnchorsBySha256(sha256: string): Promise<Anchor[]>;
   insertAnchor(anchor: Anchor): Promise<void>;
   updateAnchor(anchor: Anchor, expectedVersion: number): Promise<boolean>;
+  /** updateVendor and appendAudit in one transaction: both are written or neither. */
+  updateVendorAudited(vendor: Vendor, expectedVersion: number, entry: AuditEntry): Promise<boolean>;
+  /** updateAnchor and appendAudit in one transaction: both are written or neither. */
+  updateAnchorAudited(anchor: Anchor, expectedVersion: number, entry: AuditEntry): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Bumped on every change of vendors or anchors. */
   storeVersion(): Promise<number>;

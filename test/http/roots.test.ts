@@ -372,3 +372,25 @@ describe('roots: concurrent proposals of the same root', () => {
     t.close();
   });
 });
+
+describe('roots: concurrent state changes from the same version', () => {
+  it('applies exactly one, and the audit log holds exactly that one', async () => {
+    const t = await createAdminTestApp();
+    const act = (path: string, token: string, body: object) =>
+      t.call('POST', `/roots/${ROOTS.acmeRsa}/${path}`, { token, headers: { 'if-match': '"v1"' }, body });
+    const results = await Promise.all([
+      act('distrust', t.alice, { after: '2025-01-01T00:00:00Z', reason: 'a' }),
+      act('retire', t.bob, { reason: 'b' }),
+      act('distrust', t.bob, { after: '2024-06-01T00:00:00Z', reason: 'c' }),
+    ]);
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(2);
+    const root = await (await t.call('GET', `/roots/${ROOTS.acmeRsa}`, { token: t.alice })).json();
+    const changes = root.history.filter((h: { actor: string }) => h.actor !== 'seed');
+    expect(changes).toHaveLength(1);
+    expect(changes[0].after.state).toBe(root.state);
+    expect(root.version).toBe(2);
+    t.close();
+  });
+});
