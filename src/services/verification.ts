@@ -4,9 +4,11 @@ import { applySignerIdentityRules } from '../trust/signer-identity';
 import {
   type ArtifactInput,
   type CertificateSummary,
+  DEFAULT_REVOCATION_POLICY,
   looksLikeZip,
   type PathAnchor,
   type Reason,
+  type RevocationPolicy,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
@@ -46,6 +48,10 @@ export interface VerificationDeps {
   escalate: Escalator;
   /** Timestamp-authority roots for a vendor: the global ones (trust-store/_tsa) and the vendor's own. */
   tsaAnchors?: (vendorId: string) => PathAnchor[] | Promise<PathAnchor[]>;
+  /** DER CRLs at hand for a vendor (admin uploads), checked besides those a signature carries. */
+  crls?: (vendorId: string) => Uint8Array[] | Promise<Uint8Array[]>;
+  /** What missing revocation information does for a vendor (default best-effort: a warning). */
+  revocationPolicy?: (vendorId: string) => RevocationPolicy;
 }
 
 export interface VerificationResponse {
@@ -57,6 +63,8 @@ export interface VerificationResponse {
   chain: CertificateSummary[];
   anchor: { vendor: string; sha256: string; subject: string } | null;
   escalation: EscalationView | null;
+  /** Present when something did not decide the verdict but should be known (e.g. revocation unchecked). */
+  warnings?: Reason[];
 }
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -80,6 +88,8 @@ export async function verifyRequest(
   const common = {
     anchors: pathAnchorsOf(stored),
     tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
+    crls: (await deps.crls?.(vendor.id)) ?? [],
+    revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
     time: at,
     subtle: deps.subtle,
   };
@@ -117,5 +127,6 @@ export async function verifyRequest(
     chain: outcome.chain,
     anchor: anchor ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject } : null,
     escalation,
+    ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
   };
 }

@@ -10,6 +10,7 @@ export {
 export type { PathAnchor } from './path';
 export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
+export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';
 export {
   type ArtifactInput,

@@ -16,6 +16,12 @@ import { buildAndValidatePath, type PathAnchor, type PathOutcome } from './path'
 import { parseName } from './path/names';
 import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
+import {
+  applyRevocationPolicy,
+  crlsForPath,
+  DEFAULT_REVOCATION_POLICY,
+  type RevocationPolicy,
+} from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
@@ -49,6 +55,8 @@ export interface VerifyRequest {
   tsaAnchors?: PathAnchor[];
   /** DER CRLs to check the chain against (e.g. an admin's uploads), besides those the envelope carries. */
   crls?: Uint8Array[];
+  /** What missing revocation information does (default best-effort: a warning). */
+  revocation?: RevocationPolicy;
 }
 
 export interface CertificateSummary {
@@ -74,6 +82,8 @@ export interface VerifyOutcome {
   /** For unknown_root: the top certificate of the longest path built, the one to escalate. */
   top: CertificateSummary | null;
   digestAlgorithm: HashName | null;
+  /** What did not decide the verdict but the caller should know (e.g. revocation not checked). */
+  warnings?: Reason[];
 }
 
 export type VerifyResult =
@@ -306,17 +316,24 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   // A verified RFC 3161 token moves validation to its time; the self-asserted signingTime never does.
   const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
-  const path = await buildAndValidatePath({
+  const revocation = request.revocation ?? DEFAULT_REVOCATION_POLICY;
+  const crls = crlsForPath(revocation, [...envelope.crls, ...(request.crls ?? [])]);
+  const checkedPath = await buildAndValidatePath({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
     anchors: request.anchors,
     time: stamped ? stamped.time : request.time,
     ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
+    ...(crls ? { crls } : {}),
     requiredEku: [CODE_SIGNING_EKU],
     leafKeyUsage: ['digitalSignature'],
     requireLeafKeyUsage: true,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle,
+  });
+  const { path, warnings } = applyRevocationPolicy(checkedPath, revocation, {
+    crlsChecked: crls !== undefined,
+    timestamped: stamped !== null,
   });
   const timestampReasons =
     stamp.kind === 'invalid'
@@ -336,6 +353,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
       anchorId: path.status === 'no_anchor' ? null : path.anchor.id,
       top: path.status === 'no_anchor' ? (chain[chain.length - 1] ?? null) : null,
       digestAlgorithm: integrity.hash,
+      ...(warnings.length > 0 ? { warnings } : {}),
     },
   };
 }

@@ -116,6 +116,36 @@ describe('POST /verify with a signed JAR and no signature field', () => {
   });
 });
 
+describe('verifyRequest with a vendor revocation policy', () => {
+  const deps = (policy?: 'require' | 'best-effort') => ({
+    trust: ctx.trust,
+    subtle: globalThis.crypto.subtle,
+    now: () => new Date('2026-06-01T00:00:00Z'),
+    limits: DEFAULT_VERIFY_LIMITS,
+    escalate: () => Promise.reject(new Error('no escalation expected')),
+    ...(policy ? { revocationPolicy: () => policy } : {}),
+  });
+  const input = () => ({
+    vendor: 'acme',
+    signature: null,
+    artifact: { kind: 'bytes' as const, bytes: readJarFixture(jarCase('signed-rsa-trusted').file) },
+  });
+  describe('when no CRL is at hand and the policy is best effort (the default)', () => {
+    it('answers trusted with a REVOCATION_UNAVAILABLE warning', async () => {
+      const response = await verifyRequest(deps(), input());
+      expect(response).toMatchObject({ verdict: 'trusted', reasons: [] });
+      expect(response.warnings?.map((w) => w.code)).toEqual(['REVOCATION_UNAVAILABLE']);
+    });
+  });
+  describe('when no CRL is at hand and the vendor requires revocation', () => {
+    it('answers rejected with REVOCATION_UNAVAILABLE', async () => {
+      const response = await verifyRequest({ ...deps('require'), escalate: async () => null }, input());
+      expect(response.verdict).toBe('rejected');
+      expect(response.reasons.map((r) => r.code)).toContain('REVOCATION_UNAVAILABLE');
+    });
+  });
+});
+
 describe('verifyRequest with TSA roots from the trust-store tree', () => {
   describe('when only a timestamped JAR of an expired signer is sent', () => {
     it('answers trusted, validating the chain at the timestamp', async () => {
