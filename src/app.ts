@@ -1,14 +1,18 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
+import { registerCandidates } from './http/candidates';
 import { registerEscalations } from './http/escalations';
+import { registerFeeds } from './http/feeds';
 import { errorResponse, problemResponse } from './http/problem';
 import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
 import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
 import type { EscalationService } from './services/escalations';
+import type { FeedService } from './services/feed-polling';
 import type { Escalator } from './services/verification';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
 import type { RandomBytes } from './trust/tokens';
@@ -33,6 +37,8 @@ export interface AppDeps {
   escalate: Escalator;
   /** Escalation cases for the on-call routes; without it those routes are not served. */
   escalations?: EscalationService;
+  /** Advisory feeds, candidates and advisories; without it those routes are not served. */
+  feeds?: FeedService;
   limits?: Partial<AppLimits>;
   /** Reports readiness for GET /health (the store imported, migrations applied). */
   ready?: () => boolean;
@@ -115,6 +121,12 @@ export function createApp(deps: AppDeps) {
   registerRoots(app, admin);
   registerAudit(app, admin);
   if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });
+  if (deps.feeds) {
+    const feedRoutes = { feeds: deps.feeds, auth, now: deps.now };
+    registerFeeds(app, feedRoutes);
+    registerCandidates(app, feedRoutes);
+    registerAdvisories(app, feedRoutes);
+  }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
   app.doc31('/openapi.json', {

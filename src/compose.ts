@@ -1,3 +1,4 @@
+import type { FetchLike, UrlGuard } from './advisories';
 import { type AppDeps, createApp } from './app';
 import {
   createAuditReader,
@@ -7,8 +8,10 @@ import {
   type Database,
 } from './db';
 import { type Playbooks, timerSleep } from './escalation';
+import { createAdvisoryEvidence } from './services/advisory-evidence';
 import type { EscalationEvidence } from './services/escalation-ports';
 import { createEscalationService } from './services/escalations';
+import { createFeedService } from './services/feed-polling';
 
 /** What differs between platforms; everything else is wired the same on Node and Workers. */
 export interface CompositionOptions {
@@ -25,6 +28,12 @@ export interface CompositionOptions {
   /** Runs work after the response; Node lets the promise run, Workers hands it to waitUntil. */
   background?: (work: Promise<unknown>) => void;
   evidence?: EscalationEvidence;
+  /** Which feed URLs may be fetched (each redirect hop too); default: public http(s) hosts only. */
+  feedUrlGuard?: UrlGuard;
+  /** The fetch the feed poller uses (Node: one that also refuses hosts resolving to private addresses). */
+  feedFetch?: FetchLike;
+  /** Uniform in [0, 1): jitter of the feed schedule; defaults to Math.random. */
+  random?: () => number;
   /** Platform extras passed through to createApp (limits, TSA anchors, hashers, ...). */
   extra?: Partial<AppDeps>;
 }
@@ -35,12 +44,22 @@ const runDetached = (work: Promise<unknown>) => {
 
 export function composeApp(options: CompositionOptions) {
   const trust = createTrustRepository(options.db);
+  const feeds = createFeedService({
+    db: options.db,
+    trust,
+    fetch: options.feedFetch ?? ((input, init) => (options.fetch ?? fetch)(input, init)),
+    subtle: options.subtle,
+    now: options.now,
+    random: options.random ?? Math.random,
+    ...(options.feedUrlGuard ? { isAllowedUrl: options.feedUrlGuard } : {}),
+  });
   const escalations = createEscalationService({
     cases: createEscalationRepository(options.db),
     playbooks: options.playbooks,
     vendors: trust,
     appendAudit: (entry) => trust.appendAudit(entry),
-    ...(options.evidence ? { evidence: options.evidence } : {}),
+    // Escalations cite the advisories and candidate roots that match the unknown root.
+    evidence: options.evidence ?? createAdvisoryEvidence(options.db),
     now: options.now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
     serviceBaseUrl: options.serviceBaseUrl,
@@ -61,6 +80,7 @@ export function composeApp(options: CompositionOptions) {
     now: options.now,
     escalate: escalations.escalate,
     escalations,
+    feeds,
     tokens: createTokenRepository(options.db),
     audit: createAuditReader(options.db),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
@@ -74,5 +94,5 @@ export function composeApp(options: CompositionOptions) {
     },
     ...options.extra,
   });
-  return { app, trust, escalations };
+  return { app, trust, escalations, feeds };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { anyHttpUrl } from '../../src/advisories';
 import type { AppDeps } from '../../src/app';
 import { composeApp } from '../../src/compose';
 import { createTrustRepository } from '../../src/db';
@@ -18,17 +19,37 @@ export const TEST_ADMIN_TOKEN = 'test-bootstrap-admin-token-0123456789';
 /** Options beyond the clock and store: admin API settings (ADMIN_TOKEN defaults to TEST_ADMIN_TOKEN). */
 type AdminOptions = Pick<AppDeps, 'requireVerifyToken' | 'onRootActivated' | 'adminToken'>;
 
+/**
+ * Feed options: `allowPrivateFeeds` lets feed URLs and fetches reach 127.0.0.1 (the tests' feed servers);
+ * `clock` replaces the pinned clock (tests that move time); `random` pins the schedule's jitter;
+ * `subscribeSeedFeeds` subscribes the feeds the trust store's vendor.json files list, as the Node server does.
+ */
+type FeedOptions = {
+  allowPrivateFeeds?: boolean;
+  clock?: () => Date;
+  random?: () => number;
+  subscribeSeedFeeds?: boolean;
+};
+
 export async function createTestApp(
-  options: { now?: Date; trustStoreDir?: string; escalationWebhookUrl?: string } & AdminOptions = {},
+  options: { now?: Date; trustStoreDir?: string; escalationWebhookUrl?: string } & AdminOptions &
+    FeedOptions = {},
 ) {
   const { db, close } = await openLibsqlDatabase(':memory:', MIGRATIONS);
   const trust = createTrustRepository(db);
   const now = options.now ?? new Date('2026-06-01T00:00:00Z');
-  await importSeed(trust, await readTrustStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE), now);
-  const { app, escalations } = composeApp({
+  const clock = options.clock ?? (() => now);
+  const seed = await importSeed(
+    trust,
+    await readTrustStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE),
+    clock(),
+  );
+  const { app, escalations, feeds } = composeApp({
     db,
     subtle: globalThis.crypto.subtle,
-    now: () => now,
+    now: clock,
+    random: options.random ?? (() => 0.5),
+    ...(options.allowPrivateFeeds ? { feedUrlGuard: anyHttpUrl } : {}),
     playbooks: await readPlaybooks(PLAYBOOKS),
     serviceBaseUrl: 'https://trustgate.test',
     adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
@@ -36,5 +57,6 @@ export async function createTestApp(
     escalationWebhookUrl: options.escalationWebhookUrl,
     ...(options.onRootActivated ? { extra: { onRootActivated: options.onRootActivated } } : {}),
   });
-  return { app, db, trust, escalations, close };
+  const seedFeeds = options.subscribeSeedFeeds ? await feeds.subscribeSeedFeeds(seed.feeds) : null;
+  return { app, db, trust, escalations, feeds, seed, seedFeeds, close };
 }

@@ -1,0 +1,125 @@
+import { and, eq } from 'drizzle-orm';
+import type { Candidate, Provenance } from '../advisories';
+import type { Database } from './database';
+import { candidates } from './schema';
+
+/** A provenance as stored: the domain's plus what a reader needs without joining (feed URL, item title). */
+export interface StoredProvenance extends Provenance {
+  feedUrl: string;
+  itemTitle: string;
+}
+
+/** A candidate as stored: the domain's candidate, its provenances widened. Never an anchor. */
+export type StoredCandidateData = Candidate & {
+  provenance: StoredProvenance;
+  otherProvenance: StoredProvenance[];
+};
+
+export interface StoredCandidate {
+  vendorId: string;
+  /** The certificate SHA-256 for a certificate candidate; `<algorithm>:<hex>` for a fingerprint hint. */
+  key: string;
+  data: StoredCandidateData;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CandidateRepository {
+  list(filter?: { vendorId?: string }): Promise<StoredCandidate[]>;
+  get(vendorId: string, key: string): Promise<StoredCandidate | null>;
+  /** The certificate candidate of a vendor for one key (SPKI SHA-256), if any. */
+  findByKey(vendorId: string, spkiSha256: string): Promise<StoredCandidate | null>;
+  /** Inserts or replaces; `previousKey` removes the row it replaces when the key changed. */
+  put(candidate: StoredCandidate, previousKey?: string): Promise<void>;
+}
+
+export const candidateKey = (c: Candidate): string =>
+  c.kind === 'certificate' ? c.sha256 : `${c.algorithm}:${c.hex}`;
+
+const derOfPem = (pem: string): Uint8Array => {
+  const b64 = pem.replace(/-----[A-Z ]+-----|\s+/g, '');
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+};
+
+type Row = typeof candidates.$inferSelect;
+
+const toCandidate = (row: Row): StoredCandidate => ({
+  vendorId: row.vendorId,
+  key: row.key,
+  data: (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as StoredCandidateData,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+const toRow = (c: StoredCandidate) => {
+  const d = c.data;
+  return {
+    vendorId: c.vendorId,
+    key: c.key,
+    sha256: d.kind === 'certificate' ? d.sha256 : d.algorithm === 'sha256' ? d.hex : null,
+    spkiSha256: d.kind === 'certificate' ? d.spkiSha256 : null,
+    sha1: d.kind === 'certificate' ? d.sha1 : d.algorithm === 'sha1' ? d.hex : null,
+    der: d.kind === 'certificate' ? derOfPem(d.pem) : null,
+    subject: d.kind === 'certificate' ? d.subject : null,
+    corroborated: d.corroborated,
+    data: d,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+};
+
+export function createCandidateRepository(db: Database): CandidateRepository {
+  return {
+    async list(filter = {}) {
+      const rows = await db
+        .select()
+        .from(candidates)
+        .where(filter.vendorId ? eq(candidates.vendorId, filter.vendorId) : undefined)
+        .orderBy(candidates.vendorId, candidates.createdAt, candidates.key);
+      return rows.map(toCandidate);
+    },
+    async get(vendorId, key) {
+      const rows = await db
+        .select()
+        .from(candidates)
+        .where(and(eq(candidates.vendorId, vendorId), eq(candidates.key, key)))
+        .limit(1);
+      return rows[0] ? toCandidate(rows[0]) : null;
+    },
+    async findByKey(vendorId, spkiSha256) {
+      const rows = await db
+        .select()
+        .from(candidates)
+        .where(and(eq(candidates.vendorId, vendorId), eq(candidates.spkiSha256, spkiSha256)))
+        .limit(1);
+      return rows[0] ? toCandidate(rows[0]) : null;
+    },
+    async put(candidate, previousKey) {
+      if (previousKey !== undefined && previousKey !== candidate.key) {
+        await db
+          .delete(candidates)
+          .where(and(eq(candidates.vendorId, candidate.vendorId), eq(candidates.key, previousKey)));
+      }
+      const row = toRow(candidate);
+      await db
+        .insert(candidates)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [candidates.vendorId, candidates.key],
+          set: {
+            sha256: row.sha256,
+            spkiSha256: row.spkiSha256,
+            sha1: row.sha1,
+            der: row.der,
+            subject: row.subject,
+            corroborated: row.corroborated,
+            data: row.data,
+            updatedAt: row.updatedAt,
+          },
+        });
+    },
+  };
+}
