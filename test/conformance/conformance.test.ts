@@ -9,6 +9,8 @@ import { runLimbo, runPkits, type SuiteResult } from './runner';
  * finishing in under a second. Improve the verifier, then run `npx tsx test/conformance/update-scores.ts`.
  */
 const here = new URL('.', import.meta.url).pathname;
+/** Stands in for "now" in limbo cases without a validation time (their certificates span 1970-2969). */
+const PINNED_NOW = new Date('2026-07-01T00:00:00Z');
 interface Recorded {
   right: number;
   total: number;
@@ -25,7 +27,7 @@ describe('conformance suites', () => {
   let limbo: SuiteResult;
   let pkits: SuiteResult;
   beforeAll(async () => {
-    limbo = (await runLimbo(join(here, 'x509-limbo/limbo.json'))).counted;
+    limbo = (await runLimbo(join(here, 'x509-limbo/limbo.json'), PINNED_NOW)).counted;
     pkits = await runPkits(join(here, 'nist-pkits'));
   }, 120_000);
 

@@ -89,7 +89,11 @@ async function runOne(id: string, expected: boolean, req: PathRequest): Promise<
   return { id, expected, got: outcome.status === 'valid', ms, status: outcome.status, reasons };
 }
 
-export async function runLimbo(file: string): Promise<{ counted: SuiteResult; hostName: SuiteResult }> {
+/** `now` stands in for a case's null `validation_time` (the suite's "now"); tests pin it. */
+export async function runLimbo(
+  file: string,
+  now: Date = new Date(),
+): Promise<{ counted: SuiteResult; hostName: SuiteResult }> {
   const data = JSON.parse(readFileSync(file, 'utf8')) as { testcases: LimboCase[] };
   const counted: CaseResult[] = [];
   const hostName: CaseResult[] = [];
@@ -102,7 +106,7 @@ export async function runLimbo(file: string): Promise<{ counted: SuiteResult; ho
       leaf,
       intermediates: tc.untrusted_intermediates.flatMap(pemToDer),
       anchors: tc.trusted_certs.flatMap(pemToDer).map((der, i) => ({ id: `trusted-${i}`, der })),
-      time: tc.validation_time ? new Date(tc.validation_time) : new Date(),
+      time: tc.validation_time ? new Date(tc.validation_time) : now,
       requiredEku: [...eku] as string[],
       leafKeyUsage: tc.key_usage as PathRequest['leafKeyUsage'],
       crls: tc.crls.length > 0 ? tc.crls.flatMap(pemToDer) : undefined,
