@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ApiToken, TokenRepository, TokenRole } from '../trust';
+import { writeAudited } from './audited-write';
 import type { Database } from './database';
 import { tokens } from './schema';
 
@@ -26,6 +27,20 @@ export function createTokenRepository(db: Database): TokenRepository {
     },
     async insert(token) {
       await db.insert(tokens).values(token);
+    },
+    async insertAudited(token, entry) {
+      await writeAudited(db, db.insert(tokens).values(token).returning({ id: tokens.id }), entry);
+    },
+    async revokeAudited(id, at, entry) {
+      return writeAudited(
+        db,
+        db
+          .update(tokens)
+          .set({ revokedAt: at })
+          .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
+          .returning({ id: tokens.id }),
+        entry,
+      );
     },
     async revoke(id, at) {
       const result = await db

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Anchor, AnchorState, AuditEntry, Contact, TrustRepository, Vendor } from '../trust';
+import { writeAudited } from './audited-write';
 import type { Database } from './database';
 import { anchors, auditLog, storeVersion, vendors } from './schema';
 
@@ -26,39 +27,7 @@ const toAnchor = (row: AnchorRow): Anchor => ({
 // D1 returns blobs as ArrayBuffer/number[] and libSQL as ArrayBuffer; both accept a Uint8Array on write.
 const anchorRow = (anchor: Anchor): AnchorRow => ({ ...anchor, der: anchor.der });
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-
-/**
- * Appends `entry` only if the statement just before it (in the same batch) changed a row. The SELECT lists
- * every audit_log column in table order (id NULL: the next rowid), as drizzle's insert-select needs.
- */
-const auditIfChanged = (db: Database, entry: AuditEntry) =>
-  db.insert(auditLog).select(sql`
-    SELECT NULL, ${entry.at}, ${entry.actor}, ${entry.action}, ${entry.targetType}, ${entry.targetId},
-           ${entry.vendorId}, ${entry.reason}, ${json(entry.before)}, ${json(entry.after)}
-    WHERE changes() = 1`);
-
-type Batchable = { batch?: (items: readonly unknown[]) => Promise<unknown[]> };
-
 export function createTrustRepository(db: Database): TrustRepository {
-  /**
-   * A conditional write and its audit entry as one batch (libSQL and D1 run a batch as one transaction):
-   * the entry is written exactly when the write changed its row.
-   */
-  async function writeAudited(
-    write: { execute: () => Promise<unknown[]> },
-    entry: AuditEntry,
-  ): Promise<boolean> {
-    const batch = (db as unknown as Batchable).batch?.bind(db);
-    if (!batch) {
-      const changed = (await write.execute()).length === 1;
-      if (changed) await db.insert(auditLog).values(entry);
-      return changed;
-    }
-    const [changed] = (await batch([write, auditIfChanged(db, entry)])) as [unknown[], unknown];
-    return changed.length === 1;
-  }
-
   return {
     async getVendor(id) {
       const rows = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1);
@@ -111,8 +80,19 @@ export function createTrustRepository(db: Database): TrustRepository {
         .returning({ sha256: anchors.sha256 });
       return result.length === 1;
     },
+    async insertVendorAudited(vendor, entry) {
+      await writeAudited(db, db.insert(vendors).values(vendor).returning({ id: vendors.id }), entry);
+    },
+    async insertAnchorAudited(anchor, entry) {
+      await writeAudited(
+        db,
+        db.insert(anchors).values(anchorRow(anchor)).returning({ sha256: anchors.sha256 }),
+        entry,
+      );
+    },
     async updateVendorAudited(vendor, expectedVersion, entry) {
       return writeAudited(
+        db,
         db
           .update(vendors)
           .set({ ...vendor })
@@ -123,6 +103,7 @@ export function createTrustRepository(db: Database): TrustRepository {
     },
     async updateAnchorAudited(anchor, expectedVersion, entry) {
       return writeAudited(
+        db,
         db
           .update(anchors)
           .set(anchorRow(anchor))

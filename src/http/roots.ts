@@ -234,7 +234,17 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
     }
     const anchor = pendingAnchor(id, read.der, read.summary, actor.name, now);
     try {
-      await deps.trust.insertAnchor(anchor);
+      await deps.trust.insertAnchorAudited(anchor, {
+        at: anchor.createdAt,
+        actor: actor.name,
+        action: 'root.propose',
+        targetType: 'anchor',
+        targetId: anchor.sha256,
+        vendorId: id,
+        reason: body.reason,
+        before: null,
+        after: anchorState(anchor),
+      });
     } catch (error) {
       // A concurrent proposal of the same root lost the race on the primary key.
       if (await deps.trust.getAnchor(id, anchor.sha256)) {
@@ -242,17 +252,6 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
       }
       throw error;
     }
-    await deps.trust.appendAudit({
-      at: anchor.createdAt,
-      actor: actor.name,
-      action: 'root.propose',
-      targetType: 'anchor',
-      targetId: anchor.sha256,
-      vendorId: id,
-      reason: body.reason,
-      before: null,
-      after: anchorState(anchor),
-    });
     await deps.trust.bumpStoreVersion();
     return c.json(rootView(anchor), 202, { ETag: etagOf(anchor.version) });
   });

@@ -108,7 +108,17 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
       revokedAt: null,
     };
     try {
-      await tokens.insert(token);
+      await tokens.insertAudited(token, {
+        at: token.createdAt,
+        actor: actor.name,
+        action: 'token.create',
+        targetType: 'token',
+        targetId: token.id,
+        vendorId: null,
+        reason: body.reason ?? null,
+        before: null,
+        after: { name: token.name, role: token.role },
+      });
     } catch (error) {
       // A concurrent create of the same name lost the race on the unique index.
       if (await tokens.getByName(token.name)) {
@@ -116,17 +126,6 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
       }
       throw error;
     }
-    await deps.trust.appendAudit({
-      at: token.createdAt,
-      actor: actor.name,
-      action: 'token.create',
-      targetType: 'token',
-      targetId: token.id,
-      vendorId: null,
-      reason: body.reason ?? null,
-      before: null,
-      after: { name: token.name, role: token.role },
-    });
     return c.json({ ...tokenView(token), token: secret }, 201);
   });
 
@@ -142,9 +141,7 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
     const token = await tokens.get(id);
     if (!token) throw new TrustgateError('NOT_FOUND', `no token '${id}'`);
     const at = deps.now().toISOString();
-    if (!(await tokens.revoke(id, at)))
-      throw new TrustgateError('INVALID_STATE', `token '${id}' is already revoked`);
-    await deps.trust.appendAudit({
+    const revoked = await tokens.revokeAudited(id, at, {
       at,
       actor: actor.name,
       action: 'token.revoke',
@@ -155,6 +152,7 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
       before: { name: token.name, role: token.role, revokedAt: null },
       after: { name: token.name, role: token.role, revokedAt: at },
     });
+    if (!revoked) throw new TrustgateError('INVALID_STATE', `token '${id}' is already revoked`);
     return c.json(tokenView({ ...token, revokedAt: at }), 200);
   });
 }

@@ -135,24 +135,23 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       updatedAt: at,
     };
     try {
-      await deps.trust.insertVendor(vendor);
+      await deps.trust.insertVendorAudited(vendor, {
+        at,
+        actor: actor.name,
+        action: 'vendor.create',
+        targetType: 'vendor',
+        targetId: vendor.id,
+        vendorId: vendor.id,
+        reason: body.reason ?? null,
+        before: null,
+        after: vendorView(vendor),
+      });
     } catch (error) {
       // A concurrent create of the same id lost the race on the primary key.
       if (await deps.trust.getVendor(vendor.id))
         throw new TrustgateError('VENDOR_EXISTS', `vendor '${vendor.id}' exists`);
       throw error;
     }
-    await deps.trust.appendAudit({
-      at,
-      actor: actor.name,
-      action: 'vendor.create',
-      targetType: 'vendor',
-      targetId: vendor.id,
-      vendorId: vendor.id,
-      reason: body.reason ?? null,
-      before: null,
-      after: vendorView(vendor),
-    });
     await deps.trust.bumpStoreVersion();
     return c.json(vendorView(vendor), 201, { ETag: etagOf(vendor.version) });
   });

@@ -12,6 +12,10 @@ export interface TrustRepository {
   findAnchorsBySha256(sha256: string): Promise<Anchor[]>;
   insertAnchor(anchor: Anchor): Promise<void>;
   updateAnchor(anchor: Anchor, expectedVersion: number): Promise<boolean>;
+  /** insertVendor and appendAudit in one transaction: both are written or neither (throws when the id is taken). */
+  insertVendorAudited(vendor: Vendor, entry: AuditEntry): Promise<void>;
+  /** insertAnchor and appendAudit in one transaction: both are written or neither (throws when it exists). */
+  insertAnchorAudited(anchor: Anchor, entry: AuditEntry): Promise<void>;
   /** updateVendor and appendAudit in one transaction: both are written or neither. */
   updateVendorAudited(vendor: Vendor, expectedVersion: number, entry: AuditEntry): Promise<boolean>;
   /** updateAnchor and appendAudit in one transaction: both are written or neither. */
@@ -31,6 +35,10 @@ export interface TokenRepository {
   insert(token: ApiToken): Promise<void>;
   /** Sets revokedAt if the token is not revoked yet; false when it already was (or does not exist). */
   revoke(id: string, at: string): Promise<boolean>;
+  /** insert and its audit entry in one transaction (throws when the name is taken). */
+  insertAudited(token: ApiToken, entry: AuditEntry): Promise<void>;
+  /** revoke and its audit entry in one transaction: the entry only when this call revoked it. */
+  revokeAudited(id: string, at: string, entry: AuditEntry): Promise<boolean>;
 }
 
 /** Reads the append-only audit log (it is written through TrustRepository.appendAudit; nothing edits it). */

@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import type { AuditEntry } from '../trust';
+import type { Database } from './database';
+import { auditLog } from './schema';
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/**
+ * Appends `entry` only if the statement just before it (in the same batch) changed a row. The SELECT lists
+ * every audit_log column in table order (id NULL: the next rowid), as drizzle's insert-select needs.
+ */
+const auditIfChanged = (db: Database, entry: AuditEntry) =>
+  db.insert(auditLog).select(sql`
+    SELECT NULL, ${entry.at}, ${entry.actor}, ${entry.action}, ${entry.targetType}, ${entry.targetId},
+           ${entry.vendorId}, ${entry.reason}, ${json(entry.before)}, ${json(entry.after)}
+    WHERE changes() = 1`);
+
+type Batchable = { batch?: (items: readonly unknown[]) => Promise<unknown[]> };
+
+/**
+ * A write (an insert, or a conditional update, with `.returning()`) and its audit entry as one batch:
+ * libSQL and D1 run a batch as one transaction, and the entry is written exactly when the write changed
+ * one row. Returns whether it did. A failing write (e.g. a primary key taken) throws and writes neither.
+ */
+export async function writeAudited(
+  db: Database,
+  write: { execute: () => Promise<unknown[]> },
+  entry: AuditEntry,
+): Promise<boolean> {
+  const batch = (db as unknown as Batchable).batch?.bind(db);
+  if (!batch) {
+    const changed = (await write.execute()).length === 1;
+    if (changed) await db.insert(auditLog).values(entry);
+    return changed;
+  }
+  const [changed] = (await batch([write, auditIfChanged(db, entry)])) as [unknown[], unknown];
+  return changed.length === 1;
+}
