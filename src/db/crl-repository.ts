@@ -1,0 +1,28 @@
+import { desc, eq } from 'drizzle-orm';
+import type { CrlRecord, CrlRepository } from '../services/crls';
+import type { Database } from './database';
+import { crls } from './schema';
+
+export function createCrlRepository(db: Database): CrlRepository {
+  return {
+    async has(vendorId, id) {
+      const rows = await db
+        .select({ id: crls.id, vendorId: crls.vendorId })
+        .from(crls)
+        .where(eq(crls.id, id));
+      return rows.some((r) => r.vendorId === vendorId);
+    },
+    async insert(record: CrlRecord) {
+      await db.insert(crls).values({ ...record, der: record.der });
+    },
+    async listDer(vendorId, limit) {
+      const rows = await db
+        .select({ der: crls.der })
+        .from(crls)
+        .where(eq(crls.vendorId, vendorId))
+        .orderBy(desc(crls.thisUpdate))
+        .limit(limit);
+      return rows.map((r) => new Uint8Array(r.der));
+    },
+  };
+}
