@@ -4,15 +4,9 @@
  */
 import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
-import { createApp } from '../app';
-import {
-  createAuditReader,
-  createTokenRepository,
-  createTrustRepository,
-  type Database,
-  schema,
-} from '../db';
-import { createInterimEscalator } from '../services/escalations';
+import { composeApp } from '../compose';
+import { createTrustRepository, type Database, schema } from '../db';
+import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
 import { type BundledTrustStore, describeSeedReport, importBundledSeed } from './bundled-seed';
 
@@ -22,13 +16,17 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** `true`: POST /verify needs a verifier (or admin) token. A plain [vars] entry or a secret. */
   REQUIRE_VERIFY_TOKEN?: string;
+  /** The service's public base URL, for links and commands in escalation checklists (as on Node). */
+  PUBLIC_URL?: string;
+  /** Where escalation events are POSTed (optional, as on Node). */
+  ESCALATION_WEBHOOK_URL?: string;
 }
 
 /**
  * The same settings as the Node entry's `configFromEnv`. A malformed ADMIN_TOKEN leaves the admin API
  * closed (the bootstrap admin disabled, logged) instead of failing every request of the isolate.
  */
-function settingsFromEnv(env: Env): { adminToken: string | undefined; requireVerifyToken: boolean } {
+function settingsFromEnv(env: Env) {
   let adminToken = env.ADMIN_TOKEN?.trim() || undefined;
   if (adminToken && !/^[\x21-\x7e]{16,512}$/.test(adminToken)) {
     console.error(
@@ -42,27 +40,43 @@ function settingsFromEnv(env: Env): { adminToken: string | undefined; requireVer
       `REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}: requiring tokens`,
     );
   // Anything but an explicit false requires a token: a typo must not open /verify.
-  return { adminToken, requireVerifyToken: !['false', '0', ''].includes(requireToken) };
+  return {
+    adminToken,
+    requireVerifyToken: !['false', '0', ''].includes(requireToken),
+    // The Node entry's default too; set PUBLIC_URL to the deployed URL ([vars] in wrangler.toml).
+    serviceBaseUrl: env.PUBLIC_URL?.trim() || 'http://localhost:8787',
+    escalationWebhookUrl: env.ESCALATION_WEBHOOK_URL?.trim() || undefined,
+  };
 }
 
 export interface WorkerOptions {
   /** trust-store/ as bundled at build time: imported into D1 once per bundle and database. */
   bundle: BundledTrustStore;
+  /** The escalation playbooks' sources, bundled at build time (validated there too). */
+  playbooks: Partial<Record<CaseKind, string>>;
   /** The feed poller the cron trigger runs. */
   pollDueFeeds: (deps: FeedPollingDeps) => Promise<FeedPollingReport>;
 }
 
 interface Runtime {
   db: Database;
-  app: ReturnType<typeof createApp>;
+  app: ReturnType<typeof composeApp>['app'];
   /** Settles once the bundled seed is in D1 (or the attempt failed: then the next request tries again). */
   seeded: () => Promise<void>;
+  /** Hands the work started in the background (escalation webhooks, ...) to a request's waitUntil. */
+  keepAlive: (ctx: ExecutionContext) => void;
 }
 
-function createRuntime(env: Env, bundle: BundledTrustStore): Runtime {
+function parsePlaybooks(sources: WorkerOptions['playbooks']): Playbooks {
+  const loaded = loadPlaybooks(sources);
+  if (!loaded.ok) throw new Error(`the bundled escalation playbooks are broken:\n${loaded.message}`);
+  return loaded.playbooks;
+}
+
+function createRuntime(env: Env, options: WorkerOptions): Runtime {
+  const { bundle } = options;
   const db = drizzle(env.DB, { schema }) as unknown as Database;
   const trust = createTrustRepository(db);
-  const subtle = crypto.subtle;
   let seeding: Promise<void> | null = null;
   let ready = false;
   const seeded = () => {
@@ -81,17 +95,30 @@ function createRuntime(env: Env, bundle: BundledTrustStore): Runtime {
     );
     return seeding;
   };
-  const app = createApp({
-    trust,
-    subtle,
+  // Background work outlives the response only through a request's waitUntil: whichever request ends next
+  // hands over everything still running (work started while handling a request is there when it ends).
+  const inFlight = new Set<Promise<unknown>>();
+  const background = (work: Promise<unknown>) => {
+    const tracked = work
+      .catch((error: unknown) => console.error('background work failed', error))
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  const { app } = composeApp({
+    db,
+    subtle: crypto.subtle,
     now: () => new Date(),
-    escalate: createInterimEscalator(subtle),
-    tokens: createTokenRepository(db),
-    audit: createAuditReader(db),
+    playbooks: parsePlaybooks(options.playbooks),
     ...settingsFromEnv(env),
-    ready: () => ready,
+    // Looked up at call time: the platform's fetch (tests answer it themselves).
+    fetch: (input, init) => fetch(input, init),
+    background,
+    extra: { ready: () => ready },
   });
-  return { db, app, seeded };
+  const keepAlive = (ctx: ExecutionContext) => {
+    if (inFlight.size > 0) ctx.waitUntil(Promise.allSettled([...inFlight]));
+  };
+  return { db, app, seeded, keepAlive };
 }
 
 /** `{ fetch, scheduled }` for `export default`. */
@@ -101,7 +128,7 @@ export function createWorker(options: WorkerOptions) {
   const runtimeFor = (env: Env): Runtime => {
     let runtime = runtimes.get(env.DB);
     if (!runtime) {
-      runtime = createRuntime(env, options.bundle);
+      runtime = createRuntime(env, options);
       runtimes.set(env.DB, runtime);
     }
     return runtime;
@@ -110,7 +137,11 @@ export function createWorker(options: WorkerOptions) {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
       const runtime = runtimeFor(env);
       await runtime.seeded();
-      return runtime.app.fetch(request, env, ctx);
+      try {
+        return await runtime.app.fetch(request, env, ctx);
+      } finally {
+        runtime.keepAlive(ctx);
+      }
     },
 
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -1,11 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
+import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
 import worker from '../../src/platform/worker';
 import { createWorker } from '../../src/platform/worker-runtime';
 import type { FeedPollingDeps } from '../../src/services/feed-polling';
-import * as feedPolling from '../../src/services/feed-polling';
 import { fixtures, testDatabase, testEnv } from './helpers';
 
 const FEED_URL = 'https://vendor.example/feed.xml';
@@ -37,6 +36,7 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
     const seen: FeedPollingDeps[] = [];
     const probe = createWorker({
       bundle: TRUST_STORE_BUNDLE,
+      playbooks: PLAYBOOK_SOURCES,
       pollDueFeeds: async (deps) => {
         seen.push(deps);
         const res = await deps.fetch(FEED_URL, { headers: { accept: 'application/rss+xml' } });
@@ -62,13 +62,10 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
     await expect(runCron(worker)).resolves.toBeUndefined();
   });
 
-  // Runs once src/services/feed-polling.ts is the real poller instead of the placeholder.
-  it.skipIf('FEED_POLLING_PLACEHOLDER' in feedPolling)(
-    'polls a subscribed feed that is due: the fetch is answered here and its items land in D1',
-    async () => {
-      const { db } = testDatabase();
-      const now = new Date().toISOString();
-      await db.run(sql`insert into feeds (id, vendor_id, url, state, created_by, created_at)
+  it('polls a subscribed feed that is due: the fetch is answered here and its items land in D1', async () => {
+    const { db } = testDatabase();
+    const now = new Date().toISOString();
+    await db.run(sql`insert into feeds (id, vendor_id, url, state, created_by, created_at)
         values ('feed_workers_test', 'acme', ${FEED_URL}, ${JSON.stringify({
           etag: null,
           lastModified: null,
@@ -77,25 +74,24 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
           consecutiveFailures: 0,
           nextPollAt: null,
         })}, 'workers-test', ${now})`);
-      const asked = answerFetches((url) =>
-        url === FEED_URL
-          ? new Response(fixtures.feeds['vendor-rss.xml'], {
-              status: 200,
-              headers: { 'content-type': 'application/rss+xml', etag: '"v1"' },
-            })
-          : new Response('not found', { status: 404 }),
-      );
-      await runCron(worker);
+    const asked = answerFetches((url) =>
+      url === FEED_URL
+        ? new Response(fixtures.feeds['vendor-rss.xml'], {
+            status: 200,
+            headers: { 'content-type': 'application/rss+xml', etag: '"v1"' },
+          })
+        : new Response('not found', { status: 404 }),
+    );
+    await runCron(worker);
 
-      expect(asked[0]).toBe(FEED_URL);
-      const items = await db.all<{ guid: string }>(
-        sql`select guid from advisory_items where feed_id = 'feed_workers_test'`,
-      );
-      expect(items.map((i) => i.guid)).toContain('https://vendor.example/2026/05/20/root-ye/');
-      const [feed] = await db.all<{ state: string }>(
-        sql`select state from feeds where id = 'feed_workers_test'`,
-      );
-      expect(JSON.parse(feed?.state ?? '{}')).toMatchObject({ etag: '"v1"', consecutiveFailures: 0 });
-    },
-  );
+    expect(asked[0]).toBe(FEED_URL);
+    const items = await db.all<{ guid: string }>(
+      sql`select guid from advisory_items where feed_id = 'feed_workers_test'`,
+    );
+    expect(items.map((i) => i.guid)).toContain('https://vendor.example/2026/05/20/root-ye/');
+    const [feed] = await db.all<{ state: string }>(
+      sql`select state from feeds where id = 'feed_workers_test'`,
+    );
+    expect(JSON.parse(feed?.state ?? '{}')).toMatchObject({ etag: '"v1"', consecutiveFailures: 0 });
+  });
 });
