@@ -79,7 +79,10 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
   if (req.crls) {
     const crls = req.crls.map(parseCrl).filter((c): c is ParsedCrl => c !== null);
     const pool = [...intermediates, ...anchors.map((a) => a.cert)];
-    ctx.extraChecks.push((path) => checkRevocation(path, { crls, pool, time, checker }));
+    const crlTime = req.revocationTime ? flooredTime(req.revocationTime) : time;
+    ctx.extraChecks.push((path) =>
+      checkRevocation(path, { crls, pool, time: crlTime, validationTime: time, checker }),
+    );
   }
   const outcome = await buildPath(req, ctx, { leaf, anchors, intermediates, limits, checker });
   if (outcome.status === 'no_anchor') outcome.reasons.push(...unreadable.slice(0, 8));

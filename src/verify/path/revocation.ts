@@ -1,6 +1,6 @@
 import type { ParsedCertificate } from '../certificate';
 import { type Reason, reason } from '../reasons';
-import { type ParsedCrl, revokedKey } from './crl';
+import { type ParsedCrl, type RevokedEntry, revokedKey } from './crl';
 import type { DistributionPoint } from './extensions';
 import type { GeneralName } from './general-names';
 import { canonicalWithRdn } from './names';
@@ -30,11 +30,47 @@ export interface RevocationContext {
   crls: ParsedCrl[];
   /** Other certificates the request carries (intermediates and anchor certificates). */
   pool: ParsedCertificate[];
+  /** When CRLs (and an off-path CRL signer) must be current. */
   time: Date;
+  /** The path's validation time: the instant the question "was it revoked?" is about. */
+  validationTime: Date;
   checker: SignatureChecker;
 }
 
-type Status = { kind: 'good' } | { kind: 'revoked'; date: Date } | { kind: 'unknown'; why: string[] };
+/**
+ * CRL reasons that do not suggest the key was compromised: a revocation dated after the validation time
+ * for one of these does not affect what was signed before (a timestamped signature). Any other reason
+ * (unspecified, keyCompromise, cACompromise, certificateHold, aACompromise, or none) revokes whatever
+ * the date, since a compromise may predate the day it was reported.
+ */
+const NO_COMPROMISE_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 9]);
+
+function revokedAt(entry: RevokedEntry, validationTime: Date): boolean {
+  if (entry.reasonCode === REMOVE_FROM_CRL) return false;
+  if (entry.revocationDate > validationTime && entry.reasonCode !== null) {
+    return !NO_COMPROMISE_REASONS.has(entry.reasonCode);
+  }
+  return true;
+}
+
+type Status =
+  | { kind: 'good' }
+  | { kind: 'revoked'; date: Date; reasonCode: number | null }
+  | { kind: 'unknown'; why: string[] };
+
+const REASON_NAMES = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  '(unused)',
+  'removeFromCRL',
+  'privilegeWithdrawn',
+  'aACompromise',
+];
 
 export async function checkRevocation(path: ParsedCertificate[], rc: RevocationContext): Promise<Reason[]> {
   const out: Reason[] = [];
@@ -45,7 +81,8 @@ export async function checkRevocation(path: ParsedCertificate[], rc: RevocationC
       out.push(
         reason(
           'CERT_REVOKED',
-          `"${cert.subject}" (serial ${cert.serialHex}) was revoked at ${status.date.toISOString()}`,
+          `"${cert.subject}" (serial ${cert.serialHex}) was revoked at ${status.date.toISOString()}` +
+            (status.reasonCode !== null ? ` (${REASON_NAMES[status.reasonCode] ?? status.reasonCode})` : ''),
         ),
       );
     } else if (status.kind === 'unknown') {
@@ -167,13 +204,11 @@ async function statusOf(
     }
     for (const r of crl.idp?.onlySomeReasons ?? ALL_REASONS) covered.add(r);
     const key = revokedKey(cert.issuerCanonical, cert.serialHex);
-    const inDelta = delta?.revoked.get(key);
-    if (inDelta) {
-      if (inDelta.reasonCode === REMOVE_FROM_CRL) continue;
-      return { kind: 'revoked', date: inDelta.revocationDate };
+    // The newest word wins: a delta entry (removeFromCRL included) overrides the complete CRL's.
+    const entry = delta?.revoked.get(key) ?? crl.revoked.get(key);
+    if (entry && revokedAt(entry, rc.validationTime)) {
+      return { kind: 'revoked', date: entry.revocationDate, reasonCode: entry.reasonCode };
     }
-    const entry = crl.revoked.get(key);
-    if (entry && entry.reasonCode !== REMOVE_FROM_CRL) return { kind: 'revoked', date: entry.revocationDate };
   }
   if (ALL_REASONS.every((r) => covered.has(r))) return { kind: 'good' };
   if (covered.size > 0) why.push('the usable CRLs cover only some revocation reasons');

@@ -58,8 +58,18 @@ export interface PathRequest {
   requireLeafKeyUsage?: boolean;
   /** A leaf that is a CA (basicConstraints cA) is accepted (default false: SIGNER_IS_CA). */
   allowCaLeaf?: boolean;
-  /** DER CRLs. When given, every certificate below the anchor must be covered by one (see crl.ts). */
+  /**
+   * DER CRLs. When given (even empty), revocation is checked: every certificate below the anchor must be
+   * covered by a usable CRL (see revocation.ts), or the path fails with REVOCATION_UNAVAILABLE.
+   */
   crls?: Uint8Array[];
+  /**
+   * When CRLs must be current (thisUpdate <= t <= nextUpdate); default `time`. For a signature whose
+   * `time` is a trusted timestamp, pass the time of verification: CRLs issued after the timestamp then
+   * count. (A revocation dated after `time` for a reason that says nothing of a compromised key does not
+   * revoke at `time`; see revocation.ts.)
+   */
+  revocationTime?: Date;
   policy?: PathPolicyInput;
   limits?: PathLimits;
   subtle: SubtleCrypto;

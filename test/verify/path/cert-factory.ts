@@ -208,3 +208,48 @@ export const makeLeaf = (cn: string, issuer: Issued, extra: Partial<CertSpec> = 
     extensions: [ext.keyUsage('digitalSignature'), ext.extKeyUsage(CODE_SIGNING)],
     ...extra,
   });
+
+export interface CrlEntry {
+  serial: number;
+  date: Date;
+  /** CRLReason code (1 keyCompromise, 4 superseded, ...). */
+  reason?: number;
+}
+
+/** A v2 CRL signed by `issuer` with a CRLNumber and an AKI naming the issuer's key. */
+export async function makeCrl(spec: {
+  issuer: Issued;
+  entries?: CrlEntry[];
+  thisUpdate: Date;
+  nextUpdate: Date;
+  number?: number;
+}): Promise<Uint8Array> {
+  const entries = (spec.entries ?? []).map((e) =>
+    seq(
+      integer(e.serial),
+      time(e.date),
+      ...(e.reason !== undefined
+        ? [seq(seq(oid('2.5.29.21'), octets(tlv(0x0a, new Uint8Array([e.reason])))))]
+        : []),
+    ),
+  );
+  const tbs = seq(
+    integer(1),
+    ECDSA_SHA256,
+    name(spec.issuer.cn),
+    time(spec.thisUpdate),
+    time(spec.nextUpdate),
+    ...(entries.length > 0 ? [seq(...entries)] : []),
+    tlv(
+      0xa0,
+      seq(
+        seq(oid('2.5.29.20'), octets(integer(spec.number ?? 1))),
+        seq(oid('2.5.29.35'), octets(seq(tlv(0x80, spec.issuer.ski)))),
+      ),
+    ),
+  );
+  const raw = new Uint8Array(
+    await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, spec.issuer.keys.privateKey, new Uint8Array(tbs)),
+  );
+  return seq(tbs, ECDSA_SHA256, bits(rawToDer(raw)));
+}
