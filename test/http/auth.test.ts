@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cmsCase, readFixture } from '../helpers/cms-fixtures';
 import { createTestApp } from '../helpers/test-app';
 import { createAdminTestApp, problem, TEST_ADMIN_TOKEN } from '../trust/helpers/admin-client';
 
@@ -73,6 +74,23 @@ describe('authentication and roles', () => {
       expect(later.body.verifiedAt).toBe('2035-01-01T00:00:00.000Z');
       expect(later.body.verdict).toBe('rejected');
       expect(later.body.reasons.map((r) => r.code)).toContain('CERT_EXPIRED');
+    });
+
+    it('reads time from multipart forms too', async () => {
+      const c = cmsCase(GOOD);
+      const form = new FormData();
+      form.append('vendor', c.vendor);
+      form.append('artifact', new Blob([readFixture(c.artifact)]), 'artifact.bin');
+      form.append('signature', new Blob([readFixture(c.signature)]), 'signature.der');
+      form.append('time', '2035-01-01T00:00:00Z');
+      const anonymous = await t.app.request('/verify', { method: 'POST', body: form });
+      expect(anonymous.status).toBe(401);
+      const res = await t.app.request('/verify', {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${t.alice}` },
+      });
+      expect((await res.json()).verifiedAt).toBe('2035-01-01T00:00:00.000Z');
     });
 
     it('refuses a time that is not an ISO 8601 instant', async () => {
