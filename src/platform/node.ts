@@ -2,10 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { anyHttpUrl, publicHttpOnly } from '../advisories';
 import { composeApp } from '../compose';
 import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
+import { pollDueFeeds } from '../services/feed-polling';
 import { importSeed } from '../trust';
+import { guardedFeedFetch } from './feed-fetch';
+import { startFeedTimer } from './feed-timer';
 import { readPlaybooks } from './playbook-files';
 import { readTrustStoreDir } from './trust-store-files';
 
@@ -26,6 +30,28 @@ export interface NodeConfig {
   playbooksDir: string;
   /** ESCALATION_WEBHOOK_URL: receives escalation.opened / escalation.resolved events. */
   escalationWebhookUrl: string | undefined;
+  /** FEEDS_ALLOW_PRIVATE=true: feeds may be on loopback and private addresses (default false). */
+  feedsAllowPrivate: boolean;
+  /** FEEDS_TICK_SECONDS: how often the poller looks for due feeds (default 60; 0 turns polling off). */
+  feedsTickSeconds: number;
+  /** FEEDS_PER_TICK: feeds polled per tick at most, most overdue first (default 10). */
+  feedsPerTick: number;
+  /** FEEDS_CONCURRENCY: feeds polled at the same time (default 4). */
+  feedsConcurrency: number;
+}
+
+function intFromEnv(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  return n;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -38,6 +64,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
   const requireVerifyToken = (env.REQUIRE_VERIFY_TOKEN ?? 'false').trim().toLowerCase();
   if (!['true', 'false', '1', '0', ''].includes(requireVerifyToken))
     throw new Error(`REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}`);
+  const allowPrivate = (env.FEEDS_ALLOW_PRIVATE ?? 'false').trim().toLowerCase();
+  if (!['true', 'false', '1', '0', ''].includes(allowPrivate))
+    throw new Error(`FEEDS_ALLOW_PRIVATE must be true or false, got ${env.FEEDS_ALLOW_PRIVATE}`);
   return {
     adminToken,
     requireVerifyToken: requireVerifyToken === 'true' || requireVerifyToken === '1',
@@ -48,6 +77,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     escalationWebhookUrl: env.ESCALATION_WEBHOOK_URL?.trim() || undefined,
     databaseUrl: env.DATABASE_URL ?? `file:${resolve(ROOT, 'data/trustgate.db')}`,
     trustStoreDir: resolve(env.TRUST_STORE_DIR ?? resolve(ROOT, 'trust-store')),
+    feedsAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
+    feedsTickSeconds: intFromEnv('FEEDS_TICK_SECONDS', env.FEEDS_TICK_SECONDS, 60, 0, 86_400),
+    feedsPerTick: intFromEnv('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
+    feedsConcurrency: intFromEnv('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
   };
 }
 
@@ -64,27 +97,55 @@ export async function startNodeServer(config: NodeConfig) {
   );
   for (const skipped of report.skipped)
     console.warn(`skipped ${skipped.vendorId}/${skipped.file}: ${skipped.why}`);
-  const { app } = composeApp({
+  // Feeds: http(s) only; private and loopback addresses (literal or resolved) only when configured.
+  const feedUrlGuard = config.feedsAllowPrivate ? anyHttpUrl : publicHttpOnly;
+  const feedFetch = guardedFeedFetch({ allowPrivate: config.feedsAllowPrivate });
+  const { app, feeds } = composeApp({
     db,
     subtle: globalThis.crypto.subtle,
     now: () => new Date(),
+    feedUrlGuard,
+    feedFetch,
     playbooks,
     serviceBaseUrl: config.publicUrl,
     adminToken: config.adminToken,
     requireVerifyToken: config.requireVerifyToken,
     escalationWebhookUrl: config.escalationWebhookUrl,
   });
+  const seeded = await feeds.subscribeSeedFeeds(report.feeds);
+  for (const feed of seeded.subscribed)
+    console.log(`feed subscribed from vendor.json: ${feed.vendorId} ${feed.url}`);
+  for (const s of seeded.skipped)
+    console.warn(`feed in ${s.vendorId}/vendor.json not subscribed (${s.url}): ${s.why}`);
+  const poller =
+    config.feedsTickSeconds > 0
+      ? startFeedTimer({
+          intervalMs: config.feedsTickSeconds * 1000,
+          run: () =>
+            pollDueFeeds({
+              db,
+              fetch: feedFetch,
+              subtle: globalThis.crypto.subtle,
+              now: () => new Date(),
+              random: Math.random,
+              isAllowedUrl: feedUrlGuard,
+              maxFeeds: config.feedsPerTick,
+              concurrency: config.feedsConcurrency,
+            }),
+        })
+      : null;
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`trustgate listening on http://${config.host}:${info.port}`);
   });
   const stop = () =>
     new Promise<void>((done) => {
-      server.close(() => {
+      server.close(async () => {
+        await poller?.stop();
         close();
         done();
       });
     });
-  return { server, stop };
+  return { server, stop, pollFeedsNow: () => poller?.tick() ?? Promise.resolve() };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -166,6 +166,28 @@ describe('root rotation announced by a feed (issue 5, end to end)', () => {
       expect(text).toMatch(/matches this case/);
       expect(text).toMatch(/corroborated by a cross-signature/);
     });
+
+    it('names the candidate too when the envelope carries no R2 at all (the top certificate is issued by R2)', async () => {
+      const base = 'cases/cross-signed-r2-via-old-root-trusted';
+      const signerAndCa = pemBlocksOf(cmsFixtureText(`${base}/chain.pem`))
+        .map(derOfPem)
+        .filter((der) => sha256Hex(der) !== R2_CROSS_SHA256);
+      const res = await t.call('POST', '/verify', {
+        body: {
+          vendor: 'acme',
+          artifact: Buffer.from(ARTIFACT).toString('base64'),
+          signature: Buffer.from(
+            withCertificates(readFixture(`${base}/signature.der`), signerAndCa),
+          ).toString('base64'),
+        },
+      });
+      const body = await res.json();
+      expect(body.verdict).toBe('unknown_root');
+      expect(body.escalation.topCertificate.subject).toMatch(/Acme Code Signing CA R2-1/);
+      const text = body.escalation.checklist.map((s: { detail: string }) => s.detail).join('\n');
+      expect(text).toContain(colonHex(R2_SHA256));
+      expect(text).toContain(ITEM_TITLE);
+    });
   });
 
   describe('when two admins propose and approve R2', () => {

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardedFeedFetch } from '../../src/platform/feed-fetch';
+import { startFeedTimer } from '../../src/platform/feed-timer';
+import type { FeedPollingReport } from '../../src/services/feed-polling';
+import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
+
+describe('guardedFeedFetch (the Node feed poller fetch)', () => {
+  let server: FeedServer;
+  beforeAll(async () => {
+    server = await startFeedServer();
+    server.route('/feed.xml', serve('ok'));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const resolvesTo = (address: string) => async () => [{ address }];
+
+  describe('when private addresses are not allowed (the default)', () => {
+    it('refuses a name that resolves to a private or loopback address, before connecting', async () => {
+      for (const address of ['127.0.0.1', '10.0.0.5', '::1', '169.254.169.254']) {
+        const guarded = guardedFeedFetch({ allowPrivate: false, lookup: resolvesTo(address) });
+        await expect(guarded('https://feeds.vendor.example/feed.xml', {}), address).rejects.toThrow(
+          /address not allowed: feeds\.vendor\.example resolves to/,
+        );
+      }
+      expect(server.requests).toEqual([]);
+    });
+
+    it('refuses a literal loopback address and lets a public name through', async () => {
+      const guarded = guardedFeedFetch({ allowPrivate: false, lookup: resolvesTo('127.0.0.1') });
+      await expect(guarded(`${server.origin}/feed.xml`, {})).rejects.toThrow(
+        /address not allowed: 127\.0\.0\.1/,
+      );
+      const asked: string[] = [];
+      const passing = guardedFeedFetch({
+        allowPrivate: false,
+        lookup: resolvesTo('93.184.215.14'),
+        fetch: async (url) => {
+          asked.push(url);
+          return new Response('ok');
+        },
+      });
+      expect((await passing('https://feeds.vendor.example/feed.xml', {})).status).toBe(200);
+      expect(asked).toEqual(['https://feeds.vendor.example/feed.xml']);
+    });
+  });
+
+  describe('when private addresses are allowed (FEEDS_ALLOW_PRIVATE=true)', () => {
+    it('fetches from 127.0.0.1', async () => {
+      const guarded = guardedFeedFetch({ allowPrivate: true });
+      expect(await (await guarded(`${server.origin}/feed.xml`, {})).text()).toBe('ok');
+    });
+  });
+});
+
+describe('startFeedTimer (the Node server feed poller)', () => {
+  const manualInterval = () => {
+    const timer: { fn: (() => void) | null; ms: number; cleared: boolean } = {
+      fn: null,
+      ms: 0,
+      cleared: false,
+    };
+    return {
+      timer,
+      setInterval: (fn: () => void, ms: number) => {
+        timer.fn = fn;
+        timer.ms = ms;
+        return {};
+      },
+      clearInterval: () => {
+        timer.cleared = true;
+      },
+    };
+  };
+
+  describe('when a tick is still running at the next one', () => {
+    it('skips it: never two polls at a time; stop waits for the running one', async () => {
+      const fake = manualInterval();
+      let calls = 0;
+      let release: (r: FeedPollingReport) => void = () => undefined;
+      const lines: string[] = [];
+      const poller = startFeedTimer({
+        intervalMs: 60_000,
+        run: () => {
+          calls++;
+          return new Promise((resolve) => {
+            release = resolve;
+          });
+        },
+        log: (line) => lines.push(line),
+        setInterval: fake.setInterval,
+        clearInterval: fake.clearInterval,
+      });
+      expect(fake.timer.ms).toBe(60_000);
+      fake.timer.fn?.();
+      fake.timer.fn?.();
+      expect(calls).toBe(1);
+      const stopped = poller.stop();
+      release({ polled: 2, succeeded: 2, disabled: 0, candidates: 1, alerts: 0 });
+      await stopped;
+      expect(fake.timer.cleared).toBe(true);
+      expect(lines).toEqual(['feeds: polled 2 (2 ok, 0 disabled), 1 candidates, 0 fingerprint alerts']);
+      fake.timer.fn?.();
+      expect(calls).toBe(1);
+    });
+  });
+
+  describe('when a tick fails', () => {
+    it('logs it and the next tick runs', async () => {
+      const fake = manualInterval();
+      let calls = 0;
+      const poller = startFeedTimer({
+        intervalMs: 1000,
+        run: async () => {
+          calls++;
+          if (calls === 1) throw new Error('database locked');
+          return { polled: 0 };
+        },
+        log: () => undefined,
+        setInterval: fake.setInterval,
+        clearInterval: fake.clearInterval,
+      });
+      const original = console.error;
+      console.error = () => undefined;
+      try {
+        await poller.tick();
+      } finally {
+        console.error = original;
+      }
+      await poller.tick();
+      expect(calls).toBe(2);
+      await poller.stop();
+    });
+  });
+});
