@@ -178,6 +178,13 @@ class Builder {
       const link = await this.signs(candidate, current);
       if (link === null) return null;
       if (link.kind === 'bad') continue;
+      // Every extension of a path counts: with signature results cached, copies of a CA (same name and
+      // key) at several levels would otherwise multiply into exponentially many paths for free.
+      if (this.pathsTried >= this.limits.maxPathsTried) {
+        this.budgetExceeded = true;
+        return null;
+      }
+      this.pathsTried++;
       const taint = link.kind === 'refused' ? [...refused, link.reason] : refused;
       const found = await this.search([...path, candidate], nextDepth, nextSelfIssued, taint);
       if (found) return found;
@@ -192,7 +199,7 @@ class Builder {
       out.push(
         reason(
           'PATH_BUDGET_EXCEEDED',
-          `path search stopped after ${this.checker.count} signature checks and ${this.pathsTried} paths ` +
+          `path search stopped after ${this.checker.count} signature checks and ${this.pathsTried} paths tried ` +
             `(limits ${this.limits.maxSignatureChecks} and ${this.limits.maxPathsTried})`,
         ),
       );

@@ -7,7 +7,8 @@
  * arguments; nothing here does I/O.
  *
  * Defaults (DEFAULT_LIMITS): `maxDepth` 8 intermediates that are not self-issued (plus up to 4
- * self-issued ones), 64 signature checks (certificates and CRLs together), 64 complete paths validated,
+ * self-issued ones), 64 signature checks (certificates and CRLs together), 64 paths tried (each
+ * extension by an intermediate and each complete path validated counts one),
  * 65 536 name-constraint comparisons per path.
  */
 import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';

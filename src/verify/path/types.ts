@@ -24,7 +24,10 @@ export interface PathLimits {
   maxDepth?: number;
   /** Most certificate signature checks per request (default 64). */
   maxSignatureChecks?: number;
-  /** Most complete candidate paths (leaf to an anchor) validated per request (default 64). */
+  /**
+   * Most paths tried per request (default 64): each extension of a path by an intermediate and each
+   * complete path validated at an anchor counts one.
+   */
   maxPathsTried?: number;
   /** Most name-versus-constraint comparisons per path (default 65536). */
   maxNameConstraintChecks?: number;

@@ -136,6 +136,28 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when every level offers several copies of the same CA (same name and key)', () => {
+    it('stops at the path budget instead of trying every combination', async () => {
+      const root = await makeRoot('Unrelated');
+      const levels: Issued[][] = [];
+      let issuerOfTop: Issued = await makeRoot('Nowhere');
+      for (let level = 7; level >= 0; level--) {
+        const keys = await newKeys();
+        const copies: Issued[] = [];
+        for (let copy = 0; copy < 4; copy++)
+          copies.push(await makeCa(`Level ${level}`, issuerOfTop, { keys }));
+        levels.unshift(copies);
+        issuerOfTop = copies[0] as Issued;
+      }
+      const leaf = await makeLeaf('Signer', levels[0]?.[0] as Issued);
+      const started = performance.now();
+      const outcome = await buildAndValidatePath(request(leaf, levels.flat(), [root]));
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(outcome.status).toBe('no_anchor');
+      expect(codes(outcome)).toContain('PATH_BUDGET_EXCEEDED');
+    });
+  });
+
   describe('when many same-named intermediates offer alternative paths', () => {
     it('stops at the signature budget with PATH_BUDGET_EXCEEDED', async () => {
       const root = await makeRoot();
