@@ -33,11 +33,9 @@ const AdvisorySchema = z
     incomplete: z
       .boolean()
       .openapi({ description: 'a linked certificate file failed: the next poll tries again' }),
-    fingerprintsChanged: z
-      .boolean()
-      .openapi({
-        description: 'LOUD: an edit of this item changed the fingerprints or certificates it announces',
-      }),
+    fingerprintsChanged: z.boolean().openapi({
+      description: 'LOUD: an edit of this item changed the fingerprints or certificates it announces',
+    }),
     edits: z.array(
       z.object({
         at: z.string(),

@@ -22,12 +22,9 @@ export const CandidateSchema = z
   .object({
     vendor: z.string(),
     kind: z.enum(['certificate', 'fingerprint']),
-    sha256: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'certificate SHA-256; for a SHA-256 fingerprint hint, the hint (certificate or SPKI)',
-      }),
+    sha256: z.string().nullable().openapi({
+      description: 'certificate SHA-256; for a SHA-256 fingerprint hint, the hint (certificate or SPKI)',
+    }),
     spkiSha256: z.string().nullable(),
     sha1: z.string().nullable(),
     algorithm: z.enum(['sha256', 'sha1']).nullable().openapi({ description: 'fingerprint hints only' }),

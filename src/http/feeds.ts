@@ -32,7 +32,12 @@ export const FeedSchema = z
     lastError: z.string().nullable(),
     lastPolledAt: z.string().nullable(),
     lastSuccessAt: z.string().nullable(),
-    nextPollAt: z.string().nullable().openapi({ description: 'null: due now (never polled) or disabled' }),
+    nextPollAt: z
+      .string()
+      .nullable()
+      .openapi({
+        description: 'null: due now (never polled) or disabled; while a poll runs, the end of its hold',
+      }),
     polling: z.boolean().openapi({ description: 'a poll of this feed is running' }),
     pollIntervalSeconds: z.number().int().nullable(),
     createdBy: z.string(),
@@ -53,7 +58,7 @@ export const feedView = (f: StoredFeed, now: Date) => {
     lastError: f.state.lastError,
     lastPolledAt: f.state.lastPolledAt,
     lastSuccessAt: f.state.lastSuccessAt,
-    nextPollAt: polling ? null : f.state.nextPollAt,
+    nextPollAt: f.state.nextPollAt,
     polling,
     pollIntervalSeconds: f.state.pollIntervalSeconds,
     createdBy: f.createdBy,

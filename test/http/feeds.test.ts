@@ -121,6 +121,22 @@ describe('feeds API', () => {
     });
   });
 
+  describe('when a client reads the OpenAPI document', () => {
+    it('describes the feed, candidate and advisory routes', async () => {
+      const doc = await (await t.call('GET', '/openapi.json')).json();
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/vendors/{id}/feeds',
+          '/feeds',
+          '/feeds/{id}',
+          '/feeds/{id}/poll',
+          '/candidates',
+          '/advisories',
+        ]),
+      );
+    });
+  });
+
   describe('when callers lack the role', () => {
     it('lets oncall read feeds, candidates and advisories but not subscribe, poll or delete', async () => {
       const feed = await (await subscribe()).json();
