@@ -19,8 +19,9 @@ import { validatePath } from './validate';
  * another certificate with the same subject and key, is never reused (cycles). Every complete path is
  * validated; the first valid one wins, otherwise the best failing path is reported.
  *
- * Budgets (depth, signature checks, complete paths) bound the work on any input; signature results are
- * cached per (issuer key, child certificate) within a request.
+ * Budgets (depth, signature checks, paths tried) bound the work on any input; signature results are
+ * cached per (issuer key, child certificate) within a request. A link whose signature the algorithm
+ * policy refuses is followed but taints the path, which is then never valid.
  */
 
 type Link = { kind: 'ok' } | { kind: 'bad' } | { kind: 'refused'; reason: Reason };
