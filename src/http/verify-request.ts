@@ -52,8 +52,12 @@ function combine(
     : digest
       ? parseDigest(digest)
       : { kind: 'none' };
+  // Without a signature only an artifact can be decided: a signed ZIP/JAR that carries its own.
   if (!signature && input.kind !== 'bytes') {
-    throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
+    throw new TrustgateError(
+      'MISSING_FIELD',
+      'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR',
+    );
   }
   return { vendor, signature, artifact: input };
 }

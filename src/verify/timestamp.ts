@@ -28,6 +28,7 @@ export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
 const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+const EXT_KEY_USAGE = '2.5.29.37';
 
 export interface TimestampLimits {
   maxTokenBytes: number;
@@ -222,6 +223,19 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
     return invalid('the token has no usable genTime');
   if (time.getTime() > request.now.getTime())
     return invalid(`the token's time ${time.toISOString()} is after the verification time`);
+
+  // RFC 3161 §2.3: the TSA certificate has one EKU, timeStamping, and that extension is critical.
+  const eku = tsa.rawExtensions.find((e) => e.oid === EXT_KEY_USAGE);
+  const purposes = tsa.extensions.extKeyUsage ?? [];
+  if (!eku?.critical || purposes.length !== 1 || purposes[0] !== TIME_STAMPING_EKU) {
+    return {
+      ok: false,
+      reason: reason(
+        'TIMESTAMP_UNTRUSTED',
+        `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`,
+      ),
+    };
+  }
 
   // The TSA's chain, at the time it stamped, to a TSA anchor, with EKU timeStamping.
   const path = await buildAndValidatePath({

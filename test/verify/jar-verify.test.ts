@@ -32,4 +32,13 @@ describe('verifyJar', () => {
       });
     }
   });
+
+  describe('when jarsigner -verify -strict refused a fixture', () => {
+    for (const c of jarCases.filter((c) => c.jarsigner.strict === 'refuses')) {
+      it(`${c.name}: is not trusted either`, async () => {
+        const result = await run(c.name);
+        if (result.ok) expect(result.outcome.verdict).not.toBe('trusted');
+      });
+    }
+  });
 });
