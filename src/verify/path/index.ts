@@ -22,8 +22,12 @@ import { DEFAULT_LIMITS, type PathLimits, type PathOutcome, type PathRequest } f
 import { flooredTime, type ValidationContext } from './validate';
 
 export type { ParsedCertificate } from '../certificate';
+// Helpers other verify/ modules use (CRL uploads, name comparison, time at the path's grain).
+export { type ParsedCrl, parseCrl } from './crl';
+export { parseName, type X500Name } from './names';
 export type { PathAnchor, PathLimits, PathOutcome, PathPolicyInput, PathRequest } from './types';
 export { DEFAULT_LIMITS } from './types';
+export { flooredTime } from './validate';
 
 function effectiveLimits(limits: PathLimits | undefined): Required<PathLimits> {
   const out = { ...DEFAULT_LIMITS };
