@@ -59,7 +59,11 @@ export function composeApp(options: CompositionOptions) {
     vendors: trust,
     appendAudit: (entry) => trust.appendAudit(entry),
     // Escalations cite the advisories and candidate roots that match the unknown root.
-    evidence: options.evidence ?? createAdvisoryEvidence(options.db),
+    evidence:
+      options.evidence ??
+      createAdvisoryEvidence(options.db, {
+        listCandidates: (vendorId) => feeds.listCandidates({ vendorId }),
+      }),
     now: options.now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
     serviceBaseUrl: options.serviceBaseUrl,

@@ -36,7 +36,7 @@ export interface CandidateRepository {
 export const candidateKey = (c: Candidate): string =>
   c.kind === 'certificate' ? c.sha256 : `${c.algorithm}:${c.hex}`;
 
-const derOfPem = (pem: string): Uint8Array => {
+export const derOfPem = (pem: string): Uint8Array => {
   const b64 = pem.replace(/-----[A-Z ]+-----|\s+/g, '');
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);

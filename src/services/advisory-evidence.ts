@@ -4,6 +4,7 @@ import { type AdvisoryRepository, createAdvisoryRepository } from '../db/advisor
 import {
   type CandidateRepository,
   createCandidateRepository,
+  type StoredCandidate,
   type StoredCandidateData,
   type StoredProvenance,
 } from '../db/candidate-repository';
@@ -21,14 +22,20 @@ const describeProvenance = (p: StoredProvenance) =>
  */
 export function createAdvisoryEvidence(
   db: Database,
-  repos: { candidates?: CandidateRepository; advisories?: AdvisoryRepository } = {},
+  repos: {
+    candidates?: CandidateRepository;
+    advisories?: AdvisoryRepository;
+    /** The vendor's candidates; the feed service's lister checks corroboration against today's roots. */
+    listCandidates?: (vendorId: string) => Promise<StoredCandidate[]>;
+  } = {},
 ): EscalationEvidence {
   const candidates = repos.candidates ?? createCandidateRepository(db);
   const advisories = repos.advisories ?? createAdvisoryRepository(db);
+  const listCandidates = repos.listCandidates ?? ((vendorId: string) => candidates.list({ vendorId }));
   return {
     async forTop(vendorId, top) {
       const out: Evidence = { advisories: [], candidates: [] };
-      const rows = await candidates.list({ vendorId });
+      const rows = await listCandidates(vendorId);
       const seenItems = new Set<string>();
       for (const row of rows) {
         const d: StoredCandidateData = row.data;

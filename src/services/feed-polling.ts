@@ -1,12 +1,15 @@
 import {
   type Candidate,
   type CertificateFetchLimits,
+  type CertificateInfo,
   type FetchLike,
   type FetchLimits,
+  findCorroboration,
   newFeedState,
   nextPollAt,
   type PollResult,
   pollFeed,
+  readCertificate,
   type ScheduleConfig,
   selectDueFeeds,
   type UrlGuard,
@@ -21,6 +24,7 @@ import {
   type CandidateRepository,
   candidateKey,
   createCandidateRepository,
+  derOfPem,
   type StoredCandidate,
   type StoredCandidateData,
   type StoredProvenance,
@@ -454,6 +458,57 @@ export function createFeedService(
     return stored ? { result, ...stored } : null;
   }
 
+  async function readDers(ders: Uint8Array[]): Promise<CertificateInfo[]> {
+    const out: CertificateInfo[] = [];
+    for (const der of ders) {
+      const read = await readCertificate(der, deps.subtle);
+      if (read.ok) out.push(read.certificate);
+    }
+    return out;
+  }
+
+  async function currentCorroboration(rows: StoredCandidate[]): Promise<StoredCandidate[]> {
+    const activeOf = new Map<string, CertificateInfo[]>();
+    const out: StoredCandidate[] = [];
+    for (const row of rows) {
+      const d = row.data;
+      if (d.kind !== 'certificate') {
+        out.push(row);
+        continue;
+      }
+      let active = activeOf.get(row.vendorId);
+      if (!active) {
+        const anchors = (await trust.listAnchors(row.vendorId)).filter((a) => a.state === 'active');
+        active = await readDers(anchors.map((a) => a.der));
+        activeOf.set(row.vendorId, active);
+      }
+      const [own] = await readDers([derOfPem(d.pem)]);
+      const corroboration = own
+        ? await findCorroboration(
+            own,
+            active,
+            deps.subtle,
+            await readDers(d.sameKeyCertificates.map((c) => derOfPem(c.pem))),
+          )
+        : null;
+      if (
+        corroboration?.rootSha256 === d.corroboration?.rootSha256 &&
+        corroboration?.crossSignSha256 === d.corroboration?.crossSignSha256
+      ) {
+        out.push(row);
+        continue;
+      }
+      const updated: StoredCandidate = {
+        ...row,
+        data: { ...d, corroborated: corroboration !== null, corroboration },
+        updatedAt: deps.now().toISOString(),
+      };
+      await candidates.put(updated);
+      out.push(updated);
+    }
+    return out;
+  }
+
   return {
     subscribe,
     list: (filter?: { vendorId?: string }) => feeds.list(filter),
@@ -573,9 +628,13 @@ export function createFeedService(
     listAdvisories: (filter: { vendorId?: string; feedId?: string; limit?: number }) =>
       advisories.list(filter),
 
-    /** Candidates with the state of the vendor's root of the same certificate or key, if one is on file. */
+    /**
+     * Candidates with the state of the vendor's root of the same certificate or key, if one is on file.
+     * Corroboration is checked again against the roots active *now* (a root approved since the poll can
+     * corroborate, a root distrusted or retired since no longer does); a change is stored.
+     */
     async listCandidates(filter: { vendorId?: string } = {}) {
-      const rows = await candidates.list(filter);
+      const rows = await currentCorroboration(await candidates.list(filter));
       const anchorsOf = new Map<string, Anchor[]>();
       const out: Array<StoredCandidate & { root: { sha256: string; state: Anchor['state'] } | null }> = [];
       for (const row of rows) {

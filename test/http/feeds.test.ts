@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
 import { cmsFixtureText, colonHex, derOfPem, rss, sha256Hex } from '../e2e/rotation-helpers';
-import { createAdminTestApp, problem } from '../trust/helpers/admin-client';
+import { createAdminTestApp, problem, ROOTS } from '../trust/helpers/admin-client';
 
 type App = Awaited<ReturnType<typeof createAdminTestApp>>;
 
@@ -229,6 +229,42 @@ describe('feeds API', () => {
       expect(candidates.map((c: { sha256: string }) => c.sha256).sort()).toEqual(
         [OTHER_SHA256, R2_SHA256].sort(),
       );
+    });
+  });
+
+  describe('when the root that cross-signed a candidate is retired after the poll', () => {
+    it('no longer shows the candidate as corroborated: corroboration is by roots active now', async () => {
+      const r2 = cmsFixtureText('extra-roots/acme-root-r2.pem');
+      const cross = cmsFixtureText('extra-roots/acme-root-r2-cross-signed-by-acme-root-rsa.pem');
+      server.route('/r2.pem', serve(`${r2}${cross}`, { 'content-type': 'application/x-pem-file' }));
+      server.route(
+        '/feed.xml',
+        serve(
+          rss(server.origin, [
+            { guid: '/r2/', title: 'R2', description: '<a href="/r2.pem">R2 certificates</a>' },
+          ]),
+          {
+            'content-type': 'application/rss+xml',
+          },
+        ),
+      );
+      const feed = await (await subscribe()).json();
+      await t.call('POST', `/feeds/${feed.id}/poll`, { token: t.alice });
+      const before = (await (await t.call('GET', '/candidates', { token: oncall })).json()).candidates;
+      expect(before).toEqual([expect.objectContaining({ sha256: R2_SHA256, corroborated: true })]);
+
+      const retired = await t.call('POST', `/roots/${ROOTS.acmeRsa}/retire`, {
+        token: t.alice,
+        body: { reason: 'test: the old root goes' },
+      });
+      expect(retired.status).toBe(200);
+      const after = (await (await t.call('GET', '/candidates', { token: oncall })).json()).candidates;
+      expect(after).toEqual([
+        expect.objectContaining({ sha256: R2_SHA256, corroborated: false, corroboration: null }),
+      ]);
+      expect(
+        (await (await t.call('GET', '/candidates?corroborated=true', { token: oncall })).json()).candidates,
+      ).toEqual([]);
     });
   });
 
