@@ -181,6 +181,19 @@ async function findRoot(deps: AdminDeps, sha256Param: string, vendor: string | u
   return found[0] as Anchor;
 }
 
+/** The names of the tokens that made `name`'s token, nearest first (bounded; cycles cannot occur). */
+async function tokenLineage(deps: AdminDeps, name: string | null): Promise<string[]> {
+  const lineage: string[] = [];
+  let current = name;
+  for (let depth = 0; current && deps.tokens && depth < 32; depth++) {
+    const token = await deps.tokens.getByName(current);
+    if (!token) break;
+    lineage.push(token.createdBy);
+    current = token.createdBy;
+  }
+  return lineage;
+}
+
 async function applyTransition(
   deps: AdminDeps,
   actor: Principal,
@@ -283,7 +296,10 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
       deps,
       actor,
       current,
-      approveRoot(current, actor.name, deps.now()),
+      approveRoot(current, actor.name, deps.now(), {
+        proposer: await tokenLineage(deps, current.proposedBy),
+        approver: await tokenLineage(deps, actor.name),
+      }),
       'root.approve',
       reason,
     );

@@ -15,8 +15,26 @@ const moved = (anchor: Anchor, now: Date, change: Partial<Anchor>): Anchor => ({
   updatedAt: now.toISOString(),
 });
 
-/** pending -> active, by an admin other than the proposer, while the root is still within its validity. */
-export function approveRoot(anchor: Anchor, approver: string, now: Date): Transition {
+/**
+ * Who made whose token: for a token name, the names of the tokens that created it, nearest first (e.g.
+ * alice2 -> [alice, bootstrap-admin]). A person who can mint tokens could otherwise approve their own
+ * proposal under a second name.
+ */
+export interface ApprovalLineage {
+  proposer: string[];
+  approver: string[];
+}
+
+/**
+ * pending -> active, by an admin independent of the proposer (neither is the other, nor made the other's
+ * token, directly or through tokens in between), while the root is still within its validity.
+ */
+export function approveRoot(
+  anchor: Anchor,
+  approver: string,
+  now: Date,
+  lineage: ApprovalLineage = { proposer: [], approver: [] },
+): Transition {
   if (anchor.state !== 'pending') {
     return {
       ok: false,
@@ -29,6 +47,14 @@ export function approveRoot(anchor: Anchor, approver: string, now: Date): Transi
       ok: false,
       code: 'SELF_APPROVAL_FORBIDDEN',
       detail: `${approver} proposed this root; another admin must approve it`,
+    };
+  }
+  const proposer = anchor.proposedBy ?? '';
+  if (lineage.approver.includes(proposer) || lineage.proposer.includes(approver)) {
+    return {
+      ok: false,
+      code: 'SELF_APPROVAL_FORBIDDEN',
+      detail: `${approver} and ${proposer} are not independent (one's token was made by the other's line); an admin whose token neither made nor was made by ${proposer}'s must approve it`,
     };
   }
   if (new Date(anchor.notAfter).getTime() <= now.getTime()) {

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Anchor } from '../../src/trust';
-import { createAdminTestApp, fixturePem, leafPem, problem, ROOTS } from '../trust/helpers/admin-client';
+import {
+  createAdminTestApp,
+  fixturePem,
+  leafPem,
+  problem,
+  ROOTS,
+  TEST_ADMIN_TOKEN,
+} from '../trust/helpers/admin-client';
 
 type App = Awaited<ReturnType<typeof createAdminTestApp>>;
 
@@ -391,6 +398,35 @@ describe('roots: concurrent state changes from the same version', () => {
     expect(changes).toHaveLength(1);
     expect(changes[0].after.state).toBe(root.state);
     expect(root.version).toBe(2);
+    t.close();
+  });
+});
+
+describe('roots: approval by a token the proposer made', () => {
+  it('is refused with 403 SELF_APPROVAL_FORBIDDEN, directly or through tokens in between', async () => {
+    const t = await createAdminTestApp();
+    // alice mints a second admin token for herself, and that one mints a third.
+    const alice2 = await t.call('POST', '/admin/tokens', {
+      token: t.alice,
+      body: { name: 'alice2', role: 'admin' },
+    });
+    const alice2Secret = (await alice2.json()).token as string;
+    const alice3 = await t.call('POST', '/admin/tokens', {
+      token: alice2Secret,
+      body: { name: 'alice3', role: 'admin' },
+    });
+    const alice3Secret = (await alice3.json()).token as string;
+    await t.call('POST', '/vendors/acme/roots', {
+      token: t.alice,
+      body: { pem: fixturePem('extra-roots/acme-root-r2.pem'), reason: 'rotation' },
+    });
+    const approve = (token: string) =>
+      t.call('POST', `/roots/${ROOTS.acmeR2}/approve`, { token, body: { reason: 'ok' } });
+    for (const token of [alice2Secret, alice3Secret, TEST_ADMIN_TOKEN]) {
+      const res = await problem(await approve(token));
+      expect(res).toMatchObject({ status: 403, body: { code: 'SELF_APPROVAL_FORBIDDEN' } });
+    }
+    expect((await approve(t.bob)).status).toBe(200);
     t.close();
   });
 });

@@ -103,3 +103,31 @@ describe('retireRoot', () => {
     });
   });
 });
+
+describe('approveRoot with token lineage', () => {
+  describe('when the approver token was made by the proposer, or made the proposer token', () => {
+    it('refuses with SELF_APPROVAL_FORBIDDEN', () => {
+      expect(
+        approveRoot(anchor(), 'alice2', NOW, { proposer: ['root-admin'], approver: ['alice'] }),
+      ).toMatchObject({
+        ok: false,
+        code: 'SELF_APPROVAL_FORBIDDEN',
+      });
+      expect(
+        approveRoot(anchor(), 'root-admin', NOW, { proposer: ['root-admin'], approver: [] }),
+      ).toMatchObject({
+        ok: false,
+        code: 'SELF_APPROVAL_FORBIDDEN',
+      });
+    });
+  });
+
+  describe('when both were made by a third admin', () => {
+    it('approves', () => {
+      expect(
+        approveRoot(anchor(), 'bob', NOW, { proposer: ['bootstrap-admin'], approver: ['bootstrap-admin'] })
+          .ok,
+      ).toBe(true);
+    });
+  });
+});
