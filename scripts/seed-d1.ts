@@ -17,7 +17,8 @@ import type { D1Database } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
 import { getPlatformProxy, unstable_readConfig } from 'wrangler';
 import { createTrustRepository, type Database, schema } from '../src/db';
-import { describeSeedReport, importBundledSeed } from '../src/platform/bundled-seed';
+import { describeSeedReport, importBundledSeed, logSeedReport } from '../src/platform/bundled-seed';
+import { createFeedService } from '../src/services/feed-polling';
 import { buildTrustStoreBundle, DEFAULT_TRUST_STORE_DIR } from './bundle-trust-store';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -66,14 +67,24 @@ try {
   const trust = createTrustRepository(db);
   const dir = resolve(process.env.TRUST_STORE_DIR ?? DEFAULT_TRUST_STORE_DIR);
   const bundle = await buildTrustStoreBundle(dir);
-  const report = await importBundledSeed(db, trust, bundle, new Date(), { force: true });
+  // The feed service only subscribes here (no fetch): vendor.json feeds, as the worker and `npm start` do.
+  const feeds = createFeedService({
+    db,
+    trust,
+    fetch: (input, init) => fetch(input, init),
+    subtle: crypto.subtle,
+    now: () => new Date(),
+    random: Math.random,
+  });
+  const report = await importBundledSeed(db, trust, bundle, new Date(), {
+    force: true,
+    subscribeFeeds: (list) => feeds.subscribeSeedFeeds(list),
+  });
   if (!report) throw new Error('unreachable: a forced import always reports');
   console.log(
     `${remote ? 'remote' : 'local'} D1 '${d1.database_name}', ${dir}: ${describeSeedReport(report)}`,
   );
-  for (const s of report.skipped) console.warn(`skipped ${s.vendorId}/${s.file}: ${s.why}`);
-  for (const c of report.conflicts)
-    console.warn(`kept ${c.vendorId}/${c.sha256} as stored (${c.state}); the seed differs (audited)`);
+  logSeedReport(report);
   const built = readFileSync(join(ROOT, 'src/platform/trust-store-bundle.ts'), 'utf8');
   if (!built.includes(bundle.sha256)) {
     console.warn(

@@ -40,19 +40,34 @@ export async function bundleImported(db: Database, bundle: BundledTrustStore): P
   return rows.length > 0;
 }
 
+export interface SeedFeedsResult {
+  subscribed: Array<{ vendorId: string; url: string }>;
+  skipped: Array<{ vendorId: string; url: string; why: string }>;
+}
+
+export interface BundledSeedReport extends SeedReport {
+  /** The vendor.json feeds, subscribed as the Node entry does at start-up (none without `subscribeFeeds`). */
+  feedsSubscribed: SeedFeedsResult;
+}
+
 /**
  * Imports `bundle` with `importSeed` (the Node entry's rules: new roots active, stored roots never changed,
- * conflicts audited) unless this database already recorded it, and records it. Returns the report, or null
- * when the bundle was imported before (`force` imports again). An isolate racing another on a fresh
- * database may hit a key the other just wrote: the import is retried once and then finds those rows.
+ * conflicts audited), subscribes the feeds its vendor.json files list (`subscribeFeeds`: the feed service's
+ * `subscribeSeedFeeds`, as on Node), and records the bundle; unless this database recorded it already.
+ * Returns the report, or null when the bundle was imported before (`force` imports again). An isolate
+ * racing another on a fresh database may hit a key the other just wrote: the import is retried once and
+ * then finds those rows. Nothing is recorded when a step fails, so the next attempt does it all again.
  */
 export async function importBundledSeed(
   db: Database,
   trust: TrustRepository,
   bundle: BundledTrustStore,
   now: Date,
-  options: { force?: boolean } = {},
-): Promise<SeedReport | null> {
+  options: {
+    force?: boolean;
+    subscribeFeeds?: (feeds: SeedReport['feeds']) => Promise<SeedFeedsResult>;
+  } = {},
+): Promise<BundledSeedReport | null> {
   if (!options.force && (await bundleImported(db, bundle))) return null;
   const seed = seedFromBundle(bundle);
   let report: SeedReport;
@@ -61,6 +76,9 @@ export async function importBundledSeed(
   } catch {
     report = await importSeed(trust, seed, now);
   }
+  const feedsSubscribed = options.subscribeFeeds
+    ? await options.subscribeFeeds(report.feeds)
+    : { subscribed: [], skipped: [] };
   await trust.appendAudit({
     at: now.toISOString(),
     actor: 'seed',
@@ -75,10 +93,22 @@ export async function importBundledSeed(
       anchorsAdded: report.anchorsAdded.length,
       conflicts: report.conflicts.length,
       skipped: report.skipped,
+      feedsSubscribed: feedsSubscribed.subscribed.length,
     },
   });
-  return report;
+  return { ...report, feedsSubscribed };
 }
 
-export const describeSeedReport = (report: SeedReport) =>
-  `${report.vendorsCreated.length} vendors created, ${report.anchorsAdded.length} roots added, ${report.conflicts.length} conflicts kept as stored, ${report.skipped.length} skipped`;
+export const describeSeedReport = (report: BundledSeedReport) =>
+  `${report.vendorsCreated.length} vendors created, ${report.anchorsAdded.length} roots added, ${report.conflicts.length} conflicts kept as stored, ${report.skipped.length} skipped, ${report.feedsSubscribed.subscribed.length} feeds subscribed`;
+
+/** Logs what a report's reader needs to act on: skipped files, conflicts and feeds not subscribed. */
+export function logSeedReport(report: BundledSeedReport, log: Pick<Console, 'log' | 'warn'> = console) {
+  for (const s of report.skipped) log.warn(`skipped ${s.vendorId}/${s.file}: ${s.why}`);
+  for (const c of report.conflicts)
+    log.warn(`kept ${c.vendorId}/${c.sha256} as stored (${c.state}); the seed differs (audited)`);
+  for (const f of report.feedsSubscribed.subscribed)
+    log.log(`feed subscribed from vendor.json: ${f.vendorId} ${f.url}`);
+  for (const f of report.feedsSubscribed.skipped)
+    log.warn(`feed in ${f.vendorId}/vendor.json not subscribed (${f.url}): ${f.why}`);
+}

@@ -4,11 +4,12 @@
  */
 import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
+import { publicHttpOnly } from '../advisories';
 import { composeApp } from '../compose';
 import { createTrustRepository, type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
-import { type BundledTrustStore, describeSeedReport, importBundledSeed } from './bundled-seed';
+import { type BundledTrustStore, describeSeedReport, importBundledSeed, logSeedReport } from './bundled-seed';
 
 export interface Env {
   DB: D1Database;
@@ -20,6 +21,18 @@ export interface Env {
   PUBLIC_URL?: string;
   /** Where escalation events are POSTed (optional, as on Node). */
   ESCALATION_WEBHOOK_URL?: string;
+  /** Feeds polled per cron run at most, most overdue first (default 10; mind the plan's subrequest limit). */
+  FEEDS_PER_TICK?: string;
+  /** Feeds polled at the same time (default 4). */
+  FEEDS_CONCURRENCY?: string;
+}
+
+function intSetting(name: string, value: string | undefined, fallback: number, min: number, max: number) {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  console.error(`${name} must be an integer from ${min} to ${max}, got ${value}: using ${fallback}`);
+  return fallback;
 }
 
 /**
@@ -46,6 +59,8 @@ function settingsFromEnv(env: Env) {
     // The Node entry's default too; set PUBLIC_URL to the deployed URL ([vars] in wrangler.toml).
     serviceBaseUrl: env.PUBLIC_URL?.trim() || 'http://localhost:8787',
     escalationWebhookUrl: env.ESCALATION_WEBHOOK_URL?.trim() || undefined,
+    feedsPerTick: intSetting('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
+    feedsConcurrency: intSetting('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
   };
 }
 
@@ -61,6 +76,7 @@ export interface WorkerOptions {
 interface Runtime {
   db: Database;
   app: ReturnType<typeof composeApp>['app'];
+  settings: ReturnType<typeof settingsFromEnv>;
   /** Settles once the bundled seed is in D1 (or the attempt failed: then the next request tries again). */
   seeded: () => Promise<void>;
   /** Hands the work started in the background (escalation webhooks, ...) to a request's waitUntil. */
@@ -75,16 +91,19 @@ function parsePlaybooks(sources: WorkerOptions['playbooks']): Playbooks {
 
 function createRuntime(env: Env, options: WorkerOptions): Runtime {
   const { bundle } = options;
+  const settings = settingsFromEnv(env);
   const db = drizzle(env.DB, { schema }) as unknown as Database;
   const trust = createTrustRepository(db);
   let seeding: Promise<void> | null = null;
   let ready = false;
   const seeded = () => {
-    seeding ??= importBundledSeed(db, trust, bundle, new Date()).then(
+    seeding ??= importBundledSeed(db, trust, bundle, new Date(), {
+      subscribeFeeds: (list) => feeds.subscribeSeedFeeds(list),
+    }).then(
       (report) => {
         if (report) {
           console.log(`trust store bundle ${bundle.sha256.slice(0, 12)}: ${describeSeedReport(report)}`);
-          for (const s of report.skipped) console.warn(`skipped ${s.vendorId}/${s.file}: ${s.why}`);
+          logSeedReport(report);
         }
         ready = true;
       },
@@ -104,12 +123,17 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
       .finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  const { app } = composeApp({
+  const { app, feeds } = composeApp({
     db,
     subtle: crypto.subtle,
     now: () => new Date(),
+    // Workers cannot reach private addresses anyway; literal ones are refused before asking.
+    feedUrlGuard: publicHttpOnly,
     playbooks: parsePlaybooks(options.playbooks),
-    ...settingsFromEnv(env),
+    adminToken: settings.adminToken,
+    requireVerifyToken: settings.requireVerifyToken,
+    serviceBaseUrl: settings.serviceBaseUrl,
+    escalationWebhookUrl: settings.escalationWebhookUrl,
     // Looked up at call time: the platform's fetch (tests answer it themselves).
     fetch: (input, init) => fetch(input, init),
     background,
@@ -118,7 +142,7 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
   const keepAlive = (ctx: ExecutionContext) => {
     if (inFlight.size > 0) ctx.waitUntil(Promise.allSettled([...inFlight]));
   };
-  return { db, app, seeded, keepAlive };
+  return { db, app, seeded, keepAlive, settings };
 }
 
 /** `{ fetch, scheduled }` for `export default`. */
@@ -155,6 +179,9 @@ export function createWorker(options: WorkerOptions) {
           subtle: crypto.subtle,
           now: () => new Date(),
           random: Math.random,
+          isAllowedUrl: publicHttpOnly,
+          maxFeeds: runtime.settings.feedsPerTick,
+          concurrency: runtime.settings.feedsConcurrency,
         })
         .then((report) => {
           console.log(`cron ${controller.cron}: polled ${report.polled} feeds`);

@@ -1,11 +1,13 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BundledTrustStore } from '../../src/platform/bundled-seed';
 import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
 import worker from '../../src/platform/worker';
 import { createWorker } from '../../src/platform/worker-runtime';
 import type { FeedPollingDeps } from '../../src/services/feed-polling';
-import { fixtures, testDatabase, testEnv } from './helpers';
+import { pollDueFeeds } from '../../src/services/feed-polling';
+import { call, fixtures, testDatabase, testEnv } from './helpers';
 
 const FEED_URL = 'https://vendor.example/feed.xml';
 const CRON = '*/15 * * * *';
@@ -62,18 +64,17 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
     await expect(runCron(worker)).resolves.toBeUndefined();
   });
 
-  it('polls a subscribed feed that is due: the fetch is answered here and its items land in D1', async () => {
-    const { db } = testDatabase();
-    const now = new Date().toISOString();
-    await db.run(sql`insert into feeds (id, vendor_id, url, state, created_by, created_at)
-        values ('feed_workers_test', 'acme', ${FEED_URL}, ${JSON.stringify({
-          etag: null,
-          lastModified: null,
-          status: 'active',
-          disabledReason: null,
-          consecutiveFailures: 0,
-          nextPollAt: null,
-        })}, 'workers-test', ${now})`);
+  it('subscribes the feeds a bundled vendor.json lists, and the next cron run polls them into D1', async () => {
+    // trust-store/ as if acme's vendor.json listed a feed (another bundle: imported on first use too).
+    const bundle: BundledTrustStore = {
+      sha256: 'workers-test-bundle-with-a-feed',
+      vendors: TRUST_STORE_BUNDLE.vendors.map((v) =>
+        v.id === 'acme'
+          ? { ...v, vendorJson: JSON.stringify({ ...JSON.parse(v.vendorJson ?? '{}'), feeds: [FEED_URL] }) }
+          : v,
+      ),
+    };
+    const edge = createWorker({ bundle, playbooks: PLAYBOOK_SOURCES, pollDueFeeds });
     const asked = answerFetches((url) =>
       url === FEED_URL
         ? new Response(fixtures.feeds['vendor-rss.xml'], {
@@ -82,16 +83,24 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
           })
         : new Response('not found', { status: 404 }),
     );
-    await runCron(worker);
+    const ctx = createExecutionContext();
+    expect((await edge.fetch(new Request('https://trustgate.test/health'), testEnv, ctx)).status).toBe(200);
+    await waitOnExecutionContext(ctx);
+    const { db } = testDatabase();
+    const subscribed = await db.all<{ id: string; url: string }>(
+      sql`select id, url from feeds where vendor_id = 'acme'`,
+    );
+    expect(subscribed.map((f) => f.url)).toEqual([FEED_URL]);
+    expect(asked).toEqual([]);
 
+    await runCron(edge);
     expect(asked[0]).toBe(FEED_URL);
     const items = await db.all<{ guid: string }>(
-      sql`select guid from advisory_items where feed_id = 'feed_workers_test'`,
+      sql`select guid from advisory_items where feed_id = ${subscribed[0]?.id}`,
     );
     expect(items.map((i) => i.guid)).toContain('https://vendor.example/2026/05/20/root-ye/');
-    const [feed] = await db.all<{ state: string }>(
-      sql`select state from feeds where id = 'feed_workers_test'`,
-    );
-    expect(JSON.parse(feed?.state ?? '{}')).toMatchObject({ etag: '"v1"', consecutiveFailures: 0 });
+    const feedsPage = await call('GET', '/feeds?vendor=acme', { token: testEnv.ADMIN_TOKEN });
+    expect(feedsPage.status).toBe(200);
+    expect(JSON.stringify(await feedsPage.json())).toContain(FEED_URL);
   });
 });
