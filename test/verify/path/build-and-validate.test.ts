@@ -158,6 +158,47 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when policy mappings fan out at every CA (a policy-tree bomb)', () => {
+    it('stops at the tree size limit with POLICY_CONSTRAINTS_VIOLATED, quickly', async () => {
+      const arc = (level: number, i: number): string => `1.3.6.1.4.1.55738.1.${level}.${i}`;
+      const fanOut = (level: number): Array<[string, string]> => {
+        const pairs: Array<[string, string]> = [];
+        for (let i = 0; i < (level === 0 ? 1 : 40); i++)
+          for (let j = 0; j < 40; j++) pairs.push([arc(level, i), arc(level + 1, j)]);
+        return pairs;
+      };
+      const root = await makeRoot();
+      let issuer = root;
+      const cas: Issued[] = [];
+      for (let level = 0; level < 4; level++) {
+        const ca = await makeCa(`CA ${level}`, issuer, {
+          extensions: [
+            ext.basicConstraints(true),
+            ext.keyUsage('keyCertSign'),
+            ext.policies(
+              '2.5.29.32.0',
+              ...Array.from({ length: level === 0 ? 1 : 40 }, (_, i) => arc(level, i)),
+            ),
+            ext.policyMappings(fanOut(level)),
+          ],
+        });
+        cas.push(ca);
+        issuer = ca;
+      }
+      const leaf = await makeLeaf('Signer', issuer, {
+        extensions: [
+          ext.keyUsage('digitalSignature'),
+          ext.extKeyUsage(CODE_SIGNING),
+          ext.policies('2.5.29.32.0'),
+        ],
+      });
+      const started = performance.now();
+      const outcome = await buildAndValidatePath(request(leaf, cas, [root]));
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(codes(outcome)).toEqual(['POLICY_CONSTRAINTS_VIOLATED']);
+    });
+  });
+
   describe('when many same-named intermediates offer alternative paths', () => {
     it('stops at the signature budget with PATH_BUDGET_EXCEEDED', async () => {
       const root = await makeRoot();

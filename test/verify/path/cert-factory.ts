@@ -92,6 +92,15 @@ export const ext = {
     critical: true,
     value: seq(tlv(0xa0, ...names.map((n) => seq(tlv(0x82, utf8(n)))))),
   }),
+  policies: (...oids: string[]): Extension => ({
+    oid: '2.5.29.32',
+    value: seq(...oids.map((o) => seq(oid(o)))),
+  }),
+  policyMappings: (pairs: Array<[string, string]>): Extension => ({
+    oid: '2.5.29.33',
+    critical: true,
+    value: seq(...pairs.map(([from, to]) => seq(oid(from), oid(to)))),
+  }),
   unknown: (critical: boolean): Extension => ({ oid: '1.3.6.1.4.1.55738.666.1', critical, value: tlv(0x05) }),
 };
 
