@@ -45,6 +45,8 @@ export interface SeedReport {
   /** Seed roots that the database holds in another state: left as they are and audited. */
   conflicts: Array<{ vendorId: string; sha256: string; state: Anchor['state'] }>;
   skipped: Array<{ vendorId: string; file: string; why: string }>;
+  /** Stored roots the seed distrusted (or distrusted from an earlier date): the safe direction is applied. */
+  distrusted: Array<{ vendorId: string; sha256: string; after: string }>;
   feeds: Array<{ vendorId: string; url: string }>;
 }
 
@@ -78,7 +80,14 @@ export async function importSeed(
   seed: SeedVendor[],
   now: Date,
 ): Promise<SeedReport> {
-  const report: SeedReport = { vendorsCreated: [], anchorsAdded: [], conflicts: [], skipped: [], feeds: [] };
+  const report: SeedReport = {
+    vendorsCreated: [],
+    anchorsAdded: [],
+    conflicts: [],
+    skipped: [],
+    feeds: [],
+    distrusted: [],
+  };
   const at = now.toISOString();
   let changed = false;
   for (const entry of seed) {
@@ -133,6 +142,39 @@ export async function importSeed(
       const wanted: Anchor['state'] = distrustAfter ? 'distrusted' : 'active';
       const existing = await repository.getAnchor(entry.id, summary.sha256);
       if (existing) {
+        const seedDistrust = distrustAfter ? new Date(distrustAfter).toISOString() : null;
+        // The safe direction needs no second person: a reviewed seed may narrow trust (distrust an active
+        // root, or distrust it from an earlier date), never widen it.
+        const narrows =
+          seedDistrust !== null &&
+          (existing.state === 'active' ||
+            (existing.state === 'distrusted' &&
+              (existing.distrustAfter === null || seedDistrust < existing.distrustAfter)));
+        if (narrows) {
+          const updated: Anchor = {
+            ...existing,
+            state: 'distrusted',
+            distrustAfter: seedDistrust,
+            version: existing.version + 1,
+            updatedAt: at,
+          };
+          if (await repository.updateAnchor(updated, existing.version)) {
+            await repository.appendAudit({
+              at,
+              actor: 'seed',
+              action: 'anchor.distrust',
+              targetType: 'anchor',
+              targetId: summary.sha256,
+              vendorId: entry.id,
+              reason: `trust-store/${entry.id}/vendor.json distrusts this root after ${seedDistrust}`,
+              before: { state: existing.state, distrustAfter: existing.distrustAfter },
+              after: { state: updated.state, distrustAfter: updated.distrustAfter },
+            });
+            report.distrusted.push({ vendorId: entry.id, sha256: summary.sha256, after: seedDistrust });
+            changed = true;
+          }
+          continue;
+        }
         if (
           existing.state !== wanted ||
           existing.distrustAfter !== (distrustAfter && new Date(distrustAfter).toISOString())

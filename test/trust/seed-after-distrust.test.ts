@@ -56,3 +56,38 @@ describe('importSeed after admins changed the store', () => {
     });
   });
 });
+
+describe('importSeed when the reviewed seed distrusts a root the store holds as active', () => {
+  describe('when vendor.json gains a distrustAfter for an active root', () => {
+    it('applies the distrust (the safe direction) and audits it', async () => {
+      const app = await createAdminTestApp();
+      try {
+        const seed = await readTrustStoreDir(FIXTURE_TRUST_STORE);
+        const acme = seed.find((v) => v.id === 'acme');
+        if (!acme) throw new Error('no acme in the fixture store');
+        acme.vendorJson = JSON.stringify({
+          roots: { [ROOTS.acmeRsa]: { distrustAfter: '2023-06-01T00:00:00Z' } },
+        });
+        const report = await importSeed(app.trust, seed, new Date('2026-06-02T00:00:00Z'));
+        expect(report.distrusted).toEqual([
+          { vendorId: 'acme', sha256: ROOTS.acmeRsa, after: '2023-06-01T00:00:00.000Z' },
+        ]);
+        const root = await (await app.call('GET', `/roots/${ROOTS.acmeRsa}`, { token: app.alice })).json();
+        expect(root).toMatchObject({ state: 'distrusted', distrustAfter: '2023-06-01T00:00:00.000Z' });
+        // The fixture signers were issued in 2024, after the distrust date.
+        const verdict = await app.verify('rsa2048-sha256-detached-der-trusted');
+        expect(verdict.body.reasons.map((r) => r.code)).toContain('ANCHOR_DISTRUSTED');
+
+        // A later seed that drops the distrust does not widen trust again.
+        acme.vendorJson = null;
+        const again = await importSeed(app.trust, seed, new Date('2026-06-03T00:00:00Z'));
+        expect(again.distrusted).toEqual([]);
+        expect(again.conflicts).toEqual(
+          expect.arrayContaining([{ vendorId: 'acme', sha256: ROOTS.acmeRsa, state: 'distrusted' }]),
+        );
+      } finally {
+        app.close();
+      }
+    });
+  });
+});
