@@ -19,7 +19,7 @@ async function anchorsIn(dir: string, prefix: string): Promise<PathAnchor[]> {
     if (!(await stat(dir)).isDirectory()) return [];
     files = (await readdir(dir)).filter((f) => PEM_FILE.test(f)).sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
     throw error;
   }
   const anchors: PathAnchor[] = [];
