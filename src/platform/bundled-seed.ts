@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { type Database, schema } from '../db';
 import { importSeed, type SeedReport, type SeedVendor, type TrustRepository } from '../trust';
-import { base64ToBytes } from '../verify';
+import { base64ToBytes, type PathAnchor } from '../verify';
 
 /** `trust-store/` as read by `readTrustStoreDir` at build time, with DER as base64 (scripts/bundle-trust-store.ts). */
 export interface BundledTrustStore {
@@ -12,6 +12,25 @@ export interface BundledTrustStore {
     vendorJson: string | null;
     certificates: Array<{ file: string; der: string }>;
   }>;
+}
+
+/** `readTsaStoreDir`'s result at build time, DER as base64 (anchor ids as it makes them). */
+export interface BundledTsaStore {
+  global: Array<{ id: string; der: string }>;
+  byVendor: Record<string, Array<{ id: string; der: string }>>;
+}
+
+/** The TSA anchors a vendor's signatures may be timestamped under: the global ones and its own (as on Node). */
+export function tsaAnchorsFromBundle(bundle: BundledTsaStore): (vendorId: string) => PathAnchor[] {
+  const decode = (list: BundledTsaStore['global']): PathAnchor[] =>
+    list.map(({ id, der }) => {
+      const bytes = base64ToBytes(der);
+      if (!bytes) throw new Error(`TSA bundle: ${id} is not base64`);
+      return { id, der: bytes };
+    });
+  const global = decode(bundle.global);
+  const byVendor = new Map(Object.entries(bundle.byVendor).map(([vendor, list]) => [vendor, decode(list)]));
+  return (vendorId) => [...global, ...(byVendor.get(vendorId) ?? [])];
 }
 
 /** The audit action that records which trust-store bundle a database has imported (targetId: its SHA-256). */
