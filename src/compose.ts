@@ -62,7 +62,7 @@ export function composeApp(options: CompositionOptions) {
     evidence:
       options.evidence ??
       createAdvisoryEvidence(options.db, {
-        listCandidates: (vendorId) => feeds.listCandidates({ vendorId }),
+        refreshCorroboration: (rows) => feeds.refreshCorroboration(rows),
       }),
     now: options.now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),

@@ -25,20 +25,17 @@ export function createAdvisoryEvidence(
   repos: {
     candidates?: CandidateRepository;
     advisories?: AdvisoryRepository;
-    /** The vendor's candidates; the feed service's lister checks corroboration against today's roots. */
-    listCandidates?: (vendorId: string) => Promise<StoredCandidate[]>;
+    /** Checks the matching candidates' corroboration against the roots active now (the feed service's). */
+    refreshCorroboration?: (rows: StoredCandidate[]) => Promise<StoredCandidate[]>;
   } = {},
 ): EscalationEvidence {
   const candidates = repos.candidates ?? createCandidateRepository(db);
   const advisories = repos.advisories ?? createAdvisoryRepository(db);
-  const listCandidates = repos.listCandidates ?? ((vendorId: string) => candidates.list({ vendorId }));
+  const refresh = repos.refreshCorroboration ?? (async (rows: StoredCandidate[]) => rows);
   return {
     async forTop(vendorId, top) {
       const out: Evidence = { advisories: [], candidates: [] };
-      const rows = await listCandidates(vendorId);
-      const seenItems = new Set<string>();
-      for (const row of rows) {
-        const d: StoredCandidateData = row.data;
+      const matchOf = (d: StoredCandidateData) => {
         const announcesTop = candidateMatches(d, { sha256: top.sha256, spkiSha256: top.spkiSha256 });
         // the top certificate is not a root: its issuer may be the announced one
         const issuesTop =
@@ -47,7 +44,16 @@ export function createAdvisoryEvidence(
           top.issuer !== undefined &&
           top.issuer !== '' &&
           (d.subject === top.issuer || d.sameKeyCertificates.some((c) => c.subject === top.issuer));
-        if (!announcesTop && !issuesTop) continue;
+        return { announcesTop, issuesTop };
+      };
+      const matching = (await candidates.list({ vendorId })).filter((row) => {
+        const m = matchOf(row.data);
+        return m.announcesTop || m.issuesTop;
+      });
+      const seenItems = new Set<string>();
+      for (const row of await refresh(matching)) {
+        const d: StoredCandidateData = row.data;
+        const { issuesTop } = matchOf(d);
         const provenances = [d.provenance, ...d.otherProvenance];
         let sha256: string;
         let spkiSha256: string;

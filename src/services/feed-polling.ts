@@ -511,6 +511,8 @@ export function createFeedService(
 
   return {
     subscribe,
+    /** Checks the corroboration of these candidates against the roots active now (changes are stored). */
+    refreshCorroboration: currentCorroboration,
     list: (filter?: { vendorId?: string }) => feeds.list(filter),
     get: load,
 
