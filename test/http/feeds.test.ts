@@ -268,6 +268,51 @@ describe('feeds API', () => {
     });
   });
 
+  describe('when one item gives the cross-certificate and a later item the self-signed root of the same key', () => {
+    it('keeps one candidate for the key: the self-signed certificate, its twin and both provenances', async () => {
+      const r2 = cmsFixtureText('extra-roots/acme-root-r2.pem');
+      const cross = cmsFixtureText('extra-roots/acme-root-r2-cross-signed-by-acme-root-rsa.pem');
+      const crossSha256 = sha256Hex(derOfPem(cross));
+      server.route('/cross.pem', serve(cross, { 'content-type': 'application/x-pem-file' }));
+      server.route('/r2.pem', serve(r2, { 'content-type': 'application/x-pem-file' }));
+      const first = {
+        guid: '/cross/',
+        title: 'R2 cross-signed',
+        description: '<a href="/cross.pem">cross</a>',
+      };
+      const second = { guid: '/r2/', title: 'R2 itself', description: '<a href="/r2.pem">R2</a>' };
+      server.route(
+        '/feed.xml',
+        serve(rss(server.origin, [first]), { 'content-type': 'application/rss+xml' }),
+      );
+      const feed = await (await subscribe()).json();
+      const poll = () => t.call('POST', `/feeds/${feed.id}/poll`, { token: t.alice });
+      await poll();
+      const before = (await (await t.call('GET', '/candidates', { token: oncall })).json()).candidates;
+      expect(before).toEqual([
+        expect.objectContaining({ sha256: crossSha256, selfIssued: false, corroborated: true }),
+      ]);
+
+      server.route(
+        '/feed.xml',
+        serve(rss(server.origin, [first, second]), { 'content-type': 'application/rss+xml' }),
+      );
+      await poll();
+      const after = (await (await t.call('GET', '/candidates', { token: oncall })).json()).candidates;
+      expect(after).toHaveLength(1);
+      expect(after[0]).toMatchObject({
+        sha256: R2_SHA256,
+        selfIssued: true,
+        corroborated: true,
+        sameKeyCertificates: [expect.objectContaining({ sha256: crossSha256 })],
+      });
+      expect(after[0].provenance.map((p: { itemTitle: string }) => p.itemTitle)).toEqual([
+        'R2 cross-signed',
+        'R2 itself',
+      ]);
+    });
+  });
+
   describe('when the feed answers 410 Gone', () => {
     it('disables it and GET /feeds says why; polling it by hand enables it again (audited)', async () => {
       const feed = await (await subscribe()).json();
