@@ -17,6 +17,7 @@ import type { Escalator } from './services/verification';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
 import type { RandomBytes } from './trust/tokens';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
+import { createPathCache, type PathCache } from './verify/path-cache';
 
 export interface AppLimits extends VerifyLimits {
   /** Largest request body /verify reads. */
@@ -35,6 +36,8 @@ export interface AppDeps {
   subtle: SubtleCrypto;
   now: () => Date;
   escalate: Escalator;
+  /** Validated certificate paths kept between requests (default: one per app; see verify/path-cache.ts). */
+  pathCache?: PathCache;
   /** Escalation cases for the on-call routes; without it those routes are not served. */
   escalations?: EscalationService;
   /** Advisory feeds, candidates and advisories; without it those routes are not served. */
@@ -102,7 +105,14 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthenticator({ subtle: deps.subtle, tokens: deps.tokens, adminToken: deps.adminToken });
   registerVerify(
     app,
-    { trust: deps.trust, subtle: deps.subtle, now: deps.now, limits, escalate: deps.escalate },
+    {
+      trust: deps.trust,
+      subtle: deps.subtle,
+      now: deps.now,
+      limits,
+      escalate: deps.escalate,
+      validatePath: (deps.pathCache ?? createPathCache()).validator,
+    },
     limits,
     { auth, requireToken: deps.requireVerifyToken ?? false },
   );

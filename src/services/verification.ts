@@ -12,6 +12,7 @@ import {
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
+  type VerifyRequest,
   verifyJar,
   verifyPackage,
 } from '../verify';
@@ -52,6 +53,8 @@ export interface VerificationDeps {
   crls?: (vendorId: string) => Uint8Array[] | Promise<Uint8Array[]>;
   /** What missing revocation information does for a vendor (default best-effort: a warning). */
   revocationPolicy?: (vendorId: string) => RevocationPolicy;
+  /** Path building and validation for CMS signers, e.g. through a `PathCache` (default: uncached). */
+  validatePath?: VerifyRequest['validatePath'];
 }
 
 export interface VerificationResponse {
@@ -101,6 +104,7 @@ export async function verifyRequest(
       signature: input.signature,
       artifact: input.artifact,
       limits: deps.limits,
+      ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     });
   } else {
     result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });

@@ -1,5 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { importVerifyKey } from './key-cache';
+import { createBytesMemo } from './memo';
 import { type Reason, reason } from './reasons';
 
 /**
@@ -337,13 +339,13 @@ const SCHEME_LABEL: Record<Scheme['kind'], string> = {
   ed25519: 'Ed25519',
 };
 
-export async function verifySignature(
-  subtle: SubtleCrypto,
-  input: SignatureInput,
-): Promise<SignatureOutcome> {
+function algorithmScheme(
+  bytes: Uint8Array,
+  digestAlgorithmOid: string | undefined,
+): { ok: true; scheme: Scheme } | { ok: false; reason: Reason } {
   let algorithm: pkijs.AlgorithmIdentifier;
   try {
-    const asn = parseDer(input.algorithm);
+    const asn = parseDer(bytes);
     if (!asn) throw new Error('not DER');
     algorithm = new pkijs.AlgorithmIdentifier({ schema: asn });
   } catch {
@@ -352,7 +354,21 @@ export async function verifySignature(
       reason: reason('SIGNATURE_ENCODING_INVALID', 'the signature algorithm identifier is malformed'),
     };
   }
-  const schemeResult = schemeOf(algorithm, input.digestAlgorithmOid);
+  return schemeOf(algorithm, digestAlgorithmOid);
+}
+
+// Both are pure functions of their input bytes, parsed with asn1js/pkijs at a cost above the signature
+// check itself: remembered by exact bytes (see memo.ts).
+const memoParseKey = createBytesMemo<ReturnType<typeof parseKey>>(512);
+const schemeMemo = createBytesMemo<ReturnType<typeof algorithmScheme>>(256);
+const memoSchemeOf = (bytes: Uint8Array, digestAlgorithmOid: string | undefined) =>
+  schemeMemo(bytes, digestAlgorithmOid ?? '', () => algorithmScheme(bytes, digestAlgorithmOid));
+
+export async function verifySignature(
+  subtle: SubtleCrypto,
+  input: SignatureInput,
+): Promise<SignatureOutcome> {
+  const schemeResult = memoSchemeOf(input.algorithm, input.digestAlgorithmOid);
   if (!schemeResult.ok) return schemeResult;
   const scheme = schemeResult.scheme;
 
@@ -369,7 +385,7 @@ export async function verifySignature(
     hash = digest.hash;
   }
 
-  const keyResult = parseKey(input.spki);
+  const keyResult = memoParseKey(input.spki, '', () => parseKey(input.spki));
   if (!keyResult.ok) return keyResult;
   const key = keyResult.key;
   const expectedKind =
@@ -429,9 +445,7 @@ export async function verifySignature(
 
   let cryptoKey: CryptoKey;
   try {
-    cryptoKey = await subtle.importKey('spki', new Uint8Array(key.importable), importAlgorithm, false, [
-      'verify',
-    ]);
+    cryptoKey = await importVerifyKey(subtle, key.importable, importAlgorithm);
   } catch {
     return { ok: false, reason: reason('CERT_MALFORMED', `the ${key.kind} public key is not a valid key`) };
   }

@@ -1,18 +1,19 @@
 import type { ErrorCode } from '../errors';
-import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+import { isParseError, type ParsedCertificate } from './certificate';
+import { parseCertificateMemo as parseCertificate } from './certificate-memo';
 import {
   type CmsEnvelope,
   type CmsSigner,
   DEFAULT_ENVELOPE_LIMITS,
   type EnvelopeLimits,
   OID_DATA,
-  parseCmsEnvelope,
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
+import { readCmsEnvelope } from './cms-fast';
 import { derTry, parseDer } from './der';
 import { lenientIdentity } from './lenient-identity';
-import { buildAndValidatePath, type PathAnchor, type PathOutcome } from './path';
+import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import { parseName } from './path/names';
 import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
@@ -57,6 +58,8 @@ export interface VerifyRequest {
   crls?: Uint8Array[];
   /** What missing revocation information does (default best-effort: a warning). */
   revocation?: RevocationPolicy;
+  /** Builds and validates the signer's path (default `buildAndValidatePath`; e.g. a `PathCache`). */
+  validatePath?: (request: PathRequest) => Promise<PathOutcome>;
 }
 
 export interface CertificateSummary {
@@ -282,7 +285,7 @@ function decide(integrityReasons: Reason[], path: PathOutcome): { verdict: Verdi
  */
 export async function verifyPackage(request: VerifyRequest): Promise<VerifyResult> {
   const limits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
-  const parsed = parseCmsEnvelope(request.signature, limits);
+  const parsed = readCmsEnvelope(request.signature, limits);
   if (!parsed.ok) return parsed;
   const envelope = parsed.envelope;
   const signer = envelope.signers[0];
@@ -318,7 +321,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
   const revocation = request.revocation ?? DEFAULT_REVOCATION_POLICY;
   const crls = crlsForPath(revocation, [...envelope.crls, ...(request.crls ?? [])]);
-  const checkedPath = await buildAndValidatePath({
+  const checkedPath = await (request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
     anchors: request.anchors,

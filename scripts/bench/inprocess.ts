@@ -1,0 +1,108 @@
+/**
+ * In-process: the whole verifier (envelope parsing, integrity, path with the path cache, policy) on one
+ * request, next to one bare `crypto.subtle.verify` of the same signer signature with an imported key.
+ */
+import { parseCertificate } from '../../src/verify/certificate';
+import { parseCmsEnvelope } from '../../src/verify/cms-envelope';
+import type { PathAnchor } from '../../src/verify/path';
+import { createPathCache } from '../../src/verify/path-cache';
+import { type ArtifactInput, verifyPackage } from '../../src/verify/verify-package';
+
+export interface InProcessFigures {
+  verifierPerSecond: number;
+  verifierUncachedPerSecond: number;
+  barePerSecond: number;
+  ratio: number;
+  ratioUncached: number;
+  cacheHits: number;
+}
+
+/** ECDSA-Sig-Value (DER) to r||s, for WebCrypto. */
+function ecdsaRaw(der: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
+  let offset = 2;
+  const out = new Uint8Array(size * 2);
+  for (let i = 0; i < 2; i++) {
+    const len = der[offset + 1] as number;
+    let value = der.subarray(offset + 2, offset + 2 + len);
+    while (value.length > size && value[0] === 0) value = value.subarray(1);
+    out.set(value, size * (i + 1) - value.length);
+    offset += 2 + len;
+  }
+  return out;
+}
+
+async function rate(seconds: number, op: () => Promise<unknown>): Promise<number> {
+  const warmEnd = performance.now() + 300;
+  while (performance.now() < warmEnd) await op();
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    await op();
+    n++;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+export async function inProcess(options: {
+  signature: Uint8Array;
+  artifactDigest: Uint8Array;
+  anchors: PathAnchor[];
+  seconds: number;
+}): Promise<InProcessFigures> {
+  const subtle = globalThis.crypto.subtle;
+  const artifact: ArtifactInput = { kind: 'digest', algorithm: 'SHA-256', value: options.artifactDigest };
+  const cache = createPathCache();
+  const verify = (validatePath?: typeof cache.validator) => async () => {
+    const result = await verifyPackage({
+      signature: options.signature,
+      artifact,
+      anchors: options.anchors,
+      time: new Date(),
+      subtle,
+      ...(validatePath ? { validatePath } : {}),
+    });
+    if (!result.ok || result.outcome.verdict !== 'trusted')
+      throw new Error(`not trusted: ${JSON.stringify(result)}`);
+  };
+
+  const parsed = parseCmsEnvelope(options.signature, {
+    maxSignatureBytes: 1 << 20,
+    maxCertificates: 32,
+    maxSigners: 1,
+  });
+  if (!parsed.ok) throw new Error(parsed.detail);
+  const signer = parsed.envelope.signers[0];
+  const signerDer = parsed.envelope.certificates.find((der) => {
+    const cert = parseCertificate(der);
+    return !('error' in cert) && !cert.extensions.basicConstraints?.cA;
+  });
+  if (!signer?.signedAttributes || !signerDer) throw new Error('no signer');
+  const cert = parseCertificate(signerDer);
+  if ('error' in cert) throw new Error('signer does not parse');
+  const key = await subtle.importKey(
+    'spki',
+    new Uint8Array(cert.spki),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  const raw = ecdsaRaw(signer.signature, 32);
+  const data = new Uint8Array(signer.signedAttributes);
+  const bare = async () => {
+    if (!(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, raw, data)))
+      throw new Error('bare verify failed');
+  };
+
+  const barePerSecond = await rate(options.seconds, bare);
+  const verifierPerSecond = await rate(options.seconds, verify(cache.validator));
+  const verifierUncachedPerSecond = await rate(options.seconds, verify());
+  return {
+    verifierPerSecond,
+    verifierUncachedPerSecond,
+    barePerSecond,
+    ratio: verifierPerSecond / barePerSecond,
+    ratioUncached: verifierUncachedPerSecond / barePerSecond,
+    cacheHits: cache.stats().hits,
+  };
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENVELOPE_LIMITS, parseCmsEnvelope } from '../../src/verify/cms-envelope';
+import { readCmsEnvelope, readCmsEnvelopeFast } from '../../src/verify/cms-fast';
+import { cmsCases, readFixture } from '../helpers/cms-fixtures';
+
+const signatures = [...new Set(cmsCases.map((c) => c.signature))].map((file) => ({
+  file,
+  bytes: readFixture(file),
+}));
+
+/** A small deterministic generator, so a failure names the mutation that caused it. */
+function* mutations(bytes: Uint8Array, count: number): Generator<{ what: string; bytes: Uint8Array }> {
+  let seed = 0x2545f491;
+  const next = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x100000000;
+  };
+  for (let n = 0; n < count; n++) {
+    const copy = new Uint8Array(bytes);
+    const at = Math.floor(next() * copy.length);
+    const kind = Math.floor(next() * 3);
+    if (kind === 0) {
+      copy[at] = (copy[at] as number) ^ (1 << Math.floor(next() * 8));
+      yield { what: `bit flip at ${at}`, bytes: copy };
+    } else if (kind === 1) {
+      yield { what: `truncated at ${at}`, bytes: copy.subarray(0, at) };
+    } else {
+      copy[at] = Math.floor(next() * 256);
+      yield { what: `byte ${at} replaced`, bytes: copy };
+    }
+  }
+}
+
+describe('the fast CMS reader', () => {
+  describe('on every signature fixture', () => {
+    it.each(signatures)('$file reads to exactly what parseCmsEnvelope reads', ({ bytes }) => {
+      expect(readCmsEnvelope(bytes)).toEqual(parseCmsEnvelope(bytes));
+    });
+
+    it('answers itself (does not fall back) for the trusted DER fixtures', () => {
+      const trusted = new Set(
+        cmsCases.filter((c) => c.expectedVerdict === 'trusted').map((c) => c.signature),
+      );
+      const der = signatures.filter((s) => s.file.endsWith('.der') && trusted.has(s.file));
+      expect(der.length).toBeGreaterThan(10);
+      for (const { bytes } of der) expect(readCmsEnvelopeFast(bytes, DEFAULT_ENVELOPE_LIMITS)).not.toBeNull();
+    });
+  });
+
+  describe('on mutated and truncated signatures', () => {
+    it('either declines or answers what parseCmsEnvelope answers', { timeout: 120_000 }, () => {
+      let answered = 0;
+      for (const { bytes } of signatures.filter((s) => s.file.endsWith('.der')).slice(0, 6)) {
+        for (const m of mutations(bytes, 60)) {
+          const fast = readCmsEnvelopeFast(m.bytes, DEFAULT_ENVELOPE_LIMITS);
+          if (!fast) continue;
+          let slow: ReturnType<typeof parseCmsEnvelope>;
+          try {
+            slow = parseCmsEnvelope(m.bytes);
+          } catch {
+            // asn1js throws on some inputs (a malformed time inside a BIT STRING); the fast path does not.
+            continue;
+          }
+          answered++;
+          expect({ what: m.what, result: { ok: true, envelope: fast } }).toEqual({
+            what: m.what,
+            result: slow,
+          });
+        }
+      }
+      // Flips inside certificates and signatures keep the structure: the fast path answers those.
+      expect(answered).toBeGreaterThan(50);
+    });
+  });
+
+  describe('within the limits', () => {
+    it('leaves an envelope over the certificate limit to parseCmsEnvelope, which refuses it', () => {
+      const { bytes } = signatures.find((s) =>
+        s.file.includes('two-intermediates'),
+      ) as (typeof signatures)[number];
+      const limits = { ...DEFAULT_ENVELOPE_LIMITS, maxCertificates: 1 };
+      expect(readCmsEnvelopeFast(bytes, limits)).toBeNull();
+      expect(readCmsEnvelope(bytes, limits)).toMatchObject({ ok: false, code: 'CERTIFICATES_LIMIT' });
+    });
+  });
+});
