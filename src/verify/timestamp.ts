@@ -97,9 +97,14 @@ function findTsaCertificate(certificates: Uint8Array[], signer: CmsSigner): Pars
   return null;
 }
 
+/** One DER value and nothing after it; null for anything else (asn1js throws on some malformed values). */
 function strictDer(bytes: Uint8Array): asn1js.AsnType | null {
-  const asn = asn1js.fromBER(bytes);
-  return asn.offset === bytes.byteLength && asn.offset !== -1 ? asn.result : null;
+  try {
+    const asn = asn1js.fromBER(bytes);
+    return asn.offset === bytes.byteLength && asn.offset !== -1 ? asn.result : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
