@@ -3,7 +3,8 @@
  * N requests per fixture case reports
  *  - workerd process CPU per request (user+system time from /proc, all workerd threads: the isolate, the
  *    local D1's SQLite, HTTP and wrangler's proxy worker; an upper bound, and insensitive to other load),
- *    also net of a GET /health baseline (the fixed cost of any request through the local stack);
+ *    also net of a GET /health baseline (the fixed cost of any request through the local stack); first
+ *    for signatures seen once (caches cold for their paths), then repeated (the path cache warm);
  *  - the V8 CPU profiler's non-idle sampled time per request (the isolate's JavaScript and WebCrypto;
  *    inflated by the profiler's own overhead; with PROFILE=1 only).
  *
@@ -196,6 +197,17 @@ try {
     );
     console.log(
       `  POST /verify, unknown vendor (body read, one D1 query, 422)  ${unknownVendor.cpu.toFixed(2)} ms`,
+    );
+  }
+  // Each fixture signature once, before anything below repeats them: every path is new to the caches
+  // (shared intermediates and roots may already be parsed), as when a pipeline meets a new signer.
+  {
+    const once = manifest.filter((m) => !CASES.includes(m.name));
+    const before = cpuMs(pids);
+    for (const c of once) await (await fetch(`${url}/verify`, { method: 'POST', body: form(c) })).text();
+    const average = (cpuMs(pids) - before) / once.length;
+    console.log(
+      `  POST /verify, first sight of each of ${once.length} other fixture signatures (no path-cache hit), average  ${average.toFixed(2)} ms`,
     );
   }
   const profiled = process.env.PROFILE === '1' ? await inspector() : null;
