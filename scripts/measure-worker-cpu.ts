@@ -203,12 +203,20 @@ try {
   // (shared intermediates and roots may already be parsed), as when a pipeline meets a new signer.
   {
     const once = manifest.filter((m) => !CASES.includes(m.name));
-    const before = cpuMs(pids);
-    for (const c of once) await (await fetch(`${url}/verify`, { method: 'POST', body: form(c) })).text();
-    const average = (cpuMs(pids) - before) / once.length;
-    console.log(
-      `  POST /verify, first sight of each of ${once.length} other fixture signatures (no path-cache hit), average  ${average.toFixed(2)} ms`,
-    );
+    const byVerdict = new Map<string, number[]>();
+    for (const c of once) {
+      const before = cpuMs(pids);
+      const body = await (await fetch(`${url}/verify`, { method: 'POST', body: form(c) })).text();
+      const spent = cpuMs(pids) - before;
+      const verdict = (JSON.parse(body) as { verdict?: string }).verdict ?? 'refused';
+      byVerdict.set(verdict, [...(byVerdict.get(verdict) ?? []), spent]);
+    }
+    for (const [verdict, spent] of byVerdict) {
+      const average = spent.reduce((a, b) => a + b, 0) / spent.length;
+      console.log(
+        `  POST /verify, first sight (no path-cache hit), ${verdict}: ${spent.length} fixture signatures, average ${average.toFixed(2)} ms`,
+      );
+    }
   }
   const profiled = process.env.PROFILE === '1' ? await inspector() : null;
   if (profiled) {
