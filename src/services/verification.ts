@@ -53,6 +53,8 @@ export interface VerificationDeps {
   crls?: (vendorId: string) => Uint8Array[] | Promise<Uint8Array[]>;
   /** What missing revocation information does for a vendor (default best-effort: a warning). */
   revocationPolicy?: (vendorId: string) => RevocationPolicy;
+  /** Fetches CRLs from the distribution points the signature's certificates name (see crl-fetcher.ts). */
+  fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
   /** Path building and validation for CMS signers, e.g. through a `PathCache` (default: uncached). */
   validatePath?: VerifyRequest['validatePath'];
 }
@@ -93,6 +95,7 @@ export async function verifyRequest(
     tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
     crls: (await deps.crls?.(vendor.id)) ?? [],
     revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
+    ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
     time: at,
     subtle: deps.subtle,
   };

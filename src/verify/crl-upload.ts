@@ -69,3 +69,12 @@ export function readUploadedCrls(
   }
   return { ok: true, crls };
 }
+
+/** Issuer and dates of one DER CRL, or null when it is not a usable CertificateList. */
+export function parseCrlInfo(
+  der: Uint8Array,
+): { issuer: string; thisUpdate: Date; nextUpdate: Date | null } | null {
+  const parsed = parseCrl(der);
+  if (!parsed || parsed.unusable) return null;
+  return { issuer: parsed.issuerName.display, thisUpdate: parsed.thisUpdate, nextUpdate: parsed.nextUpdate };
+}

@@ -11,6 +11,7 @@ import {
   readMessageDigest,
 } from './cms-envelope';
 import { readCmsEnvelope } from './cms-fast';
+import { distributionPointUrls } from './crl-distribution-points';
 import { derTry, parseDer } from './der';
 import { lenientIdentity } from './lenient-identity';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
@@ -27,6 +28,8 @@ import { digestAlgorithm, type HashName, verifySignature } from './signature';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
+/** Most CRL distribution points fetched for one signature. */
+export const MAX_DISTRIBUTION_POINTS = 4;
 
 /** What the caller knows of the signed artifact: its bytes, or only a digest it computed itself. */
 export type ArtifactInput =
@@ -58,6 +61,11 @@ export interface VerifyRequest {
   crls?: Uint8Array[];
   /** What missing revocation information does (default best-effort: a warning). */
   revocation?: RevocationPolicy;
+  /**
+   * Fetches (or finds cached) the CRLs at the http(s) distribution points the envelope's certificates
+   * name; failures are the fetcher's to swallow (missing CRLs are then what the revocation policy says).
+   */
+  fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
   /** Builds and validates the signer's path (default `buildAndValidatePath`; e.g. a `PathCache`). */
   validatePath?: (request: PathRequest) => Promise<PathOutcome>;
 }
@@ -320,7 +328,10 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
   const revocation = request.revocation ?? DEFAULT_REVOCATION_POLICY;
-  const crls = crlsForPath(revocation, [...envelope.crls, ...(request.crls ?? [])]);
+  const fetched = request.fetchCrls
+    ? await request.fetchCrls(distributionPointUrls(envelope.certificates, MAX_DISTRIBUTION_POINTS))
+    : [];
+  const crls = crlsForPath(revocation, [...envelope.crls, ...(request.crls ?? []), ...fetched]);
   const checkedPath = await (request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),

@@ -1,0 +1,85 @@
+import { readCappedBody } from '../advisories/read-capped-body';
+import type { UrlGuard } from '../advisories/url-guard';
+import { parseCrlInfo } from '../verify/crl-upload';
+
+/**
+ * Fetches CRLs from the distribution points certificates name, with limits (URL guard, size, time) and a
+ * cache: a CRL is kept until its nextUpdate or `maxAgeMs`, whichever is first; a failure is remembered for
+ * `failureTtlMs` so that a dead distribution point is not asked on every request. Fetch failures yield no
+ * CRL (never an exception): what that means is the vendor's revocation policy's to say.
+ */
+
+export interface CrlFetcherOptions {
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  now: () => Date;
+  isAllowedUrl: UrlGuard;
+  maxBytes?: number;
+  timeoutMs?: number;
+  maxAgeMs?: number;
+  failureTtlMs?: number;
+  maxEntries?: number;
+}
+
+export const CRL_FETCH_DEFAULTS = {
+  maxBytes: 2 * 1024 * 1024,
+  timeoutMs: 5_000,
+  maxAgeMs: 60 * 60_000,
+  failureTtlMs: 5 * 60_000,
+  maxEntries: 256,
+};
+
+interface CacheEntry {
+  der: Uint8Array | null;
+  expiresAt: number;
+}
+
+export function createCrlFetcher(options: CrlFetcherOptions): (urls: string[]) => Promise<Uint8Array[]> {
+  const settings = { ...CRL_FETCH_DEFAULTS, ...options };
+  const cache = new Map<string, CacheEntry>();
+
+  async function fetchOne(url: string): Promise<CacheEntry> {
+    const now = settings.now().getTime();
+    const failed: CacheEntry = { der: null, expiresAt: now + settings.failureTtlMs };
+    let parsedUrl: URL;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      return failed;
+    }
+    if (!settings.isAllowedUrl(parsedUrl)) return failed;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    try {
+      const response = await settings.fetch(url, { redirect: 'manual', signal: controller.signal });
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        return failed;
+      }
+      const body = await readCappedBody(response.body, settings.maxBytes);
+      if (body.kind !== 'ok') return failed;
+      const info = parseCrlInfo(body.bytes);
+      if (!info) return failed;
+      const nextUpdate = info.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY;
+      return { der: body.bytes, expiresAt: Math.min(now + settings.maxAgeMs, nextUpdate) };
+    } catch {
+      return failed;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return async (urls) => {
+    const now = settings.now().getTime();
+    const entries = await Promise.all(
+      urls.map(async (url) => {
+        const cached = cache.get(url);
+        if (cached && cached.expiresAt > now) return cached;
+        const entry = await fetchOne(url);
+        if (cache.size >= settings.maxEntries) cache.delete(cache.keys().next().value as string);
+        cache.set(url, entry);
+        return entry;
+      }),
+    );
+    return entries.flatMap((e) => (e.der ? [e.der] : []));
+  };
+}
