@@ -96,6 +96,7 @@ export async function verifyRequest(
     crls: (await deps.crls?.(vendor.id)) ?? [],
     revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
+    ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     time: at,
     subtle: deps.subtle,
   };
@@ -107,7 +108,6 @@ export async function verifyRequest(
       signature: input.signature,
       artifact: input.artifact,
       limits: deps.limits,
-      ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     });
   } else {
     result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
