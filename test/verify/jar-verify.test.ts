@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyJar } from '../../src/verify';
+import { readZip } from '../../src/verify/jar/zip-reader';
 import { jarCase, jarCases, jarTsaAnchors, jarVendorAnchors, readJarFixture } from '../helpers/jar-fixtures';
 
 const subtle = globalThis.crypto.subtle;
@@ -40,5 +41,30 @@ describe('verifyJar', () => {
         if (result.ok) expect(result.outcome.verdict).not.toBe('trusted');
       });
     }
+  });
+
+  describe('when the compressed data of a signed entry is damaged', () => {
+    it('rejects the JAR with ZIP_ENTRY_CORRUPT naming the entry', async () => {
+      const archive = readJarFixture(jarCase('signed-rsa-trusted').file);
+      const zip = readZip(archive);
+      if (!zip.ok) throw new Error('the fixture must read');
+      const entry = zip.entries.find((e) => e.name === 'NOTICE.txt');
+      if (!entry) throw new Error('no NOTICE.txt');
+      const at = entry.dataOffset + (entry.compressedSize >> 1);
+      archive[at] = (archive[at] as number) ^ 0xff;
+      const result = await verifyJar({
+        archive,
+        anchors: jarVendorAnchors('acme'),
+        tsaAnchors: [],
+        time: new Date('2026-06-01T00:00:00Z'),
+        subtle,
+      });
+      if (!result.ok) throw new Error(result.code);
+      expect(result.outcome.verdict).toBe('rejected');
+      expect(result.outcome.reasons).toContainEqual({
+        code: 'ZIP_ENTRY_CORRUPT',
+        message: expect.stringContaining('NOTICE.txt'),
+      });
+    });
   });
 });

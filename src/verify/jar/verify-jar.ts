@@ -154,20 +154,15 @@ export async function verifyJar(request: VerifyJarRequest): Promise<VerifyJarRes
     return rejected([reason('JAR_UNSIGNED', `the archive has a signature file but no META-INF/MANIFEST.MF`)]);
   }
 
-  // Every entry is read (bounded: the sizes were checked against the limits), so that a corrupt entry is
-  // refused whether or not it is signed.
-  const data = new Map<string, Uint8Array>();
-  const corrupt: Reason[] = [];
-  for (const entry of zip.entries) {
+  // The signature files are read first; every other entry is inflated, digested and dropped in turn below,
+  // so that at most one entry is in memory at a time (bounded: the sizes were checked against the limits).
+  const signatureBytes: Uint8Array[] = [];
+  for (const entry of [files.manifest, signer.signatureFile, signer.block]) {
     const read = readEntryData(request.archive, entry);
-    if (read.ok) data.set(entry.name, read.bytes);
-    else corrupt.push(reason('ZIP_ENTRY_CORRUPT', read.problem));
+    if (!read.ok) return rejected([reason('ZIP_ENTRY_CORRUPT', read.problem)]);
+    signatureBytes.push(read.bytes);
   }
-  if (corrupt.length > 0) return rejected(corrupt);
-
-  const manifestBytes = data.get(files.manifest.name) as Uint8Array;
-  const sfBytes = data.get(signer.signatureFile.name) as Uint8Array;
-  const blockBytes = data.get(signer.block.name) as Uint8Array;
+  const [manifestBytes, sfBytes, blockBytes] = signatureBytes as [Uint8Array, Uint8Array, Uint8Array];
   const manifest = parseManifest(manifestBytes);
   if (!manifest.ok)
     return rejected([reason('JAR_MANIFEST_INVALID', `META-INF/MANIFEST.MF: ${manifest.problem}`)]);
@@ -221,8 +216,12 @@ export async function verifyJar(request: VerifyJarRequest): Promise<VerifyJarRes
       );
       continue;
     }
-    const bytes = data.get(entry.name) as Uint8Array;
-    if (!(await digestBase64Matches(request.subtle, digest.hash, bytes, digest.value))) {
+    const read = readEntryData(request.archive, entry);
+    if (!read.ok) {
+      jarReasons.push(reason('ZIP_ENTRY_CORRUPT', read.problem));
+      continue;
+    }
+    if (!(await digestBase64Matches(request.subtle, digest.hash, read.bytes, digest.value))) {
       jarReasons.push(
         reason(
           'JAR_ENTRY_DIGEST_MISMATCH',

@@ -19,7 +19,7 @@ export interface ArchiveLimits {
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
-  maxEntries: 10_000,
+  maxEntries: 50_000,
   maxTotalUncompressedBytes: 256 * 1024 * 1024,
   maxCompressionRatio: 100,
   ratioFloorBytes: 1024 * 1024,
