@@ -6,6 +6,7 @@ import { createAuthenticator } from './http/auth';
 import { registerCandidates } from './http/candidates';
 import { registerEscalations } from './http/escalations';
 import { registerFeeds } from './http/feeds';
+import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
@@ -22,13 +23,17 @@ import { createPathCache, type PathCache } from './verify/path-cache';
 export interface AppLimits extends VerifyLimits {
   /** Largest request body /verify reads. */
   maxBodyBytes: number;
+  /** Largest artifact read whole: JSON (base64) bodies, and multipart artifacts that must be kept. */
   maxArtifactBytes: number;
+  /** Largest artifact streamed through a multipart body (hashed as it arrives, never held). */
+  maxStreamedArtifactBytes: number;
 }
 
 export const DEFAULT_APP_LIMITS: AppLimits = {
   ...DEFAULT_VERIFY_LIMITS,
   maxBodyBytes: 64 * 1024 * 1024 + 2 * 1024 * 1024,
   maxArtifactBytes: 64 * 1024 * 1024,
+  maxStreamedArtifactBytes: 4 * 1024 * 1024 * 1024,
 };
 
 export interface AppDeps {
@@ -36,6 +41,8 @@ export interface AppDeps {
   subtle: SubtleCrypto;
   now: () => Date;
   escalate: Escalator;
+  /** Incremental hashing for streamed artifacts (Node: node:crypto; Workers: crypto.DigestStream). */
+  createHasher?: HasherFactory;
   /** Validated certificate paths kept between requests (default: one per app; see verify/path-cache.ts). */
   pathCache?: PathCache;
   /** Escalation cases for the on-call routes; without it those routes are not served. */
@@ -115,6 +122,7 @@ export function createApp(deps: AppDeps) {
     },
     limits,
     { auth, requireToken: deps.requireVerifyToken ?? false },
+    deps.createHasher ? { createHasher: deps.createHasher } : {},
   );
   const admin = {
     trust: deps.trust,

@@ -84,18 +84,22 @@ export async function startServer(env: {
   child.stderr?.on('data', (d) => {
     output += d;
   });
+  let stopped = false;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // the group is gone already
+    }
+  };
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     if (child.pid && child.exitCode === null) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      process.kill(-child.pid, 'SIGTERM');
+      signalGroup('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+      if (child.exitCode === null) signalGroup('SIGKILL');
     }
   };
   const deadline = Date.now() + 600_000;

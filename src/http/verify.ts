@@ -4,9 +4,11 @@ import { TrustgateError } from '../errors';
 import { type VerificationDeps, verifyRequest } from '../services/verification';
 import type { Authenticator } from './auth';
 import { ROLES } from './auth';
+import type { HasherFactory } from './hasher';
 import { problemResponse } from './problem';
 import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
-import { type RequestLimits, readJson, readMultipart } from './verify-request';
+import { type RequestLimits, readJson } from './verify-request';
+import { readMultipartStreaming } from './verify-stream';
 
 const VerifyJsonSchema = z
   .object({
@@ -78,17 +80,32 @@ export const verifyRoute = createRoute({
 export function registerVerify(
   app: OpenAPIHono,
   deps: VerificationDeps,
-  limits: RequestLimits & { maxBodyBytes: number },
+  limits: RequestLimits & { maxBodyBytes: number; maxStreamedArtifactBytes?: number },
   access?: { auth: Authenticator; requireToken: boolean },
+  streaming?: { createHasher?: HasherFactory },
 ) {
-  app.use(
-    '/verify',
-    bodyLimit({
-      maxSize: limits.maxBodyBytes,
-      onError: (c) =>
-        problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${limits.maxBodyBytes} bytes`),
-    }),
-  );
+  const streamLimits = {
+    ...limits,
+    maxStreamedArtifactBytes: limits.maxStreamedArtifactBytes ?? limits.maxArtifactBytes,
+  };
+  const maxMultipartBytes = streamLimits.maxStreamedArtifactBytes + limits.maxBodyBytes;
+  const bufferedLimit = bodyLimit({
+    maxSize: limits.maxBodyBytes,
+    onError: (c) =>
+      problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${limits.maxBodyBytes} bytes`),
+  });
+  // multipart/form-data is read as a stream (verify-stream.ts), which counts its own bytes: hono's
+  // bodyLimit would buffer a body sent without content-length. Everything else is buffered and limited.
+  app.use('/verify', async (c, next) => {
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      return bufferedLimit(c, next);
+    }
+    const length = Number(c.req.header('content-length') ?? '0');
+    if (length > maxMultipartBytes) {
+      return problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${maxMultipartBytes} bytes`);
+    }
+    return next();
+  });
   // The body is read by hand rather than by the route validator, so every failure has its own code.
   app.openAPIRegistry.registerPath(verifyRoute);
   app.post('/verify', async (c) => {
@@ -97,14 +114,14 @@ export function registerVerify(
     let input: Awaited<ReturnType<typeof readJson>>;
     let time: unknown;
     if (type.startsWith('multipart/form-data')) {
-      let form: FormData;
-      try {
-        form = await c.req.formData();
-      } catch {
-        throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be parsed');
-      }
-      input = await readMultipart(form, limits);
-      time = form.get('time');
+      const form = await readMultipartStreaming(
+        c.req.raw.body,
+        c.req.header('content-type') ?? '',
+        streamLimits,
+        streaming?.createHasher,
+      );
+      input = form.input;
+      time = form.time;
     } else if (type.startsWith('application/json')) {
       let body: unknown;
       try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import { anyHttpUrl, publicHttpOnly } from '../advisories';
 import { composeApp } from '../compose';
 import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
+import type { HasherFactory } from '../http/hasher';
 import { pollDueFeeds } from '../services/feed-polling';
 import { importSeed } from '../trust';
 import { guardedFeedFetch } from './feed-fetch';
@@ -14,6 +16,17 @@ import { readPlaybooks } from './playbook-files';
 import { readTrustStoreDir } from './trust-store-files';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The incremental-hash port on Node: streamed artifacts are hashed by OpenSSL as they arrive. */
+export const nodeHasher: HasherFactory = (algorithm) => {
+  const hash = createHash(algorithm.toLowerCase().replace('-', ''));
+  return {
+    update: (chunk) => {
+      hash.update(chunk);
+    },
+    digest: async () => new Uint8Array(hash.digest()),
+  };
+};
 
 export interface NodeConfig {
   port: number;
@@ -111,6 +124,7 @@ export async function startNodeServer(config: NodeConfig) {
     adminToken: config.adminToken,
     requireVerifyToken: config.requireVerifyToken,
     escalationWebhookUrl: config.escalationWebhookUrl,
+    extra: { createHasher: nodeHasher },
   });
   const seeded = await feeds.subscribeSeedFeeds(report.feeds);
   for (const feed of seeded.subscribed)

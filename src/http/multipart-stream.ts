@@ -1,0 +1,206 @@
+/**
+ * A streaming multipart/form-data reader (RFC 7578, RFC 2046 §5.1.1) over a ReadableStream<Uint8Array>:
+ * each part's body is handed to a sink chunk by chunk as it arrives, so a part of any size passes
+ * through in constant memory. Pure (Web Streams only): runs on Node and on Workers.
+ *
+ * Bounded: the whole body (`maxBodyBytes`), each part's header block (`maxHeaderBytes`) and the number of
+ * parts (`maxParts`). A body that ends before its closing delimiter, a part without a name, or a
+ * malformed delimiter line is a `MultipartError`; limits exceeded are `MultipartError`s with
+ * `tooLarge` set. Chunks handed to a sink are views into the stream's own chunks (no copies): a sink
+ * that keeps one must copy it.
+ */
+
+export interface PartInfo {
+  name: string;
+  filename: string | null;
+  contentType: string | null;
+}
+
+export interface PartSink {
+  write(chunk: Uint8Array): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+export interface MultipartLimits {
+  maxBodyBytes: number;
+  maxHeaderBytes?: number;
+  maxParts?: number;
+}
+
+export class MultipartError extends Error {
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
+
+const encoder = new TextEncoder();
+const CR = 13;
+const LF = 10;
+const EMPTY = new Uint8Array(0);
+
+/** The boundary parameter of a multipart/form-data content type, or null. */
+export function boundaryOf(contentType: string): string | null {
+  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
+  return match ? (match[1] ?? match[2] ?? null) : null;
+}
+
+/** The first index of `needle` in `haystack` at or after `from`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0] as number;
+  const last = haystack.length - needle.length;
+  let i = haystack.indexOf(first, from);
+  while (i !== -1 && i <= last) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+    i = haystack.indexOf(first, i + 1);
+  }
+  return -1;
+}
+
+/** How many bytes at the end of `buf` could be the start of `needle` (a delimiter cut by a chunk edge). */
+function partialTail(buf: Uint8Array, needle: Uint8Array): number {
+  const start = Math.max(0, buf.length - needle.length + 1);
+  let i = buf.indexOf(needle[0] as number, start);
+  while (i !== -1) {
+    let j = 0;
+    while (i + j < buf.length && buf[i + j] === needle[j]) j++;
+    if (i + j === buf.length) return buf.length - i;
+    i = buf.indexOf(needle[0] as number, i + 1);
+  }
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function parameter(header: string, name: string): string | null {
+  const re = new RegExp(`;\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i');
+  const match = re.exec(header);
+  if (!match) return null;
+  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? null);
+}
+
+function parseHeaders(block: string): PartInfo {
+  let disposition: string | null = null;
+  let contentType: string | null = null;
+  for (const line of block.split('\r\n')) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new MultipartError('a part header line has no name');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'content-disposition') disposition = value;
+    else if (name === 'content-type') contentType = value;
+  }
+  if (!disposition || !/^form-data\s*(;|$)/i.test(disposition))
+    throw new MultipartError('a part has no Content-Disposition: form-data header');
+  const name = parameter(disposition, 'name');
+  if (name === null || name === '') throw new MultipartError('a part has no name');
+  return { name, filename: parameter(disposition, 'filename'), contentType };
+}
+
+/**
+ * Reads the whole body, calling `onPart` at the start of each part and writing the part's bytes to the
+ * sink it returns. Resolves after the closing delimiter; the epilogue is not read.
+ */
+export async function readMultipartStream(
+  body: ReadableStream<Uint8Array>,
+  boundary: string,
+  onPart: (part: PartInfo) => PartSink | Promise<PartSink>,
+  limits: MultipartLimits,
+): Promise<void> {
+  const maxHeaderBytes = limits.maxHeaderBytes ?? 16 * 1024;
+  const maxParts = limits.maxParts ?? 64;
+  const delimiter = encoder.encode(`\r\n--${boundary}`);
+  const reader = body.getReader();
+  let total = 0;
+  let done = false;
+  // The first delimiter may open the body without the CRLF before it: start as if one were there.
+  let buf: Uint8Array = Uint8Array.of(CR, LF);
+
+  const more = async (): Promise<boolean> => {
+    if (done) return false;
+    const next = await reader.read();
+    if (next.done) {
+      done = true;
+      return false;
+    }
+    const chunk = next.value;
+    total += chunk.byteLength;
+    if (total > limits.maxBodyBytes)
+      throw new MultipartError(`the request body is over ${limits.maxBodyBytes} bytes`, true);
+    buf = concat(buf, chunk);
+    return true;
+  };
+
+  try {
+    // Preamble: everything before the first delimiter is ignored.
+    for (;;) {
+      const at = indexOf(buf, delimiter, 0);
+      if (at !== -1) {
+        buf = buf.subarray(at + delimiter.length);
+        break;
+      }
+      const keep = partialTail(buf, delimiter);
+      buf = buf.subarray(buf.length - keep);
+      if (!(await more())) throw new MultipartError('the multipart body has no boundary line');
+    }
+
+    let parts = 0;
+    for (;;) {
+      // After a delimiter: "--" closes the body; otherwise optional padding, then CRLF and the headers.
+      while (buf.length < 2) {
+        if (!(await more())) throw new MultipartError('the multipart body ends inside a boundary line');
+      }
+      if (buf[0] === 0x2d && buf[1] === 0x2d) return;
+      let lineEnd = indexOf(buf, Uint8Array.of(CR, LF), 0);
+      while (lineEnd === -1) {
+        if (buf.length > 256) throw new MultipartError('a boundary line is malformed');
+        if (!(await more())) throw new MultipartError('the multipart body ends inside a boundary line');
+        lineEnd = indexOf(buf, Uint8Array.of(CR, LF), 0);
+      }
+      for (let i = 0; i < lineEnd; i++) {
+        if (buf[i] !== 0x20 && buf[i] !== 0x09) throw new MultipartError('a boundary line is malformed');
+      }
+      buf = buf.subarray(lineEnd); // keep the CRLF: the header block is searched as CRLF ... CRLF CRLF
+      let headerEnd = indexOf(buf, Uint8Array.of(CR, LF, CR, LF), 0);
+      while (headerEnd === -1) {
+        if (buf.length > maxHeaderBytes) throw new MultipartError('a part header block is too large', true);
+        if (!(await more())) throw new MultipartError('the multipart body ends inside part headers');
+        headerEnd = indexOf(buf, Uint8Array.of(CR, LF, CR, LF), 0);
+      }
+      if (headerEnd > maxHeaderBytes) throw new MultipartError('a part header block is too large', true);
+      const info = parseHeaders(new TextDecoder().decode(buf.subarray(2, Math.max(2, headerEnd))));
+      if (++parts > maxParts) throw new MultipartError(`more than ${maxParts} parts`, true);
+      buf = buf.subarray(headerEnd + 4);
+      const sink = await onPart(info);
+
+      // The body: everything up to the next delimiter, passed on as it arrives.
+      for (;;) {
+        const at = indexOf(buf, delimiter, 0);
+        if (at !== -1) {
+          if (at > 0) await sink.write(buf.subarray(0, at));
+          buf = buf.subarray(at + delimiter.length);
+          await sink.end();
+          break;
+        }
+        const keep = partialTail(buf, delimiter);
+        if (buf.length > keep) await sink.write(buf.subarray(0, buf.length - keep));
+        buf = keep > 0 ? buf.slice(buf.length - keep) : EMPTY;
+        if (!(await more())) throw new MultipartError('the multipart body ends inside a part');
+      }
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * POST /verify as multipart/form-data, read as a stream: small fields (vendor, digest, time, signature)
+ * are kept, the artifact is hashed as it arrives and never held, whatever its size (up to
+ * `maxStreamedArtifactBytes`).
+ *
+ * The signer's digest algorithm is known only from the signature, so the order of the parts matters:
+ * - `signature` before `artifact` (the order pipelines should use, with `vendor` first): the artifact is
+ *   hashed with the signer's algorithm and nothing of it is kept.
+ * - `artifact` first: it is hashed with SHA-256 and also kept up to `maxArtifactBytes` (64 MiB), so that
+ *   a signer using SHA-384/512, a signature without signed attributes, or a signed JAR (no signature part)
+ *   is still verified as before. Past 64 MiB the copy is dropped and only the SHA-256 goes on; if the
+ *   signer then turns out to need anything else, the request is refused with a code that says to send
+ *   `signature` first.
+ * A signature without signed attributes covers the artifact itself: its artifact is kept (within 64 MiB).
+ * Without an injected hasher, artifacts are kept within 64 MiB as before.
+ */
+import { TrustgateError } from '../errors';
+import type { VerifyInput } from '../services/verification';
+import type { ArtifactInput, HashName } from '../verify';
+import { readCmsEnvelope } from '../verify/cms-fast';
+import { digestAlgorithm } from '../verify/signature';
+import type { Hasher, HasherFactory } from './hasher';
+import { boundaryOf, MultipartError, type PartSink, readMultipartStream } from './multipart-stream';
+import { parseDigest, type RequestLimits } from './verify-request';
+
+export interface StreamLimits extends RequestLimits {
+  /** Largest artifact streamed (hashed, not kept) through a multipart body. */
+  maxStreamedArtifactBytes: number;
+}
+
+const MAX_TEXT_FIELD = 4096;
+const MAX_OTHER_FIELD = 64 * 1024;
+
+class Collector implements PartSink {
+  chunks: Uint8Array[] = [];
+  size = 0;
+  constructor(
+    private readonly max: number,
+    private readonly what: string,
+  ) {}
+  write(chunk: Uint8Array) {
+    this.size += chunk.byteLength;
+    if (this.size > this.max)
+      throw new TrustgateError('PAYLOAD_TOO_LARGE', `${this.what} is over ${this.max} bytes`);
+    this.chunks.push(chunk.slice());
+  }
+  end() {}
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
+}
+
+/** The digest algorithm the signature's signer committed to, when its bytes can be hashed as they come. */
+function streamableAlgorithm(signature: Uint8Array, limits: RequestLimits): HashName | null {
+  const parsed = readCmsEnvelope(signature, {
+    maxSignatureBytes: limits.maxSignatureBytes,
+    maxCertificates: 32,
+    maxSigners: 1,
+  });
+  if (!parsed.ok) return null;
+  const signer = parsed.envelope.signers[0];
+  if (!signer?.signedAttributes) return null;
+  const digest = digestAlgorithm(signer.digestAlgorithmOid);
+  return digest.ok ? digest.hash : null;
+}
+
+class ArtifactSink implements PartSink {
+  private hasher: Hasher | null;
+  private kept: Collector | null;
+  size = 0;
+  digest: Uint8Array | null = null;
+
+  constructor(
+    readonly algorithm: HashName | null,
+    createHasher: HasherFactory | undefined,
+    keep: boolean,
+    private readonly limits: StreamLimits,
+  ) {
+    this.hasher = algorithm && createHasher ? createHasher(algorithm) : null;
+    this.kept = keep || !this.hasher ? new Collector(Number.POSITIVE_INFINITY, 'artifact') : null;
+  }
+
+  async write(chunk: Uint8Array) {
+    this.size += chunk.byteLength;
+    if (this.kept && this.size > this.limits.maxArtifactBytes) {
+      if (!this.hasher) {
+        throw new TrustgateError(
+          'PAYLOAD_TOO_LARGE',
+          `artifact is over ${this.limits.maxArtifactBytes} bytes`,
+        );
+      }
+      this.kept = null; // too large to keep: hashed only from here on
+    }
+    if (this.size > this.limits.maxStreamedArtifactBytes) {
+      throw new TrustgateError(
+        'PAYLOAD_TOO_LARGE',
+        `artifact is over ${this.limits.maxStreamedArtifactBytes} bytes`,
+      );
+    }
+    this.kept?.write(chunk);
+    if (this.hasher) await this.hasher.update(chunk);
+  }
+
+  async end() {
+    if (this.hasher) this.digest = await this.hasher.digest();
+  }
+
+  keptBytes(): Uint8Array | null {
+    return this.kept ? this.kept.bytes() : null;
+  }
+}
+
+export interface StreamedForm {
+  input: VerifyInput;
+  /** The `time` field, when given (the route checks who may set it). */
+  time: string | null;
+}
+
+export async function readMultipartStreaming(
+  body: ReadableStream<Uint8Array> | null,
+  contentType: string,
+  limits: StreamLimits,
+  createHasher: HasherFactory | undefined,
+): Promise<StreamedForm> {
+  const boundary = boundaryOf(contentType);
+  if (!body || !boundary) throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be parsed');
+  const seen = new Set<string>();
+  const text = new Map<string, Collector>();
+  let signature: Collector | null = null;
+  let artifact: ArtifactSink | null = null;
+
+  try {
+    await readMultipartStream(
+      body,
+      boundary,
+      (part) => {
+        if (['artifact', 'signature', 'digest', 'vendor', 'time'].includes(part.name)) {
+          if (seen.has(part.name))
+            throw new TrustgateError('INVALID_FIELD', `${part.name} is given more than once`);
+          seen.add(part.name);
+        }
+        if (part.name === 'signature') {
+          signature = new Collector(limits.maxSignatureBytes, 'signature');
+          return signature;
+        }
+        if (part.name === 'artifact') {
+          const known = signature ? streamableAlgorithm((signature as Collector).bytes(), limits) : null;
+          artifact = known
+            ? new ArtifactSink(known, createHasher, false, limits)
+            : new ArtifactSink('SHA-256', createHasher, true, limits);
+          return artifact;
+        }
+        if (['digest', 'vendor', 'time'].includes(part.name)) {
+          const field = new Collector(MAX_TEXT_FIELD, part.name);
+          text.set(part.name, field);
+          return field;
+        }
+        return new Collector(MAX_OTHER_FIELD, `field ${part.name}`); // unknown fields: read, bounded, ignored
+      },
+      {
+        maxBodyBytes: limits.maxStreamedArtifactBytes + limits.maxSignatureBytes + 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    if (error instanceof MultipartError) {
+      throw new TrustgateError(
+        error.tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        error.tooLarge ? error.message : `the multipart body cannot be parsed: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+
+  const decode = (name: string) => {
+    const field = text.get(name);
+    return field ? new TextDecoder().decode(field.bytes()) : null;
+  };
+  const vendor = decode('vendor')?.trim() ?? '';
+  if (vendor === '') {
+    throw new TrustgateError(
+      'MISSING_FIELD',
+      'vendor is required: the id of the vendor whose roots must anchor the signature',
+    );
+  }
+  const digest = decode('digest');
+  const signatureBytes = (signature as Collector | null)?.bytes() ?? null;
+  const streamed = artifact as ArtifactSink | null;
+  if (streamed && digest !== null)
+    throw new TrustgateError('INVALID_FIELD', 'send either artifact or digest, not both');
+
+  let input: ArtifactInput = { kind: 'none' };
+  if (streamed) {
+    const kept = streamed.keptBytes();
+    if (kept) input = { kind: 'bytes', bytes: kept };
+    else if (streamed.digest && streamed.algorithm) {
+      const needed = signatureBytes ? streamableAlgorithm(signatureBytes, limits) : null;
+      if (!signatureBytes) {
+        throw new TrustgateError(
+          'PAYLOAD_TOO_LARGE',
+          `artifact is over ${limits.maxArtifactBytes} bytes: a signed archive without a signature part is read whole, within that limit`,
+        );
+      }
+      if (needed !== null && needed !== streamed.algorithm) {
+        throw new TrustgateError(
+          'DIGEST_ALGORITHM_MISMATCH',
+          `the signer used ${needed}; the artifact (over ${limits.maxArtifactBytes} bytes) came before the signature and was hashed with ${streamed.algorithm}: send the signature part before the artifact`,
+        );
+      }
+      input = { kind: 'digest', algorithm: streamed.algorithm, value: streamed.digest };
+    }
+  } else if (digest !== null) {
+    input = parseDigest(digest);
+  }
+  if (!signatureBytes && input.kind !== 'bytes') {
+    throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
+  }
+  return { input: { vendor, signature: signatureBytes, artifact: input }, time: decode('time') };
+}

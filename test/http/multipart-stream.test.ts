@@ -1,0 +1,296 @@
+import { describe, expect, it, vi } from 'vitest';
+import { composeApp } from '../../src/compose';
+import { createTrustRepository } from '../../src/db';
+import { openLibsqlDatabase } from '../../src/db/libsql';
+import {
+  boundaryOf,
+  MultipartError,
+  type PartInfo,
+  readMultipartStream,
+} from '../../src/http/multipart-stream';
+import { nodeHasher } from '../../src/platform/node';
+import { readPlaybooks } from '../../src/platform/playbook-files';
+import { readTrustStoreDir } from '../../src/platform/trust-store-files';
+import { importSeed } from '../../src/trust';
+import { cmsCase, readFixture } from '../helpers/cms-fixtures';
+import { FIXTURE_TRUST_STORE, MIGRATIONS, PLAYBOOKS } from '../helpers/test-app';
+
+const enc = new TextEncoder();
+const BOUNDARY = 'XyZ-boundary-42';
+
+function body(
+  parts: Array<{ headers: string; data: Uint8Array | string }>,
+  boundary = BOUNDARY,
+): Uint8Array<ArrayBuffer> {
+  const chunks: Uint8Array[] = [];
+  for (const p of parts) {
+    chunks.push(enc.encode(`--${boundary}\r\n${p.headers}\r\n\r\n`));
+    chunks.push(typeof p.data === 'string' ? enc.encode(p.data) : p.data);
+    chunks.push(enc.encode('\r\n'));
+  }
+  chunks.push(enc.encode(`--${boundary}--\r\n`));
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function streamOf(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + chunk));
+      at += chunk;
+    },
+  });
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, boundary = BOUNDARY, maxBodyBytes = 1 << 20) {
+  const parts: Array<PartInfo & { data: Uint8Array }> = [];
+  await readMultipartStream(
+    stream,
+    boundary,
+    (info) => {
+      const chunks: Uint8Array[] = [];
+      return {
+        write: (c) => {
+          chunks.push(c.slice());
+        },
+        end: () => {
+          const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+          let at = 0;
+          for (const c of chunks) {
+            data.set(c, at);
+            at += c.length;
+          }
+          parts.push({ ...info, data });
+        },
+      };
+    },
+    { maxBodyBytes },
+  );
+  return parts;
+}
+
+/** Data that keeps almost matching the delimiter, at every offset. */
+const tricky = enc.encode(`a\r\n--XyZ-boundary-4\r\n--XyZ\r\n-\r\r\n--XyZ-boundary-43\r\n--XyZ-boundary-4`);
+const random = crypto.getRandomValues(new Uint8Array(5000));
+
+const sample = body([
+  { headers: 'Content-Disposition: form-data; name="vendor"', data: 'acme' },
+  {
+    headers:
+      'Content-Disposition: form-data; name="signature"; filename="a b.p7s"\r\nContent-Type: application/pkcs7-signature',
+    data: tricky,
+  },
+  { headers: 'content-disposition: form-data; name="artifact"; filename="pkg.bin"', data: random },
+  { headers: 'Content-Disposition: form-data; name="empty"', data: '' },
+]);
+
+describe('the streaming multipart reader', () => {
+  describe('whatever the chunk sizes', () => {
+    it.each([1, 2, 3, 7, 19, 64, 1000, sample.length])(
+      'reads every part exactly (chunks of %i)',
+      async (size) => {
+        const parts = await collect(streamOf(sample, size));
+        expect(parts.map((p) => [p.name, p.filename, p.contentType])).toEqual([
+          ['vendor', null, null],
+          ['signature', 'a b.p7s', 'application/pkcs7-signature'],
+          ['artifact', 'pkg.bin', null],
+          ['empty', null, null],
+        ]);
+        expect(new TextDecoder().decode(parts[0]?.data)).toBe('acme');
+        expect(parts[1]?.data).toEqual(tricky);
+        expect(parts[2]?.data).toEqual(random);
+        expect(parts[3]?.data.length).toBe(0);
+      },
+    );
+
+    it('agrees with the platform FormData parser', async () => {
+      const form = await new Response(new Uint8Array(sample), {
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      }).formData();
+      const parts = await collect(streamOf(sample, 13));
+      expect(new Uint8Array(await (form.get('artifact') as Blob).arrayBuffer())).toEqual(parts[2]?.data);
+      expect(new Uint8Array(await (form.get('signature') as Blob).arrayBuffer())).toEqual(parts[1]?.data);
+    });
+  });
+
+  describe('preamble and epilogue', () => {
+    it('ignores both', async () => {
+      const framed = new Uint8Array([...enc.encode('preamble\r\n'), ...sample, ...enc.encode('epilogue')]);
+      expect((await collect(streamOf(framed, 5))).length).toBe(4);
+    });
+  });
+
+  describe('on malformed bodies', () => {
+    const expectError = async (bytes: Uint8Array, pattern: RegExp, maxBodyBytes?: number) => {
+      const error = await collect(streamOf(bytes, 4), BOUNDARY, maxBodyBytes).catch((e) => e);
+      expect(error).toBeInstanceOf(MultipartError);
+      expect((error as Error).message).toMatch(pattern);
+      return error as MultipartError;
+    };
+
+    it('refuses a body cut before its closing delimiter', async () => {
+      await expectError(sample.subarray(0, sample.length - 30), /ends inside/);
+      await expectError(sample.subarray(0, 3000), /ends inside a part/);
+    });
+    it('refuses a body with no boundary at all', async () => {
+      await expectError(enc.encode('just some text'), /no boundary/);
+    });
+    it('refuses a part without a name', async () => {
+      await expectError(body([{ headers: 'Content-Disposition: form-data', data: 'x' }]), /no name/);
+    });
+    it('refuses a body over its limit, as too large', async () => {
+      expect((await expectError(sample, /over 100 bytes/, 100)).tooLarge).toBe(true);
+    });
+    it('refuses an endless header block, as too large', async () => {
+      const headers = `Content-Disposition: form-data; name="a"\r\nX-Pad: ${'p'.repeat(20_000)}`;
+      expect((await expectError(body([{ headers, data: 'x' }]), /header block is too large/)).tooLarge).toBe(
+        true,
+      );
+    });
+  });
+
+  describe('the boundary parameter', () => {
+    it('is read quoted or bare, keeping its case', () => {
+      expect(boundaryOf('multipart/form-data; boundary=AbC')).toBe('AbC');
+      expect(boundaryOf('multipart/form-data; charset=utf-8; boundary="q u"')).toBe('q u');
+      expect(boundaryOf('multipart/form-data')).toBeNull();
+    });
+  });
+});
+
+/** The app with the Node hasher and small limits, so that "over 64 MiB" can be a few hundred bytes here. */
+async function streamingApp(createHasher = vi.fn(nodeHasher)) {
+  const { db } = await openLibsqlDatabase(':memory:', MIGRATIONS);
+  const now = new Date('2026-06-01T00:00:00Z');
+  await importSeed(createTrustRepository(db), await readTrustStoreDir(FIXTURE_TRUST_STORE), now);
+  const { app } = composeApp({
+    db,
+    subtle: globalThis.crypto.subtle,
+    now: () => now,
+    playbooks: await readPlaybooks(PLAYBOOKS),
+    serviceBaseUrl: 'https://trustgate.test',
+    extra: { createHasher, limits: { maxArtifactBytes: 100, maxStreamedArtifactBytes: 1000 } },
+  });
+  return { app, createHasher };
+}
+
+function verifyForm(order: string[], caseName: string, artifactFile?: string) {
+  const c = cmsCase(caseName);
+  const fields: Record<string, { headers: string; data: Uint8Array | string }> = {
+    vendor: { headers: 'Content-Disposition: form-data; name="vendor"', data: c.vendor },
+    signature: {
+      headers: 'Content-Disposition: form-data; name="signature"; filename="s.p7s"',
+      data: readFixture(c.signature),
+    },
+    artifact: {
+      headers: 'Content-Disposition: form-data; name="artifact"; filename="a.bin"',
+      data: readFixture(artifactFile ?? c.artifact),
+    },
+  };
+  return body(order.map((name) => fields[name] as { headers: string; data: Uint8Array | string }));
+}
+
+const post = (
+  app: { request: (url: string, init: RequestInit) => Response | Promise<Response> },
+  bytes: Uint8Array,
+  chunked = false,
+) =>
+  app.request('/verify', {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+    body: chunked ? streamOf(bytes, 50) : bytes,
+    ...(chunked ? { duplex: 'half' } : {}),
+  } as RequestInit);
+
+describe('POST /verify read as a stream', () => {
+  describe('when the signature comes before the artifact (the documented order)', () => {
+    it("hashes the artifact with the signer's algorithm as it streams, past the buffered limit", async () => {
+      const { app, createHasher } = await streamingApp();
+      const res = await post(
+        app,
+        verifyForm(['vendor', 'signature', 'artifact'], 'rsa3072-sha384-detached-trusted'),
+        true,
+      );
+      expect(res.status).toBe(200);
+      expect((await res.json()).verdict).toBe('trusted');
+      expect(createHasher).toHaveBeenCalledWith('SHA-384');
+    });
+
+    it('rejects a tampered artifact', async () => {
+      const { app } = await streamingApp();
+      const c = cmsCase('ecdsa-p256-sha256-detached-trusted');
+      const res = await post(
+        app,
+        verifyForm(['vendor', 'signature', 'artifact'], c.name, 'artifacts/acme-widget-1.4.2-tampered.bin'),
+      );
+      const json = await res.json();
+      expect(json.verdict).toBe('rejected');
+      expect(json.reasons.map((r: { code: string }) => r.code)).toContain('DIGEST_MISMATCH');
+    });
+  });
+
+  describe('when the artifact comes first', () => {
+    it('verifies a SHA-256 signer past the buffered limit (hashed with SHA-256 by default)', async () => {
+      const { app } = await streamingApp();
+      const res = await post(
+        app,
+        verifyForm(['vendor', 'artifact', 'signature'], 'ecdsa-p256-sha256-detached-trusted'),
+      );
+      expect((await res.json()).verdict).toBe('trusted');
+    });
+
+    it('refuses, saying to send the signature first, when the signer used another algorithm', async () => {
+      const { app } = await streamingApp();
+      const res = await post(
+        app,
+        verifyForm(['vendor', 'artifact', 'signature'], 'rsa3072-sha384-detached-trusted'),
+      );
+      expect(res.status).toBe(422);
+      const json = await res.json();
+      expect(json.code).toBe('DIGEST_ALGORITHM_MISMATCH');
+      expect(json.detail).toMatch(/signature part before the artifact/);
+    });
+  });
+
+  describe('limits', () => {
+    it('refuses an artifact over the streamed limit, even without content-length', async () => {
+      const { app } = await streamingApp();
+      const big = body([
+        { headers: 'Content-Disposition: form-data; name="vendor"', data: 'acme' },
+        {
+          headers: 'Content-Disposition: form-data; name="artifact"; filename="a"',
+          data: new Uint8Array(5000),
+        },
+      ]);
+      const res = await post(app, big, true);
+      expect(res.status).toBe(422);
+      expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('refuses a declared content-length over the limit before reading', async () => {
+      const { app } = await streamingApp();
+      const res = await app.request('/verify', {
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-length': String(8 * 1024 * 1024 * 1024),
+        },
+        body: 'x',
+      });
+      expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('refuses a malformed body as a bad request', async () => {
+      const { app } = await streamingApp();
+      const res = await post(app, enc.encode('not multipart at all'));
+      expect(res.status).toBe(400);
+    });
+  });
+});
