@@ -7,8 +7,8 @@ import { type Reason, reason } from './reasons';
  * - `require`: the path fails with REVOCATION_UNAVAILABLE, also when no CRL at all was supplied;
  * - `best-effort`: whatever CRLs there are are checked (a revoked certificate still fails the path with
  *   CERT_REVOKED), and what they cannot cover becomes a warning.
- * A timestamped signature never downgrades: the path module checks CRLs at the timestamp's time, where a
- * CRL issued later is unusable, so that "unavailable" would hide a revocation (see the report on issue 8).
+ * For a timestamped signature the path judges CRLs current at the verification time (`revocationTime`),
+ * so "unavailable" means the same for it as for any other signature.
  */
 export type RevocationPolicy = 'require' | 'best-effort';
 
@@ -22,7 +22,7 @@ export function crlsForPath(policy: RevocationPolicy, crls: Uint8Array[]): Uint8
 export function applyRevocationPolicy(
   path: PathOutcome,
   policy: RevocationPolicy,
-  options: { crlsChecked: boolean; timestamped: boolean },
+  options: { crlsChecked: boolean },
 ): { path: PathOutcome; warnings: Reason[] } {
   if (policy === 'require') return { path, warnings: [] };
   if (!options.crlsChecked) {
@@ -33,7 +33,7 @@ export function applyRevocationPolicy(
       ],
     };
   }
-  if (path.status !== 'invalid' || options.timestamped) return { path, warnings: [] };
+  if (path.status !== 'invalid') return { path, warnings: [] };
   const unavailable = path.reasons.filter((r) => r.code === 'REVOCATION_UNAVAILABLE');
   if (unavailable.length === 0) return { path, warnings: [] };
   const rest = path.reasons.filter((r) => r.code !== 'REVOCATION_UNAVAILABLE');

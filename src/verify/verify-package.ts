@@ -337,7 +337,8 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
     anchors: request.anchors,
     time: stamped ? stamped.time : request.time,
-    ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
+    // CRLs are judged current now, not at the timestamp; a later revocation counts only for key compromise.
+    ...(stamped ? { signingTime: latestSigningTime(stamped), revocationTime: request.time } : {}),
     ...(crls ? { crls } : {}),
     requiredEku: [CODE_SIGNING_EKU],
     leafKeyUsage: ['digitalSignature'],
@@ -347,7 +348,6 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   });
   const { path, warnings } = applyRevocationPolicy(checkedPath, revocation, {
     crlsChecked: crls !== undefined,
-    timestamped: stamped !== null,
   });
   const timestampReasons =
     stamp.kind === 'invalid'
