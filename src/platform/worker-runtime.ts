@@ -10,6 +10,7 @@ import { createTrustRepository, type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
 import { type BundledTrustStore, describeSeedReport, importBundledSeed, logSeedReport } from './bundled-seed';
+import { createWorkerHasher } from './worker-hasher';
 
 export interface Env {
   DB: D1Database;
@@ -137,7 +138,8 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
     // Looked up at call time: the platform's fetch (tests answer it themselves).
     fetch: (input, init) => fetch(input, init),
     background,
-    extra: { ready: () => ready },
+    // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
+    extra: { ready: () => ready, createHasher: createWorkerHasher },
   });
   const keepAlive = (ctx: ExecutionContext) => {
     if (inFlight.size > 0) ctx.waitUntil(Promise.allSettled([...inFlight]));

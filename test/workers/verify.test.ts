@@ -102,6 +102,22 @@ describe('the worker in workerd, over a local D1', () => {
       });
     });
 
+    it('streams the artifact through crypto.DigestStream when it comes after the signature', async () => {
+      const c = fixtureCase('rsa3072-sha384-detached-trusted');
+      const good = await postVerify(
+        multipart({ vendor: c.vendor, signature: bytes(c.signature), artifact: bytes(c.artifact) }),
+      );
+      expect((await good.json()).verdict).toBe('trusted');
+      // 8 MiB of something else: hashed as it streams, never the signed digest.
+      const big = new Uint8Array(8 * 1024 * 1024).fill(0x5a);
+      const bad = await postVerify(
+        multipart({ vendor: c.vendor, signature: bytes(c.signature), artifact: big }),
+      );
+      const body = await bad.json();
+      expect(body.verdict).toBe('rejected');
+      expect(reasonCodes(body)).toContain('DIGEST_MISMATCH');
+    });
+
     it('refuses an unknown vendor with 422 problem+json', async () => {
       const res = await postVerify(caseForm('rsa2048-sha256-detached-der-trusted', 'nobody'));
       expect(res.status).toBe(422);
