@@ -8,6 +8,7 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '../..');
 const CMS = join(ROOT, 'test/fixtures/cms');
 const FEEDS = join(ROOT, 'test/fixtures/feeds');
+const JAR = join(ROOT, 'test/fixtures/jar');
 
 export interface WorkerTestCase {
   name: string;
@@ -31,6 +32,15 @@ export interface WorkerTestFixtures {
   feeds: Record<string, string>;
   /** wrangler.toml as committed, to check it holds no secrets. */
   wranglerToml: string;
+  /** Signed JARs (test/fixtures/jar), base64, with their vendor roots' PEM. */
+  jars: Array<{
+    name: string;
+    vendor: string;
+    expectedVerdict: string | null;
+    expectedError: string | null;
+    jar: string;
+  }>;
+  jarRoots: Record<string, string>;
 }
 
 /** The bootstrap admin's secret in the workers tests (a test binding, as `wrangler secret put` would set). */
@@ -64,5 +74,21 @@ export function workerTestFixtures(): WorkerTestFixtures {
     ),
     feeds: { ...texts(FEEDS, '.xml'), ...texts(FEEDS, '.json'), ...texts(FEEDS, '.pem') },
     wranglerToml: readFileSync(join(ROOT, 'wrangler.toml'), 'utf8'),
+    jars: (
+      JSON.parse(readFileSync(join(JAR, 'manifest.json'), 'utf8')) as Array<{
+        name: string;
+        file: string;
+        vendor: string;
+        expectedVerdict: string | null;
+        expectedError: string | null;
+      }>
+    ).map((c) => ({
+      name: c.name,
+      vendor: c.vendor,
+      expectedVerdict: c.expectedVerdict,
+      expectedError: c.expectedError,
+      jar: readFileSync(join(JAR, c.file)).toString('base64'),
+    })),
+    jarRoots: texts(join(JAR, 'trust-store/acme'), '.pem'),
   };
 }
