@@ -110,7 +110,7 @@ function parseHeaders(block: string): PartInfo {
 
 /**
  * Reads the whole body, calling `onPart` at the start of each part and writing the part's bytes to the
- * sink it returns. Resolves after the closing delimiter; the epilogue is not read.
+ * sink it returns. Resolves after the closing delimiter; an epilogue is read (up to 64 KiB) and ignored.
  */
 export async function readMultipartStream(
   body: ReadableStream<Uint8Array>,
@@ -161,7 +161,12 @@ export async function readMultipartStream(
       while (buf.length < 2) {
         if (!(await more())) throw new MultipartError('the multipart body ends inside a boundary line');
       }
-      if (buf[0] === 0x2d && buf[1] === 0x2d) return;
+      if (buf[0] === 0x2d && buf[1] === 0x2d) {
+        // The epilogue is ignored, but read (a few bytes, normally): cancelling a request body costs more.
+        let epilogue = buf.length;
+        while (epilogue <= 64 * 1024 && (await more())) epilogue = buf.length;
+        return;
+      }
       let lineEnd = indexOf(buf, Uint8Array.of(CR, LF), 0);
       while (lineEnd === -1) {
         if (buf.length > 256) throw new MultipartError('a boundary line is malformed');

@@ -34,18 +34,29 @@ const UNIVERSAL_TAGS = new Set<number>([
   0x31,
 ]);
 
+const STRICT_PRIMITIVES = new Set<number>([
+  TAG.BOOLEAN,
+  TAG.INTEGER,
+  TAG.NULL,
+  TAG.BIT_STRING,
+  TAG.ENUMERATED,
+]);
+
 /**
  * Every TLV in strict DER with tags asn1js reads the same way, every OID and time well formed: the
  * inputs on which asn1js and pkijs cannot fail where this reader succeeds.
  */
-function checkDeep(node: DerNode, depth: number): void {
+function checkDeep(node: DerNode, depth: number, skip: DerNode | null): void {
   if (depth > 32) fail('nesting too deep');
+  if (node === skip) return; // the certificates: each goes through the strict certificate parser instead
   const universal = (node.tag & 0xc0) === 0;
   if (universal && !UNIVERSAL_TAGS.has(node.tag)) fail('an unusual universal tag');
   if (node.tag & 0x20) {
-    for (const child of children(node)) checkDeep(child, depth + 1);
+    for (const child of children(node)) checkDeep(child, depth + 1, skip);
   } else if (node.tag === TAG.OID) {
     decodeOid(node);
+  } else if (STRICT_PRIMITIVES.has(node.tag)) {
+    parseDer(node.raw); // minimal INTEGERs, canonical BOOLEANs, empty NULLs, padded BIT STRINGs
   } else if (node.tag === TAG.UTC_TIME || node.tag === TAG.GENERALIZED_TIME) {
     decodeTime(node);
   }
@@ -142,8 +153,7 @@ function signerInfo(node: DerNode): CmsSigner {
 /** The envelope, or null when this reader declines the input (see the file comment). */
 export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope | null {
   return derTry(() => {
-    const contentInfo = parseDer(der);
-    checkDeep(contentInfo, 0);
+    const contentInfo = one(der);
     if (contentInfo.tag !== TAG.SEQUENCE) fail('ContentInfo');
     const [contentType, explicit, ...extra] = children(contentInfo);
     if (extra.length > 0 || decodeOid(contentType) !== OID_SIGNED_DATA) fail('not SignedData');
@@ -169,8 +179,10 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
       content = new Uint8Array(octets.value);
     }
     const certificates: Uint8Array[] = [];
+    let certificateSet: DerNode | null = null;
     if (parts[i]?.tag === CONTEXT_0) {
-      const choices = children(parts[i++] as DerNode);
+      certificateSet = parts[i++] as DerNode;
+      const choices = children(certificateSet);
       if (choices.length > limits.maxCertificates) fail('over the certificate limit');
       for (const choice of choices) {
         if (choice.tag !== TAG.SEQUENCE) fail('a certificate choice other than X.509');
@@ -186,6 +198,8 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
         else fail('a revocation choice other than a CRL');
       }
     }
+    // Everything but the certificates (parsed strictly above) must be DER that asn1js reads alike.
+    checkDeep(contentInfo, 0, certificateSet);
     const signerInfos = parts[i++];
     if (!signerInfos || signerInfos.tag !== TAG.SET || i !== parts.length) fail('signerInfos');
     const infos = children(signerInfos);
