@@ -120,6 +120,32 @@ describe('the streaming multipart reader', () => {
     });
   });
 
+  describe('on data made of pieces of the delimiter', () => {
+    it('splits only at whole delimiters (200 random bodies and chunkings)', async () => {
+      let seed = 7;
+      const rand = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const delimiter = enc.encode(`\r\n--${BOUNDARY}`);
+      for (let round = 0; round < 200; round++) {
+        const pieces: number[] = [];
+        while (pieces.length < 300) {
+          if (rand(3) === 0) pieces.push(rand(256));
+          else {
+            const from = rand(delimiter.length);
+            const to = from + 1 + rand(delimiter.length - from - 1 || 1);
+            pieces.push(...delimiter.subarray(from, Math.min(to, delimiter.length - 1)));
+          }
+        }
+        const data = new Uint8Array(pieces);
+        const framed = body([{ headers: 'Content-Disposition: form-data; name="a"', data }]);
+        const parts = await collect(streamOf(framed, 1 + rand(50)));
+        expect(parts[0]?.data).toEqual(data);
+      }
+    });
+  });
+
   describe('preamble and epilogue', () => {
     it('ignores both', async () => {
       const framed = new Uint8Array([...enc.encode('preamble\r\n'), ...sample, ...enc.encode('epilogue')]);
