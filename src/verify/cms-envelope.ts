@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { ErrorCode } from '../errors';
+import { parseBer } from './asn1';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -76,7 +77,7 @@ function attributeMap(
 ): Map<string, Uint8Array[][]> {
   const map = new Map<string, Uint8Array[][]>();
   for (const attribute of attributes?.attributes ?? []) {
-    const values = attribute.values.map((v: asn1js.AsnType) => view(v.toBER()));
+    const values = (attribute.values ?? []).map((v: asn1js.AsnType) => view(v.toBER()));
     map.set(attribute.type, [...(map.get(attribute.type) ?? []), values]);
   }
   return map;
@@ -125,15 +126,27 @@ export function parseCmsEnvelope(
     }
     der = block.der;
   }
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1)
-    return fail('SIGNATURE_UNREADABLE', 'the signature is not ASN.1 (truncated or not CMS)');
-  if (asn.offset !== der.byteLength)
-    return fail('SIGNATURE_UNREADABLE', 'the signature has bytes after its end');
+  const asn = parseBer(der);
+  if (!asn)
+    return fail(
+      'SIGNATURE_UNREADABLE',
+      'the signature is not one ASN.1 element (truncated, trailing bytes or not CMS)',
+    );
+  try {
+    return readSignedData(asn, limits);
+  } catch (error) {
+    // pkijs and asn1js throw on some malformed structures: that is unreadable input, not a fault.
+    return fail(
+      'SIGNATURE_UNREADABLE',
+      `the signature is not a well-formed CMS SignedData: ${(error as Error).message}`,
+    );
+  }
+}
 
+function readSignedData(asn: asn1js.AsnType, limits: EnvelopeLimits): EnvelopeResult {
   let signedData: pkijs.SignedData;
   try {
-    const info = new pkijs.ContentInfo({ schema: asn.result });
+    const info = new pkijs.ContentInfo({ schema: asn });
     if (info.contentType !== OID_SIGNED_DATA) {
       return fail('SIGNATURE_NOT_SIGNED_DATA', `the CMS content type is ${info.contentType}, not SignedData`);
     }
@@ -207,9 +220,9 @@ export function singleAttribute(
 export function readMessageDigest(signer: CmsSigner): Uint8Array | null {
   const attribute = singleAttribute(signer, OID_MESSAGE_DIGEST);
   if (!attribute.ok) return null;
-  const asn = asn1js.fromBER(attribute.value);
-  if (asn.offset !== attribute.value.byteLength || !(asn.result instanceof asn1js.OctetString)) return null;
-  return new Uint8Array(asn.result.valueBlock.valueHexView);
+  const asn = parseBer(attribute.value);
+  if (!(asn instanceof asn1js.OctetString) || asn.idBlock.isConstructed) return null;
+  return new Uint8Array(asn.valueBlock.valueHexView);
 }
 
 export function readContentTypeAttribute(signer: CmsSigner): string | null {

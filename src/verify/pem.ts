@@ -4,8 +4,6 @@ export interface PemBlock {
   der: Uint8Array;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
-
 export function base64ToBytes(text: string): Uint8Array | null {
   const clean = text.replace(/[\r\n\t ]/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
@@ -28,15 +26,45 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Every PEM block in the text, in order; blocks whose body is not base64 are skipped. */
+const BEGIN = '-----BEGIN ';
+const DASHES = '-----';
+/** More blocks than any certificate bundle needs; the rest of the text is not read. */
+const MAX_PEM_BLOCKS = 1000;
+
+/**
+ * Every PEM block in the text, in order; blocks whose body is not base64 are skipped. A linear scan
+ * (a backtracking regex over hostile text is quadratic): each BEGIN line is matched to the next END line.
+ */
 export function decodePemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
+  const nextEnd = new Map<string, number>();
+  let at = 0;
+  while (blocks.length < MAX_PEM_BLOCKS) {
+    const begin = text.indexOf(BEGIN, at);
+    if (begin === -1) break;
+    const labelStart = begin + BEGIN.length;
+    const labelEnd = text.indexOf(DASHES, labelStart);
+    if (labelEnd === -1) break;
+    const label = text.slice(labelStart, labelEnd);
+    at = labelEnd + DASHES.length;
+    if (!/^[A-Z0-9 #]{1,64}$/.test(label)) continue;
+    const endMarker = `-----END ${label}-----`;
+    // Remember where each label's next END is (or that there is none), so a flood of BEGIN lines
+    // without END costs one scan per label, not one per line.
+    let end = nextEnd.get(label);
+    if (end === undefined || (end !== -1 && end < at)) {
+      end = text.indexOf(endMarker, at);
+      nextEnd.set(label, end);
+    }
+    // The body may not contain another BEGIN: an unterminated block does not swallow the next one.
+    const nextBegin = text.indexOf(BEGIN, at);
+    if (end === -1 || (nextBegin !== -1 && nextBegin < end)) continue;
+    const body = text.slice(at, end);
+    at = end + endMarker.length;
     // Headers such as "Proc-Type:" (RFC 1421) have no place in certificates or CMS; such a block is refused.
-    const body = match[2] ?? '';
     if (body.includes(':')) continue;
     const der = base64ToBytes(body);
-    if (der && der.length > 0) blocks.push({ label: match[1] ?? '', der });
+    if (der && der.length > 0) blocks.push({ label, der });
   }
   return blocks;
 }

@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { parseBer } from './asn1';
 import { importVerifyKey } from './key-cache';
 import { createBytesMemo } from './memo';
 import { type Reason, reason } from './reasons';
@@ -110,11 +111,7 @@ interface ParsedKey {
   rsaBits?: number;
 }
 
-function parseDer(bytes: Uint8Array): asn1js.AsnType | null {
-  const parsed = asn1js.fromBER(bytes);
-  if (parsed.offset === -1 || parsed.offset !== bytes.byteLength) return null;
-  return parsed.result;
-}
+const parseDer = parseBer;
 
 function integerBitLength(value: asn1js.Integer): number {
   let bytes = new Uint8Array(value.valueBlock.valueHexView);

@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { parseBer } from './asn1';
 import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 import {
   type CmsSigner,
@@ -97,15 +98,7 @@ function findTsaCertificate(certificates: Uint8Array[], signer: CmsSigner): Pars
   return null;
 }
 
-/** One DER value and nothing after it; null for anything else (asn1js throws on some malformed values). */
-function strictDer(bytes: Uint8Array): asn1js.AsnType | null {
-  try {
-    const asn = asn1js.fromBER(bytes);
-    return asn.offset === bytes.byteLength && asn.offset !== -1 ? asn.result : null;
-  } catch {
-    return null;
-  }
-}
+const strictDer = parseBer;
 
 /**
  * The ESS signing-certificate attribute (v2 with any strong hash, or v1 with SHA-1 as RFC 2634 fixes it)
