@@ -232,11 +232,10 @@ async function checkIntegrity(
           'the signature has no signed attributes, so it can only be checked against the artifact itself',
       };
     }
-    if (
-      envelope.content !== null &&
-      artifact.kind === 'bytes' &&
-      !equalBytes(envelope.content, artifact.bytes)
-    ) {
+    // The signature covers `content`; every other form of the content we were given (the uploaded
+    // artifact, or a digest the caller computed) must be that same content.
+    const [signedDigest, ...others] = contentDigests;
+    if (signedDigest && others.some((d) => !equalBytes(d, signedDigest))) {
       reasons.push(reason('DIGEST_MISMATCH', 'the artifact differs from the content inside the signature'));
     }
     signedData = content;
