@@ -1,5 +1,6 @@
 import type { Anchor } from './model';
 import type { Refusal } from './root-proposal';
+import { BOOTSTRAP_ADMIN_NAME } from './tokens';
 
 /**
  * State changes of a stored root. Giving trust (pending -> active) takes a second admin; taking it away
@@ -27,7 +28,8 @@ export interface ApprovalLineage {
 
 /**
  * pending -> active, by an admin independent of the proposer (neither is the other, nor made the other's
- * token, directly or through tokens in between), while the root is still within its validity.
+ * token, directly or through tokens in between, nor do their tokens descend from one maker other than the
+ * bootstrap admin), while the root is still within its validity.
  */
 export function approveRoot(
   anchor: Anchor,
@@ -50,7 +52,17 @@ export function approveRoot(
     };
   }
   const proposer = anchor.proposedBy ?? '';
-  if (lineage.approver.includes(proposer) || lineage.proposer.includes(approver)) {
+  // Two tokens minted by one person (siblings, or cousins further down) are that one person twice. The
+  // bootstrap admin only hands out the first tokens, so sharing it as an ancestor says nothing.
+  const approverAncestors = new Set(lineage.approver.filter((name) => name !== BOOTSTRAP_ADMIN_NAME));
+  const sharedMaker = lineage.proposer.find(
+    (name) => name !== BOOTSTRAP_ADMIN_NAME && approverAncestors.has(name),
+  );
+  if (
+    lineage.approver.includes(proposer) ||
+    lineage.proposer.includes(approver) ||
+    sharedMaker !== undefined
+  ) {
     return {
       ok: false,
       code: 'SELF_APPROVAL_FORBIDDEN',

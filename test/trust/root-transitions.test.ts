@@ -122,7 +122,24 @@ describe('approveRoot with token lineage', () => {
     });
   });
 
-  describe('when both were made by a third admin', () => {
+  describe('when both tokens were minted by one other admin (siblings: one person twice)', () => {
+    it('refuses with SELF_APPROVAL_FORBIDDEN (regression: it approved)', () => {
+      expect(
+        approveRoot(anchor({ proposedBy: 'alice-laptop' }), 'alice-phone', NOW, {
+          proposer: ['alice', 'bootstrap-admin'],
+          approver: ['alice', 'bootstrap-admin'],
+        }),
+      ).toMatchObject({ ok: false, code: 'SELF_APPROVAL_FORBIDDEN' });
+      expect(
+        approveRoot(anchor({ proposedBy: 'alice-laptop' }), 'alice-ci', NOW, {
+          proposer: ['alice', 'bootstrap-admin'],
+          approver: ['alice-phone', 'alice', 'bootstrap-admin'],
+        }),
+      ).toMatchObject({ ok: false, code: 'SELF_APPROVAL_FORBIDDEN' });
+    });
+  });
+
+  describe('when both were made only by the bootstrap admin', () => {
     it('approves', () => {
       expect(
         approveRoot(anchor(), 'bob', NOW, { proposer: ['bootstrap-admin'], approver: ['bootstrap-admin'] })
