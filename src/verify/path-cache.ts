@@ -149,7 +149,9 @@ export class PathCache {
 
   /** `buildAndValidatePath`, through the cache. `scope` is mixed into the key (e.g. vendor and store version). */
   async buildAndValidatePath(req: PathRequest, scope = ''): Promise<PathOutcome> {
-    if (req.crls && req.crls.length > 0) {
+    // Any CRL list, even an empty one, means revocation is checked (an empty list under a `require`
+    // policy fails every path), so only requests that check none may share cached outcomes.
+    if (req.crls !== undefined || req.revocationTime !== undefined) {
       this.counters.bypassed++;
       return this.validate(req);
     }

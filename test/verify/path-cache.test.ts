@@ -145,6 +145,21 @@ describe('the path cache', () => {
     });
   });
 
+  describe('when an empty CRL list asks for revocation to be checked', () => {
+    it('does not serve the outcome of a request that checked none (regression: it served valid)', async () => {
+      const validate = vi.fn(buildAndValidatePath);
+      const cache = createPathCache({ validate });
+      const req = requestFor('ecdsa-p256-sha256-detached-trusted', AT);
+      expect((await cache.buildAndValidatePath(req)).status).toBe('valid');
+      const strict = await cache.buildAndValidatePath({ ...req, crls: [] });
+      expect(strict.status).toBe('invalid');
+      expect(strict.status === 'invalid' && strict.reasons.map((r) => r.code)).toContain(
+        'REVOCATION_UNAVAILABLE',
+      );
+      expect(validate).toHaveBeenCalledTimes(2);
+    });
+  });
+
   describe('when full', () => {
     it('drops the least recently used path', async () => {
       const cache = createPathCache({ maxEntries: 1 });
