@@ -4,6 +4,7 @@ import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
 import { registerCandidates } from './http/candidates';
+import { registerCrls } from './http/crls';
 import { registerEscalations } from './http/escalations';
 import { registerFeeds } from './http/feeds';
 import type { HasherFactory } from './http/hasher';
@@ -12,9 +13,10 @@ import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
 import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
+import { type CrlRepository, MAX_CRLS_PER_VERIFICATION } from './services/crls';
 import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feed-polling';
-import type { Escalator } from './services/verification';
+import type { Escalator, VerificationDeps } from './services/verification';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
 import type { RandomBytes } from './trust/tokens';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
@@ -37,6 +39,12 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
 };
 
 export interface AppDeps {
+  /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa); without them no token verifies. */
+  tsaAnchors?: VerificationDeps['tsaAnchors'];
+  /** CRLs admins upload (POST /vendors/{id}/crls), checked on every verification of that vendor. */
+  crlRepository?: CrlRepository;
+  /** Fetches CRLs from distribution points; off unless a platform provides it. */
+  fetchCrls?: VerificationDeps['fetchCrls'];
   trust: TrustRepository;
   subtle: SubtleCrypto;
   now: () => Date;
@@ -119,6 +127,14 @@ export function createApp(deps: AppDeps) {
       limits,
       escalate: deps.escalate,
       validatePath: (deps.pathCache ?? createPathCache()).validator,
+      ...(deps.tsaAnchors ? { tsaAnchors: deps.tsaAnchors } : {}),
+      ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
+      ...(deps.crlRepository
+        ? {
+            crls: (vendorId: string) =>
+              (deps.crlRepository as CrlRepository).listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
+          }
+        : {}),
     },
     limits,
     { auth, requireToken: deps.requireVerifyToken ?? false },
@@ -138,6 +154,7 @@ export function createApp(deps: AppDeps) {
   registerVendors(app, admin);
   registerRoots(app, admin);
   registerAudit(app, admin);
+  if (deps.crlRepository) registerCrls(app, { ...admin, crls: deps.crlRepository });
   if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });
   if (deps.feeds) {
     const feedRoutes = { feeds: deps.feeds, auth, now: deps.now };

@@ -7,6 +7,7 @@ import {
   createTrustRepository,
   type Database,
 } from './db';
+import { createCrlRepository } from './db/crl-repository';
 import { type Playbooks, timerSleep } from './escalation';
 import { createAdvisoryEvidence } from './services/advisory-evidence';
 import type { EscalationEvidence } from './services/escalation-ports';
@@ -86,6 +87,7 @@ export function composeApp(options: CompositionOptions) {
     escalations,
     feeds,
     tokens: createTokenRepository(options.db),
+    crlRepository: createCrlRepository(options.db),
     audit: createAuditReader(options.db),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     requireVerifyToken: options.requireVerifyToken ?? false,

@@ -14,6 +14,7 @@ import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
 import { readPlaybooks } from './playbook-files';
 import { readTrustStoreDir } from './trust-store-files';
+import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -124,7 +125,10 @@ export async function startNodeServer(config: NodeConfig) {
     adminToken: config.adminToken,
     requireVerifyToken: config.requireVerifyToken,
     escalationWebhookUrl: config.escalationWebhookUrl,
-    extra: { createHasher: nodeHasher },
+    extra: {
+      createHasher: nodeHasher,
+      tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(config.trustStoreDir)),
+    },
   });
   const seeded = await feeds.subscribeSeedFeeds(report.feeds);
   for (const feed of seeded.subscribed)

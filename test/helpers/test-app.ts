@@ -6,6 +6,7 @@ import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import { readPlaybooks } from '../../src/platform/playbook-files';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
+import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-files';
 import { importSeed } from '../../src/trust';
 import { CMS_FIXTURES } from './cms-fixtures';
 
@@ -55,7 +56,10 @@ export async function createTestApp(
     adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
     requireVerifyToken: options.requireVerifyToken ?? false,
     escalationWebhookUrl: options.escalationWebhookUrl,
-    ...(options.onRootActivated ? { extra: { onRootActivated: options.onRootActivated } } : {}),
+    extra: {
+      tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE)),
+      ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
+    },
   });
   const seedFeeds = options.subscribeSeedFeeds ? await feeds.subscribeSeedFeeds(seed.feeds) : null;
   return { app, db, trust, escalations, feeds, seed, seedFeeds, close };
