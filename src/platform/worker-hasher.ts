@@ -15,17 +15,11 @@ export const createWorkerHasher: HasherFactory = (algorithm): Hasher => {
   if (!Ctor) throw new Error('crypto.DigestStream is not available (not running in workerd?)');
   const stream = new Ctor(algorithm);
   const writer = stream.getWriter();
-  let failed: unknown = null;
   return {
-    update(chunk) {
-      // The stream owns the chunk until written: hand it a copy only if the caller reuses buffers (it does not).
-      writer.write(chunk).catch((error: unknown) => {
-        failed = error;
-      });
-    },
+    // Awaited by the reader, so a slow hash holds the upload back instead of queueing it in memory.
+    update: (chunk) => writer.write(chunk),
     async digest() {
       await writer.close();
-      if (failed) throw failed;
       return new Uint8Array(await stream.digest);
     },
   };
