@@ -101,6 +101,15 @@ async function checkSignatureFile(
     reasons.push(
       reason('JAR_MANIFEST_DIGEST_MISMATCH', 'the .SF digest of the whole manifest does not match'),
     );
+  } else if (whole.kind === 'none') {
+    // jarsigner tolerates this, but then Main-Class, Class-Path and the like are unsigned and could be
+    // changed without a trace: refuse.
+    reasons.push(
+      reason(
+        'JAR_MANIFEST_DIGEST_MISMATCH',
+        'the .SF signs neither the whole manifest nor its main attributes, so the main attributes are unsigned',
+      ),
+    );
   }
   const covered = new Set<string>();
   for (const [name, sfSection] of signatureFile.entries) {
