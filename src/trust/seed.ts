@@ -45,6 +45,8 @@ export interface SeedReport {
   /** Seed roots that the database holds in another state: left as they are and audited. */
   conflicts: Array<{ vendorId: string; sha256: string; state: Anchor['state'] }>;
   skipped: Array<{ vendorId: string; file: string; why: string }>;
+  /** Vendor fields that vendor.json sets differently from the store (the store keeps its own). */
+  vendorConflicts: Array<{ vendorId: string; field: 'name' | 'contacts' | 'identityRules' }>;
   /** Stored roots the seed distrusted (or distrusted from an earlier date): the safe direction is applied. */
   distrusted: Array<{ vendorId: string; sha256: string; after: string }>;
   feeds: Array<{ vendorId: string; url: string }>;
@@ -87,6 +89,7 @@ export async function importSeed(
     skipped: [],
     feeds: [],
     distrusted: [],
+    vendorConflicts: [],
   };
   const at = now.toISOString();
   let changed = false;
@@ -97,7 +100,33 @@ export async function importSeed(
     }
     const file = entry.vendorJson === null ? {} : parseVendorFile(entry.id, entry.vendorJson);
     for (const url of file.feeds ?? []) report.feeds.push({ vendorId: entry.id, url });
-    if (!(await repository.getVendor(entry.id))) {
+    const stored = await repository.getVendor(entry.id);
+    if (stored) {
+      // The store is authoritative once a vendor exists (admins edit it through the API); a reviewed
+      // vendor.json that now says otherwise is reported, never silently ignored.
+      const differs = (
+        [
+          ['name', file.name, stored.name],
+          ['contacts', file.contacts, stored.contacts],
+          ['identityRules', file.identityRules, stored.identityRules],
+        ] as const
+      ).filter(([, wanted, have]) => wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(have));
+      for (const [field] of differs) {
+        report.vendorConflicts.push({ vendorId: entry.id, field });
+        await repository.appendAudit({
+          at,
+          actor: 'seed',
+          action: 'seed.conflict',
+          targetType: 'vendor',
+          targetId: entry.id,
+          vendorId: entry.id,
+          reason: `vendor.json sets ${field} differently from the store, which keeps its own (change it through PATCH /vendors/${entry.id})`,
+          before: null,
+          after: null,
+        });
+      }
+    }
+    if (!stored) {
       const vendor: Vendor = {
         id: entry.id,
         name: file.name ?? entry.id,
@@ -123,8 +152,10 @@ export async function importSeed(
       changed = true;
     }
     const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [normalizeFingerprint(k), v]));
+    const seenFingerprints = new Set<string>();
     for (const { file: fileName, der } of entry.certificates) {
-      const certificate = parseCertificate(der);
+      const certificate = parseCertificate(der, { trustAnchor: true });
+      if (!isParseError(certificate)) seenFingerprints.add(certificate.sha256Hex);
       if (isParseError(certificate)) {
         report.skipped.push({ vendorId: entry.id, file: fileName, why: certificate.error.message });
         continue;
@@ -225,6 +256,17 @@ export async function importSeed(
       });
       report.anchorsAdded.push({ vendorId: entry.id, sha256: anchor.sha256, state: anchor.state });
       changed = true;
+    }
+    // A per-root setting that names no certificate of the folder (a typo in a distrust fingerprint, say)
+    // would leave that root trusted without a word: report it.
+    for (const fingerprint of settings.keys()) {
+      if (!seenFingerprints.has(fingerprint)) {
+        report.skipped.push({
+          vendorId: entry.id,
+          file: 'vendor.json',
+          why: `roots names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${entry.id}`,
+        });
+      }
     }
   }
   if (changed) await repository.bumpStoreVersion();

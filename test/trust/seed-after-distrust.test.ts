@@ -91,3 +91,55 @@ describe('importSeed when the reviewed seed distrusts a root the store holds as 
     });
   });
 });
+
+describe('importSeed when vendor.json disagrees with the store', () => {
+  describe('when vendor.json names a root fingerprint that no certificate has (a typo)', () => {
+    it('reports it as skipped instead of ignoring it', async () => {
+      const app = await createAdminTestApp();
+      try {
+        const seed = await readTrustStoreDir(FIXTURE_TRUST_STORE);
+        const acme = seed.find((v) => v.id === 'acme');
+        if (!acme) throw new Error('no acme in the fixture store');
+        const typo = `${ROOTS.acmeRsa.slice(0, 63)}0`;
+        acme.vendorJson = JSON.stringify({ roots: { [typo]: { distrustAfter: '2023-06-01T00:00:00Z' } } });
+        const report = await importSeed(app.trust, seed, new Date('2026-06-02T00:00:00Z'));
+        expect(report.skipped).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              vendorId: 'acme',
+              file: 'vendor.json',
+              why: expect.stringContaining(typo),
+            }),
+          ]),
+        );
+      } finally {
+        app.close();
+      }
+    });
+  });
+
+  describe('when vendor.json changes the identity rules of a vendor the store already has', () => {
+    it('keeps the store and reports and audits the conflict', async () => {
+      const app = await createAdminTestApp();
+      try {
+        const seed = await readTrustStoreDir(FIXTURE_TRUST_STORE);
+        const acme = seed.find((v) => v.id === 'acme');
+        if (!acme) throw new Error('no acme in the fixture store');
+        acme.vendorJson = JSON.stringify({ identityRules: [{ field: 'subject.O', equals: 'Acme Corp' }] });
+        const report = await importSeed(app.trust, seed, new Date('2026-06-02T00:00:00Z'));
+        expect(report.vendorConflicts).toEqual([{ vendorId: 'acme', field: 'identityRules' }]);
+        expect((await app.trust.getVendor('acme'))?.identityRules).toEqual([]);
+        const audit = await (
+          await app.call('GET', '/audit?actor=seed&since=2026-06-02T00:00:00Z', { token: app.alice })
+        ).json();
+        expect(audit.entries).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ action: 'seed.conflict', targetType: 'vendor', targetId: 'acme' }),
+          ]),
+        );
+      } finally {
+        app.close();
+      }
+    });
+  });
+});
