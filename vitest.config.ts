@@ -27,7 +27,7 @@ export default defineConfig(async () => ({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(join(ROOT, 'migrations')),
-                TEST_FIXTURES: workerTestFixtures(),
+                TEST_FIXTURES: await workerTestFixtures(),
                 ADMIN_TOKEN: TEST_ADMIN_TOKEN,
               },
             },

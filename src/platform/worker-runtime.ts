@@ -9,7 +9,14 @@ import { composeApp } from '../compose';
 import { createTrustRepository, type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
-import { type BundledTrustStore, describeSeedReport, importBundledSeed, logSeedReport } from './bundled-seed';
+import {
+  type BundledTrustStore,
+  type BundledTsaStore,
+  describeSeedReport,
+  importBundledSeed,
+  logSeedReport,
+  tsaAnchorsFromBundle,
+} from './bundled-seed';
 import { createWorkerHasher } from './worker-hasher';
 
 export interface Env {
@@ -68,6 +75,8 @@ function settingsFromEnv(env: Env) {
 export interface WorkerOptions {
   /** trust-store/ as bundled at build time: imported into D1 once per bundle and database. */
   bundle: BundledTrustStore;
+  /** Timestamp-authority roots (trust-store/_tsa, <vendor>/tsa), bundled at build time. */
+  tsa: BundledTsaStore;
   /** The escalation playbooks' sources, bundled at build time (validated there too). */
   playbooks: Partial<Record<CaseKind, string>>;
   /** The feed poller the cron trigger runs. */
@@ -139,7 +148,11 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
     fetch: (input, init) => fetch(input, init),
     background,
     // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
-    extra: { ready: () => ready, createHasher: createWorkerHasher },
+    extra: {
+      ready: () => ready,
+      createHasher: createWorkerHasher,
+      tsaAnchors: tsaAnchorsFromBundle(options.tsa),
+    },
   });
   const keepAlive = (ctx: ExecutionContext) => {
     if (inFlight.size > 0) ctx.waitUntil(Promise.allSettled([...inFlight]));

@@ -4,6 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildTrustStoreBundle, buildTsaBundle } from '../../scripts/bundle-trust-store';
+import type { BundledTrustStore, BundledTsaStore } from '../../src/platform/bundled-seed';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CMS = join(ROOT, 'test/fixtures/cms');
@@ -41,6 +43,19 @@ export interface WorkerTestFixtures {
     jar: string;
   }>;
   jarRoots: Record<string, string>;
+  /** test/fixtures/timestamp: its trust store and TSA roots bundled as the build bundles trust-store/. */
+  timestamp: {
+    bundle: BundledTrustStore;
+    tsa: BundledTsaStore;
+    cases: Array<{
+      name: string;
+      vendor: string;
+      expectedVerdict: string;
+      expectedReasons: string[];
+      artifact: string;
+      signature: string;
+    }>;
+  };
 }
 
 /** The bootstrap admin's secret in the workers tests (a test binding, as `wrangler secret put` would set). */
@@ -54,7 +69,16 @@ const texts = (dir: string, suffix: string) =>
       .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
   );
 
-export function workerTestFixtures(): WorkerTestFixtures {
+export async function workerTestFixtures(): Promise<WorkerTestFixtures> {
+  const tsDir = join(ROOT, 'test/fixtures/timestamp');
+  const tsCases: Array<{
+    name: string;
+    vendor: string;
+    expectedVerdict: string;
+    expectedReasons?: string[];
+    artifact: string;
+    signature: string;
+  }> = JSON.parse(readFileSync(join(tsDir, 'manifest.json'), 'utf8'));
   const manifest: Array<WorkerTestCase & { artifact: string; signature: string }> = JSON.parse(
     readFileSync(join(CMS, 'manifest.json'), 'utf8'),
   );
@@ -90,5 +114,17 @@ export function workerTestFixtures(): WorkerTestFixtures {
       jar: readFileSync(join(JAR, c.file)).toString('base64'),
     })),
     jarRoots: texts(join(JAR, 'trust-store/acme'), '.pem'),
+    timestamp: {
+      bundle: await buildTrustStoreBundle(join(tsDir, 'trust-store')),
+      tsa: await buildTsaBundle(join(tsDir, 'trust-store')),
+      cases: tsCases.map((c) => ({
+        name: c.name,
+        vendor: c.vendor,
+        expectedVerdict: c.expectedVerdict,
+        expectedReasons: c.expectedReasons ?? [],
+        artifact: readFileSync(join(tsDir, c.artifact)).toString('base64'),
+        signature: readFileSync(join(tsDir, c.signature)).toString('base64'),
+      })),
+    },
   };
 }

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BundledTrustStore } from '../../src/platform/bundled-seed';
-import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
+import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE, TSA_BUNDLE } from '../../src/platform/trust-store-bundle';
 import worker from '../../src/platform/worker';
 import { createWorker } from '../../src/platform/worker-runtime';
 import type { FeedPollingDeps } from '../../src/services/feed-polling';
@@ -38,6 +38,7 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
     const seen: FeedPollingDeps[] = [];
     const probe = createWorker({
       bundle: TRUST_STORE_BUNDLE,
+      tsa: TSA_BUNDLE,
       playbooks: PLAYBOOK_SOURCES,
       pollDueFeeds: async (deps) => {
         seen.push(deps);
@@ -74,7 +75,7 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
           : v,
       ),
     };
-    const edge = createWorker({ bundle, playbooks: PLAYBOOK_SOURCES, pollDueFeeds });
+    const edge = createWorker({ bundle, tsa: TSA_BUNDLE, playbooks: PLAYBOOK_SOURCES, pollDueFeeds });
     const asked = answerFetches((url) =>
       url === FEED_URL
         ? new Response(fixtures.feeds['vendor-rss.xml'], {
