@@ -111,6 +111,8 @@ export async function importBundledSeed(
       vendorsCreated: report.vendorsCreated,
       anchorsAdded: report.anchorsAdded.length,
       conflicts: report.conflicts.length,
+      distrusted: report.distrusted.length,
+      vendorConflicts: report.vendorConflicts.length,
       skipped: report.skipped,
       feedsSubscribed: feedsSubscribed.subscribed.length,
     },
@@ -126,6 +128,10 @@ export function logSeedReport(report: BundledSeedReport, log: Pick<Console, 'log
   for (const s of report.skipped) log.warn(`skipped ${s.vendorId}/${s.file}: ${s.why}`);
   for (const c of report.conflicts)
     log.warn(`kept ${c.vendorId}/${c.sha256} as stored (${c.state}); the seed differs (audited)`);
+  for (const d of report.distrusted)
+    log.warn(`distrusted ${d.vendorId}/${d.sha256} after ${d.after}, as the seed says (audited)`);
+  for (const v of report.vendorConflicts)
+    log.warn(`kept the stored ${v.field} of ${v.vendorId}; its vendor.json differs (audited)`);
   for (const f of report.feedsSubscribed.subscribed)
     log.log(`feed subscribed from vendor.json: ${f.vendorId} ${f.url}`);
   for (const f of report.feedsSubscribed.skipped)
