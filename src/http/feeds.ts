@@ -32,12 +32,9 @@ export const FeedSchema = z
     lastError: z.string().nullable(),
     lastPolledAt: z.string().nullable(),
     lastSuccessAt: z.string().nullable(),
-    nextPollAt: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'null: due now (never polled) or disabled; while a poll runs, the end of its hold',
-      }),
+    nextPollAt: z.string().nullable().openapi({
+      description: 'null: due now (never polled) or disabled; while a poll runs, the end of its hold',
+    }),
     polling: z.boolean().openapi({ description: 'a poll of this feed is running' }),
     pollIntervalSeconds: z.number().int().nullable(),
     createdBy: z.string(),
