@@ -16,6 +16,7 @@ import { registerVerify } from './http/verify';
 import { type CrlRepository, MAX_CRLS_PER_VERIFICATION } from './services/crls';
 import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feed-polling';
+import { cacheTrustReads } from './services/store-version-cache';
 import type { Escalator, VerificationDeps } from './services/verification';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './trust';
 import type { RandomBytes } from './trust/tokens';
@@ -121,7 +122,7 @@ export function createApp(deps: AppDeps) {
   registerVerify(
     app,
     {
-      trust: deps.trust,
+      trust: cacheTrustReads(deps.trust),
       subtle: deps.subtle,
       now: deps.now,
       limits,
