@@ -19,8 +19,25 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export function createBytesMemo<T>(maxEntries: number) {
+export interface MemoBounds {
+  maxEntries: number;
+  /** Inputs larger than this are computed but never kept (one huge certificate must not fill memory). */
+  maxInputBytes?: number;
+  /** Sum of kept inputs' sizes, as a proxy for what their results hold; oldest dropped past it. */
+  maxTotalBytes?: number;
+}
+
+const DEFAULT_MAX_INPUT_BYTES = 16 * 1024;
+const DEFAULT_MAX_TOTAL_BYTES = 8 * 1024 * 1024;
+
+export function createBytesMemo<T>(bounds: number | MemoBounds) {
+  const {
+    maxEntries,
+    maxInputBytes = DEFAULT_MAX_INPUT_BYTES,
+    maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES,
+  } = typeof bounds === 'number' ? { maxEntries: bounds } : bounds;
   const entries = new Map<string, { bytes: Uint8Array; tag: string; value: T }>();
+  let totalBytes = 0;
   return (bytes: Uint8Array, tag: string, compute: () => T): T => {
     const key = `${fnv1a(bytes)}:${bytes.length}:${tag}`;
     const found = entries.get(key);
@@ -30,10 +47,15 @@ export function createBytesMemo<T>(maxEntries: number) {
       return found.value;
     }
     const value = compute();
+    if (bytes.length > maxInputBytes) return value;
+    const replaced = entries.get(key);
+    if (replaced) totalBytes -= replaced.bytes.length;
     entries.set(key, { bytes: new Uint8Array(bytes), tag, value });
-    while (entries.size > maxEntries) {
+    totalBytes += bytes.length;
+    while (entries.size > maxEntries || totalBytes > maxTotalBytes) {
       const oldest = entries.keys().next().value;
       if (oldest === undefined) break;
+      totalBytes -= entries.get(oldest)?.bytes.length ?? 0;
       entries.delete(oldest);
     }
     return value;

@@ -55,6 +55,10 @@ interface Entry {
 }
 
 const encoder = new TextEncoder();
+/** Largest key material kept (a leaf, a few intermediates and the anchors are well under it). */
+const MAX_ENTRY_BYTES = 64 * 1024;
+/** All kept key material together; with the parsed paths it points to, a few times this in memory. */
+const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 
 class KeyWriter {
   private chunks: Uint8Array[] = [];
@@ -139,6 +143,7 @@ function stillHolds(entry: Entry, req: PathRequest): boolean {
 export class PathCache {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
+  private totalBytes = 0;
   private readonly validate: PathValidator;
   private counters = { hits: 0, misses: 0, stale: 0, bypassed: 0 };
 
@@ -174,12 +179,18 @@ export class PathCache {
     const outcome = await this.validate(req);
     if (outcome.status === 'valid') {
       const anchorIndex = req.anchors.indexOf(outcome.anchor);
-      if (anchorIndex >= 0) {
+      // A request padded with large junk certificates is answered but not kept: entries are bounded in
+      // size as well as in number, so no caller can fill memory through the cache.
+      if (anchorIndex >= 0 && material.length <= MAX_ENTRY_BYTES) {
+        const replaced = this.entries.get(key);
+        if (replaced) this.totalBytes -= replaced.material.length;
         this.entries.delete(key);
         this.entries.set(key, { material, path: outcome.path.slice(), anchorIndex });
-        while (this.entries.size > this.maxEntries) {
+        this.totalBytes += material.length;
+        while (this.entries.size > this.maxEntries || this.totalBytes > MAX_TOTAL_BYTES) {
           const oldest = this.entries.keys().next().value;
           if (oldest === undefined) break;
+          this.totalBytes -= this.entries.get(oldest)?.material.length ?? 0;
           this.entries.delete(oldest);
         }
       }

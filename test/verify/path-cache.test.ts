@@ -160,6 +160,19 @@ describe('the path cache', () => {
     });
   });
 
+  describe('when a request is padded with a large junk certificate', () => {
+    it('answers it without keeping it, so padding cannot fill memory', async () => {
+      const validate = vi.fn(buildAndValidatePath);
+      const cache = createPathCache({ validate });
+      const req = requestFor('ecdsa-p256-sha256-detached-trusted', AT);
+      const padded = { ...req, intermediates: [...req.intermediates, new Uint8Array(200 * 1024).fill(0x30)] };
+      expect((await cache.buildAndValidatePath(padded)).status).toBe('valid');
+      expect((await cache.buildAndValidatePath(padded)).status).toBe('valid');
+      expect(validate).toHaveBeenCalledTimes(2);
+      expect(cache.stats()).toMatchObject({ size: 0 });
+    });
+  });
+
   describe('when full', () => {
     it('drops the least recently used path', async () => {
       const cache = createPathCache({ maxEntries: 1 });
