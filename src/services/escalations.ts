@@ -49,20 +49,32 @@ const MAX_CONCURRENT_RETRIES = 3;
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Which playbook a verdict calls for, or none: only an unknown root or a trust decision needs on-call. */
+const INTEGRITY_FAILURES = new Set<string>([
+  'DIGEST_MISMATCH',
+  'MESSAGE_DIGEST_MISSING',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_ENCODING_INVALID',
+  'CONTENT_TYPE_MISMATCH',
+  'SIGNER_CERT_NOT_FOUND',
+]);
+
+/**
+ * Which playbook a verdict calls for, or none: an unknown root or a trust decision (a distrusted root, an
+ * expired signer chain) needs on-call; a package whose signature does not hold is simply refused.
+ */
 export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
+  if (outcome.verdict === 'trusted' || outcome.chain.length === 0) return null;
+  if (
+    outcome.reasons.some(
+      (r) => INTEGRITY_FAILURES.has(r.code) || r.code.startsWith('JAR_') || r.code.startsWith('ZIP_'),
+    )
+  ) {
+    return null;
+  }
   if (outcome.verdict === 'unknown_root') return 'unknown-root';
-  if (outcome.verdict !== 'rejected' || outcome.chain.length === 0) return null;
   const codes = new Set<string>(outcome.reasons.map((r) => r.code));
   if (codes.has('ANCHOR_DISTRUSTED')) return 'distrusted-root';
-  const integrity = [
-    'DIGEST_MISMATCH',
-    'SIGNATURE_INVALID',
-    'SIGNATURE_ENCODING_INVALID',
-    'CONTENT_TYPE_MISMATCH',
-  ];
-  if (codes.has('CERT_EXPIRED') && outcome.anchorId !== null && !integrity.some((c) => codes.has(c))) {
-    return 'expired-signer-chain';
-  }
+  if (codes.has('CERT_EXPIRED') && outcome.anchorId !== null) return 'expired-signer-chain';
   return null;
 }
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colonHex } from '../../src/escalation';
-import { createAdminTestApp, fixturePem, problem } from '../trust/helpers/admin-client';
+import { createAdminTestApp, fixturePem, problem, ROOTS } from '../trust/helpers/admin-client';
 
 type App = Awaited<ReturnType<typeof createAdminTestApp>>;
 
@@ -156,6 +156,43 @@ describe('escalation cases', () => {
       const detail = await (await t.call('GET', `/escalations/${id}`, { token: oncall })).json();
       expect(detail.case).toMatchObject({ state: 'resolved', resolution: { outcome: 'approved' } });
       expect((await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' })).body.verdict).toBe('trusted');
+    });
+  });
+});
+
+describe('escalation cases for rejected verdicts that need a person', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('when the signer certificate of a chain to an active root has expired', () => {
+    it('opens an expired-signer-chain case', async () => {
+      const { body } = await t.verify('signer-expired-cert-expired');
+      expect(body.verdict).toBe('rejected');
+      expect(body.escalation).toMatchObject({ kind: 'expired-signer-chain', state: 'open' });
+    });
+  });
+
+  describe('when the root is distrusted for signatures made after a date', () => {
+    it('opens a distrusted-root case', async () => {
+      const distrust = await t.call('POST', `/roots/${ROOTS.acmeRsa}/distrust`, {
+        token: t.alice,
+        body: { after: '2023-01-01T00:00:00Z', reason: 'key compromise reported by Acme' },
+      });
+      expect(distrust.status).toBe(200);
+      const { body } = await t.verify('rsa2048-sha256-detached-der-trusted');
+      expect(body.reasons.map((r) => r.code)).toContain('ANCHOR_DISTRUSTED');
+      expect(body.escalation).toMatchObject({ kind: 'distrusted-root', state: 'open' });
+    });
+  });
+
+  describe('when the artifact was tampered with', () => {
+    it('opens no case: a forged package is a rejection, not a question for on-call', async () => {
+      const { body } = await t.verify('artifact-tampered-digest-mismatch');
+      expect(body.verdict).toBe('rejected');
+      expect(body.escalation).toBeNull();
     });
   });
 });
