@@ -101,7 +101,6 @@ export async function verifyRequest(
     subtle: deps.subtle,
   };
   let result: VerifyJarResult;
-  let signature: Uint8Array | null = input.signature;
   if (input.signature) {
     result = await verifyPackage({
       ...common,
@@ -111,10 +110,9 @@ export async function verifyRequest(
     });
   } else {
     result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
-    signature = result.signatureBlock ?? null;
   }
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
-  const outcome = await applySignerIdentityRules(deps.subtle, vendor, signature, result.outcome);
+  const outcome = applySignerIdentityRules(vendor, result.outcome);
   const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;
 
   let artifactDigest: string | null = null;

@@ -1,7 +1,6 @@
-import type { Reason, VerifyOutcome } from '../verify';
+import { isParseError, parseCertificate, type Reason, type VerifyOutcome } from '../verify';
 import { brokenIdentityRules, readIdentityRules, signerIdentityOf } from './identity-rules';
 import type { Vendor } from './model';
-import { findCertificateInCms } from './signer-certificate';
 
 const mismatch = (message: string): Reason => ({ code: 'SIGNER_IDENTITY_MISMATCH', message });
 
@@ -9,14 +8,9 @@ const mismatch = (message: string): Reason => ({ code: 'SIGNER_IDENTITY_MISMATCH
  * Applies the vendor's signer identity rules to an outcome whose path reached one of the vendor's roots:
  * a signer that breaks a rule turns `trusted` into `rejected` (SIGNER_IDENTITY_MISMATCH, one reason per
  * broken rule). A vendor without rules is unaffected. Fails closed: a signer certificate that cannot be
- * read back (or no CMS signature to read it from), or rules that do not parse, are a mismatch too.
+ * read, or rules that do not parse, are a mismatch too.
  */
-export async function applySignerIdentityRules(
-  subtle: SubtleCrypto,
-  vendor: Vendor,
-  signature: Uint8Array | null,
-  outcome: VerifyOutcome,
-): Promise<VerifyOutcome> {
+export function applySignerIdentityRules(vendor: Vendor, outcome: VerifyOutcome): VerifyOutcome {
   if (vendor.identityRules.length === 0 || outcome.anchorId === null || outcome.signer === null)
     return outcome;
   const rules = readIdentityRules(vendor.identityRules);
@@ -24,7 +18,8 @@ export async function applySignerIdentityRules(
   if (!rules.ok) {
     reasons = [mismatch(rules.detail)];
   } else {
-    const certificate = signature && (await findCertificateInCms(subtle, signature, outcome.signer.sha256));
+    const parsed = outcome.signerDer ? parseCertificate(outcome.signerDer) : null;
+    const certificate = parsed && !isParseError(parsed) ? parsed : null;
     reasons = certificate
       ? brokenIdentityRules(rules.rules, signerIdentityOf(certificate)).map((broken) =>
           mismatch(`the signer breaks an identity rule of ${vendor.id}: ${broken}`),

@@ -93,6 +93,8 @@ export interface VerifyOutcome {
   /** For unknown_root: the top certificate of the longest path built, the one to escalate. */
   top: CertificateSummary | null;
   digestAlgorithm: HashName | null;
+  /** DER of the signer certificate the verdict is about (for the caller's identity rules), or null. */
+  signerDer: Uint8Array | null;
   /** What did not decide the verdict but the caller should know (e.g. revocation not checked). */
   warnings?: Reason[];
 }
@@ -310,6 +312,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
         anchorId: null,
         top: null,
         digestAlgorithm: null,
+        signerDer: null,
       },
     };
   }
@@ -366,6 +369,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
       anchorId: path.status === 'no_anchor' ? null : path.anchor.id,
       top: path.status === 'no_anchor' ? (chain[chain.length - 1] ?? null) : null,
       digestAlgorithm: integrity.hash,
+      signerDer: signerCertificate.der,
       ...(warnings.length > 0 ? { warnings } : {}),
     },
   };

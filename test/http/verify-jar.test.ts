@@ -173,3 +173,30 @@ describe('verifyRequest with TSA roots from the trust-store tree', () => {
     });
   });
 });
+
+describe('POST /verify with a signed JAR for a vendor with signer identity rules', () => {
+  const setRules = async (identityRules: unknown[]) => {
+    const vendor = await ctx.trust.getVendor('acme');
+    if (!vendor) throw new Error('no acme');
+    await ctx.trust.updateVendor({ ...vendor, identityRules, version: vendor.version + 1 }, vendor.version);
+    await ctx.trust.bumpStoreVersion();
+  };
+  afterAll(() => setRules([]));
+
+  describe('when the JAR signer meets the rule', () => {
+    it('answers trusted: the rules read the signer the JAR carries', async () => {
+      await setRules([{ field: 'subject.CN', pattern: 'Acme Widget JAR Signing*' }]);
+      const body = await (await postArtifactOnly('signed-rsa-trusted')).json();
+      expect(body.verdict).toBe('trusted');
+    });
+  });
+
+  describe('when the JAR signer breaks the rule', () => {
+    it('answers rejected with SIGNER_IDENTITY_MISMATCH', async () => {
+      await setRules([{ field: 'subject.O', equals: 'Somebody Else Ltd' }]);
+      const body = await (await postArtifactOnly('signed-rsa-trusted')).json();
+      expect(body.verdict).toBe('rejected');
+      expect(codes(body)).toContain('SIGNER_IDENTITY_MISMATCH');
+    });
+  });
+});

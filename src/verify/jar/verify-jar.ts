@@ -22,7 +22,7 @@ import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, equalBytes, readZip, type Z
  */
 
 /** A verdict on a JAR carries the PKCS#7 block that was verified (for checks that read its signer again). */
-export type VerifyJarResult = VerifyResult & { signatureBlock?: Uint8Array };
+export type VerifyJarResult = VerifyResult;
 
 export interface VerifyJarRequest extends Omit<VerifyRequest, 'signature' | 'artifact' | 'limits'> {
   archive: Uint8Array;
@@ -39,6 +39,7 @@ const rejected = (reasons: Reason[]): VerifyResult => ({
     anchorId: null,
     top: null,
     digestAlgorithm: null,
+    signerDer: null,
   },
 });
 
@@ -241,7 +242,7 @@ export async function verifyJar(request: VerifyJarRequest): Promise<VerifyJarRes
   }
 
   const outcome: VerifyOutcome = cms.outcome;
-  if (jarReasons.length === 0) return { ...cms, signatureBlock: blockBytes };
+  if (jarReasons.length === 0) return cms;
   // A JAR whose contents are not what was signed is rejected, never escalated as an unknown root.
   return {
     ok: true,
@@ -251,6 +252,5 @@ export async function verifyJar(request: VerifyJarRequest): Promise<VerifyJarRes
       reasons: [...jarReasons, ...outcome.reasons],
       top: outcome.verdict === 'unknown_root' ? outcome.top : null,
     },
-    signatureBlock: blockBytes,
   };
 }
