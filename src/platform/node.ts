@@ -8,6 +8,7 @@ import { composeApp } from '../compose';
 import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
 import type { HasherFactory } from '../http/hasher';
+import { createCrlFetcher } from '../services/crl-fetcher';
 import { pollDueFeeds } from '../services/feed-polling';
 import { importSeed } from '../trust';
 import { guardedFeedFetch } from './feed-fetch';
@@ -44,6 +45,8 @@ export interface NodeConfig {
   playbooksDir: string;
   /** ESCALATION_WEBHOOK_URL: receives escalation.opened / escalation.resolved events. */
   escalationWebhookUrl: string | undefined;
+  /** CRL_FETCH=false: do not fetch the CRL distribution points a chain names (default true). */
+  crlFetch: boolean;
   /** FEEDS_ALLOW_PRIVATE=true: feeds may be on loopback and private addresses (default false). */
   feedsAllowPrivate: boolean;
   /** FEEDS_TICK_SECONDS: how often the poller looks for due feeds (default 60; 0 turns polling off). */
@@ -92,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     databaseUrl: env.DATABASE_URL ?? `file:${resolve(ROOT, 'data/trustgate.db')}`,
     trustStoreDir: resolve(env.TRUST_STORE_DIR ?? resolve(ROOT, 'trust-store')),
     feedsAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
+    crlFetch: !['false', '0'].includes((env.CRL_FETCH ?? 'true').trim().toLowerCase()),
     feedsTickSeconds: intFromEnv('FEEDS_TICK_SECONDS', env.FEEDS_TICK_SECONDS, 60, 0, 86_400),
     feedsPerTick: intFromEnv('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
     feedsConcurrency: intFromEnv('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
@@ -128,6 +132,17 @@ export async function startNodeServer(config: NodeConfig) {
     extra: {
       createHasher: nodeHasher,
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(config.trustStoreDir)),
+      // CRL distribution points named in a chain: fetched under the same address rules as feeds, with
+      // size and time limits, and cached until nextUpdate (CRL_FETCH=false turns this off).
+      ...(config.crlFetch
+        ? {
+            fetchCrls: createCrlFetcher({
+              fetch: feedFetch,
+              now: () => new Date(),
+              isAllowedUrl: feedUrlGuard,
+            }),
+          }
+        : {}),
     },
   });
   const seeded = await feeds.subscribeSeedFeeds(report.feeds);
