@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
@@ -38,6 +39,9 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   maxArtifactBytes: 64 * 1024 * 1024,
   maxStreamedArtifactBytes: 4 * 1024 * 1024 * 1024,
 };
+
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+const OWN_BODY_LIMIT = /^\/(verify|vendors\/[^/]+\/crls)\/?$/;
 
 export interface AppDeps {
   /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa); without them no token verifies. */
@@ -113,6 +117,13 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, error);
   });
   app.notFound((c) => problemResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  // Every JSON route reads at most 1 MiB, before authentication and validation read it; /verify and
+  // the CRL upload set their own limits.
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: (c) => problemResponse(c, 'PAYLOAD_TOO_LARGE', `the body is over ${MAX_JSON_BODY_BYTES} bytes`),
+  });
+  app.use('*', (c, next) => (OWN_BODY_LIMIT.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   app.openapi(healthRoute, (c) => {
     const ready = deps.ready?.() ?? true;

@@ -13,7 +13,13 @@ export function createCrlRepository(db: Database): CrlRepository {
       return rows.some((r) => r.vendorId === vendorId);
     },
     async insert(record: CrlRecord) {
-      await db.insert(crls).values({ ...record, der: record.der });
+      // A concurrent upload of the same CRL loses quietly: it is already stored.
+      const rows = await db
+        .insert(crls)
+        .values({ ...record, der: record.der })
+        .onConflictDoNothing()
+        .returning({ id: crls.id });
+      return rows.length === 1;
     },
     async listDer(vendorId, limit) {
       const rows = await db

@@ -3,6 +3,7 @@ import type { EscalationCase } from '../escalation';
 import type { EscalationRepository } from '../services/escalation-ports';
 import type { Database } from './database';
 import { escalationCases } from './schema';
+import { isUniqueViolation } from './unique-violation';
 
 type Row = typeof escalationCases.$inferSelect;
 
@@ -62,7 +63,7 @@ export function createEscalationRepository(db: Database): EscalationRepository {
         return true;
       } catch (error) {
         // The partial unique index allows one open case per vendor and root: a concurrent open lost the race.
-        if (/UNIQUE|constraint/i.test(String((error as Error).message ?? error))) return false;
+        if (isUniqueViolation(error)) return false;
         throw error;
       }
     },

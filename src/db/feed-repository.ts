@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FeedState, FeedStatus } from '../advisories';
 import type { Database } from './database';
 import { feeds } from './schema';
+import { isUniqueViolation } from './unique-violation';
 
 /**
  * What the `feeds.state` JSON column holds: the pure domain's `FeedState` fields, the schedule and the last
@@ -109,9 +110,6 @@ const toFeed = (row: Row): StoredFeed => ({
   createdAt: row.createdAt,
   state: readFeedState(row.state),
 });
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE|constraint/i.test(String((error as Error)?.message ?? error));
 
 export function createFeedRepository(db: Database): FeedRepository {
   return {

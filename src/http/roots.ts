@@ -181,14 +181,25 @@ async function findRoot(deps: AdminDeps, sha256Param: string, vendor: string | u
   return found[0] as Anchor;
 }
 
-/** The names of the tokens that made `name`'s token, nearest first (bounded; cycles cannot occur). */
+/** Longer chains of tokens minting tokens are refused rather than cut short (a cut hides the maker). */
+const MAX_TOKEN_LINEAGE = 1000;
+
+/** The names of the tokens that made `name`'s token, nearest first, all the way to the first maker. */
 async function tokenLineage(deps: AdminDeps, name: string | null): Promise<string[]> {
   const lineage: string[] = [];
+  const seen = new Set<string>();
   let current = name;
-  for (let depth = 0; current && deps.tokens && depth < 32; depth++) {
+  while (current && deps.tokens && !seen.has(current)) {
+    seen.add(current);
     const token = await deps.tokens.getByName(current);
     if (!token) break;
     lineage.push(token.createdBy);
+    if (lineage.length > MAX_TOKEN_LINEAGE) {
+      throw new TrustgateError(
+        'SELF_APPROVAL_FORBIDDEN',
+        `the token ${name} descends from more than ${MAX_TOKEN_LINEAGE} tokens; its independence cannot be shown`,
+      );
+    }
     current = token.createdBy;
   }
   return lineage;

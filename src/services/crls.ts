@@ -17,7 +17,8 @@ export interface CrlRecord {
 
 export interface CrlRepository {
   has(vendorId: string, id: string): Promise<boolean>;
-  insert(record: CrlRecord): Promise<void>;
+  /** False when the same CRL (same id) is already stored. */
+  insert(record: CrlRecord): Promise<boolean>;
   /** The newest CRLs of a vendor (by thisUpdate), at most `limit`. */
   listDer(vendorId: string, limit: number): Promise<Uint8Array[]>;
 }
@@ -57,7 +58,6 @@ export async function uploadCrls(
   const out: CrlUploadResponse['crls'] = [];
   for (const crl of read.crls) {
     const id = `${vendor.id}:${crl.sha256Hex}`;
-    const stored = !(await deps.crls.has(vendor.id, id));
     const record: CrlRecord = {
       id,
       vendorId: vendor.id,
@@ -68,8 +68,8 @@ export async function uploadCrls(
       source: 'upload',
       createdAt: now.toISOString(),
     };
+    const stored = !(await deps.crls.has(vendor.id, id)) && (await deps.crls.insert(record));
     if (stored) {
-      await deps.crls.insert(record);
       await deps.trust.appendAudit({
         at: now.toISOString(),
         actor,

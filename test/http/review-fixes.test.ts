@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCrlRepository } from '../../src/db/crl-repository';
+import { createEscalationRepository } from '../../src/db/escalation-repository';
+import { vendors } from '../../src/db/schema';
+import { isUniqueViolation } from '../../src/db/unique-violation';
+import type { EscalationCase } from '../../src/escalation';
+import type { CrlRecord } from '../../src/services/crls';
+import { createAdminTestApp, fixturePem, problem } from '../trust/helpers/admin-client';
+
+type App = Awaited<ReturnType<typeof createAdminTestApp>>;
+
+describe('isUniqueViolation', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('when drizzle wraps a duplicate-key error from libSQL', () => {
+    it('finds the constraint along the cause chain', async () => {
+      const row = { id: 'acme', name: 'again', createdAt: 'x', updatedAt: 'x' };
+      const error = await t.db
+        .insert(vendors)
+        .values(row)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(error).not.toBeNull();
+      expect(isUniqueViolation(error)).toBe(true);
+      expect(isUniqueViolation(new Error('Failed query: select 1'))).toBe(false);
+    });
+  });
+
+  describe('when two verifications open the same escalation case at once', () => {
+    it('lets the second insert lose quietly (it then joins the case) instead of failing /verify', async () => {
+      const cases = createEscalationRepository(t.db);
+      const base: EscalationCase = {
+        id: 'esc_one',
+        key: 'acme|spki|unknown-root',
+        kind: 'unknown-root',
+        state: 'open',
+        vendorId: 'acme',
+        top: { sha256: 'a'.repeat(64), spkiSha256: 'b'.repeat(64), subject: 'CN=x' },
+        chain: [],
+        verificationsBlocked: 1,
+        firstSeen: '2026-06-01T00:00:00.000Z',
+        lastSeen: '2026-06-01T00:00:00.000Z',
+        artifactDigests: [],
+        stepCount: 6,
+        steps: [],
+        resolution: null,
+        openedAt: '2026-06-01T00:00:00.000Z',
+        updatedAt: '2026-06-01T00:00:00.000Z',
+      };
+      expect(await cases.insert(base)).toBe(true);
+      expect(await cases.insert({ ...base, id: 'esc_two' })).toBe(false);
+    });
+  });
+
+  describe('when the same CRL is stored twice', () => {
+    it('reports the second as already there', async () => {
+      const crls = createCrlRepository(t.db);
+      const record: CrlRecord = {
+        id: 'acme:abc',
+        vendorId: 'acme',
+        issuer: 'CN=x',
+        der: Uint8Array.of(1),
+        thisUpdate: '2026-01-01T00:00:00.000Z',
+        nextUpdate: null,
+        source: 'upload',
+        createdAt: '2026-06-01T00:00:00.000Z',
+      };
+      expect(await crls.insert(record)).toBe(true);
+      expect(await crls.insert(record)).toBe(false);
+    });
+  });
+});
+
+describe('admin routes', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('when an unauthenticated caller sends a body over 1 MiB', () => {
+    it('is refused before anything reads it', async () => {
+      const res = await problem(
+        await t.call('POST', '/vendors', { body: JSON.stringify({ id: 'a'.repeat(2 * 1024 * 1024) }) }),
+      );
+      expect(res).toMatchObject({ status: 422, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    });
+  });
+
+  describe('when one admin hides behind a chain of 33 minted tokens', () => {
+    it('still refuses the approval (regression: the lineage walk stopped at 32)', async () => {
+      let maker = t.alice;
+      for (let i = 1; i <= 33; i++) {
+        const res = await t.call('POST', '/admin/tokens', {
+          token: maker,
+          body: { name: `a${i}`, role: 'admin' },
+        });
+        expect(res.status).toBe(201);
+        maker = ((await res.json()) as { token: string }).token;
+      }
+      const proposed = await t.call('POST', '/vendors/acme/roots', {
+        token: t.alice,
+        body: { pem: fixturePem('trust-store/globex/globex-root-p384.pem'), reason: 'rotation' },
+      });
+      const { sha256 } = (await proposed.json()) as { sha256: string };
+      const approval = await problem(
+        await t.call('POST', `/roots/${sha256}/approve?vendor=acme`, {
+          token: maker,
+          body: { reason: 'ok' },
+        }),
+      );
+      expect(approval).toMatchObject({ status: 403, body: { code: 'SELF_APPROVAL_FORBIDDEN' } });
+    });
+  });
+});
