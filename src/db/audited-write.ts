@@ -26,13 +26,31 @@ export async function writeAudited(
   db: Database,
   write: { execute: () => Promise<unknown[]> },
   entry: AuditEntry,
+  alongside: ReadonlyArray<{ execute: () => Promise<unknown> }> = [],
 ): Promise<boolean> {
   const batch = (db as unknown as Batchable).batch?.bind(db);
   if (!batch) {
     const changed = (await write.execute()).length === 1;
     if (changed) await db.insert(auditLog).values(entry);
+    for (const statement of alongside) await statement.execute();
     return changed;
   }
-  const [changed] = (await batch([write, auditIfChanged(db, entry)])) as [unknown[], unknown];
+  const [changed] = (await batch([write, auditIfChanged(db, entry), ...alongside])) as [unknown[], unknown];
   return changed.length === 1;
+}
+
+/** Runs `write` and the statements `alongside` it as one batch (one transaction on libSQL and D1). */
+export async function writeWith<T>(
+  db: Database,
+  write: { execute: () => Promise<T> },
+  alongside: ReadonlyArray<{ execute: () => Promise<unknown> }>,
+): Promise<T> {
+  const batch = (db as unknown as Batchable).batch?.bind(db);
+  if (!batch) {
+    const result = await write.execute();
+    for (const statement of alongside) await statement.execute();
+    return result;
+  }
+  const [result] = (await batch([write, ...alongside])) as [T];
+  return result;
 }

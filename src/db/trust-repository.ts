@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Anchor, AnchorState, AuditEntry, Contact, TrustRepository, Vendor } from '../trust';
-import { writeAudited } from './audited-write';
+import { writeAudited, writeWith } from './audited-write';
 import type { Database } from './database';
 import { anchors, auditLog, storeVersion, vendors } from './schema';
 
@@ -28,6 +28,13 @@ const toAnchor = (row: AnchorRow): Anchor => ({
 const anchorRow = (anchor: Anchor): AnchorRow => ({ ...anchor, der: anchor.der });
 
 export function createTrustRepository(db: Database): TrustRepository {
+  // Every write of a vendor or an anchor moves the store version in the same transaction, so a cache
+  // keyed on the version (store-version-cache.ts) can never keep serving a store that changed.
+  const bump = () =>
+    db
+      .insert(storeVersion)
+      .values({ id: 1, version: 1 })
+      .onConflictDoUpdate({ target: storeVersion.id, set: { version: sql`${storeVersion.version} + 1` } });
   return {
     async getVendor(id) {
       const rows = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1);
@@ -37,14 +44,18 @@ export function createTrustRepository(db: Database): TrustRepository {
       return (await db.select().from(vendors).orderBy(vendors.id)).map(toVendor);
     },
     async insertVendor(vendor) {
-      await db.insert(vendors).values(vendor);
+      await writeWith(db, db.insert(vendors).values(vendor), [bump()]);
     },
     async updateVendor(vendor, expectedVersion) {
-      const result = await db
-        .update(vendors)
-        .set({ ...vendor })
-        .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
-        .returning({ id: vendors.id });
+      const result = await writeWith(
+        db,
+        db
+          .update(vendors)
+          .set({ ...vendor })
+          .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
+          .returning({ id: vendors.id }),
+        [bump()],
+      );
       return result.length === 1;
     },
     async listAnchors(vendorId) {
@@ -64,30 +75,37 @@ export function createTrustRepository(db: Database): TrustRepository {
       return (await db.select().from(anchors).where(eq(anchors.sha256, sha256))).map(toAnchor);
     },
     async insertAnchor(anchor) {
-      await db.insert(anchors).values(anchorRow(anchor));
+      await writeWith(db, db.insert(anchors).values(anchorRow(anchor)), [bump()]);
     },
     async updateAnchor(anchor, expectedVersion) {
-      const result = await db
-        .update(anchors)
-        .set(anchorRow(anchor))
-        .where(
-          and(
-            eq(anchors.vendorId, anchor.vendorId),
-            eq(anchors.sha256, anchor.sha256),
-            eq(anchors.version, expectedVersion),
-          ),
-        )
-        .returning({ sha256: anchors.sha256 });
+      const result = await writeWith(
+        db,
+        db
+          .update(anchors)
+          .set(anchorRow(anchor))
+          .where(
+            and(
+              eq(anchors.vendorId, anchor.vendorId),
+              eq(anchors.sha256, anchor.sha256),
+              eq(anchors.version, expectedVersion),
+            ),
+          )
+          .returning({ sha256: anchors.sha256 }),
+        [bump()],
+      );
       return result.length === 1;
     },
     async insertVendorAudited(vendor, entry) {
-      await writeAudited(db, db.insert(vendors).values(vendor).returning({ id: vendors.id }), entry);
+      await writeAudited(db, db.insert(vendors).values(vendor).returning({ id: vendors.id }), entry, [
+        bump(),
+      ]);
     },
     async insertAnchorAudited(anchor, entry) {
       await writeAudited(
         db,
         db.insert(anchors).values(anchorRow(anchor)).returning({ sha256: anchors.sha256 }),
         entry,
+        [bump()],
       );
     },
     async updateVendorAudited(vendor, expectedVersion, entry) {
@@ -99,6 +117,7 @@ export function createTrustRepository(db: Database): TrustRepository {
           .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
           .returning({ id: vendors.id }),
         entry,
+        [bump()],
       );
     },
     async updateAnchorAudited(anchor, expectedVersion, entry) {
@@ -116,6 +135,7 @@ export function createTrustRepository(db: Database): TrustRepository {
           )
           .returning({ sha256: anchors.sha256 }),
         entry,
+        [bump()],
       );
     },
     async appendAudit(entry: AuditEntry) {

@@ -229,7 +229,6 @@ async function applyTransition(
   if (!written) {
     throw new TrustgateError('PRECONDITION_FAILED', 'the root changed while this request ran; read it again');
   }
-  await deps.trust.bumpStoreVersion();
   return next;
 }
 
@@ -276,7 +275,6 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
       }
       throw error;
     }
-    await deps.trust.bumpStoreVersion();
     return c.json(rootView(anchor), 202, { ETag: etagOf(anchor.version) });
   });
 

@@ -152,7 +152,6 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
         throw new TrustgateError('VENDOR_EXISTS', `vendor '${vendor.id}' exists`);
       throw error;
     }
-    await deps.trust.bumpStoreVersion();
     return c.json(vendorView(vendor), 201, { ETag: etagOf(vendor.version) });
   });
 
@@ -195,7 +194,6 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
         'the vendor changed while this request ran; read it again',
       );
     }
-    await deps.trust.bumpStoreVersion();
     return c.json(after, 200, { ETag: etagOf(next.version) });
   });
 }

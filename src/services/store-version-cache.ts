@@ -3,9 +3,9 @@ import type { Anchor, TrustRepository, Vendor } from '../trust';
 /**
  * The reads /verify makes of the trust store (a vendor and its anchors), kept for as long as
  * `storeVersion()` does not move: one one-row read per request instead of the vendor and every anchor
- * with its DER. Every write of vendors or anchors bumps the version (seed import, the roots and vendors
- * routes), and the version is read before the data, so a request never sees data older than the version
- * it read. Entries are frozen copies shared between requests; at most `maxVendors` vendors are kept
+ * with its DER. The repository moves the version in the same transaction as every write of a vendor or
+ * an anchor, and the version is read before the data, so a request never sees data older than the
+ * version it read. Entries are frozen copies shared between requests; at most `maxVendors` vendors are kept
  * (least recently used dropped). Everything else passes through to the repository.
  */
 export function cacheTrustReads(trust: TrustRepository, maxVendors = 1024): TrustRepository {

@@ -21,7 +21,7 @@ export interface TrustRepository {
   /** updateAnchor and appendAudit in one transaction: both are written or neither. */
   updateAnchorAudited(anchor: Anchor, expectedVersion: number, entry: AuditEntry): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<void>;
-  /** Bumped on every change of vendors or anchors. */
+  /** Moved by the repository in the same transaction as every write of a vendor or an anchor. */
   storeVersion(): Promise<number>;
   bumpStoreVersion(): Promise<number>;
 }

@@ -92,7 +92,6 @@ export async function importSeed(
     vendorConflicts: [],
   };
   const at = now.toISOString();
-  let changed = false;
   for (const entry of seed) {
     if (!isVendorId(entry.id)) {
       report.skipped.push({ vendorId: entry.id, file: '', why: 'folder name is not a valid vendor id' });
@@ -149,7 +148,6 @@ export async function importSeed(
         after: vendor,
       });
       report.vendorsCreated.push(entry.id);
-      changed = true;
     }
     const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [normalizeFingerprint(k), v]));
     const seenFingerprints = new Set<string>();
@@ -202,7 +200,6 @@ export async function importSeed(
               after: { state: updated.state, distrustAfter: updated.distrustAfter },
             });
             report.distrusted.push({ vendorId: entry.id, sha256: summary.sha256, after: seedDistrust });
-            changed = true;
           }
           continue;
         }
@@ -255,7 +252,6 @@ export async function importSeed(
         after: { state: anchor.state, distrustAfter: anchor.distrustAfter },
       });
       report.anchorsAdded.push({ vendorId: entry.id, sha256: anchor.sha256, state: anchor.state });
-      changed = true;
     }
     // A per-root setting that names no certificate of the folder (a typo in a distrust fingerprint, say)
     // would leave that root trusted without a word: report it.
@@ -269,6 +265,6 @@ export async function importSeed(
       }
     }
   }
-  if (changed) await repository.bumpStoreVersion();
+
   return report;
 }

@@ -77,6 +77,30 @@ describe('isUniqueViolation', () => {
   });
 });
 
+describe('the store version', () => {
+  describe('when an admin distrusts a root', () => {
+    it('moves in the same write, so cached trust-store reads see the change at once', async () => {
+      const t = await createAdminTestApp();
+      try {
+        expect((await t.verify('rsa2048-sha256-detached-der-trusted')).body.verdict).toBe('trusted');
+        const before = await t.trust.storeVersion();
+        const anchors = await t.trust.listAnchors('acme');
+        const rsa = anchors.find((a) => a.subject.includes('RSA'));
+        if (!rsa) throw new Error('no acme RSA root');
+        const res = await t.call('POST', `/roots/${rsa.sha256}/distrust`, {
+          token: t.alice,
+          body: { after: '2023-01-01T00:00:00Z', reason: 'compromised' },
+        });
+        expect(res.status).toBe(200);
+        expect(await t.trust.storeVersion()).toBeGreaterThan(before);
+        expect((await t.verify('rsa2048-sha256-detached-der-trusted')).body.verdict).toBe('rejected');
+      } finally {
+        t.close();
+      }
+    });
+  });
+});
+
 describe('admin routes', () => {
   let t: App;
   beforeAll(async () => {
