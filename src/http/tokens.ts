@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { TrustgateError } from '../errors';
+import { FEED_POLLER_ACTOR } from '../services/feed-polling';
 import { type ApiToken, TOKEN_ROLES } from '../trust';
 import {
   BOOTSTRAP_ADMIN_NAME,
@@ -78,6 +79,16 @@ const tokenView = (token: ApiToken) => ({
   revokedAt: token.revokedAt,
 });
 
+/** Names the service itself writes as audit actors: no token may pose as one of them. */
+const SYSTEM_ACTORS = new Set([
+  BOOTSTRAP_ADMIN_NAME,
+  'seed',
+  'verify',
+  FEED_POLLER_ACTOR,
+  'system',
+  'trustgate',
+]);
+
 export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
   const repository = () => {
     if (!deps.tokens) throw new TrustgateError('NOT_FOUND', 'this deployment stores no tokens');
@@ -91,7 +102,7 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
     if (!TOKEN_NAME.test(body.name)) {
       throw new TrustgateError('INVALID_FIELD', 'name must match [A-Za-z0-9][A-Za-z0-9._@-]{0,63}');
     }
-    if (body.name === BOOTSTRAP_ADMIN_NAME || body.name === 'seed' || (await tokens.getByName(body.name))) {
+    if (SYSTEM_ACTORS.has(body.name.toLowerCase()) || (await tokens.getByName(body.name))) {
       throw new TrustgateError(
         'TOKEN_NAME_TAKEN',
         `the name '${body.name}' is taken (names are never reused)`,

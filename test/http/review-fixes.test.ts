@@ -108,6 +108,17 @@ describe('admin routes', () => {
   });
   afterAll(() => t.close());
 
+  describe('when an admin names a token like an actor the service writes itself', () => {
+    it('refuses the name, so no token can pose as the seed, the verifier or the feed poller in the audit log', async () => {
+      for (const name of ['verify', 'feed-poller', 'seed', 'Bootstrap-Admin']) {
+        const res = await problem(
+          await t.call('POST', '/admin/tokens', { token: t.alice, body: { name, role: 'admin' } }),
+        );
+        expect(res).toMatchObject({ status: 409, body: { code: 'TOKEN_NAME_TAKEN' } });
+      }
+    });
+  });
+
   describe('when an unauthenticated caller sends a body over 1 MiB', () => {
     it('is refused before anything reads it', async () => {
       const res = await problem(
