@@ -35,6 +35,28 @@ export function createTrustRepository(db: Database): TrustRepository {
       .insert(storeVersion)
       .values({ id: 1, version: 1 })
       .onConflictDoUpdate({ target: storeVersion.id, set: { version: sql`${storeVersion.version} + 1` } });
+  // Conditional writes: they change a row only while its stored version is still `expectedVersion`.
+  const vendorInsert = (vendor: Vendor) => db.insert(vendors).values(vendor).returning({ id: vendors.id });
+  const vendorUpdate = (vendor: Vendor, expectedVersion: number) =>
+    db
+      .update(vendors)
+      .set({ ...vendor })
+      .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
+      .returning({ id: vendors.id });
+  const anchorInsert = (anchor: Anchor) =>
+    db.insert(anchors).values(anchorRow(anchor)).returning({ sha256: anchors.sha256 });
+  const anchorUpdate = (anchor: Anchor, expectedVersion: number) =>
+    db
+      .update(anchors)
+      .set(anchorRow(anchor))
+      .where(
+        and(
+          eq(anchors.vendorId, anchor.vendorId),
+          eq(anchors.sha256, anchor.sha256),
+          eq(anchors.version, expectedVersion),
+        ),
+      )
+      .returning({ sha256: anchors.sha256 });
   return {
     async getVendor(id) {
       const rows = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1);
@@ -44,19 +66,10 @@ export function createTrustRepository(db: Database): TrustRepository {
       return (await db.select().from(vendors).orderBy(vendors.id)).map(toVendor);
     },
     async insertVendor(vendor) {
-      await writeWith(db, db.insert(vendors).values(vendor), [bump()]);
+      await writeWith(db, vendorInsert(vendor), [bump()]);
     },
     async updateVendor(vendor, expectedVersion) {
-      const result = await writeWith(
-        db,
-        db
-          .update(vendors)
-          .set({ ...vendor })
-          .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
-          .returning({ id: vendors.id }),
-        [bump()],
-      );
-      return result.length === 1;
+      return (await writeWith(db, vendorUpdate(vendor, expectedVersion), [bump()])).length === 1;
     },
     async listAnchors(vendorId) {
       return (
@@ -75,68 +88,22 @@ export function createTrustRepository(db: Database): TrustRepository {
       return (await db.select().from(anchors).where(eq(anchors.sha256, sha256))).map(toAnchor);
     },
     async insertAnchor(anchor) {
-      await writeWith(db, db.insert(anchors).values(anchorRow(anchor)), [bump()]);
+      await writeWith(db, anchorInsert(anchor), [bump()]);
     },
     async updateAnchor(anchor, expectedVersion) {
-      const result = await writeWith(
-        db,
-        db
-          .update(anchors)
-          .set(anchorRow(anchor))
-          .where(
-            and(
-              eq(anchors.vendorId, anchor.vendorId),
-              eq(anchors.sha256, anchor.sha256),
-              eq(anchors.version, expectedVersion),
-            ),
-          )
-          .returning({ sha256: anchors.sha256 }),
-        [bump()],
-      );
-      return result.length === 1;
+      return (await writeWith(db, anchorUpdate(anchor, expectedVersion), [bump()])).length === 1;
     },
     async insertVendorAudited(vendor, entry) {
-      await writeAudited(db, db.insert(vendors).values(vendor).returning({ id: vendors.id }), entry, [
-        bump(),
-      ]);
+      await writeAudited(db, vendorInsert(vendor), entry, [bump()]);
     },
     async insertAnchorAudited(anchor, entry) {
-      await writeAudited(
-        db,
-        db.insert(anchors).values(anchorRow(anchor)).returning({ sha256: anchors.sha256 }),
-        entry,
-        [bump()],
-      );
+      await writeAudited(db, anchorInsert(anchor), entry, [bump()]);
     },
     async updateVendorAudited(vendor, expectedVersion, entry) {
-      return writeAudited(
-        db,
-        db
-          .update(vendors)
-          .set({ ...vendor })
-          .where(and(eq(vendors.id, vendor.id), eq(vendors.version, expectedVersion)))
-          .returning({ id: vendors.id }),
-        entry,
-        [bump()],
-      );
+      return writeAudited(db, vendorUpdate(vendor, expectedVersion), entry, [bump()]);
     },
     async updateAnchorAudited(anchor, expectedVersion, entry) {
-      return writeAudited(
-        db,
-        db
-          .update(anchors)
-          .set(anchorRow(anchor))
-          .where(
-            and(
-              eq(anchors.vendorId, anchor.vendorId),
-              eq(anchors.sha256, anchor.sha256),
-              eq(anchors.version, expectedVersion),
-            ),
-          )
-          .returning({ sha256: anchors.sha256 }),
-        entry,
-        [bump()],
-      );
+      return writeAudited(db, anchorUpdate(anchor, expectedVersion), entry, [bump()]);
     },
     async appendAudit(entry: AuditEntry) {
       await db.insert(auditLog).values(entry);
