@@ -1,29 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
+import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
 import { cmsFixtureText, derOfPem, rss, sha256Hex } from './rotation-helpers';
 
-const ROOT = join(import.meta.dirname, '../..');
 const ADMIN = 'node-server-feeds-admin-token-0123456789';
 const R2_PEM = cmsFixtureText('extra-roots/acme-root-r2.pem');
 const R2_CROSS_PEM = cmsFixtureText('extra-roots/acme-root-r2-cross-signed-by-acme-root-rsa.pem');
 const R2_SHA256 = sha256Hex(derOfPem(R2_PEM));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | null>, log: () => string): Promise<T> {
   const deadline = Date.now() + 30_000;
@@ -36,10 +22,10 @@ async function until<T>(what: string, probe: () => Promise<T | null>, log: () =>
 }
 
 describe('the Node server polling the feeds vendor.json lists (npm start)', () => {
-  let child: ChildProcess;
+  let server: NpmStartedServer;
   let feeds: FeedServer;
   let base: string;
-  let output = '';
+  const output = () => server.output();
   const dir = mkdtempSync(join(tmpdir(), 'trustgate-feeds-server-'));
   const get = async (path: string) =>
     (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN}` } })).json();
@@ -70,34 +56,17 @@ describe('the Node server polling the feeds vendor.json lists (npm start)', () =
       JSON.stringify({ name: 'Acme', feeds: [`${feeds.origin}/feed.xml`] }),
     );
 
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
-      detached: true,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: `file:${join(dir, 'db', 'trustgate.db')}`,
-        TRUST_STORE_DIR: join(dir, 'store'),
-        ADMIN_TOKEN: ADMIN,
-        FEEDS_ALLOW_PRIVATE: 'true',
-        FEEDS_TICK_SECONDS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startWithNpm({
+      TRUST_STORE_DIR: join(dir, 'store'),
+      ADMIN_TOKEN: ADMIN,
+      FEEDS_ALLOW_PRIVATE: 'true',
+      FEEDS_TICK_SECONDS: '1',
     });
-    child.stdout?.on('data', (d) => {
-      output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      output += d;
-    });
+    base = server.base;
   }, 60_000);
 
   afterAll(async () => {
-    // npm runs the server as its child: stop the whole process group.
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    server?.stop();
     await feeds.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -110,7 +79,7 @@ describe('the Node server polling the feeds vendor.json lists (npm start)', () =
           const body = await get('/feeds');
           return body.feeds?.length ? body.feeds : null;
         },
-        () => output,
+        output,
       );
       expect(listed).toEqual([
         expect.objectContaining({ vendor: 'acme', url: `${feeds.origin}/feed.xml`, createdBy: 'seed' }),
@@ -121,7 +90,7 @@ describe('the Node server polling the feeds vendor.json lists (npm start)', () =
           const body = await get('/candidates?vendor=acme');
           return body.candidates?.length ? body.candidates : null;
         },
-        () => output,
+        output,
       );
       expect(candidates).toEqual([
         expect.objectContaining({ sha256: R2_SHA256, corroborated: true, root: null }),
