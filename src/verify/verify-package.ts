@@ -123,32 +123,29 @@ interface SignerMatch {
   problem: Reason | null;
 }
 
-function matchesSid(
-  sid: CmsSigner['sid'],
-  serialHex: string,
-  issuerRaw: Uint8Array,
-  skiHex: string | null,
-): boolean {
-  if (sid.kind === 'ski') return skiHex === sid.skiHex;
-  return serialHex === sid.serialHex && canonicalName(issuerRaw) === canonicalName(sid.issuer);
-}
-
 /**
  * The envelope certificate the signer names (RFC 5652 §5.3), matched on issuer and serial or on SKI. A
  * certificate that fails strict parsing is still matched leniently, so its defect is the reason given.
  */
 function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): SignerMatch {
+  const sid = signer.sid;
+  // The signer's issuer name is put in canonical form once; an unreadable one matches nothing.
+  const wantedIssuer = sid.kind === 'issuerSerial' ? canonicalName(sid.issuer) : null;
+  const matches = (serialHex: string, issuer: () => string | null, skiHex: string | null): boolean =>
+    sid.kind === 'ski'
+      ? skiHex === sid.skiHex
+      : wantedIssuer !== null && serialHex === sid.serialHex && issuer() === wantedIssuer;
   for (const der of envelope.certificates) {
     const parsed = parseCertificate(der);
     if (isParseError(parsed)) {
       const lenient = lenientIdentity(der);
-      if (lenient && matchesSid(signer.sid, lenient.serialHex, lenient.issuerRaw, lenient.skiHex)) {
+      if (lenient && matches(lenient.serialHex, () => canonicalName(lenient.issuerRaw), lenient.skiHex)) {
         return { certificate: null, problem: parsed.error };
       }
       continue;
     }
     const ski = parsed.extensions.subjectKeyIdentifier;
-    if (matchesSid(signer.sid, parsed.serialHex, parsed.issuerRaw, ski ? toHex(ski) : null)) {
+    if (matches(parsed.serialHex, () => parsed.issuerCanonical, ski ? toHex(ski) : null)) {
       return { certificate: parsed, problem: null };
     }
   }
