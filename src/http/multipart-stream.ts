@@ -10,6 +10,8 @@
  * that keeps one must copy it.
  */
 
+const MAX_EPILOGUE = 16;
+
 export interface PartInfo {
   name: string;
   filename: string | null;
@@ -192,9 +194,13 @@ export async function readMultipartStream(
         if (!(await more())) throw new MultipartError('the multipart body ends inside a boundary line');
       }
       if (buf[0] === 0x2d && buf[1] === 0x2d) {
-        // The epilogue is ignored, but read (a few bytes, normally): cancelling a request body costs more.
-        let epilogue = buf.length;
-        while (epilogue <= 64 * 1024 && (await more())) epilogue = buf.length;
+        // Nothing may follow the closing delimiter but line breaks: a client with a predictable boundary
+        // must not have bytes of its artifact taken for the end of the body and the rest dropped unseen.
+        while (buf.length <= MAX_EPILOGUE && (await more())) {}
+        const epilogue = buf.subarray(2);
+        if (epilogue.length > MAX_EPILOGUE || epilogue.some((b) => b !== CR && b !== LF)) {
+          throw new MultipartError('bytes follow the closing boundary of the multipart body');
+        }
         return;
       }
       let lineEnd = indexOf(buf, Uint8Array.of(CR, LF), 0);

@@ -14,12 +14,17 @@ export const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
 export interface EnvelopeLimits {
   maxSignatureBytes: number;
   maxCertificates: number;
+  /** CRLs an envelope may carry (each is checked against the path, so they cost signature checks). */
+  maxCrls?: number;
   maxSigners: number;
 }
+
+export const DEFAULT_MAX_CRLS = 32;
 
 export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = {
   maxSignatureBytes: 1024 * 1024,
   maxCertificates: 32,
+  maxCrls: 32,
   maxSigners: 1,
 };
 
@@ -166,6 +171,10 @@ function readSignedData(asn: asn1js.AsnType, limits: EnvelopeLimits): EnvelopeRe
   const certificates = certificateChoices
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => view(c.toSchema().toBER()));
+  const maxCrls = limits.maxCrls ?? DEFAULT_MAX_CRLS;
+  if ((signedData.crls ?? []).length > maxCrls) {
+    return fail('CRLS_LIMIT', `the envelope carries more than ${maxCrls} CRLs`);
+  }
   const crls = (signedData.crls ?? [])
     .filter((c): c is pkijs.CertificateRevocationList => c instanceof pkijs.CertificateRevocationList)
     .map((c) => view(c.toSchema().toBER()));

@@ -17,12 +17,14 @@ import {
   type CmsEnvelope,
   type CmsSigner,
   DEFAULT_ENVELOPE_LIMITS,
+  DEFAULT_MAX_CRLS,
   type EnvelopeLimits,
   type EnvelopeResult,
   parseCmsEnvelope,
   type SignerIdentifier,
 } from './cms-envelope';
 import { children, type DerNode, decodeOid, decodeTime, derTry, fail, parseDer, readTlv, TAG } from './der';
+import { parseCrl } from './path/crl';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -193,9 +195,13 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
     }
     const crls: Uint8Array[] = [];
     if (parts[i]?.tag === CONTEXT_1) {
-      for (const choice of children(parts[i++] as DerNode)) {
-        if (choice.tag === TAG.SEQUENCE) crls.push(new Uint8Array(choice.raw));
-        else fail('a revocation choice other than a CRL');
+      const choices = children(parts[i++] as DerNode);
+      if (choices.length > (limits.maxCrls ?? DEFAULT_MAX_CRLS)) fail('over the CRL limit');
+      for (const choice of choices) {
+        // Anything that is not a CRL this verifier reads goes the long way, which refuses it.
+        if (choice.tag !== TAG.SEQUENCE || parseCrl(choice.raw) === null)
+          fail('a revocation choice other than a CRL');
+        crls.push(new Uint8Array(choice.raw));
       }
     }
     // Everything but the certificates (parsed strictly above) must be DER that asn1js reads alike.

@@ -147,9 +147,20 @@ describe('the streaming multipart reader', () => {
   });
 
   describe('preamble and epilogue', () => {
-    it('ignores both', async () => {
-      const framed = new Uint8Array([...enc.encode('preamble\r\n'), ...sample, ...enc.encode('epilogue')]);
+    it('ignores a preamble and line breaks after the closing delimiter', async () => {
+      const framed = new Uint8Array([...enc.encode('preamble\r\n'), ...sample, ...enc.encode('\r\n')]);
       expect((await collect(streamOf(framed, 5))).length).toBe(4);
+    });
+    it('refuses anything else after the closing delimiter, such as a second artifact part (regression: it was dropped unseen)', async () => {
+      for (const epilogue of [
+        'epilogue',
+        `\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="artifact"\r\n\r\nevil\r\n--${BOUNDARY}--\r\n`,
+      ]) {
+        const framed = new Uint8Array([...sample, ...enc.encode(epilogue)]);
+        const error = await collect(streamOf(framed, 5)).catch((e) => e);
+        expect(error).toBeInstanceOf(MultipartError);
+        expect((error as Error).message).toMatch(/follow the closing boundary/);
+      }
     });
   });
 

@@ -1,3 +1,4 @@
+import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes, verifyPackage } from '../../src/verify';
 import { cmsCase, fixtureRoots, readFixture } from '../helpers/cms-fixtures';
@@ -62,6 +63,51 @@ describe('verifyPackage on malformed signatures', () => {
           original.ok && original.outcome.signer?.sha256,
         );
       }
+    });
+  });
+});
+
+describe('verifyPackage on an envelope padded with CRLs', () => {
+  /** The fixture signature with a `crls [1]` of `count` copies of `crl` inserted before the signerInfos. */
+  function withCrls(signature: Uint8Array, crl: Uint8Array, count: number): Uint8Array {
+    const contentInfo = asn1js.fromBER(signature).result as asn1js.Sequence;
+    const explicit = contentInfo.valueBlock.value[1] as asn1js.Constructed;
+    const signedData = explicit.valueBlock.value[0] as asn1js.Sequence;
+    const items = signedData.valueBlock.value;
+    const crls = new asn1js.Constructed({
+      idBlock: { tagClass: 3, tagNumber: 1 },
+      value: Array.from({ length: count }, () => asn1js.fromBER(crl).result),
+    });
+    items.splice(items.length - 1, 0, crls);
+    return new Uint8Array(contentInfo.toBER());
+  }
+  const c = cmsCase('rsa2048-sha256-detached-der-trusted');
+  const anchors = fixtureRoots(c.vendor).map((der, i) => ({ id: String(i), der }));
+  const run = (signature: Uint8Array) =>
+    verifyPackage({
+      signature,
+      artifact: { kind: 'bytes', bytes: readFixture(c.artifact) },
+      anchors,
+      time: TIME,
+      subtle,
+    });
+
+  describe('when it carries more CRLs than the limit', () => {
+    it('is refused at once with CRLS_LIMIT (regression: 200,000 junk entries were read and checked)', async () => {
+      const result = await run(
+        withCrls(readFixture(c.signature), Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01), 40),
+      );
+      expect(result).toMatchObject({ ok: false });
+      expect(['CRLS_LIMIT', 'SIGNATURE_UNREADABLE']).toContain(!result.ok && result.code);
+    });
+  });
+
+  describe('when it carries a few entries that are not CRLs', () => {
+    it('never trusts on them', async () => {
+      const result = await run(
+        withCrls(readFixture(c.signature), Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01), 3),
+      );
+      expect(result.ok && result.outcome.verdict === 'trusted').toBe(false);
     });
   });
 });
