@@ -1,9 +1,10 @@
 /**
- * npm run conformance [-- --json] [--limbo FILE] [--pkits DIR] [--verbose]
+ * npm run conformance [-- --json] [--limbo FILE] [--pkits DIR] [--wycheproof DIR] [--verbose]
  * Prints one line per suite (`x509-limbo: 172/180 (wrong accepts 1, wrong rejects 7)`), or with --json
  * the scores and failing case ids. See test/conformance/runner.ts for how each suite is mapped.
  */
 import { runLimbo, runPkits, type SuiteResult, scoreLine } from '../test/conformance/runner';
+import { runWycheproof } from '../test/conformance/wycheproof-runner';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -14,10 +15,12 @@ const json = args.includes('--json');
 const verbose = args.includes('--verbose');
 const limboFile = option('--limbo', 'test/conformance/x509-limbo/limbo.json');
 const pkitsDir = option('--pkits', 'test/conformance/nist-pkits');
+const wycheproofDir = option('--wycheproof', 'test/conformance/wycheproof');
 
 const limbo = await runLimbo(limboFile);
 const pkits = await runPkits(pkitsDir);
-const suites: SuiteResult[] = [limbo.counted, pkits, limbo.hostName];
+const wycheproof = await runWycheproof(wycheproofDir);
+const suites: SuiteResult[] = [limbo.counted, pkits, wycheproof, limbo.hostName];
 
 if (json) {
   const failing = (s: SuiteResult) =>
