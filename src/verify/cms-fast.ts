@@ -61,6 +61,10 @@ function checkDeep(node: DerNode, depth: number, skip: DerNode | null): void {
     parseDer(node.raw); // minimal INTEGERs, canonical BOOLEANs, empty NULLs, padded BIT STRINGs
   } else if (node.tag === TAG.UTC_TIME || node.tag === TAG.GENERALIZED_TIME) {
     decodeTime(node);
+  } else if (node.tag === 0x1e && node.value.length % 2 !== 0) {
+    fail('a BMPString of odd length');
+  } else if (node.tag === 0x1c && node.value.length % 4 !== 0) {
+    fail('a UniversalString whose length is not a multiple of 4');
   }
 }
 
