@@ -1,3 +1,4 @@
+import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENVELOPE_LIMITS, parseCmsEnvelope } from '../../src/verify/cms-envelope';
 import { readCmsEnvelope, readCmsEnvelopeFast } from '../../src/verify/cms-fast';
@@ -83,6 +84,42 @@ describe('the fast CMS reader', () => {
       const limits = { ...DEFAULT_ENVELOPE_LIMITS, maxCertificates: 1 };
       expect(readCmsEnvelopeFast(bytes, limits)).toBeNull();
       expect(readCmsEnvelope(bytes, limits)).toMatchObject({ ok: false, code: 'CERTIFICATES_LIMIT' });
+    });
+  });
+});
+
+describe('the fast CMS reader on odd-length wide strings', () => {
+  /** The fixture with an unsigned attribute whose one value is `value` (raw TLV bytes). */
+  function withUnsignedValue(signature: Uint8Array, value: Uint8Array): Uint8Array {
+    const contentInfo = asn1js.fromBER(signature).result as asn1js.Sequence;
+    const signedData = (contentInfo.valueBlock.value[1] as asn1js.Constructed).valueBlock
+      .value[0] as asn1js.Sequence;
+    const signerInfos = signedData.valueBlock.value[signedData.valueBlock.value.length - 1] as asn1js.Set;
+    const signerInfo = signerInfos.valueBlock.value[0] as asn1js.Sequence;
+    const attribute = new asn1js.Sequence({
+      value: [
+        new asn1js.ObjectIdentifier({ value: '1.3.6.1.4.1.55555.9' }),
+        new asn1js.Set({ value: [asn1js.fromBER(value).result] }),
+      ],
+    });
+    signerInfo.valueBlock.value.push(
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 1 }, value: [attribute] }),
+    );
+    return new Uint8Array(contentInfo.toBER());
+  }
+
+  describe('when an unsigned attribute holds a BMPString of odd length or a UniversalString not in fours', () => {
+    it('answers what the strict reader answers (regression: it read them where the strict reader refuses)', () => {
+      const base = readFixture(
+        cmsCases.find((c) => c.name === 'rsa2048-sha256-detached-der-trusted')?.signature ?? '',
+      );
+      for (const value of [
+        Uint8Array.of(0x1e, 0x03, 0x00, 0x41, 0x42),
+        Uint8Array.of(0x1c, 0x02, 0x00, 0x41),
+      ]) {
+        const bytes = withUnsignedValue(base, value);
+        expect(readCmsEnvelope(bytes)).toEqual(parseCmsEnvelope(bytes));
+      }
     });
   });
 });
