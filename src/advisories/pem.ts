@@ -1,4 +1,4 @@
-import { base64ToBytes, bytesToBase64 } from './bytes';
+import { encodePem, findPemBlocks } from '../verify/pem';
 
 export interface ExtractedPem {
   /** Re-wrapped PEM text of one certificate. */
@@ -6,16 +6,19 @@ export interface ExtractedPem {
   der: Uint8Array;
 }
 
-const PEM_BLOCK = /-----BEGIN (X509 )?CERTIFICATE-----([\s\S]*?)-----END \1?CERTIFICATE-----/g;
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
+
+/** Certificate blocks of the text, found by the verifier's linear PEM scan (hostile feed text included). */
+const certificateBlocks = (text: string) =>
+  findPemBlocks(text).filter((b) => CERTIFICATE_LABELS.has(b.label));
 
 /** Every `BEGIN CERTIFICATE` block whose body is valid base64 of a DER SEQUENCE, in order, de-duplicated. */
 export function findPemCertificates(text: string, max = Number.POSITIVE_INFINITY): ExtractedPem[] {
   const out: ExtractedPem[] = [];
   const seen = new Set<string>();
-  for (const m of text.matchAll(PEM_BLOCK)) {
+  for (const { der } of certificateBlocks(text)) {
     if (out.length >= max) break;
-    const der = base64ToBytes(m[2] ?? '');
-    if (!der || der.length < 16 || der[0] !== 0x30) continue;
+    if (der.length < 16 || der[0] !== 0x30) continue;
     const pem = derToPem(der);
     if (seen.has(pem)) continue;
     seen.add(pem);
@@ -24,16 +27,18 @@ export function findPemCertificates(text: string, max = Number.POSITIVE_INFINITY
   return out;
 }
 
-/** Removes PEM blocks (so that base64 bodies are not scanned for fingerprints). */
+/** Removes certificate PEM blocks (so that base64 bodies are not scanned for fingerprints). */
 export function withoutPemBlocks(text: string): string {
-  return text.replace(PEM_BLOCK, ' ');
+  let out = '';
+  let at = 0;
+  for (const block of certificateBlocks(text)) {
+    out += `${text.slice(at, block.start)} `;
+    at = block.end;
+  }
+  return out + text.slice(at);
 }
 
-export function derToPem(der: Uint8Array): string {
-  const b64 = bytesToBase64(der);
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
+export const derToPem = (der: Uint8Array): string => encodePem('CERTIFICATE', der);
 
 /**
  * A fetched certificate file: PEM text (one or more certificates) or a single DER certificate.

@@ -36,7 +36,18 @@ const MAX_PEM_BLOCKS = 1000;
  * (a backtracking regex over hostile text is quadratic): each BEGIN line is matched to the next END line.
  */
 export function decodePemBlocks(text: string): PemBlock[] {
-  const blocks: PemBlock[] = [];
+  return findPemBlocks(text).map(({ label, der }) => ({ label, der }));
+}
+
+/** A decoded PEM block and where it stands in the text (`start` of BEGIN, `end` after END). */
+export interface PemSpan extends PemBlock {
+  start: number;
+  end: number;
+}
+
+/** The PEM blocks of `text` with their positions: the scan behind decodePemBlocks. */
+export function findPemBlocks(text: string): PemSpan[] {
+  const blocks: PemSpan[] = [];
   const nextEnd = new Map<string, number>();
   let at = 0;
   while (blocks.length < MAX_PEM_BLOCKS) {
@@ -64,7 +75,7 @@ export function decodePemBlocks(text: string): PemBlock[] {
     // Headers such as "Proc-Type:" (RFC 1421) have no place in certificates or CMS; such a block is refused.
     if (body.includes(':')) continue;
     const der = base64ToBytes(body);
-    if (der && der.length > 0) blocks.push({ label, der });
+    if (der && der.length > 0) blocks.push({ label, der, start: begin, end: at });
   }
   return blocks;
 }
