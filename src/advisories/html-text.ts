@@ -1,3 +1,5 @@
+import { tags } from './markup-scan';
+
 /**
  * Turns the HTML that feeds carry (often inside CDATA) into plain text for extraction, and lists the URLs
  * it links to. Deliberately small: no DOM, no external entity tables.
@@ -37,20 +39,75 @@ export function decodeEntities(text: string): string {
   });
 }
 
-const BLOCK =
-  /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|pre|blockquote|section|article|h[1-6]|figure|figcaption)\b[^>]*>/gi;
+const BLOCK_NAMES = new Set([
+  'p',
+  'div',
+  'br',
+  'hr',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'thead',
+  'tbody',
+  'pre',
+  'blockquote',
+  'section',
+  'article',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'figure',
+  'figcaption',
+]);
+const TAG_NAME = /^<\/?([a-z][a-z0-9]*)/i;
 
 /** True when the text looks like HTML rather than plain text with a stray `<`. */
 export function looksLikeHtml(text: string): boolean {
-  return /<\/?[a-z][a-z0-9]*\b[^>]*>/i.test(text);
+  for (const tag of tags(text)) if (!tag.comment && TAG_NAME.test(tag.raw)) return true;
+  return false;
 }
 
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(BLOCK, '\n')
-    .replace(/<[^>]*>/g, '');
+  let text = '';
+  let at = 0;
+  // Where the next `</script` / `</style` is, so that many unclosed openings cost one scan each name.
+  const lower = html.toLowerCase();
+  const nextClose = new Map<string, number>();
+  for (const tag of tags(html)) {
+    if (tag.start < at) continue;
+    text += html.slice(at, tag.start);
+    at = tag.end;
+    if (tag.comment) {
+      text += ' ';
+      continue;
+    }
+    const name = TAG_NAME.exec(tag.raw)?.[1]?.toLowerCase();
+    if ((name === 'script' || name === 'style') && !tag.raw.startsWith('</')) {
+      let close = nextClose.get(name);
+      if (close === undefined || (close !== -1 && close < tag.end)) {
+        close = lower.indexOf(`</${name}`, tag.end);
+        nextClose.set(name, close);
+      }
+      const gt = close === -1 ? -1 : html.indexOf('>', close);
+      if (gt !== -1) {
+        text += ' ';
+        at = gt + 1;
+        continue;
+      }
+    }
+    if (name && BLOCK_NAMES.has(name)) text += '\n';
+  }
+  text += html.slice(at);
   return normalizeText(decodeEntities(text));
 }
 
@@ -67,9 +124,11 @@ export function normalizeText(text: string): string {
 /** The `href`/`src` targets of an HTML fragment, entity-decoded, in document order. */
 export function htmlLinks(html: string): string[] {
   const out: string[] = [];
-  const re = /<(?:a|link|area)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
-  for (const m of html.matchAll(re)) {
-    const raw = m[1] ?? m[2] ?? m[3];
+  const href = /^<(?:a|link|area)\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
+  for (const tag of tags(html)) {
+    if (tag.comment) continue;
+    const m = href.exec(tag.raw);
+    const raw = m?.[1] ?? m?.[2] ?? m?.[3];
     if (raw) out.push(decodeEntities(raw.trim()));
   }
   return out;

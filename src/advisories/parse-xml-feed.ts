@@ -7,6 +7,7 @@ import {
   type ParseFeedResult,
 } from './feed-item';
 import { decodeEntities, htmlLinks, htmlToText, looksLikeHtml, normalizeText } from './html-text';
+import { elements, firstElementText, tags, withoutElements } from './markup-scan';
 import { resolveHttpLinks } from './resolve-links';
 
 /**
@@ -109,27 +110,33 @@ function mapItem(raw: RawItem, baseUrl: string | null): FeedItem {
   };
 }
 
+const ROOT_NAME = /^<\s*(?:[\w-]+:)?([\w-]+)/;
+
 function rootElement(xml: string): string | null {
-  const body = xml
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!DOCTYPE[^>]*>/gi, '');
-  return /<\s*(?:[\w-]+:)?([\w-]+)/.exec(body)?.[1] ?? null;
+  // The first tag that is not a processing instruction, comment or declaration.
+  for (const tag of tags(xml)) {
+    if (tag.comment || tag.raw.startsWith('<?') || tag.raw.startsWith('<!')) continue;
+    return ROOT_NAME.exec(tag.raw)?.[1] ?? null;
+  }
+  return null;
 }
+
+const DATE_ELEMENTS = ['published', 'updated', 'pubDate', 'dc:date', 'lastBuildDate'];
 
 /** Makes HTML named entities that XML does not declare numeric, and drops date elements. */
 function sanitiseItem(block: string): string {
-  return block
-    .replace(/<(published|updated|pubDate|dc:date|lastBuildDate)\b[^>]*>[\s\S]*?<\/\1\s*>/g, '')
-    .replace(/&(?!(?:amp|lt|gt|quot|apos);|#)([A-Za-z][A-Za-z0-9]{1,8});/g, (_w, name: string) => {
+  return withoutElements(block, DATE_ELEMENTS).replace(
+    /&(?!(?:amp|lt|gt|quot|apos);|#)([A-Za-z][A-Za-z0-9]{1,8});/g,
+    (_w, name: string) => {
       const decoded = decodeEntities(`&${name};`);
       return decoded === `&${name};` ? `&amp;${name};` : `&#${decoded.codePointAt(0)};`;
-    });
+    },
+  );
 }
 
 function guessGuid(block: string): string | null {
-  const m = /<(?:guid|id)\b[^>]*>\s*(?:<!\[CDATA\[)?([\s\S]*?)(?:\]\]>)?\s*<\/(?:guid|id)\s*>/.exec(block);
-  return m?.[1] ? decodeEntities(m[1].trim()) : null;
+  const text = firstElementText(block, ['guid', 'id']);
+  return text ? decodeEntities(text) : null;
 }
 
 async function parseWhole(xml: string): Promise<RawItem[]> {
@@ -145,8 +152,8 @@ export async function parseXmlFeed(
   const root = rootElement(body);
   const format = root === 'feed' ? 'atom' : 'rss';
   const title = (() => {
-    const m = /<title\b[^>]*>\s*(?:<!\[CDATA\[)?([\s\S]*?)(?:\]\]>)?\s*<\/title\s*>/.exec(body);
-    return m?.[1] ? toText(m[1]) : null;
+    const text = firstElementText(body, ['title']);
+    return text ? toText(text) : null;
   })();
   if (root !== 'feed' && root !== 'rss' && root !== 'RDF') {
     return { kind: 'error', reason: `not an RSS or Atom document (root element ${root ?? 'missing'})` };
@@ -168,10 +175,9 @@ export async function parseXmlFeed(
   } catch (wholeError) {
     // fall through: item by item
     const tag = format === 'atom' ? 'entry' : 'item';
-    const blockRe = new RegExp(`<${tag}\\b[^>]*>[\\s\\S]*?<\\/${tag}\\s*>`, 'g');
-    const blocks = [...body.matchAll(blockRe)];
+    const blocks = elements(body, tag);
     const first = blocks[0];
-    if (!first || first.index === undefined) {
+    if (!first) {
       return {
         kind: 'error',
         reason: `unreadable feed: ${(wholeError as Error).message ?? String(wholeError)}`,
@@ -181,8 +187,8 @@ export async function parseXmlFeed(
     let skeleton = '';
     let cursor = 0;
     for (const [i, b] of blocks.entries()) {
-      skeleton += body.slice(cursor, b.index) + (i === 0 ? marker : '');
-      cursor = (b.index ?? 0) + b[0].length;
+      skeleton += body.slice(cursor, b.start) + (i === 0 ? marker : '');
+      cursor = b.end;
     }
     skeleton += body.slice(cursor);
     try {
@@ -200,14 +206,14 @@ export async function parseXmlFeed(
         return mapItem(raw, baseUrl);
       };
       try {
-        items.push(await attempt(b[0]));
+        items.push(await attempt(body.slice(b.start, b.end)));
       } catch (error) {
         const reason = (error as Error).message ?? String(error);
         try {
-          items.push(await attempt(sanitiseItem(b[0])));
-          itemErrors.push({ index, guid: guessGuid(b[0]), reason, recovered: true });
+          items.push(await attempt(sanitiseItem(body.slice(b.start, b.end))));
+          itemErrors.push({ index, guid: guessGuid(body.slice(b.start, b.end)), reason, recovered: true });
         } catch {
-          itemErrors.push({ index, guid: guessGuid(b[0]), reason, recovered: false });
+          itemErrors.push({ index, guid: guessGuid(body.slice(b.start, b.end)), reason, recovered: false });
         }
       }
     }
