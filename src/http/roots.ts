@@ -4,7 +4,7 @@ import type { Anchor } from '../trust';
 import { pendingAnchor, readProposedRoot } from '../trust/root-proposal';
 import { approveRoot, distrustRoot, retireRoot, type Transition } from '../trust/root-transitions';
 import type { Principal } from '../trust/tokens';
-import { encodePem } from '../verify';
+import { encodePem, toHex } from '../verify';
 import type { AdminDeps } from './admin-deps';
 import {
   AuditEntrySchema,
@@ -144,8 +144,6 @@ export const normalizeSha256 = (value: string): string | null => {
   return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
 };
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
 export const rootView = (anchor: Anchor) => ({
   vendor: anchor.vendorId,
   sha256: anchor.sha256,
@@ -281,7 +279,7 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
   app.openapi(getRootRoute, async (c) => {
     await deps.auth.require(c, ROLES.read);
     const anchor = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
-    const sha1 = hex(new Uint8Array(await deps.subtle.digest('SHA-1', new Uint8Array(anchor.der))));
+    const sha1 = toHex(new Uint8Array(await deps.subtle.digest('SHA-1', new Uint8Array(anchor.der))));
     const history = deps.audit
       ? await deps.audit.list({ vendorId: anchor.vendorId, targetId: anchor.sha256, limit: 1000 })
       : [];

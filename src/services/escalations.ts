@@ -18,7 +18,7 @@ import {
   webhookEvent,
 } from '../escalation';
 import type { AuditEntry, Vendor } from '../trust';
-import type { VerifyOutcome } from '../verify';
+import { toHex, type VerifyOutcome } from '../verify';
 import type { EscalationEvidence, EscalationRepository, StoredCase } from './escalation-ports';
 import type { Escalator } from './verification';
 
@@ -45,8 +45,6 @@ export interface EscalationDeps {
 }
 
 const MAX_CONCURRENT_RETRIES = 3;
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Which playbook a verdict calls for, or none: only an unknown root or a trust decision needs on-call. */
 const INTEGRITY_FAILURES = new Set<string>([
@@ -79,7 +77,7 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
 }
 
 export function createEscalationService(deps: EscalationDeps) {
-  const newId = (prefix: string) => `${prefix}_${hex(deps.randomBytes(new Uint8Array(10)))}`;
+  const newId = (prefix: string) => `${prefix}_${toHex(deps.randomBytes(new Uint8Array(10)))}`;
 
   async function render(c: EscalationCase): Promise<RenderedCase> {
     const vendor = await deps.vendors.getVendor(c.vendorId);

@@ -40,6 +40,7 @@ import {
 import { createTrustRepository } from '../db/trust-repository';
 import { TrustgateError } from '../errors';
 import type { Anchor, TrustRepository } from '../trust';
+import { toHex } from '../verify';
 
 /** What each platform gives the feed poller: the Node timer and the Workers cron call the same function. */
 export interface FeedPollingDeps {
@@ -86,8 +87,6 @@ export interface FeedPollOutcome {
   /** Candidates of this poll as stored (merged with what was on file). */
   candidates: StoredCandidate[];
 }
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function mergeProvenance(a: StoredProvenance[], b: StoredProvenance[]): StoredProvenance[] {
   const out = [...a];
@@ -198,7 +197,7 @@ export function createFeedService(
   }): Promise<StoredFeed> {
     if (!(await trust.getVendor(input.vendorId)))
       throw new TrustgateError('NOT_FOUND', `no vendor '${input.vendorId}'`);
-    const id = `feed_${hex(crypto.getRandomValues(new Uint8Array(10)))}`;
+    const id = `feed_${toHex(crypto.getRandomValues(new Uint8Array(10)))}`;
     const made = newFeedState(
       {
         id,

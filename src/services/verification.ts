@@ -9,6 +9,7 @@ import {
   type PathAnchor,
   type Reason,
   type RevocationPolicy,
+  toHex,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
@@ -72,8 +73,6 @@ export interface VerificationResponse {
   warnings?: Reason[];
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
 export async function verifyRequest(
   deps: VerificationDeps,
   input: VerifyInput,
@@ -117,9 +116,9 @@ export async function verifyRequest(
 
   let artifactDigest: string | null = null;
   if (input.artifact.kind === 'digest')
-    artifactDigest = `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${hex(input.artifact.value)}`;
+    artifactDigest = `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${toHex(input.artifact.value)}`;
   else if (input.artifact.kind === 'bytes') {
-    artifactDigest = `sha256:${hex(new Uint8Array(await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes))))}`;
+    artifactDigest = `sha256:${toHex(new Uint8Array(await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes))))}`;
   }
   const escalation =
     outcome.verdict === 'trusted' ? null : await deps.escalate({ vendor, outcome, artifactDigest, at });

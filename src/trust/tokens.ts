@@ -1,3 +1,4 @@
+import { toHex } from '../verify';
 import type { TokenRole } from './model';
 
 /** Fills its argument with random bytes: `crypto.getRandomValues` on Node and Workers alike. */
@@ -14,8 +15,6 @@ export interface Principal {
 export const BOOTSTRAP_ADMIN_NAME = 'bootstrap-admin';
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-
 function base64Url(bytes: Uint8Array): string {
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
@@ -25,11 +24,11 @@ function base64Url(bytes: Uint8Array): string {
 /** A new secret: `tg_` and 256 random bits, base64url. Shown once; only its hash is stored. */
 export const newTokenSecret = (random: RandomBytes): string => `tg_${base64Url(random(new Uint8Array(32)))}`;
 
-export const newTokenId = (random: RandomBytes): string => `tok_${hex(random(new Uint8Array(12)))}`;
+export const newTokenId = (random: RandomBytes): string => `tok_${toHex(random(new Uint8Array(12)))}`;
 
 /** Lower-case hex SHA-256 of the secret as sent in `Authorization: Bearer <secret>`. */
 export async function hashTokenSecret(subtle: SubtleCrypto, secret: string): Promise<string> {
-  return hex(new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  return toHex(new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(secret))));
 }
 
 /** The secret of a `Bearer` Authorization header, or null when there is none or it is malformed. */
