@@ -25,6 +25,7 @@ import {
 } from './der';
 import {
   emptyExtensions,
+  MUST_BE_CRITICAL,
   MUST_BE_NON_CRITICAL,
   type ParsedExtensions,
   parseExtensionValue,
@@ -198,6 +199,8 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
   for (const ext of rawExtensions) {
     if (ext.critical && MUST_BE_NON_CRITICAL.has(ext.oid))
       profileProblems.push(`extension ${ext.oid} must not be critical`);
+    if (!ext.critical && MUST_BE_CRITICAL.has(ext.oid))
+      profileProblems.push(`extension ${ext.oid} must be critical`);
     try {
       parseExtensionValue(ext, extensions);
     } catch (e) {

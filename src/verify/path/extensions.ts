@@ -105,6 +105,14 @@ export const MUST_BE_NON_CRITICAL: ReadonlySet<string> = new Set([
   EXT.freshestCrl,
 ]);
 
+/**
+ * Extensions that RFC 5280 says conforming CAs MUST mark critical (4.2.1.10): a verifier that skips a
+ * non-critical nameConstraints would not apply it, so such a certificate is refused. policyConstraints
+ * carries the same MUST (4.2.1.11) but RFC 3280 allowed it non-critical and NIST PKITS (4.8, 4.10, 4.12)
+ * expects such paths to validate, so it is processed either way.
+ */
+export const MUST_BE_CRITICAL: ReadonlySet<string> = new Set([EXT.nameConstraints]);
+
 /** Extensions this verifier processes (or may safely ignore); a critical one outside this set is refused. */
 export const UNDERSTOOD: ReadonlySet<string> = new Set([
   EXT.subjectKeyIdentifier,

@@ -312,6 +312,29 @@ describe('buildAndValidatePath', () => {
     });
   });
 
+  describe('when a CA carries nameConstraints that are not marked critical', () => {
+    it('is invalid with CERT_MALFORMED even for a leaf inside the permitted subtree', async () => {
+      const root = await makeRoot();
+      const ca = await makeCa('CA', root, {
+        extensions: [
+          ext.basicConstraints(true),
+          ext.keyUsage('keyCertSign'),
+          { ...ext.permittedDns('example.com'), critical: false },
+        ],
+      });
+      const inside = await makeLeaf('Inside', ca, {
+        extensions: [
+          ext.keyUsage('digitalSignature'),
+          ext.extKeyUsage(CODE_SIGNING),
+          ext.sanDns('a.example.com'),
+        ],
+      });
+      const outcome = await buildAndValidatePath(request(inside, [ca], [root]));
+      expect(outcome.status).not.toBe('valid');
+      expect(codes(outcome)).toEqual(['CERT_MALFORMED']);
+    });
+  });
+
   describe('when the anchor is distrusted after a date', () => {
     it("compares the signer's notBefore, or the signing time when given, never the validation time", async () => {
       const root = await makeRoot();
