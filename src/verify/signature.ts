@@ -1,6 +1,14 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parseBer } from './asn1';
+import {
+  DSA_KEY_OID,
+  type DsaPublicKey,
+  dsaKeyProblem,
+  dsaVerify,
+  parseDsaPublicKey,
+  parseDsaSignature,
+} from './dsa';
 import { importVerifyKey } from './key-cache';
 import { createBytesMemo } from './memo';
 import { type Reason, reason } from './reasons';
@@ -21,6 +29,16 @@ export interface SignatureInput {
 }
 
 export type SignatureOutcome = { ok: true; algorithm: string } | { ok: false; reason: Reason };
+
+/** Algorithms beyond the service's policy, for callers that ask for them. */
+export interface AlgorithmOptions {
+  /**
+   * Accept DSA keys and DSA signatures (dsa-with-sha1, dsa-with-sha256): certificate suites of the SHA-1
+   * era (NIST PKITS 4.1.4-4.1.6) use them. The service never sets it; without it DSA is refused with
+   * UNSUPPORTED_ALGORITHM.
+   */
+  allowDsa?: boolean;
+}
 
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -51,6 +69,8 @@ export const OID = {
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',
+  dsaWithSha1: '1.2.840.10040.4.3',
+  dsaWithSha256: '2.16.840.1.101.3.4.3.2',
 } as const;
 
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -103,8 +123,14 @@ export function digestAlgorithm(oid: string): { ok: true; hash: HashName } | { o
   return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', `digest algorithm ${oid} is not supported`) };
 }
 
+const DSA: Record<string, { digestOid: string; hash: 'SHA-1' | 'SHA-256' }> = {
+  [OID.dsaWithSha1]: { digestOid: OID.sha1, hash: 'SHA-1' },
+  [OID.dsaWithSha256]: { digestOid: OID.sha256, hash: 'SHA-256' },
+};
+
 interface ParsedKey {
-  kind: 'rsa' | 'ec' | 'ed25519';
+  kind: 'rsa' | 'ec' | 'ed25519' | 'dsa';
+  dsa?: DsaPublicKey;
   /** SPKI with the key algorithm WebCrypto understands (RSASSA-PSS keys re-labelled as rsaEncryption). */
   importable: Uint8Array;
   curve?: (typeof CURVES)[string];
@@ -120,7 +146,10 @@ function integerBitLength(value: asn1js.Integer): number {
   return bytes.length === 0 || first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
 }
 
-function parseKey(spki: Uint8Array): { ok: true; key: ParsedKey } | { ok: false; reason: Reason } {
+function parseKey(
+  spki: Uint8Array,
+  options: AlgorithmOptions,
+): { ok: true; key: ParsedKey } | { ok: false; reason: Reason } {
   let info: pkijs.PublicKeyInfo;
   try {
     const asn = parseDer(spki);
@@ -192,6 +221,16 @@ function parseKey(spki: Uint8Array): { ok: true; key: ParsedKey } | { ok: false;
   if (algorithm === OID.ed448) {
     return { ok: false, reason: reason('UNSUPPORTED_CURVE', 'Ed448 is not accepted') };
   }
+  if (algorithm === DSA_KEY_OID) {
+    if (!options.allowDsa) {
+      return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', 'DSA keys are not accepted') };
+    }
+    const dsa = parseDsaPublicKey(spki);
+    if (!dsa) return { ok: false, reason: reason('CERT_MALFORMED', 'the DSA public key cannot be parsed') };
+    const problem = dsaKeyProblem(dsa);
+    if (problem) return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', problem) };
+    return { ok: true, key: { kind: 'dsa', importable: spki, dsa } };
+  }
   return {
     ok: false,
     reason: reason('UNSUPPORTED_ALGORITHM', `public key algorithm ${algorithm} is not supported`),
@@ -199,8 +238,8 @@ function parseKey(spki: Uint8Array): { ok: true; key: ParsedKey } | { ok: false;
 }
 
 /** Refuses keys that policy does not accept (RSA under 2048 bits, curves other than P-256/384/521, Ed25519). */
-export function checkPublicKeyPolicy(spki: Uint8Array): Reason | null {
-  const parsed = parseKey(spki);
+export function checkPublicKeyPolicy(spki: Uint8Array, options: AlgorithmOptions = {}): Reason | null {
+  const parsed = memoParseKey(spki, optionsKey(options), () => parseKey(spki, options));
   return parsed.ok ? null : parsed.reason;
 }
 
@@ -255,7 +294,8 @@ type Scheme =
   | { kind: 'rsa-pkcs1'; digestOid: string }
   | { kind: 'rsa-pss'; digestOid: string; saltLength: number }
   | { kind: 'ecdsa'; digestOid: string }
-  | { kind: 'ed25519' };
+  | { kind: 'ed25519' }
+  | { kind: 'dsa'; digestOid: string; hash: 'SHA-1' | 'SHA-256' };
 
 function parsePssParams(
   params: unknown,
@@ -319,6 +359,16 @@ function schemeOf(
     return { ok: true, scheme: { kind: 'ed25519' } };
   }
   if (oid === OID.ed448) return { ok: false, reason: reason('UNSUPPORTED_CURVE', 'Ed448 is not accepted') };
+  const dsa = DSA[oid];
+  if (dsa) {
+    if (params !== undefined) {
+      return {
+        ok: false,
+        reason: reason('SIGNATURE_ENCODING_INVALID', 'DSA algorithm identifiers carry no parameters'),
+      };
+    }
+    return { ok: true, scheme: { kind: 'dsa', ...dsa } };
+  }
   return {
     ok: false,
     reason: reason('UNSUPPORTED_ALGORITHM', `signature algorithm ${oid} is not supported`),
@@ -334,6 +384,7 @@ const SCHEME_LABEL: Record<Scheme['kind'], string> = {
   'rsa-pss': 'RSA-PSS',
   ecdsa: 'ECDSA',
   ed25519: 'Ed25519',
+  dsa: 'DSA',
 };
 
 function algorithmScheme(
@@ -357,6 +408,7 @@ function algorithmScheme(
 // Both are pure functions of their input bytes, parsed with asn1js/pkijs at a cost above the signature
 // check itself: remembered by exact bytes (see memo.ts).
 const memoParseKey = createBytesMemo<ReturnType<typeof parseKey>>(512);
+const optionsKey = (options: AlgorithmOptions): string => (options.allowDsa ? 'dsa' : '');
 const schemeMemo = createBytesMemo<ReturnType<typeof algorithmScheme>>(256);
 const memoSchemeOf = (bytes: Uint8Array, digestAlgorithmOid: string | undefined) =>
   schemeMemo(bytes, digestAlgorithmOid ?? '', () => algorithmScheme(bytes, digestAlgorithmOid));
@@ -364,10 +416,12 @@ const memoSchemeOf = (bytes: Uint8Array, digestAlgorithmOid: string | undefined)
 export async function verifySignature(
   subtle: SubtleCrypto,
   input: SignatureInput,
+  options: AlgorithmOptions = {},
 ): Promise<SignatureOutcome> {
   const schemeResult = memoSchemeOf(input.algorithm, input.digestAlgorithmOid);
   if (!schemeResult.ok) return schemeResult;
   const scheme = schemeResult.scheme;
+  if (scheme.kind === 'dsa') return verifyDsa(subtle, input, scheme, options);
 
   let hash: HashName | undefined;
   if (scheme.kind !== 'ed25519') {
@@ -382,7 +436,7 @@ export async function verifySignature(
     hash = digest.hash;
   }
 
-  const keyResult = memoParseKey(input.spki, '', () => parseKey(input.spki));
+  const keyResult = memoParseKey(input.spki, optionsKey(options), () => parseKey(input.spki, options));
   if (!keyResult.ok) return keyResult;
   const key = keyResult.key;
   const expectedKind =
@@ -458,6 +512,45 @@ export async function verifySignature(
     valid = false;
   }
   return valid
+    ? { ok: true, algorithm: label }
+    : { ok: false, reason: reason('SIGNATURE_INVALID', `the ${label} signature does not verify`) };
+}
+
+async function verifyDsa(
+  subtle: SubtleCrypto,
+  input: SignatureInput,
+  scheme: Extract<Scheme, { kind: 'dsa' }>,
+  options: AlgorithmOptions,
+): Promise<SignatureOutcome> {
+  if (!options.allowDsa) {
+    return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', 'DSA signatures are not accepted') };
+  }
+  const keyResult = memoParseKey(input.spki, optionsKey(options), () => parseKey(input.spki, options));
+  if (!keyResult.ok) return keyResult;
+  const { key } = keyResult;
+  if (key.kind !== 'dsa' || !key.dsa) {
+    return {
+      ok: false,
+      reason: reason('SIGNATURE_INVALID', `a ${key.kind} key cannot make a DSA signature`),
+    };
+  }
+  const parameters = key.dsa.parameters;
+  if (!parameters) {
+    return {
+      ok: false,
+      reason: reason(
+        'CERT_MALFORMED',
+        'the DSA key has no parameters and none were inherited from its issuer',
+      ),
+    };
+  }
+  const signature = parseDsaSignature(input.signature);
+  if (!signature) {
+    return { ok: false, reason: reason('SIGNATURE_ENCODING_INVALID', 'the DSA signature is not strict DER') };
+  }
+  const label = `DSA ${scheme.hash} ${parameters.pBits}/${parameters.qBits}`;
+  const digest = new Uint8Array(await subtle.digest(scheme.hash, new Uint8Array(input.data)));
+  return dsaVerify({ y: key.dsa.y, parameters }, digest, signature)
     ? { ok: true, algorithm: label }
     : { ok: false, reason: reason('SIGNATURE_INVALID', `the ${label} signature does not verify`) };
 }

@@ -12,7 +12,8 @@
  *
  * PKITS mapping: first certificate is the anchor, last the end entity, the rest intermediates; all the
  * case's CRLs are supplied; initial policy set / explicit policy / mapping inhibit / inhibit any-policy
- * are passed as `policy`; no EKU or keyUsage requirement; `allowCaLeaf` (RFC 5280 permits a CA end entity).
+ * are passed as `policy`; no EKU or keyUsage requirement; `allowCaLeaf` (RFC 5280 permits a CA end entity);
+ * `allowDsa` (PKITS 4.1.4-4.1.6 use DSA with SHA-1).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,6 +152,9 @@ export async function runPkits(dir: string): Promise<SuiteResult> {
       leafKeyUsage: [],
       // PKITS is RFC 5280 path validation, where an end entity may be a CA (4.6.8, 4.6.14, 4.14.13).
       allowCaLeaf: true,
+      // PKITS 4.1.4-4.1.6 sign with DSA and SHA-1 (2011 data); the service refuses DSA, the suite checks
+      // that the verifier can do it right, parameter inheritance included.
+      allowDsa: true,
       crls: tc.crls.map((name) => read('crls', name)),
       policy: {
         initialPolicySet: tc.initial_policy_set,

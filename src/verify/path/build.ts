@@ -1,5 +1,6 @@
 import type { ParsedCertificate } from '../certificate';
 import { bytesEqual } from '../der';
+import { parseDsaPublicKey, withInheritedParameters } from '../dsa';
 import { type Reason, type ReasonCode, reason } from '../reasons';
 import type { SignatureChecker } from './signature-checker';
 import {
@@ -24,7 +25,19 @@ import { validatePath } from './validate';
  * policy refuses is followed but taints the path, which is then never valid.
  */
 
-type Link = { kind: 'ok' } | { kind: 'bad' } | { kind: 'refused'; reason: Reason };
+/**
+ * `deferred`: the issuer's DSA key has no parameters; they come from higher up the path, so the
+ * signature is checked once the path reaches an anchor (see `checkDeferred`).
+ */
+type Link = { kind: 'ok' } | { kind: 'bad' } | { kind: 'refused'; reason: Reason } | { kind: 'deferred' };
+
+interface DeferredLink {
+  issuer: ParsedCertificate;
+  child: ParsedCertificate;
+}
+
+const lacksDsaParameters = (cert: ParsedCertificate): boolean =>
+  parseDsaPublicKey(cert.spki)?.parameters === null;
 
 /** Signature outcomes that are policy refusals rather than proof the issuer did not sign. */
 const POLICY_REFUSALS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
@@ -79,6 +92,7 @@ class Builder {
    * path with a refused link is never valid.
    */
   private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<Link | null> {
+    if (this.req.allowDsa && lacksDsaParameters(issuer)) return { kind: 'deferred' };
     const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
       spki: issuer.spki,
       algorithm: child.signatureAlgorithm,
@@ -126,6 +140,7 @@ class Builder {
     depth: number,
     selfIssued: number,
     refused: Reason[],
+    deferred: DeferredLink[],
   ): Promise<PathOutcome | null> {
     const current = path[path.length - 1] as ParsedCertificate;
     if (path.length > this.deepest.length) this.deepest = path.slice();
@@ -146,7 +161,18 @@ class Builder {
       this.pathsTried++;
       const full = [...path, entry.cert];
       const reasons = [...refused, ...(link.kind === 'refused' ? [link.reason] : [])];
-      for (const r of await validatePath(full, entry.anchor, this.ctx)) reasons.push(r);
+      const links =
+        link.kind === 'deferred' ? [...deferred, { issuer: entry.cert, child: current }] : deferred;
+      const inherited = inheritedParameters(full);
+      this.checker.inherited = inherited;
+      try {
+        const problems = await this.checkDeferred(links, inherited);
+        if (problems === null) return null;
+        reasons.push(...problems);
+        for (const r of await validatePath(full, entry.anchor, this.ctx)) reasons.push(r);
+      } finally {
+        this.checker.inherited = new Map();
+      }
       if (reasons.length === 0) return { status: 'valid', path: full, anchor: entry.anchor };
       if (!this.best || reasons.length < this.best.reasons.length) {
         this.best = { path: full, anchor: entry.anchor, reasons };
@@ -187,11 +213,50 @@ class Builder {
       }
       this.pathsTried++;
       const taint = link.kind === 'refused' ? [...refused, link.reason] : refused;
-      const found = await this.search([...path, candidate], nextDepth, nextSelfIssued, taint);
+      const links =
+        link.kind === 'deferred' ? [...deferred, { issuer: candidate, child: current }] : deferred;
+      const found = await this.search([...path, candidate], nextDepth, nextSelfIssued, taint, links);
       if (found) return found;
       if (this.budgetExceeded) return null;
     }
     return null;
+  }
+
+  /** Checks the deferred DSA links of a complete path under the keys completed by `inherited`. */
+  private async checkDeferred(
+    links: DeferredLink[],
+    inherited: ReadonlyMap<string, Uint8Array>,
+  ): Promise<Reason[] | null> {
+    const out: Reason[] = [];
+    for (const { issuer, child } of links) {
+      const message = `"${child.subject}" is not signed by the key of "${issuer.subject}"`;
+      if (!inherited.has(issuer.spkiSha256Hex)) {
+        out.push(
+          reason(
+            'CERT_SIGNATURE_INVALID',
+            `${message}: its DSA key has no parameters to inherit on this path`,
+          ),
+        );
+        continue;
+      }
+      const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
+        spki: issuer.spki,
+        algorithm: child.signatureAlgorithm,
+        data: child.tbs,
+        signature: child.signatureValue,
+      });
+      if (!outcome) {
+        this.budgetExceeded = true;
+        return null;
+      }
+      if (!outcome.ok) {
+        const code = POLICY_REFUSALS.has(outcome.reason.code)
+          ? outcome.reason.code
+          : 'CERT_SIGNATURE_INVALID';
+        out.push(reason(code, `${message}: ${outcome.reason.message}`));
+      }
+    }
+    return out;
   }
 
   budgetReasons(): Reason[] {
@@ -229,7 +294,7 @@ export async function buildPath(
 ): Promise<PathOutcome> {
   const { leaf, anchors, intermediates } = input;
   const builder = new Builder(req, anchors, intermediates, ctx, input.checker, input.limits);
-  const found = await builder.search([leaf], 0, 0, []);
+  const found = await builder.search([leaf], 0, 0, [], []);
   if (found) return found;
   if (builder.best) {
     return {
@@ -249,4 +314,25 @@ export async function buildPath(
       ...builder.notes,
     ],
   };
+}
+
+/**
+ * RFC 5280 §6.1.4 (f): a DSA key without parameters takes those of the key above it on the path, when
+ * that key is DSA (with parameters of its own or inherited in turn). Maps each such key's SPKI hash to
+ * the completed SPKI; a key whose issuer is not DSA gets none.
+ */
+function inheritedParameters(path: ParsedCertificate[]): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  let above: Uint8Array | null = null;
+  for (let k = path.length - 1; k >= 0; k--) {
+    const cert = path[k] as ParsedCertificate;
+    if (lacksDsaParameters(cert)) {
+      const completed: Uint8Array | null = above ? withInheritedParameters(cert.spki, above) : null;
+      if (completed) out.set(cert.spkiSha256Hex, completed);
+      above = completed;
+    } else {
+      above = cert.spki;
+    }
+  }
+  return out;
 }

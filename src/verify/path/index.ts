@@ -73,7 +73,9 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
   });
 
   const limits = effectiveLimits(req.limits);
-  const checker = new SignatureChecker(req.subtle, limits.maxSignatureChecks);
+  const checker = new SignatureChecker(req.subtle, limits.maxSignatureChecks, {
+    allowDsa: req.allowDsa === true,
+  });
   const time = flooredTime(req.time);
   const ctx: ValidationContext = {
     req,

@@ -1,17 +1,24 @@
-import { type SignatureOutcome, verifySignature } from '../signature';
+import { toHex } from '../der';
+import { type AlgorithmOptions, type SignatureOutcome, verifySignature } from '../signature';
+import { sha256 } from './sha256';
 
 /**
  * Signature checks for one request (certificates and CRLs), through `verifySignature`, cached by
  * (signer key, signed object) and counted against one budget. `null` means the budget is spent.
+ *
+ * `inherited` maps a DSA key without parameters (by SPKI hash) to the same key with the parameters it
+ * inherits on the path being validated; the builder sets it per path, and checks under such a key use it.
  */
 export class SignatureChecker {
   count = 0;
   exceeded = false;
+  inherited: ReadonlyMap<string, Uint8Array> = new Map();
   private readonly cache = new Map<string, SignatureOutcome>();
 
   constructor(
     private readonly subtle: SubtleCrypto,
     private readonly max: number,
+    private readonly options: AlgorithmOptions = {},
   ) {}
 
   async verify(
@@ -19,7 +26,9 @@ export class SignatureChecker {
     objectHash: string,
     input: { spki: Uint8Array; algorithm: Uint8Array; data: Uint8Array; signature: Uint8Array },
   ): Promise<SignatureOutcome | null> {
-    const key = `${signerSpkiHash}:${objectHash}`;
+    const completed = this.inherited.get(signerSpkiHash);
+    const signer = completed ? `${signerSpkiHash}+${toHex(sha256(completed))}` : signerSpkiHash;
+    const key = `${signer}:${objectHash}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     if (this.count >= this.max) {
@@ -27,7 +36,11 @@ export class SignatureChecker {
       return null;
     }
     this.count++;
-    const outcome = await verifySignature(this.subtle, input);
+    const outcome = await verifySignature(
+      this.subtle,
+      completed ? { ...input, spki: completed } : input,
+      this.options,
+    );
     this.cache.set(key, outcome);
     return outcome;
   }

@@ -75,6 +75,12 @@ export interface PathRequest {
   revocationTime?: Date;
   policy?: PathPolicyInput;
   limits?: PathLimits;
+  /**
+   * Accept DSA keys and signatures, with parameters inherited down the path (RFC 5280 §6.1.4 (f)), for
+   * the SHA-1-era suites that use them (NIST PKITS). The service never sets it (default false: DSA is
+   * refused with UNSUPPORTED_ALGORITHM).
+   */
+  allowDsa?: boolean;
   subtle: SubtleCrypto;
 }
 

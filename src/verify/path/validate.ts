@@ -62,7 +62,7 @@ export async function validatePath(
     for (const oid of cert.unknownCriticalExtensions) {
       add(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
     }
-    const keyProblem = checkPublicKeyPolicy(cert.spki);
+    const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
     if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
 
     if (!isAnchor) {

@@ -91,4 +91,58 @@ describe('buildAndValidatePath on PKITS certificates', () => {
       );
     });
   });
+
+  describe('when a DSA CA with parameters issues a CA whose DSA key inherits them', () => {
+    const chain = [
+      'TrustAnchorRootCertificate',
+      'DSACACert',
+      'DSAParametersInheritedCACert',
+      'ValidDSAParameterInheritanceTest5EE',
+    ];
+    const crls = ['TrustAnchorRootCRL', 'DSACACRL', 'DSAParametersInheritedCACRL'];
+    const flipLastByte = (der: Uint8Array): Uint8Array => {
+      const copy = der.slice();
+      copy[copy.length - 1] = (copy[copy.length - 1] as number) ^ 0x01;
+      return copy;
+    };
+
+    it('is valid when DSA is allowed, signatures and CRLs checked under the inherited parameters', async () => {
+      expect((await buildAndValidatePath(request(chain, crls, { allowDsa: true }))).status).toBe('valid');
+    });
+
+    it('is refused with UNSUPPORTED_ALGORITHM when DSA is not allowed (the default)', async () => {
+      const outcome = await buildAndValidatePath(request(chain, crls));
+      expect(outcome.status).not.toBe('valid');
+      expect(codes(outcome)).toContain('UNSUPPORTED_ALGORITHM');
+    });
+
+    it('is not valid when the end entity signature under the inheriting key is altered', async () => {
+      const req = request(chain, crls, { allowDsa: true });
+      const outcome = await buildAndValidatePath({ ...req, leaf: flipLastByte(req.leaf) });
+      expect(outcome.status).not.toBe('valid');
+      expect(codes(outcome)).toContain('CERT_SIGNATURE_INVALID');
+    });
+
+    it('does not use a CRL whose signature under the inheriting key is altered', async () => {
+      const req = request(chain, crls, { allowDsa: true });
+      const tampered = (req.crls ?? []).map((der, i) => (i === 2 ? flipLastByte(der) : der));
+      const outcome = await buildAndValidatePath({ ...req, crls: tampered });
+      expect(codes(outcome)).toEqual(['REVOCATION_UNAVAILABLE']);
+    });
+  });
+
+  describe('when a DSA CA signs an end entity with DSA and SHA-1', () => {
+    it('is valid when DSA is allowed and not valid once the signature is altered', async () => {
+      const req = request(
+        ['TrustAnchorRootCertificate', 'DSACACert', 'ValidDSASignaturesTest4EE'],
+        ['TrustAnchorRootCRL', 'DSACACRL'],
+        { allowDsa: true },
+      );
+      expect((await buildAndValidatePath(req)).status).toBe('valid');
+      const altered = req.leaf.slice();
+      altered[altered.length - 1] = (altered[altered.length - 1] as number) ^ 0x01;
+      const outcome = await buildAndValidatePath({ ...req, leaf: altered });
+      expect(codes(outcome)).toContain('CERT_SIGNATURE_INVALID');
+    });
+  });
 });
