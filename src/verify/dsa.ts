@@ -62,17 +62,6 @@ function readParameters(node: ReturnType<typeof parseDer>): DsaParameters {
   return { ...params, pBits: bitLength(params.p), qBits: bitLength(params.q) };
 }
 
-/** Whether the SPKI's algorithm is id-dsa (without parsing the rest). */
-export function isDsaKey(spki: Uint8Array): boolean {
-  try {
-    const [algorithm] = sequence(parseDer(spki), 'SubjectPublicKeyInfo');
-    return decodeOid(sequence(algorithm, 'AlgorithmIdentifier')[0]) === DSA_KEY_OID;
-  } catch (e) {
-    if (e instanceof DerError) return false;
-    throw e;
-  }
-}
-
 /** Parses a DSA SubjectPublicKeyInfo; null when it is not one or is malformed. */
 export function parseDsaPublicKey(spki: Uint8Array): DsaPublicKey | null {
   try {
