@@ -99,6 +99,15 @@ function ipv6Scope(g: number[]): HostScope {
   if (allZeroUntil(6)) return ipv4Scope(embeddedV4());
   if (first === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
     return ipv4Scope(embeddedV4());
+  // 6to4 (2002:a.b.c.d::/48) routes to the IPv4 address in groups 1-2 through a relay.
+  if (first === 0x2002) {
+    return ipv4Scope([(g[1] ?? 0) >> 8, (g[1] ?? 0) & 0xff, (g[2] ?? 0) >> 8, (g[2] ?? 0) & 0xff]);
+  }
+  // Teredo (2001::/32) hides its IPv4 address XOR-ed, local-use NAT64 (64:ff9b:1::/48) translates to any,
+  // and 100::/64 is discard-only: none is a feed host.
+  if (first === 0x2001 && g[1] === 0) return 'reserved';
+  if (first === 0x64 && g[1] === 0xff9b && g[2] === 1) return 'reserved';
+  if (first === 0x100 && g.slice(1, 4).every((x) => x === 0)) return 'reserved';
   if ((first & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
   if ((first & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
   if ((first & 0xffc0) === 0xfec0) return 'private'; // fec0::/10 site-local (deprecated)

@@ -25,6 +25,12 @@ describe('classifyHost', () => {
       ['febf::1', 'link-local'],
       ['[::ffff:127.0.0.1]', 'loopback'],
       ['::ffff:a9fe:a9fe', 'link-local'],
+      ['[2002:7f00:1::1]', 'loopback'],
+      ['2002:a9fe:a9fe::', 'link-local'],
+      ['2002:c0a8:0101::1', 'private'],
+      ['[2001:0:4136:e378:8000:63bf:3fff:fdd2]', 'reserved'],
+      ['64:ff9b:1::a00:1', 'reserved'],
+      ['100::1', 'reserved'],
       ['printer.local', 'link-local'],
       ['intranet', 'private'],
     ])('%s is %s', (host, scope) => {
@@ -40,6 +46,7 @@ describe('classifyHost', () => {
       '172.32.0.1',
       '192.169.0.1',
       '[2606:4700::6810:85e5]',
+      '2002:808:808::1',
       'fec0.example.com',
     ])('%s is public', (host) => {
       expect(classifyHost(host).scope).toBe('public');
