@@ -45,6 +45,41 @@ describe('guardedFeedFetch (the Node feed poller fetch)', () => {
     });
   });
 
+  describe('when a name resolves to a public address first and to loopback when connecting (rebinding)', () => {
+    it('refuses at connect time: the address checked is the address connected to', async () => {
+      let calls = 0;
+      const rebinding = async () => [{ address: calls++ === 0 ? '93.184.215.14' : '127.0.0.1' }];
+      const guarded = guardedFeedFetch({ allowPrivate: false, lookup: rebinding });
+      await expect(
+        guarded(`http://feeds.vendor.example:${new URL(server.origin).port}/feed.xml`, {}),
+      ).rejects.toThrow(/address not allowed: feeds\.vendor\.example resolves to 127\.0\.0\.1/);
+      expect(calls).toBe(2);
+      expect(server.requests).toEqual([]);
+    });
+  });
+
+  describe('when the guard approves the address a name resolves to', () => {
+    it('connects to that address and streams the answer as a web Response', async () => {
+      const guarded = guardedFeedFetch({
+        allowPrivate: false,
+        lookup: resolvesTo('127.0.0.1'),
+        isAllowedAddress: (address) => address === '127.0.0.1',
+      });
+      const response = await guarded(`http://feeds.vendor.example:${new URL(server.origin).port}/feed.xml`, {
+        headers: { accept: 'application/rss+xml' },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('ok');
+      expect(server.requests.at(-1)).toMatchObject({
+        path: '/feed.xml',
+        headers: {
+          accept: 'application/rss+xml',
+          host: `feeds.vendor.example:${new URL(server.origin).port}`,
+        },
+      });
+    });
+  });
+
   describe('when private addresses are allowed (FEEDS_ALLOW_PRIVATE=true)', () => {
     it('fetches from 127.0.0.1', async () => {
       const guarded = guardedFeedFetch({ allowPrivate: true });
