@@ -1,6 +1,8 @@
+import { type ApprovalLineage, independenceRefusal } from './approvals';
 import type { Anchor } from './model';
 import type { Refusal } from './root-proposal';
-import { BOOTSTRAP_ADMIN_NAME } from './tokens';
+
+export type { ApprovalLineage } from './approvals';
 
 /**
  * State changes of a stored root. Giving trust (pending -> active) takes a second admin; taking it away
@@ -15,16 +17,6 @@ const moved = (anchor: Anchor, now: Date, change: Partial<Anchor>): Anchor => ({
   version: anchor.version + 1,
   updatedAt: now.toISOString(),
 });
-
-/**
- * Who made whose token: for a token name, the names of the tokens that created it, nearest first (e.g.
- * alice2 -> [alice, bootstrap-admin]). A person who can mint tokens could otherwise approve their own
- * proposal under a second name.
- */
-export interface ApprovalLineage {
-  proposer: string[];
-  approver: string[];
-}
 
 /**
  * pending -> active, by an admin independent of the proposer (neither is the other, nor made the other's
@@ -44,31 +36,8 @@ export function approveRoot(
       detail: `the root is ${anchor.state}; only a pending root can be approved`,
     };
   }
-  if (anchor.proposedBy === approver) {
-    return {
-      ok: false,
-      code: 'SELF_APPROVAL_FORBIDDEN',
-      detail: `${approver} proposed this root; another admin must approve it`,
-    };
-  }
-  const proposer = anchor.proposedBy ?? '';
-  // Two tokens minted by one person (siblings, or cousins further down) are that one person twice. The
-  // bootstrap admin only hands out the first tokens, so sharing it as an ancestor says nothing.
-  const approverAncestors = new Set(lineage.approver.filter((name) => name !== BOOTSTRAP_ADMIN_NAME));
-  const sharedMaker = lineage.proposer.find(
-    (name) => name !== BOOTSTRAP_ADMIN_NAME && approverAncestors.has(name),
-  );
-  if (
-    lineage.approver.includes(proposer) ||
-    lineage.proposer.includes(approver) ||
-    sharedMaker !== undefined
-  ) {
-    return {
-      ok: false,
-      code: 'SELF_APPROVAL_FORBIDDEN',
-      detail: `${approver} and ${proposer} are not independent (one's token was made by the other's line); an admin whose token neither made nor was made by ${proposer}'s must approve it`,
-    };
-  }
+  const refusal = independenceRefusal(anchor.proposedBy ?? '', approver, lineage, 'root');
+  if (refusal) return refusal;
   if (new Date(anchor.notAfter).getTime() <= now.getTime()) {
     return { ok: false, code: 'ROOT_EXPIRED', detail: `the root expired at ${anchor.notAfter}` };
   }
