@@ -12,6 +12,7 @@ import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
+import { registerVendorChanges } from './http/vendor-changes';
 import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
 import { type CrlRepository, MAX_CRLS_PER_VERIFICATION } from './services/crls';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps) {
   };
   registerTokens(app, admin);
   registerVendors(app, admin);
+  registerVendorChanges(app, admin);
   registerRoots(app, admin);
   registerAudit(app, admin);
   if (deps.crlRepository) registerCrls(app, { ...admin, crls: deps.crlRepository });

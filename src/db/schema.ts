@@ -184,3 +184,25 @@ export const crls = sqliteTable(
   },
   (t) => [index('crls_vendor').on(t.vendorId)],
 );
+
+/** Proposed changes to a vendor's contacts or identity rules, waiting for a second admin (trust/vendor-changes). */
+export const vendorChanges = sqliteTable(
+  'vendor_changes',
+  {
+    id: text('id').primaryKey(),
+    vendorId: text('vendor_id')
+      .notNull()
+      .references(() => vendors.id),
+    /** pending | approved | withdrawn */
+    state: text('state').notNull(),
+    baseVersion: integer('base_version').notNull(),
+    /** JSON: the fields to change ({name?, contacts?, identityRules?}). */
+    changes: text('changes', { mode: 'json' }).notNull(),
+    reason: text('reason').notNull(),
+    proposedBy: text('proposed_by').notNull(),
+    proposedAt: text('proposed_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+  },
+  (t) => [index('vendor_changes_vendor').on(t.vendorId)],
+);

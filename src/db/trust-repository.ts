@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Anchor, AnchorState, AuditEntry, Contact, TrustRepository, Vendor } from '../trust';
+import type { VendorChange, VendorChangeFields, VendorChangeState } from '../trust/vendor-changes';
 import { writeAudited, writeWith } from './audited-write';
 import type { Database } from './database';
-import { anchors, auditLog, storeVersion, vendors } from './schema';
+import { anchors, auditLog, storeVersion, vendorChanges, vendors } from './schema';
 
 type VendorRow = typeof vendors.$inferSelect;
 type AnchorRow = typeof anchors.$inferSelect;
@@ -15,6 +16,12 @@ const toVendor = (row: VendorRow): Vendor => ({
   version: row.version,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
+});
+
+const toVendorChange = (row: typeof vendorChanges.$inferSelect): VendorChange => ({
+  ...row,
+  state: row.state as VendorChangeState,
+  changes: row.changes as VendorChangeFields,
 });
 
 const toAnchor = (row: AnchorRow): Anchor => ({
@@ -107,6 +114,59 @@ export function createTrustRepository(db: Database): TrustRepository {
     },
     async appendAudit(entry: AuditEntry) {
       await db.insert(auditLog).values(entry);
+    },
+    async insertVendorChangeAudited(change, entry) {
+      await writeAudited(
+        db,
+        db.insert(vendorChanges).values(change).returning({ id: vendorChanges.id }),
+        entry,
+      );
+    },
+    async getVendorChange(vendorId, id) {
+      const rows = await db
+        .select()
+        .from(vendorChanges)
+        .where(and(eq(vendorChanges.vendorId, vendorId), eq(vendorChanges.id, id)))
+        .limit(1);
+      return rows[0] ? toVendorChange(rows[0]) : null;
+    },
+    async listVendorChanges(vendorId) {
+      return (
+        await db
+          .select()
+          .from(vendorChanges)
+          .where(eq(vendorChanges.vendorId, vendorId))
+          .orderBy(desc(vendorChanges.proposedAt), desc(vendorChanges.id))
+      ).map(toVendorChange);
+    },
+    async approveVendorChangeAudited(change, vendor, entry) {
+      // The vendor is written only while the change is still pending and the vendor still at the version
+      // it was proposed against; the change is marked only when that write happened (changes() = 1 after
+      // the audit entry, which is itself written only then), all in one batch.
+      const vendorWrite = db
+        .update(vendors)
+        .set({ ...vendor })
+        .where(
+          and(
+            eq(vendors.id, vendor.id),
+            eq(vendors.version, change.baseVersion),
+            sql`EXISTS (SELECT 1 FROM ${vendorChanges} WHERE ${vendorChanges.id} = ${change.id} AND ${vendorChanges.state} = 'pending')`,
+          ),
+        )
+        .returning({ id: vendors.id });
+      const mark = db
+        .update(vendorChanges)
+        .set({ state: change.state, decidedBy: change.decidedBy, decidedAt: change.decidedAt })
+        .where(and(eq(vendorChanges.id, change.id), eq(vendorChanges.state, 'pending'), sql`changes() = 1`));
+      return writeAudited(db, vendorWrite, entry, [mark, bump()]);
+    },
+    async withdrawVendorChangeAudited(change, entry) {
+      const write = db
+        .update(vendorChanges)
+        .set({ state: change.state, decidedBy: change.decidedBy, decidedAt: change.decidedAt })
+        .where(and(eq(vendorChanges.id, change.id), eq(vendorChanges.state, 'pending')))
+        .returning({ id: vendorChanges.id });
+      return writeAudited(db, write, entry);
     },
     async storeVersion() {
       const rows = await db.select().from(storeVersion).where(eq(storeVersion.id, 1)).limit(1);

@@ -2,6 +2,13 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { TrustgateError } from '../errors';
 import { type Contact, isVendorId, type Vendor } from '../trust';
 import { identityRulesSchema } from '../trust/identity-rules';
+import {
+  applyVendorChange,
+  changedFields,
+  needsSecondAdmin,
+  proposeVendorChange,
+  type VendorChangeFields,
+} from '../trust/vendor-changes';
 import type { AdminDeps } from './admin-deps';
 import {
   bearerSecurity,
@@ -14,6 +21,7 @@ import {
 import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
+import { newVendorChangeId, VendorChangeSchema, vendorChangeView } from './vendor-changes';
 
 const VendorIdParam = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
@@ -90,7 +98,8 @@ const getVendorRoute = createRoute({
 const patchVendorRoute = createRoute({
   method: 'patch',
   path: '/vendors/{id}',
-  summary: 'Change name, escalation contacts or signer identity rules (admin; If-Match required)',
+  summary:
+    'Change the name (applied: 200), or propose a change to escalation contacts or signer identity rules (202: a second admin approves it at /vendors/{id}/changes/{changeId}/approve; reason required). Admin; If-Match required',
   security: bearerSecurity,
   request: {
     params: VendorIdParam,
@@ -99,6 +108,10 @@ const patchVendorRoute = createRoute({
   },
   responses: {
     200: { description: 'The changed vendor', headers: ETagHeader, ...json(VendorSchema) },
+    202: {
+      description: 'Contacts or identity rules: proposed, waiting for a second admin',
+      ...json(VendorChangeSchema),
+    },
     ...problemResponses(400, 401, 403, 404, 412, 428),
   },
 });
@@ -166,19 +179,48 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
     const current = await loadVendor(deps, c.req.valid('param').id);
     checkIfMatch(c.req.header('if-match'), current.version, true);
     const body = c.req.valid('json');
-    const now = deps.now().toISOString();
-    const next: Vendor = {
-      ...current,
-      name: body.name ?? current.name,
-      contacts: (body.contacts ?? current.contacts) as Contact[],
-      identityRules: body.identityRules ?? current.identityRules,
-      version: current.version + 1,
-      updatedAt: now,
+    const patch: VendorChangeFields = {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.contacts !== undefined ? { contacts: body.contacts as Contact[] } : {}),
+      ...(body.identityRules !== undefined ? { identityRules: body.identityRules } : {}),
     };
+    const changes = changedFields(current, patch);
+    if (needsSecondAdmin(changes)) {
+      if (!body.reason) {
+        throw new TrustgateError(
+          'INVALID_FIELD',
+          'reason is required to propose a change of contacts or identity rules',
+        );
+      }
+      const change = proposeVendorChange({
+        id: newVendorChangeId(deps),
+        vendor: current,
+        changes,
+        reason: body.reason,
+        proposedBy: actor.name,
+        now: deps.now(),
+      });
+      await deps.trust.insertVendorChangeAudited(change, {
+        at: change.proposedAt,
+        actor: actor.name,
+        action: 'vendor.change.propose',
+        targetType: 'vendor_change',
+        targetId: change.id,
+        vendorId: current.id,
+        reason: body.reason,
+        before: null,
+        after: vendorChangeView(change),
+      });
+      return c.json(vendorChangeView(change), 202, {
+        Location: `/vendors/${current.id}/changes/${change.id}`,
+      });
+    }
+    const now = deps.now();
+    const next: Vendor = applyVendorChange(current, changes, now);
     const before = vendorView(current);
     const after = vendorView(next);
     const written = await deps.trust.updateVendorAudited(next, current.version, {
-      at: now,
+      at: next.updatedAt,
       actor: actor.name,
       action: 'vendor.update',
       targetType: 'vendor',

@@ -1,4 +1,5 @@
 import type { Anchor, ApiToken, AuditEntry, AuditFilter, AuditRecord, Vendor } from './model';
+import type { VendorChange } from './vendor-changes';
 
 /** What the trust domain needs from storage; src/db implements it for libSQL and D1 alike. */
 export interface TrustRepository {
@@ -21,6 +22,19 @@ export interface TrustRepository {
   /** updateAnchor and appendAudit in one transaction: both are written or neither. */
   updateAnchorAudited(anchor: Anchor, expectedVersion: number, entry: AuditEntry): Promise<boolean>;
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** A proposed vendor change and its audit entry, in one transaction. */
+  insertVendorChangeAudited(change: VendorChange, entry: AuditEntry): Promise<void>;
+  getVendorChange(vendorId: string, id: string): Promise<VendorChange | null>;
+  /** Newest first. */
+  listVendorChanges(vendorId: string): Promise<VendorChange[]>;
+  /**
+   * In one transaction: writes `vendor` if the stored vendor is still at `change.baseVersion` and the
+   * stored change is still pending, marks the change as `change` says (approved), and audits. False when
+   * either moved on (nothing written).
+   */
+  approveVendorChangeAudited(change: VendorChange, vendor: Vendor, entry: AuditEntry): Promise<boolean>;
+  /** Writes `change` (withdrawn) if the stored one is still pending, and audits; false when it was not. */
+  withdrawVendorChangeAudited(change: VendorChange, entry: AuditEntry): Promise<boolean>;
   /** Moved by the repository in the same transaction as every write of a vendor or an anchor. */
   storeVersion(): Promise<number>;
   bumpStoreVersion(): Promise<number>;

@@ -11,14 +11,22 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** Rules take two admins: alice proposes, bob approves. */
 async function setRules(identityRules: unknown[]) {
   const etag = (await t.call('GET', '/vendors/acme', { token: t.alice })).headers.get('etag') as string;
-  const res = await t.call('PATCH', '/vendors/acme', {
+  const proposed = await t.call('PATCH', '/vendors/acme', {
     token: t.alice,
     headers: { 'if-match': etag },
     body: { identityRules, reason: 'signer identity policy' },
   });
-  expect(res.status).toBe(200);
+  if (proposed.status === 200) return; // the same rules as now: nothing to approve
+  expect(proposed.status).toBe(202);
+  const change = await proposed.json();
+  const approved = await t.call('POST', `/vendors/acme/changes/${change.id}/approve`, {
+    token: t.bob,
+    body: { reason: 'reviewed' },
+  });
+  expect(approved.status).toBe(200);
 }
 
 const codes = (body: { reasons: Array<{ code: string }> }) => body.reasons.map((r) => r.code);
