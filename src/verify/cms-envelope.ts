@@ -2,6 +2,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { ErrorCode } from '../errors';
 import { parseBer } from './asn1';
+import { type DerNode, decodeOid, derTry, readTlv, TAG } from './der';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -226,9 +227,25 @@ export function singleAttribute(
   return { ok: true, value: first[0] };
 }
 
+/**
+ * One DER TLV spanning all of `bytes`, read with the strict DER reader: the node when its tag is `tag`,
+ * `'other'` when it is a type asn1js cannot read as that tag's type either (another tag number), and
+ * `'unread'` when the strict reader cannot tell (BER, trailing bytes, the same tag number in another class
+ * or form): the caller then asks asn1js, as before. What the strict reader accepts, asn1js reads alike.
+ */
+function strictTlv(bytes: Uint8Array, tag: number): DerNode | 'other' | 'unread' {
+  const read = derTry(() => readTlv(bytes, 0));
+  if (!read || read.next !== bytes.length) return 'unread';
+  if (read.node.tag === tag) return read.node;
+  return (read.node.tag & 0x1f) === (tag & 0x1f) ? 'unread' : 'other';
+}
+
 export function readMessageDigest(signer: CmsSigner): Uint8Array | null {
   const attribute = singleAttribute(signer, OID_MESSAGE_DIGEST);
   if (!attribute.ok) return null;
+  const strict = strictTlv(attribute.value, TAG.OCTET_STRING);
+  if (strict === 'other') return null;
+  if (strict !== 'unread') return new Uint8Array(strict.value);
   const asn = parseBer(attribute.value);
   if (!(asn instanceof asn1js.OctetString) || asn.idBlock.isConstructed) return null;
   return new Uint8Array(asn.valueBlock.valueHexView);
@@ -237,6 +254,12 @@ export function readMessageDigest(signer: CmsSigner): Uint8Array | null {
 export function readContentTypeAttribute(signer: CmsSigner): string | null {
   const attribute = singleAttribute(signer, OID_CONTENT_TYPE);
   if (!attribute.ok) return null;
+  const strict = strictTlv(attribute.value, TAG.OID);
+  if (strict === 'other') return null;
+  if (strict !== 'unread') {
+    const oid = derTry(() => decodeOid(strict));
+    if (oid !== null) return oid;
+  }
   const asn = asn1js.fromBER(attribute.value);
   if (asn.offset !== attribute.value.byteLength || !(asn.result instanceof asn1js.ObjectIdentifier))
     return null;

@@ -23,7 +23,7 @@ import {
   parseCmsEnvelope,
   type SignerIdentifier,
 } from './cms-envelope';
-import { children, type DerNode, decodeOid, decodeTime, derTry, fail, parseDer, readTlv, TAG } from './der';
+import { children, type DerNode, decodeOid, decodeTime, derTry, fail, readTlv, TAG } from './der';
 import { parseCrl } from './path/crl';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
 
@@ -31,40 +31,107 @@ const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const CONTEXT_0 = 0xa0;
 const CONTEXT_1 = 0xa1;
 const CONTEXT_0_PRIMITIVE = 0x80;
-const UNIVERSAL_TAGS = new Set<number>([
+/** Universal tags asn1js reads the same way as this reader (1 marks one), by identifier octet. */
+const UNIVERSAL_TAGS = new Uint8Array(256);
+for (const tag of [
   0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0a, 0x0c, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1c, 0x1e, 0x30,
   0x31,
-]);
+]) {
+  UNIVERSAL_TAGS[tag] = 1;
+}
 
-const STRICT_PRIMITIVES = new Set<number>([
-  TAG.BOOLEAN,
-  TAG.INTEGER,
-  TAG.NULL,
-  TAG.BIT_STRING,
-  TAG.ENUMERATED,
-]);
+/** An OBJECT IDENTIFIER's contents as `decodeOid` accepts them (without building the dotted string). */
+function checkOid(b: Uint8Array, start: number, end: number): void {
+  if (start === end) fail('empty OID');
+  let acc = 0;
+  let started = false;
+  for (let i = start; i < end; i++) {
+    const byte = b[i] as number;
+    if (!started && byte === 0x80) fail('non-minimal OID arc');
+    started = true;
+    acc = acc * 128 + (byte & 0x7f);
+    if (acc > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
+    if ((byte & 0x80) === 0) {
+      acc = 0;
+      started = false;
+    } else if (i === end - 1) {
+      fail('truncated OID');
+    }
+  }
+}
+
+/** The primitive contents rules `parseDer` enforces: canonical BOOLEANs, minimal INTEGERs, ... */
+function checkPrimitive(tag: number, b: Uint8Array, start: number, end: number): void {
+  const length = end - start;
+  if (tag === TAG.BOOLEAN) {
+    if (length !== 1 || (b[start] !== 0 && b[start] !== 0xff)) fail('BOOLEAN not DER');
+  } else if (tag === TAG.INTEGER || tag === TAG.ENUMERATED) {
+    if (length === 0) fail('empty INTEGER');
+    if (length > 1) {
+      const first = b[start] as number;
+      const second = b[start + 1] as number;
+      if ((first === 0 && (second & 0x80) === 0) || (first === 0xff && (second & 0x80) !== 0))
+        fail('non-minimal INTEGER');
+    }
+  } else if (tag === TAG.NULL) {
+    if (length !== 0) fail('NULL with contents');
+  } else if (tag === TAG.BIT_STRING) {
+    if (length === 0) fail('empty BIT STRING');
+    const unused = b[start] as number;
+    if (unused > 7 || (length === 1 && unused !== 0)) fail('bad BIT STRING');
+    if (unused > 0 && ((b[end - 1] as number) & ((1 << unused) - 1)) !== 0) fail('BIT STRING padding');
+  }
+}
 
 /**
- * Every TLV in strict DER with tags asn1js reads the same way, every OID and time well formed: the
- * inputs on which asn1js and pkijs cannot fail where this reader succeeds.
+ * Every TLV in `b[start, end)` in strict DER with tags asn1js reads the same way, every OID and time well
+ * formed: the inputs on which asn1js and pkijs cannot fail where this reader succeeds. This includes the
+ * certificates: the strict certificate parser accepts some encodings (a string type asn1js does not
+ * know, in a name) that pkijs refuses, so each one is walked here too. Reads by offset, as `readTlv` and
+ * `parseDer` would, without making a node for every TLV.
  */
-function checkDeep(node: DerNode, depth: number, skip: DerNode | null): void {
-  if (depth > 32) fail('nesting too deep');
-  if (node === skip) return; // the certificates: each goes through the strict certificate parser instead
-  const universal = (node.tag & 0xc0) === 0;
-  if (universal && !UNIVERSAL_TAGS.has(node.tag)) fail('an unusual universal tag');
-  if (node.tag & 0x20) {
-    for (const child of children(node)) checkDeep(child, depth + 1, skip);
-  } else if (node.tag === TAG.OID) {
-    decodeOid(node);
-  } else if (STRICT_PRIMITIVES.has(node.tag)) {
-    parseDer(node.raw); // minimal INTEGERs, canonical BOOLEANs, empty NULLs, padded BIT STRINGs
-  } else if (node.tag === TAG.UTC_TIME || node.tag === TAG.GENERALIZED_TIME) {
-    decodeTime(node);
-  } else if (node.tag === 0x1e && node.value.length % 2 !== 0) {
-    fail('a BMPString of odd length');
-  } else if (node.tag === 0x1c && node.value.length % 4 !== 0) {
-    fail('a UniversalString whose length is not a multiple of 4');
+function checkDeep(b: Uint8Array, start: number, end: number, depth: number): void {
+  let pos = start;
+  while (pos < end) {
+    if (depth > 32) fail('nesting too deep');
+    const at = pos;
+    const tag = b[pos] as number;
+    if ((tag & 0x1f) === 0x1f) fail('high tag numbers are not used in X.509');
+    pos += 1;
+    if (pos >= end) fail('truncated');
+    const first = b[pos] as number;
+    pos += 1;
+    let length: number;
+    if (first < 0x80) {
+      length = first;
+    } else {
+      const count = first & 0x7f;
+      if (count === 0) fail('indefinite length');
+      if (count > 4) fail('length too large');
+      if (pos + count > end) fail('truncated');
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + (b[pos + i] as number);
+      if ((b[pos] as number) === 0) fail('non-minimal length');
+      if (length < 0x80) fail('non-minimal length');
+      pos += count;
+    }
+    const valueEnd = pos + length;
+    if (valueEnd > end) fail('truncated');
+    if ((tag & 0xc0) === 0 && UNIVERSAL_TAGS[tag] !== 1) fail('an unusual universal tag');
+    if (tag & 0x20) {
+      checkDeep(b, pos, valueEnd, depth + 1);
+    } else if (tag === TAG.OID) {
+      checkOid(b, pos, valueEnd);
+    } else if (tag === TAG.UTC_TIME || tag === TAG.GENERALIZED_TIME) {
+      decodeTime({ tag, raw: b.subarray(at, valueEnd), value: b.subarray(pos, valueEnd) });
+    } else if (tag === 0x1e) {
+      if (length % 2 !== 0) fail('a BMPString of odd length');
+    } else if (tag === 0x1c) {
+      if (length % 4 !== 0) fail('a UniversalString whose length is not a multiple of 4');
+    } else {
+      checkPrimitive(tag, b, pos, valueEnd);
+    }
+    pos = valueEnd;
   }
 }
 
@@ -185,10 +252,8 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
       content = new Uint8Array(octets.value);
     }
     const certificates: Uint8Array[] = [];
-    let certificateSet: DerNode | null = null;
     if (parts[i]?.tag === CONTEXT_0) {
-      certificateSet = parts[i++] as DerNode;
-      const choices = children(certificateSet);
+      const choices = children(parts[i++] as DerNode);
       if (choices.length > limits.maxCertificates) fail('over the certificate limit');
       for (const choice of choices) {
         if (choice.tag !== TAG.SEQUENCE) fail('a certificate choice other than X.509');
@@ -208,8 +273,8 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
         crls.push(new Uint8Array(choice.raw));
       }
     }
-    // Everything but the certificates (parsed strictly above) must be DER that asn1js reads alike.
-    checkDeep(contentInfo, 0, certificateSet);
+    // Everything, the certificates included, must be DER that asn1js reads alike.
+    checkDeep(der, 0, der.length, 0);
     const signerInfos = parts[i++];
     if (!signerInfos || signerInfos.tag !== TAG.SET || i !== parts.length) fail('signerInfos');
     const infos = children(signerInfos);

@@ -1,8 +1,17 @@
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENVELOPE_LIMITS, parseCmsEnvelope } from '../../src/verify/cms-envelope';
+import {
+  type CmsSigner,
+  DEFAULT_ENVELOPE_LIMITS,
+  parseCmsEnvelope,
+  readContentTypeAttribute,
+  readMessageDigest,
+} from '../../src/verify/cms-envelope';
 import { readCmsEnvelope, readCmsEnvelopeFast } from '../../src/verify/cms-fast';
 import { cmsCases, readFixture } from '../helpers/cms-fixtures';
+
+const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 
 const signatures = [...new Set(cmsCases.map((c) => c.signature))].map((file) => ({
   file,
@@ -121,5 +130,68 @@ describe('the fast CMS reader on odd-length wide strings', () => {
         expect(readCmsEnvelope(bytes)).toEqual(parseCmsEnvelope(bytes));
       }
     });
+  });
+});
+
+describe('the messageDigest and contentType reads', () => {
+  /** What the reads answered when asn1js read every value (the strict reader must answer the same). */
+  function referenceDigest(value: Uint8Array): Uint8Array | null | 'throws' {
+    try {
+      const asn = asn1js.fromBER(value);
+      if (asn.offset !== value.byteLength || !(asn.result instanceof asn1js.OctetString)) return null;
+      if (asn.result.idBlock.isConstructed) return null;
+      return new Uint8Array(asn.result.valueBlock.valueHexView);
+    } catch {
+      return 'throws';
+    }
+  }
+  function referenceContentType(value: Uint8Array): string | null | 'throws' {
+    try {
+      const asn = asn1js.fromBER(value);
+      if (asn.offset !== value.byteLength || !(asn.result instanceof asn1js.ObjectIdentifier)) return null;
+      return asn.result.valueBlock.toString();
+    } catch {
+      return 'throws';
+    }
+  }
+  const withValue = (signer: CmsSigner, oid: string, value: Uint8Array): CmsSigner => ({
+    ...signer,
+    signedAttributeValues: new Map([...signer.signedAttributeValues, [oid, [[value]]]]),
+  });
+
+  it('answer what asn1js answers on mutated, BER and odd values', () => {
+    const parsed = readCmsEnvelope(signatures[0]?.bytes ?? new Uint8Array());
+    if (!parsed.ok) throw new Error('fixture unreadable');
+    const signer = parsed.envelope.signers[0] as CmsSigner;
+    const digest = signer.signedAttributeValues.get(OID_MESSAGE_DIGEST)?.[0]?.[0] as Uint8Array;
+    const contentType = signer.signedAttributeValues.get(OID_CONTENT_TYPE)?.[0]?.[0] as Uint8Array;
+    const extra = [
+      Uint8Array.of(0x04, 0x81, 0x02, 0x01, 0x02), // non-minimal length
+      Uint8Array.of(0x24, 0x04, 0x04, 0x02, 0x01, 0x02), // constructed OCTET STRING
+      Uint8Array.of(0x04, 0x00),
+      Uint8Array.of(0x04, 0x02, 0x01, 0x02, 0x00), // trailing byte
+      Uint8Array.of(0x84, 0x01, 0x01), // [4] primitive
+      Uint8Array.of(0x06, 0x00), // empty OID
+      Uint8Array.of(0x06, 0x03, 0x2a, 0x80, 0x01), // non-minimal arc
+      Uint8Array.of(0x06, 0x02, 0x2a, 0x86), // truncated arc
+      Uint8Array.of(0x06, 0x02, 0x81, 0x34), // first arc over 80
+      Uint8Array.of(0x06, 0x09, 0x2a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f), // a huge arc
+      Uint8Array.of(0x26, 0x03, 0x06, 0x01, 0x2a), // constructed OID
+      Uint8Array.of(0x05, 0x00),
+    ];
+    const values = [
+      digest,
+      contentType,
+      ...extra,
+      ...[...mutations(digest, 300)].map((m) => m.bytes),
+      ...[...mutations(contentType, 300)].map((m) => m.bytes),
+    ];
+    for (const value of values) {
+      const d = referenceDigest(value);
+      if (d !== 'throws') expect(readMessageDigest(withValue(signer, OID_MESSAGE_DIGEST, value))).toEqual(d);
+      const c = referenceContentType(value);
+      if (c !== 'throws')
+        expect(readContentTypeAttribute(withValue(signer, OID_CONTENT_TYPE, value))).toEqual(c);
+    }
   });
 });
