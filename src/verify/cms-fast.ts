@@ -24,6 +24,7 @@ import {
   type SignerIdentifier,
 } from './cms-envelope';
 import { children, type DerNode, decodeOid, decodeTime, derTry, fail, readTlv, TAG } from './der';
+import { createBytesMemo } from './memo';
 import { parseCrl } from './path/crl';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
 
@@ -285,6 +286,43 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
 }
 
 /**
+ * The fast reader's answers (envelopes, and declines) remembered by the exact input bytes and the limits
+ * (see memo.ts: a hash collision is a miss). The same signature comes back whenever a pipeline verifies
+ * it again, and /verify reads each multipart signature twice (once to learn its digest algorithm). The
+ * reading is pure, so a remembered envelope is what reading again would give; envelopes are shared
+ * between requests and frozen (their byte arrays and attribute maps must not be changed by callers).
+ * Only the parse is remembered: every verification still checks the signature and the path.
+ */
+const fastMemo = createBytesMemo<CmsEnvelope | null>({
+  maxEntries: 1024,
+  maxInputBytes: 64 * 1024,
+  maxTotalBytes: 8 * 1024 * 1024,
+});
+
+function freezeEnvelope(envelope: CmsEnvelope): CmsEnvelope {
+  for (const signer of envelope.signers) {
+    Object.freeze(signer.sid);
+    Object.freeze(signer);
+  }
+  Object.freeze(envelope.certificates);
+  Object.freeze(envelope.crls);
+  Object.freeze(envelope.signers);
+  return Object.freeze(envelope);
+}
+
+function readFast(input: Uint8Array, limits: EnvelopeLimits): CmsEnvelope | null {
+  let der: Uint8Array | null = input;
+  if (looksLikePem(input)) {
+    const blocks = decodePemBlocks(new TextDecoder().decode(input)).filter((b) =>
+      ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'].includes(b.label),
+    );
+    der = blocks.length === 1 ? (blocks[0]?.der ?? null) : null;
+  }
+  const envelope = der ? readCmsEnvelopeFast(der, limits) : null;
+  return envelope ? freezeEnvelope(envelope) : null;
+}
+
+/**
  * `parseCmsEnvelope`, through the fast reader when it can: the same answers (envelopes and errors), in a
  * fraction of the time for the DER SignedData that signing tools produce.
  */
@@ -293,14 +331,8 @@ export function readCmsEnvelope(
   limits: EnvelopeLimits = DEFAULT_ENVELOPE_LIMITS,
 ): EnvelopeResult {
   if (input.byteLength > 0 && input.byteLength <= limits.maxSignatureBytes) {
-    let der: Uint8Array | null = input;
-    if (looksLikePem(input)) {
-      const blocks = decodePemBlocks(new TextDecoder().decode(input)).filter((b) =>
-        ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'].includes(b.label),
-      );
-      der = blocks.length === 1 ? (blocks[0]?.der ?? null) : null;
-    }
-    const envelope = der ? readCmsEnvelopeFast(der, limits) : null;
+    const tag = `${limits.maxSignatureBytes}:${limits.maxCertificates}:${limits.maxCrls ?? DEFAULT_MAX_CRLS}:${limits.maxSigners}`;
+    const envelope = fastMemo(input, tag, () => readFast(input, limits));
     if (envelope) return { ok: true, envelope };
   }
   return parseCmsEnvelope(input, limits);

@@ -195,3 +195,34 @@ describe('the messageDigest and contentType reads', () => {
     }
   });
 });
+
+describe('the remembered envelopes', () => {
+  it('are what a first read gives, for the same bytes and limits only', () => {
+    const { bytes } = signatures.find((s) =>
+      s.file.includes('two-intermediates'),
+    ) as (typeof signatures)[number];
+    const first = readCmsEnvelope(new Uint8Array(bytes));
+    expect(readCmsEnvelope(new Uint8Array(bytes))).toEqual(first);
+    expect(first).toEqual(parseCmsEnvelope(bytes));
+    // Other limits are another entry: the same bytes over the certificate limit are refused.
+    expect(readCmsEnvelope(bytes, { ...DEFAULT_ENVELOPE_LIMITS, maxCertificates: 1 })).toMatchObject({
+      ok: false,
+      code: 'CERTIFICATES_LIMIT',
+    });
+    // A changed copy of remembered bytes is read afresh, never served the remembered envelope.
+    const last = bytes.length - 1;
+    const changed = new Uint8Array(bytes);
+    changed[last] = (changed[last] as number) ^ 1;
+    expect(readCmsEnvelope(changed)).toEqual(parseCmsEnvelope(changed));
+    expect(readCmsEnvelope(changed)).not.toEqual(first);
+  });
+
+  it('are frozen, so no caller can change what the next request reads', () => {
+    const { bytes } = signatures[0] as (typeof signatures)[number];
+    const parsed = readCmsEnvelope(bytes);
+    if (!parsed.ok) throw new Error('fixture unreadable');
+    expect(Object.isFrozen(parsed.envelope)).toBe(true);
+    expect(Object.isFrozen(parsed.envelope.certificates)).toBe(true);
+    expect(Object.isFrozen(parsed.envelope.signers[0])).toBe(true);
+  });
+});
