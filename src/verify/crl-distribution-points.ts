@@ -1,4 +1,5 @@
-import { isParseError, parseCertificate } from './certificate';
+import { isParseError } from './certificate';
+import { parseCertificateMemo as parseCertificate } from './certificate-memo';
 
 /**
  * The http(s) CRL distribution point URLs of the certificates an envelope carries (RFC 5280 §4.2.1.13,
