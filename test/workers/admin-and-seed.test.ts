@@ -113,4 +113,28 @@ describe('an admin change through the API, at the edge', () => {
     const res = await verifyCase('rsa2048-sha256-detached-der-trusted', { time: FIXTURE_TIME, token: alice });
     expect(res.body.verdict).toBe('rejected');
   });
+
+  it('applies a change of escalation contacts only once a second admin approves it (D1 batch)', async () => {
+    const etag = (await call('GET', '/vendors/globex', { token: alice })).headers.get('etag') as string;
+    const contacts = [{ name: 'Globex PSIRT', channel: 'email', value: 'psirt@globex.example' }];
+    const proposed = await call('PATCH', '/vendors/globex', {
+      token: alice,
+      headers: { 'if-match': etag },
+      body: { contacts, reason: 'new PSIRT address (workers test)' },
+    });
+    expect(proposed.status).toBe(202);
+    const change = await proposed.json();
+    expect((await (await call('GET', '/vendors/globex', { token: bob })).json()).contacts).not.toEqual(
+      contacts,
+    );
+
+    const approved = await call('POST', `/vendors/globex/changes/${change.id}/approve`, {
+      token: bob,
+      body: { reason: 'confirmed by phone' },
+    });
+    expect(approved.status).toBe(200);
+    expect((await (await call('GET', '/vendors/globex', { token: bob })).json()).contacts).toEqual(contacts);
+    const stored = await testDatabase().trust.getVendorChange('globex', change.id);
+    expect(stored).toMatchObject({ state: 'approved', decidedBy: 'bob' });
+  });
 });

@@ -61,11 +61,12 @@ export const reasonCodes = (body: { reasons: Array<{ code: string }> }) => body.
 export interface CallOptions {
   token?: string | null;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** Any route through the worker's `fetch`, JSON in and out. */
 export function call(method: string, path: string, options: CallOptions = {}) {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return exports.default.fetch(`https://trustgate.test${path}`, {
