@@ -293,8 +293,9 @@ export function readCmsEnvelopeFast(der: Uint8Array, limits: EnvelopeLimits): Cm
  * between requests and frozen (their byte arrays and attribute maps must not be changed by callers).
  * Only the parse is remembered: every verification still checks the signature and the path.
  */
+export const ENVELOPE_MEMO_ENTRIES = 1024;
 const fastMemo = createBytesMemo<CmsEnvelope | null>({
-  maxEntries: 1024,
+  maxEntries: ENVELOPE_MEMO_ENTRIES,
   maxInputBytes: 64 * 1024,
   maxTotalBytes: 8 * 1024 * 1024,
 });
