@@ -36,6 +36,8 @@ interface DeferredLink {
   child: ParsedCertificate;
 }
 
+const NO_INHERITED: ReadonlyMap<string, Uint8Array> = new Map();
+
 const lacksDsaParameters = (cert: ParsedCertificate): boolean =>
   parseDsaPublicKey(cert.spki)?.parameters === null;
 
@@ -163,7 +165,7 @@ class Builder {
       const reasons = [...refused, ...(link.kind === 'refused' ? [link.reason] : [])];
       const links =
         link.kind === 'deferred' ? [...deferred, { issuer: entry.cert, child: current }] : deferred;
-      const inherited = inheritedParameters(full);
+      const inherited = this.req.allowDsa ? inheritedParameters(full) : NO_INHERITED;
       this.checker.inherited = inherited;
       try {
         const problems = await this.checkDeferred(links, inherited);
@@ -171,7 +173,7 @@ class Builder {
         reasons.push(...problems);
         for (const r of await validatePath(full, entry.anchor, this.ctx)) reasons.push(r);
       } finally {
-        this.checker.inherited = new Map();
+        this.checker.inherited = NO_INHERITED;
       }
       if (reasons.length === 0) return { status: 'valid', path: full, anchor: entry.anchor };
       if (!this.best || reasons.length < this.best.reasons.length) {
