@@ -6,8 +6,9 @@
  *   intermediate DER offered (in order), every anchor offered (id, DER, distrustAfter: the anchor set
  *   reflects the trust store's state for the vendor, so any approval, distrust or retirement changes the
  *   key, which is stricter than keying on the store version), and the request's parameters (required
- *   EKU, key usage, CA-leaf permission, signingTime, policy inputs, limits). A caller can add its own
- *   scope (for example the store version and vendor id) through `scope`.
+ *   EKU, key usage, CA-leaf permission, signingTime, policy inputs, limits, DSA permission: every field
+ *   of PathRequest is placed in `FIELDS`, which does not compile without a new one). A caller can add
+ *   its own scope (for example the store version and vendor id) through `scope`.
  * - Only `valid` outcomes are stored, and only their time-independent part: the path and which anchor it
  *   ended at. Failures are recomputed every time (their reasons can depend on the time and on the order
  *   the builder tried paths in).
@@ -48,80 +49,118 @@ export interface PathCacheStats {
   size: number;
 }
 
+/**
+ * How each field of a request enters the cache. A field added to PathRequest does not compile until it is
+ * placed here, so nothing the outcome depends on can be left out of the key unnoticed.
+ * - `key`: compared byte for byte (certificates and anchors) or by value (parameters) on every hit;
+ * - `time`: not in the key; a stored path is re-checked at the request's time before it is served;
+ * - `bypass`: a request that sets it goes to the validator, never through the cache;
+ * - `crypto`: how signatures are checked, not what the outcome is.
+ */
+const FIELDS: Record<keyof PathRequest, 'key' | 'time' | 'bypass' | 'crypto'> = {
+  leaf: 'key',
+  intermediates: 'key',
+  anchors: 'key',
+  time: 'time',
+  signingTime: 'key',
+  requiredEku: 'key',
+  requireLeafEku: 'key',
+  leafKeyUsage: 'key',
+  requireLeafKeyUsage: 'key',
+  allowCaLeaf: 'key',
+  crls: 'bypass',
+  revocationTime: 'bypass',
+  policy: 'key',
+  limits: 'key',
+  allowDsa: 'key',
+  subtle: 'crypto',
+};
+/** The keyed fields other than the certificates and anchors, in a fixed order. */
+const PARAMETERS = (Object.keys(FIELDS) as Array<keyof PathRequest>).filter(
+  (field) => FIELDS[field] === 'key' && field !== 'leaf' && field !== 'intermediates' && field !== 'anchors',
+);
+const BYPASS = (Object.keys(FIELDS) as Array<keyof PathRequest>).filter(
+  (field) => FIELDS[field] === 'bypass',
+);
+
+interface KeyedAnchor {
+  id: string;
+  der: Uint8Array;
+  distrustAfter: number | null;
+}
+
+/** What an entry was stored for: its own copies, so that no caller's later change of a buffer can move it. */
+interface Key {
+  scope: string;
+  parameters: string;
+  leaf: Uint8Array;
+  intermediates: Uint8Array[];
+  anchors: KeyedAnchor[];
+  /** The bytes the key holds, for the memory bound. */
+  size: number;
+}
+
 interface Entry {
-  material: Uint8Array;
+  key: Key;
   path: ParsedCertificate[];
   anchorIndex: number;
 }
 
-const encoder = new TextEncoder();
-/** Largest key material kept (a leaf, a few intermediates and the anchors are well under it). */
+/** Largest key kept (a leaf, a few intermediates and the anchors are well under it). */
 const MAX_ENTRY_BYTES = 64 * 1024;
-/** All kept key material together; with the parsed paths it points to, a few times this in memory. */
+/** All kept keys together; with the parsed paths they point to, a few times this in memory. */
 const MAX_TOTAL_BYTES = 32 * 1024 * 1024;
 
-class KeyWriter {
-  private chunks: Uint8Array[] = [];
-  private length = 0;
-
-  bytes(value: Uint8Array): this {
-    const header = new Uint8Array(4);
-    new DataView(header.buffer).setUint32(0, value.length);
-    this.chunks.push(header, value);
-    this.length += 4 + value.length;
-    return this;
-  }
-
-  text(value: string): this {
-    return this.bytes(encoder.encode(value));
-  }
-
-  finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
-  }
-}
-
-function keyMaterial(req: PathRequest, scope: string): Uint8Array {
-  const w = new KeyWriter();
-  w.text('trustgate-path-cache-v1').text(scope);
-  w.bytes(req.leaf);
-  w.text(`intermediates:${req.intermediates.length}`);
-  for (const der of req.intermediates) w.bytes(der);
-  w.text(`anchors:${req.anchors.length}`);
-  for (const anchor of req.anchors) {
-    w.text(anchor.id)
-      .bytes(anchor.der)
-      .text(anchor.distrustAfter ? String(anchor.distrustAfter.getTime()) : '-');
-  }
-  w.text(
-    JSON.stringify({
-      requiredEku: req.requiredEku,
-      requireLeafEku: req.requireLeafEku ?? null,
-      leafKeyUsage: req.leafKeyUsage,
-      requireLeafKeyUsage: req.requireLeafKeyUsage ?? null,
-      allowCaLeaf: req.allowCaLeaf ?? null,
-      signingTime: req.signingTime ? req.signingTime.getTime() : null,
-      policy: req.policy ?? null,
-      limits: req.limits ?? null,
+/** The request's parameters as one string (dates as their milliseconds; absent fields as null). */
+function parametersOf(req: PathRequest): string {
+  return JSON.stringify(
+    PARAMETERS.map((field) => {
+      const value = req[field];
+      return value instanceof Date ? value.getTime() : (value ?? null);
     }),
   );
-  return w.finish();
+}
+
+function sameKey(key: Key, req: PathRequest, scope: string, parameters: string): boolean {
+  if (key.scope !== scope || key.parameters !== parameters) return false;
+  if (key.intermediates.length !== req.intermediates.length || key.anchors.length !== req.anchors.length)
+    return false;
+  if (!sameBytes(key.leaf, req.leaf)) return false;
+  for (let i = 0; i < key.intermediates.length; i++) {
+    if (!sameBytes(key.intermediates[i] as Uint8Array, req.intermediates[i] as Uint8Array)) return false;
+  }
+  for (let i = 0; i < key.anchors.length; i++) {
+    const kept = key.anchors[i] as KeyedAnchor;
+    const anchor = req.anchors[i] as PathRequest['anchors'][number];
+    if (kept.id !== anchor.id || kept.distrustAfter !== (anchor.distrustAfter?.getTime() ?? null))
+      return false;
+    if (!sameBytes(kept.der, anchor.der)) return false;
+  }
+  return true;
+}
+
+function keyOf(req: PathRequest, scope: string, parameters: string): Key {
+  const leaf = new Uint8Array(req.leaf);
+  const intermediates = req.intermediates.map((der) => new Uint8Array(der));
+  const anchors = req.anchors.map((anchor) => ({
+    id: anchor.id,
+    der: new Uint8Array(anchor.der),
+    distrustAfter: anchor.distrustAfter?.getTime() ?? null,
+  }));
+  let size = scope.length + parameters.length + leaf.length;
+  for (const der of intermediates) size += der.length;
+  for (const anchor of anchors) size += anchor.id.length + anchor.der.length + 16;
+  return { scope, parameters, leaf, intermediates, anchors, size };
 }
 
 /**
- * The map key: cheap to compute (FNV-1a over the leaf and the material's length), so it may collide; an
- * entry is served only when its whole key material is byte for byte the request's (`sameBytes`), which
- * makes a collision a miss, never a wrong answer. (A cryptographic hash through WebCrypto costs more here
- * than the whole rest of a cached lookup.)
+ * The map key: cheap to compute (FNV-1a over the leaf, the counts, scope and parameters), so it may
+ * collide; an entry is served only when its whole key is the request's (`sameKey`: every certificate and
+ * anchor compared byte for byte, the parameters by value), which makes a collision a miss, never a wrong
+ * answer. (A cryptographic hash through WebCrypto costs more here than the whole rest of a cached lookup.)
  */
-function lookupKey(req: PathRequest, material: Uint8Array): string {
-  return `${fnv1a(req.leaf)}:${material.length}`;
+function lookupKey(req: PathRequest, scope: string, parameters: string): string {
+  return `${fnv1a(req.leaf)}:${req.leaf.length}:${req.intermediates.length}:${req.anchors.length}:${scope}:${parameters}`;
 }
 
 /** Does the stored path still hold at the request's time? (All else it depends on is in the key.) */
@@ -156,14 +195,14 @@ export class PathCache {
   async buildAndValidatePath(req: PathRequest, scope = ''): Promise<PathOutcome> {
     // Any CRL list, even an empty one, means revocation is checked (an empty list under a `require`
     // policy fails every path), so only requests that check none may share cached outcomes.
-    if (req.crls !== undefined || req.revocationTime !== undefined) {
+    if (BYPASS.some((field) => req[field] !== undefined)) {
       this.counters.bypassed++;
       return this.validate(req);
     }
-    const material = keyMaterial(req, scope);
-    const key = lookupKey(req, material);
+    const parameters = parametersOf(req);
+    const key = lookupKey(req, scope, parameters);
     const found = this.entries.get(key);
-    const entry = found && sameBytes(found.material, material) ? found : undefined;
+    const entry = found && sameKey(found.key, req, scope, parameters) ? found : undefined;
     if (entry) {
       if (stillHolds(entry, req)) {
         this.entries.delete(key);
@@ -179,18 +218,19 @@ export class PathCache {
     const outcome = await this.validate(req);
     if (outcome.status === 'valid') {
       const anchorIndex = req.anchors.indexOf(outcome.anchor);
+      const kept = anchorIndex >= 0 ? keyOf(req, scope, parameters) : null;
       // A request padded with large junk certificates is answered but not kept: entries are bounded in
       // size as well as in number, so no caller can fill memory through the cache.
-      if (anchorIndex >= 0 && material.length <= MAX_ENTRY_BYTES) {
+      if (kept && kept.size <= MAX_ENTRY_BYTES) {
         const replaced = this.entries.get(key);
-        if (replaced) this.totalBytes -= replaced.material.length;
+        if (replaced) this.totalBytes -= replaced.key.size;
         this.entries.delete(key);
-        this.entries.set(key, { material, path: outcome.path.slice(), anchorIndex });
-        this.totalBytes += material.length;
+        this.entries.set(key, { key: kept, path: outcome.path.slice(), anchorIndex });
+        this.totalBytes += kept.size;
         while (this.entries.size > this.maxEntries || this.totalBytes > MAX_TOTAL_BYTES) {
           const oldest = this.entries.keys().next().value;
           if (oldest === undefined) break;
-          this.totalBytes -= this.entries.get(oldest)?.material.length ?? 0;
+          this.totalBytes -= this.entries.get(oldest)?.key.size ?? 0;
           this.entries.delete(oldest);
         }
       }
@@ -209,6 +249,7 @@ export class PathCache {
 
   clear(): void {
     this.entries.clear();
+    this.totalBytes = 0;
   }
 }
 

@@ -14,6 +14,7 @@ import { readCmsEnvelope } from './cms-fast';
 import { distributionPointUrls } from './crl-distribution-points';
 import { derTry, parseDer } from './der';
 import { lenientIdentity } from './lenient-identity';
+import { sameBytes } from './memo';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import { parseName } from './path/names';
 import { toHex } from './pem';
@@ -103,16 +104,28 @@ export type VerifyResult =
   | { ok: true; outcome: VerifyOutcome }
   | { ok: false; code: ErrorCode; detail: string };
 
+const summaries = new WeakMap<ParsedCertificate, Readonly<CertificateSummary>>();
+
+/**
+ * The summary of a certificate. Remembered per parsed certificate (parses are themselves remembered by
+ * their bytes and frozen, so the signer and its issuers come back as the same objects); each caller gets
+ * its own copy.
+ */
 export function summarize(certificate: ParsedCertificate): CertificateSummary {
-  return {
-    subject: certificate.subject,
-    issuer: certificate.issuer,
-    serial: certificate.serialHex,
-    sha256: certificate.sha256Hex,
-    spkiSha256: certificate.spkiSha256Hex,
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
-  };
+  let summary = summaries.get(certificate);
+  if (!summary) {
+    summary = Object.freeze({
+      subject: certificate.subject,
+      issuer: certificate.issuer,
+      serial: certificate.serialHex,
+      sha256: certificate.sha256Hex,
+      spkiSha256: certificate.spkiSha256Hex,
+      notBefore: certificate.notBefore.toISOString(),
+      notAfter: certificate.notAfter.toISOString(),
+    });
+    summaries.set(certificate, summary);
+  }
+  return { ...summary };
 }
 
 const canonicalName = (raw: Uint8Array): string | null => derTry(() => parseName(parseDer(raw)).canonical);
@@ -129,23 +142,52 @@ interface SignerMatch {
  */
 function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): SignerMatch {
   const sid = signer.sid;
-  // The signer's issuer name is put in canonical form once; an unreadable one matches nothing.
-  const wantedIssuer = sid.kind === 'issuerSerial' ? canonicalName(sid.issuer) : null;
-  const matches = (serialHex: string, issuer: () => string | null, skiHex: string | null): boolean =>
-    sid.kind === 'ski'
-      ? skiHex === sid.skiHex
-      : wantedIssuer !== null && serialHex === sid.serialHex && issuer() === wantedIssuer;
+  // The signer's issuer name in canonical form, made once and only when needed; an unreadable one
+  // matches nothing.
+  let wanted: string | null | undefined;
+  const wantedIssuer = (): string | null => {
+    if (wanted === undefined) wanted = sid.kind === 'issuerSerial' ? canonicalName(sid.issuer) : null;
+    return wanted;
+  };
+  const matches = (serialHex: string, issuer: () => string | null, skiHex: () => string | null): boolean => {
+    if (sid.kind === 'ski') return skiHex() === sid.skiHex;
+    if (serialHex !== sid.serialHex) return false;
+    const name = wantedIssuer();
+    return name !== null && issuer() === name;
+  };
   for (const der of envelope.certificates) {
     const parsed = parseCertificate(der);
     if (isParseError(parsed)) {
       const lenient = lenientIdentity(der);
-      if (lenient && matches(lenient.serialHex, () => canonicalName(lenient.issuerRaw), lenient.skiHex)) {
+      if (
+        lenient &&
+        matches(
+          lenient.serialHex,
+          () => canonicalName(lenient.issuerRaw),
+          () => lenient.skiHex,
+        )
+      ) {
         return { certificate: null, problem: parsed.error };
       }
       continue;
     }
+    // A strictly parsed certificate whose issuer is byte for byte the signer's issuer names the same
+    // issuer (both read by the same strict reader); otherwise the canonical forms are compared.
+    if (
+      sid.kind === 'issuerSerial' &&
+      parsed.serialHex === sid.serialHex &&
+      sameBytes(parsed.issuerRaw, sid.issuer)
+    ) {
+      return { certificate: parsed, problem: null };
+    }
     const ski = parsed.extensions.subjectKeyIdentifier;
-    if (matches(parsed.serialHex, () => parsed.issuerCanonical, ski ? toHex(ski) : null)) {
+    if (
+      matches(
+        parsed.serialHex,
+        () => parsed.issuerCanonical,
+        () => (ski ? toHex(ski) : null),
+      )
+    ) {
       return { certificate: parsed, problem: null };
     }
   }

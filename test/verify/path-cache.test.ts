@@ -106,6 +106,30 @@ describe('the path cache', () => {
       await cache.buildAndValidatePath({ ...req, signingTime: new Date('2025-01-01T00:00:00Z') });
       await cache.buildAndValidatePath(req, 'vendor-b:7');
       expect(validate).toHaveBeenCalledTimes(5);
+      // Parameters the key once left out: DSA permission, policy inputs, limits, CA leaves.
+      await cache.buildAndValidatePath({ ...req, allowDsa: true });
+      await cache.buildAndValidatePath({ ...req, allowCaLeaf: true });
+      await cache.buildAndValidatePath({ ...req, requireLeafEku: false });
+      await cache.buildAndValidatePath({ ...req, limits: { maxDepth: 4, maxSignatureChecks: 16 } });
+      expect(validate).toHaveBeenCalledTimes(9);
+      await cache.buildAndValidatePath(req);
+      expect(validate).toHaveBeenCalledTimes(9);
+    });
+
+    it('keeps its own copies: a caller changing its buffers afterwards changes nothing it stored', async () => {
+      const validate = vi.fn(buildAndValidatePath);
+      const cache = createPathCache({ validate });
+      const req = requestFor('ecdsa-p256-sha256-detached-trusted', AT);
+      const leaf = new Uint8Array(req.leaf);
+      const anchors = req.anchors.map((a) => ({ ...a, der: new Uint8Array(a.der) }));
+      await cache.buildAndValidatePath({ ...req, leaf, anchors });
+      const at = leaf.length - 1;
+      leaf[at] = (leaf[at] as number) ^ 1;
+      for (const a of anchors) a.der[a.der.length - 1] = (a.der[a.der.length - 1] as number) ^ 1;
+      expect((await cache.buildAndValidatePath({ ...req, leaf, anchors })).status).not.toBe('valid');
+      expect(validate).toHaveBeenCalledTimes(2);
+      expect((await cache.buildAndValidatePath(req)).status).toBe('valid');
+      expect(validate).toHaveBeenCalledTimes(2);
     });
 
     it('misses when the envelope offers other intermediates', async () => {
