@@ -115,7 +115,7 @@ export function registerVerify(
     let time: unknown;
     if (type.startsWith('multipart/form-data')) {
       const form = await readMultipartStreaming(
-        c.req.raw.body,
+        await multipartBody(c.req.raw, c.req.header('content-length')),
         c.req.header('content-type') ?? '',
         streamLimits,
         streaming?.createHasher,
@@ -140,6 +140,35 @@ export function registerVerify(
       input.time = readVerificationTime(time);
     }
     return c.json(await verifyRequest(deps, input), 200);
+  });
+}
+
+/** Multipart bodies up to this declared length are read whole before parsing (see `multipartBody`). */
+const SMALL_MULTIPART_BYTES = 1024 * 1024;
+
+/**
+ * The multipart body as a stream. One that declares a small length is read whole first: on Node, hono's
+ * adapter then reads it straight from the socket instead of building a Request and a Web stream over the
+ * socket for it (about a tenth of the server's time on a digest-only /verify), and the multipart reader
+ * walks one chunk. Larger bodies, and bodies without a length, are streamed as they arrive.
+ */
+async function multipartBody(
+  request: Request,
+  contentLength: string | undefined,
+): Promise<ReadableStream<Uint8Array> | null> {
+  if (contentLength === undefined || !/^\d{1,7}$/.test(contentLength)) return request.body;
+  if (Number(contentLength) > SMALL_MULTIPART_BYTES) return request.body;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be read');
+  }
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
   });
 }
 

@@ -324,6 +324,31 @@ describe('POST /verify read as a stream', () => {
       expect((await res.json()).code).toBe('PAYLOAD_TOO_LARGE');
     });
 
+    it('answers alike whether a small body declares its length (read whole) or not (streamed)', async () => {
+      const { app } = await streamingApp();
+      for (const [order, name] of [
+        [['vendor', 'signature', 'artifact'], 'ecdsa-p256-sha256-detached-trusted'],
+        [['vendor', 'artifact', 'signature'], 'rsa3072-sha384-detached-trusted'],
+        [['vendor', 'signature', 'artifact'], 'signature-value-flipped-signature-invalid'],
+      ] as const) {
+        const bytes = verifyForm([...order], name);
+        const declared = await app.request('/verify', {
+          method: 'POST',
+          headers: {
+            'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+            'content-length': String(bytes.length),
+          },
+          body: bytes,
+        });
+        const streamed = await post(app, bytes, true);
+        const strip = async (res: Response) => {
+          const { verifiedAt: _, ...rest } = await res.json();
+          return { status: res.status, ...rest };
+        };
+        expect(await strip(declared)).toEqual(await strip(streamed));
+      }
+    });
+
     it('refuses a malformed body as a bad request', async () => {
       const { app } = await streamingApp();
       const res = await post(app, enc.encode('not multipart at all'));
