@@ -1,5 +1,15 @@
 import type { Anchor, TrustRepository, Vendor } from '../trust';
 
+/** A vendor and its anchors, read as of one store version. */
+export interface VendorSnapshot {
+  vendor: Vendor | null;
+  /** Empty when there is no such vendor. */
+  anchors: Anchor[];
+}
+
+/** The one-version readers of the repositories `cacheTrustReads` made. */
+const snapshotReaders = new WeakMap<TrustRepository, (vendorId: string) => Promise<VendorSnapshot>>();
+
 /**
  * The reads /verify makes of the trust store (a vendor and its anchors), kept for as long as
  * `storeVersion()` does not move: one one-row read per request instead of the vendor and every anchor
@@ -30,35 +40,57 @@ export function cacheTrustReads(trust: TrustRepository, maxVendors = 1024): Trus
       map.delete(oldest);
     }
   };
+  /** The vendor as of version `v` (read at the start of the caller's request). */
+  const vendorAt = async (v: number, id: string): Promise<Vendor | null> => {
+    if (vendors.has(id)) return vendors.get(id) ?? null;
+    const vendor = await trust.getVendor(id);
+    // Only when nothing moved while reading: otherwise the next request reads again.
+    if (v === version) remember(vendors, id, vendor ? Object.freeze({ ...vendor }) : null);
+    return vendor;
+  };
+  const anchorsAt = async (v: number, vendorId: string): Promise<Anchor[]> => {
+    const hit = anchors.get(vendorId);
+    if (hit) return hit.slice();
+    const list = await trust.listAnchors(vendorId);
+    if (v === version)
+      remember(
+        anchors,
+        vendorId,
+        list.map((a) => Object.freeze({ ...a })),
+      );
+    return list;
+  };
 
   const cached: Pick<TrustRepository, 'getVendor' | 'listAnchors'> = {
     async getVendor(id) {
-      const v = await current();
-      if (vendors.has(id)) return vendors.get(id) ?? null;
-      const vendor = await trust.getVendor(id);
-      // Only when nothing moved while reading: otherwise the next request reads again.
-      if (v === version) remember(vendors, id, vendor ? Object.freeze({ ...vendor }) : null);
-      return vendor;
+      return vendorAt(await current(), id);
     },
     async listAnchors(vendorId) {
-      const v = await current();
-      const hit = anchors.get(vendorId);
-      if (hit) return hit.slice();
-      const list = await trust.listAnchors(vendorId);
-      if (v === version)
-        remember(
-          anchors,
-          vendorId,
-          list.map((a) => Object.freeze({ ...a })),
-        );
-      return list;
+      return anchorsAt(await current(), vendorId);
     },
   };
-  return new Proxy(trust, {
+  const proxy = new Proxy(trust, {
     get(target, property, receiver) {
       if (property === 'getVendor' || property === 'listAnchors') return cached[property];
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+  snapshotReaders.set(proxy, async (vendorId) => {
+    const v = await current();
+    const vendor = await vendorAt(v, vendorId);
+    return { vendor, anchors: vendor ? await anchorsAt(v, vendor.id) : [] };
+  });
+  return proxy;
+}
+
+/**
+ * A vendor and its anchors. Through a repository `cacheTrustReads` made, both are as of one store-version
+ * read (one one-row query per request instead of one per read); any other repository is read directly.
+ */
+export async function readVendorSnapshot(trust: TrustRepository, vendorId: string): Promise<VendorSnapshot> {
+  const read = snapshotReaders.get(trust);
+  if (read) return read(vendorId);
+  const vendor = await trust.getVendor(vendorId);
+  return { vendor, anchors: vendor ? await trust.listAnchors(vendor.id) : [] };
 }

@@ -17,6 +17,7 @@ import {
   verifyJar,
   verifyPackage,
 } from '../verify';
+import { readVendorSnapshot } from './store-version-cache';
 
 export interface VerifyInput {
   vendor: string;
@@ -77,7 +78,8 @@ export async function verifyRequest(
   deps: VerificationDeps,
   input: VerifyInput,
 ): Promise<VerificationResponse> {
-  const vendor = await deps.trust.getVendor(input.vendor);
+  // The vendor and its anchors as of one store version (one version read per request when cached).
+  const { vendor, anchors: stored } = await readVendorSnapshot(deps.trust, input.vendor);
   if (!vendor) throw new TrustgateError('UNKNOWN_VENDOR', `no vendor '${input.vendor}' in the trust store`);
   // Without a signature, the artifact must be a signed ZIP/JAR that carries its own.
   const archive = !input.signature && input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
@@ -87,7 +89,6 @@ export async function verifyRequest(
       'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR',
     );
   }
-  const stored = await deps.trust.listAnchors(vendor.id);
   const at = input.time ?? deps.now();
   const common = {
     anchors: pathAnchorsOf(stored),

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
-import { cacheTrustReads } from '../../src/services/store-version-cache';
+import { cacheTrustReads, readVendorSnapshot } from '../../src/services/store-version-cache';
 import { importSeed } from '../../src/trust';
 import { FIXTURE_TRUST_STORE, MIGRATIONS } from '../helpers/test-app';
 
@@ -43,6 +43,37 @@ describe('trust reads cached by store version', () => {
       await trust.bumpStoreVersion();
       const after = await cached.listAnchors('acme');
       expect(after.find((a) => a.sha256 === anchor.sha256)?.state).toBe('retired');
+    });
+  });
+
+  describe('a vendor snapshot (what /verify reads)', () => {
+    it('reads the store version once per request, and sees a change on the next one', async () => {
+      const trust = await seeded();
+      const storeVersion = vi.spyOn(trust, 'storeVersion');
+      const cached = cacheTrustReads(trust);
+      const first = await readVendorSnapshot(cached, 'acme');
+      expect(first.vendor?.id).toBe('acme');
+      expect(first.anchors.length).toBeGreaterThan(0);
+      expect(storeVersion).toHaveBeenCalledTimes(1);
+      await readVendorSnapshot(cached, 'acme');
+      expect(storeVersion).toHaveBeenCalledTimes(2);
+
+      const [anchor] = first.anchors;
+      if (!anchor) throw new Error('no anchor');
+      const updated = { ...anchor, state: 'distrusted' as const, version: anchor.version + 1 };
+      expect(await trust.updateAnchor(updated, anchor.version)).toBe(true);
+      await trust.bumpStoreVersion();
+      const after = await readVendorSnapshot(cached, 'acme');
+      expect(after.anchors.find((a) => a.sha256 === anchor.sha256)?.state).toBe('distrusted');
+      expect(await readVendorSnapshot(cached, 'nobody')).toEqual({ vendor: null, anchors: [] });
+    });
+
+    it('reads an uncached repository directly', async () => {
+      const trust = await seeded();
+      const snapshot = await readVendorSnapshot(trust, 'acme');
+      expect(snapshot.anchors.map((a) => a.sha256)).toEqual(
+        (await trust.listAnchors('acme')).map((a) => a.sha256),
+      );
     });
   });
 
