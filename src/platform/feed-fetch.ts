@@ -113,6 +113,22 @@ function fetchWithLookup(input: string, init: RequestInit, lookup: LookupFunctio
       }
     });
     req.on('error', reject);
+    // A 101 goes to 'upgrade', never to the response callback: without this the promise would never
+    // settle and one hostile feed or CRL host would hold a poll or a /verify forever.
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      reject(new TypeError('the server switched protocols (HTTP 101); refused'));
+    });
+    const signal = init.signal;
+    if (signal) {
+      const onAbort = () => {
+        req.destroy();
+        reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', onAbort));
+    }
     req.end();
   });
 }

@@ -1,3 +1,4 @@
+import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFeedFetch } from '../../src/platform/feed-fetch';
 import { startFeedTimer } from '../../src/platform/feed-timer';
@@ -77,6 +78,50 @@ describe('guardedFeedFetch (the Node feed poller fetch)', () => {
           host: `feeds.vendor.example:${new URL(server.origin).port}`,
         },
       });
+    });
+  });
+
+  describe('when the server answers 101 Switching Protocols', () => {
+    it('rejects at once instead of waiting forever (regression: the promise never settled)', async () => {
+      const tcp = createTcpServer((socket) => {
+        socket.once('data', () =>
+          socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n'),
+        );
+      });
+      await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+      const port = (tcp.address() as { port: number }).port;
+      try {
+        const guarded = guardedFeedFetch({
+          allowPrivate: false,
+          lookup: resolvesTo('127.0.0.1'),
+          isAllowedAddress: (address) => address === '127.0.0.1',
+        });
+        await expect(guarded(`http://feeds.vendor.example:${port}/feed.xml`, {})).rejects.toThrow(/101/);
+      } finally {
+        await new Promise((resolve) => tcp.close(resolve));
+      }
+    });
+  });
+
+  describe('when the caller aborts before any answer', () => {
+    it('rejects with the abort', async () => {
+      const tcp = createTcpServer(() => undefined); // accepts and never answers
+      await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+      const port = (tcp.address() as { port: number }).port;
+      try {
+        const guarded = guardedFeedFetch({
+          allowPrivate: false,
+          lookup: resolvesTo('127.0.0.1'),
+          isAllowedAddress: (address) => address === '127.0.0.1',
+        });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(new Error('timed out')), 50);
+        await expect(
+          guarded(`http://feeds.vendor.example:${port}/feed.xml`, { signal: controller.signal }),
+        ).rejects.toThrow(/timed out/);
+      } finally {
+        tcp.close();
+      }
     });
   });
 
