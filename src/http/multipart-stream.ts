@@ -139,12 +139,26 @@ function parseHeaders(block: string): PartInfo {
   return { name, filename: parameter(disposition, 'filename'), contentType };
 }
 
+/** A body already read whole, handed out as one chunk through the part of a stream reader used here. */
+function wholeBodyReader(bytes: Uint8Array) {
+  let given = bytes.byteLength === 0;
+  return {
+    read: async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+      if (given) return { done: true, value: undefined };
+      given = true;
+      return { done: false, value: bytes };
+    },
+    cancel: async () => {},
+    releaseLock: () => {},
+  };
+}
+
 /**
- * Reads the whole body, calling `onPart` at the start of each part and writing the part's bytes to the
+ * Reads the whole body (a stream, or bytes already read whole), calling `onPart` at the start of each part and writing the part's bytes to the
  * sink it returns. Resolves after the closing delimiter; an epilogue is read (up to 64 KiB) and ignored.
  */
 export async function readMultipartStream(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | Uint8Array,
   boundary: string,
   onPart: (part: PartInfo) => PartSink | Promise<PartSink>,
   limits: MultipartLimits,
@@ -153,7 +167,7 @@ export async function readMultipartStream(
   const maxParts = limits.maxParts ?? 64;
   const delimiter = encoder.encode(`\r\n--${boundary}`);
   const findDelimiter = horspool(delimiter);
-  const reader = body.getReader();
+  const reader = body instanceof Uint8Array ? wholeBodyReader(body) : body.getReader();
   let total = 0;
   let done = false;
   // The first delimiter may open the body without the CRLF before it: start as if one were there.

@@ -123,7 +123,7 @@ export interface StreamedForm {
 }
 
 export async function readMultipartStreaming(
-  body: ReadableStream<Uint8Array> | null,
+  body: ReadableStream<Uint8Array> | Uint8Array | null,
   contentType: string,
   limits: StreamLimits,
   createHasher: HasherFactory | undefined,

@@ -49,7 +49,11 @@ function streamOf(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> 
   });
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, boundary = BOUNDARY, maxBodyBytes = 1 << 20) {
+async function collect(
+  stream: ReadableStream<Uint8Array> | Uint8Array,
+  boundary = BOUNDARY,
+  maxBodyBytes = 1 << 20,
+) {
   const parts: Array<PartInfo & { data: Uint8Array }> = [];
   await readMultipartStream(
     stream,
@@ -110,6 +114,10 @@ describe('the streaming multipart reader', () => {
       },
     );
 
+    it('reads a body given whole exactly as the same body streamed', async () => {
+      expect(await collect(sample)).toEqual(await collect(streamOf(sample, 7)));
+    });
+
     it('agrees with the platform FormData parser', async () => {
       const form = await new Response(new Uint8Array(sample), {
         headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
@@ -169,6 +177,13 @@ describe('the streaming multipart reader', () => {
       const error = await collect(streamOf(bytes, 4), BOUNDARY, maxBodyBytes).catch((e) => e);
       expect(error).toBeInstanceOf(MultipartError);
       expect((error as Error).message).toMatch(pattern);
+      // The same body given whole is refused alike.
+      const whole = await collect(bytes, BOUNDARY, maxBodyBytes).catch((e) => e);
+      expect(whole).toBeInstanceOf(MultipartError);
+      expect([(whole as MultipartError).message, (whole as MultipartError).tooLarge]).toEqual([
+        (error as MultipartError).message,
+        (error as MultipartError).tooLarge,
+      ]);
       return error as MultipartError;
     };
 
