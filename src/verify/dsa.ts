@@ -69,8 +69,9 @@ export function parseDsaPublicKey(spki: Uint8Array): DsaPublicKey | null {
     if (extra) return null;
     const [oid, params, more] = sequence(algorithm, 'AlgorithmIdentifier');
     if (more || decodeOid(oid) !== DSA_KEY_OID) return null;
-    // RFC 3279 2.3.2: parameters are Dss-Parms or omitted (inherited); a NULL is read as omitted too.
-    const parameters = params && params.tag !== TAG.NULL ? readParameters(params) : null;
+    // RFC 3279 2.3.2: parameters are Dss-Parms or omitted (inherited); anything else (a NULL included)
+    // is malformed.
+    const parameters = params ? readParameters(params) : null;
     const bits = decodeBitString(key);
     if (bits.unused !== 0) return null;
     const y = positiveInteger(expectTag(parseDer(bits.bytes), TAG.INTEGER, 'y').value, 'y');

@@ -321,20 +321,26 @@ export async function buildPath(
 /**
  * RFC 5280 §6.1.4 (f): a DSA key without parameters takes those of the key above it on the path, when
  * that key is DSA (with parameters of its own or inherited in turn). Maps each such key's SPKI hash to
- * the completed SPKI; a key whose issuer is not DSA gets none.
+ * the completed SPKI; a key whose issuer is not DSA gets none. A key that sits twice on the path with
+ * different parameters above it gets none either: otherwise the lower place's parameters, which may come
+ * from the very certificate the upper place's signature is to vouch for, would be used for both.
  */
 function inheritedParameters(path: ParsedCertificate[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
+  const ambiguous = new Set<string>();
   let above: Uint8Array | null = null;
   for (let k = path.length - 1; k >= 0; k--) {
     const cert = path[k] as ParsedCertificate;
     if (lacksDsaParameters(cert)) {
       const completed: Uint8Array | null = above ? withInheritedParameters(cert.spki, above) : null;
-      if (completed) out.set(cert.spkiSha256Hex, completed);
+      const earlier = out.get(cert.spkiSha256Hex);
+      if (completed && earlier && !bytesEqual(earlier, completed)) ambiguous.add(cert.spkiSha256Hex);
+      else if (completed) out.set(cert.spkiSha256Hex, completed);
       above = completed;
     } else {
       above = cert.spki;
     }
   }
+  for (const key of ambiguous) out.delete(key);
   return out;
 }

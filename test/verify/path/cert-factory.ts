@@ -48,9 +48,9 @@ export function integer(n: number): Uint8Array {
 }
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-const bool = (b: boolean): Uint8Array => tlv(0x01, new Uint8Array([b ? 0xff : 0]));
-const octets = (b: Uint8Array): Uint8Array => tlv(0x04, b);
-const bits = (b: Uint8Array, unused = 0): Uint8Array => tlv(0x03, new Uint8Array([unused]), b);
+export const bool = (b: boolean): Uint8Array => tlv(0x01, new Uint8Array([b ? 0xff : 0]));
+export const octets = (b: Uint8Array): Uint8Array => tlv(0x04, b);
+export const bits = (b: Uint8Array, unused = 0): Uint8Array => tlv(0x03, new Uint8Array([unused]), b);
 
 export function name(cn: string): Uint8Array {
   return seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, utf8(cn)))));
@@ -261,4 +261,37 @@ export async function makeCrl(spec: {
     await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, spec.issuer.keys.privateKey, new Uint8Array(tbs)),
   );
   return seq(tbs, ECDSA_SHA256, bits(rawToDer(raw)));
+}
+
+/**
+ * A certificate with any key and any signer: `spki` is the subject's SubjectPublicKeyInfo,
+ * `signatureAlgorithm` the DER AlgorithmIdentifier, `sign` signs the TBSCertificate.
+ */
+export async function assembleCert(spec: {
+  cn: string;
+  issuerCn: string;
+  spki: Uint8Array;
+  ski: Uint8Array;
+  issuerSki: Uint8Array;
+  extensions: Extension[];
+  signatureAlgorithm: Uint8Array;
+  sign: (tbs: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+}): Promise<Uint8Array> {
+  const exts: Extension[] = [
+    ...spec.extensions,
+    { oid: '2.5.29.14', value: octets(spec.ski) },
+    { oid: '2.5.29.35', value: seq(tlv(0x80, spec.issuerSki)) },
+  ];
+  const extsDer = exts.map((e) => seq(oid(e.oid), ...(e.critical ? [bool(true)] : []), octets(e.value)));
+  const tbs = seq(
+    tlv(0xa0, integer(2)),
+    integer(1 + Math.floor(Math.random() * 1e9)),
+    spec.signatureAlgorithm,
+    name(spec.issuerCn),
+    seq(time(new Date('2024-01-01T00:00:00Z')), time(new Date('2030-01-01T00:00:00Z'))),
+    name(spec.cn),
+    spec.spki,
+    tlv(0xa3, seq(...extsDer)),
+  );
+  return seq(tbs, spec.signatureAlgorithm, bits(await spec.sign(tbs)));
 }
