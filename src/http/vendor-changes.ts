@@ -2,7 +2,14 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { TrustgateError } from '../errors';
 import type { Vendor } from '../trust';
 import type { Refusal } from '../trust/root-proposal';
-import { approveVendorChange, type VendorChange, withdrawVendorChange } from '../trust/vendor-changes';
+import type { Principal } from '../trust/tokens';
+import {
+  approveVendorChange,
+  proposeVendorChange,
+  type VendorChange,
+  type VendorChangeFields,
+  withdrawVendorChange,
+} from '../trust/vendor-changes';
 import { toHex } from '../verify';
 import type { AdminDeps } from './admin-deps';
 import {
@@ -58,7 +65,43 @@ export const vendorChangeView = (change: VendorChange) => ({
   decidedAt: change.decidedAt,
 });
 
-export const newVendorChangeId = (deps: AdminDeps): string => `chg_${toHex(deps.random(new Uint8Array(12)))}`;
+const newVendorChangeId = (deps: AdminDeps): string => `chg_${toHex(deps.random(new Uint8Array(12)))}`;
+
+/** Stores a proposal of `changes` to `vendor` by `actor`, audited; answers it as the wire shows it. */
+export async function storeProposal(
+  deps: AdminDeps,
+  actor: Principal,
+  vendor: Vendor,
+  changes: VendorChangeFields,
+  reason: string | undefined,
+) {
+  if (!reason) {
+    throw new TrustgateError(
+      'INVALID_FIELD',
+      'reason is required to propose a change of contacts or identity rules (a second admin approves it)',
+    );
+  }
+  const change = proposeVendorChange({
+    id: newVendorChangeId(deps),
+    vendor,
+    changes,
+    reason,
+    proposedBy: actor.name,
+    now: deps.now(),
+  });
+  await deps.trust.insertVendorChangeAudited(change, {
+    at: change.proposedAt,
+    actor: actor.name,
+    action: 'vendor.change.propose',
+    targetType: 'vendor_change',
+    targetId: change.id,
+    vendorId: vendor.id,
+    reason,
+    before: null,
+    after: vendorChangeView(change),
+  });
+  return vendorChangeView(change);
+}
 
 const ChangeParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),

@@ -6,7 +6,6 @@ import {
   applyVendorChange,
   changedFields,
   needsSecondAdmin,
-  proposeVendorChange,
   type VendorChangeFields,
 } from '../trust/vendor-changes';
 import type { AdminDeps } from './admin-deps';
@@ -21,7 +20,7 @@ import {
 import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
-import { newVendorChangeId, VendorChangeSchema, vendorChangeView } from './vendor-changes';
+import { storeProposal, VendorChangeSchema } from './vendor-changes';
 
 const VendorIdParam = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
@@ -74,11 +73,16 @@ const listVendorsRoute = createRoute({
 const createVendorRoute = createRoute({
   method: 'post',
   path: '/vendors',
-  summary: 'Create a vendor (admin)',
+  summary: 'Create a vendor (admin); contacts and identity rules are proposed, not applied (reason required)',
   security: bearerSecurity,
   request: { body: { required: true, ...json(CreateVendorSchema) } },
   responses: {
-    201: { description: 'Created', headers: ETagHeader, ...json(VendorSchema) },
+    201: {
+      description:
+        'Created. Contacts and identity rules given here are not applied: they are proposed (`pendingChange`) for a second admin to approve',
+      headers: ETagHeader,
+      ...json(VendorSchema.extend({ pendingChange: VendorChangeSchema.optional() })),
+    },
     ...problemResponses(400, 401, 403, 409),
   },
 });
@@ -138,15 +142,28 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       throw new TrustgateError('VENDOR_EXISTS', `vendor '${body.id}' exists`);
     }
     const at = deps.now().toISOString();
+    // Contacts and identity rules take two admins from the start too: the vendor is created without them
+    // and they are proposed, so that one admin cannot set them for roots that become active later.
     const vendor: Vendor = {
       id: body.id,
       name: body.name,
-      contacts: (body.contacts ?? []) as Contact[],
-      identityRules: body.identityRules ?? [],
+      contacts: [],
+      identityRules: [],
       version: 1,
       createdAt: at,
       updatedAt: at,
     };
+    const proposed = changedFields(vendor, {
+      ...(body.contacts !== undefined ? { contacts: body.contacts as Contact[] } : {}),
+      ...(body.identityRules !== undefined ? { identityRules: body.identityRules } : {}),
+    });
+    const needsApproval = needsSecondAdmin(proposed);
+    if (needsApproval && !body.reason) {
+      throw new TrustgateError(
+        'INVALID_FIELD',
+        'reason is required with contacts or identity rules (they are proposed for a second admin to approve)',
+      );
+    }
     try {
       await deps.trust.insertVendorAudited(vendor, {
         at,
@@ -165,7 +182,12 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
         throw new TrustgateError('VENDOR_EXISTS', `vendor '${vendor.id}' exists`);
       throw error;
     }
-    return c.json(vendorView(vendor), 201, { ETag: etagOf(vendor.version) });
+    const pendingChange = needsApproval
+      ? await storeProposal(deps, actor, vendor, proposed, body.reason)
+      : undefined;
+    return c.json({ ...vendorView(vendor), ...(pendingChange ? { pendingChange } : {}) }, 201, {
+      ETag: etagOf(vendor.version),
+    });
   });
 
   app.openapi(getVendorRoute, async (c) => {
@@ -186,34 +208,8 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
     };
     const changes = changedFields(current, patch);
     if (needsSecondAdmin(changes)) {
-      if (!body.reason) {
-        throw new TrustgateError(
-          'INVALID_FIELD',
-          'reason is required to propose a change of contacts or identity rules',
-        );
-      }
-      const change = proposeVendorChange({
-        id: newVendorChangeId(deps),
-        vendor: current,
-        changes,
-        reason: body.reason,
-        proposedBy: actor.name,
-        now: deps.now(),
-      });
-      await deps.trust.insertVendorChangeAudited(change, {
-        at: change.proposedAt,
-        actor: actor.name,
-        action: 'vendor.change.propose',
-        targetType: 'vendor_change',
-        targetId: change.id,
-        vendorId: current.id,
-        reason: body.reason,
-        before: null,
-        after: vendorChangeView(change),
-      });
-      return c.json(vendorChangeView(change), 202, {
-        Location: `/vendors/${current.id}/changes/${change.id}`,
-      });
+      const change = await storeProposal(deps, actor, current, changes, body.reason);
+      return c.json(change, 202, { Location: `/vendors/${current.id}/changes/${change.id}` });
     }
     const now = deps.now();
     const next: Vendor = applyVendorChange(current, changes, now);

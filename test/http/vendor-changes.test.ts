@@ -138,6 +138,21 @@ describe('changes to vendor contacts and identity rules', () => {
     });
   });
 
+  describe('when a vendor is created with contacts', () => {
+    it('is created without them; they apply once a second admin approves the proposal', async () => {
+      const created = await t.call('POST', '/vendors', {
+        token: t.alice,
+        body: { id: 'umbrella', name: 'Umbrella', contacts: attacker, reason: 'onboarding' },
+      });
+      expect(created.status).toBe(201);
+      const body = await created.json();
+      expect(body.contacts).toEqual([]);
+      expect((await decide(t.alice, 'umbrella', body.pendingChange.id, 'approve')).status).toBe(403);
+      expect((await decide(t.bob, 'umbrella', body.pendingChange.id, 'approve')).status).toBe(200);
+      expect((await vendor('umbrella')).contacts).toEqual(attacker);
+    });
+  });
+
   describe('when a change of contacts comes without a reason', () => {
     it('refuses it with 400 INVALID_FIELD', async () => {
       const res = await problem(await propose(t.alice, 'globex', { contacts: attacker }));

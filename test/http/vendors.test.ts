@@ -23,8 +23,11 @@ describe('/vendors', () => {
       expect(await res.json()).toMatchObject({
         id: 'initech',
         name: 'Initech',
+        contacts: [],
         identityRules: [],
         version: 1,
+        // contacts take a second admin, from the start too
+        pendingChange: { state: 'pending', changes: { contacts: initech.contacts }, proposedBy: 'alice' },
       });
       const list = await (await t.call('GET', '/vendors', { token: t.bob })).json();
       expect(list.vendors.map((v: { id: string }) => v.id)).toEqual(['acme', 'globex', 'initech']);
@@ -47,8 +50,21 @@ describe('/vendors', () => {
     it('answers with its ETag, and 404 for an unknown vendor', async () => {
       const res = await t.call('GET', '/vendors/initech', { token: t.alice });
       expect(res.headers.get('etag')).toBe('"v1"');
-      expect((await res.json()).contacts).toEqual(initech.contacts);
+      expect((await res.json()).contacts).toEqual([]);
       expect((await problem(await t.call('GET', '/vendors/nobody', { token: t.alice }))).status).toBe(404);
+    });
+  });
+
+  describe('when an admin creates a vendor with contacts but no reason', () => {
+    it('refuses with 400 INVALID_FIELD and creates nothing', async () => {
+      const res = await problem(
+        await t.call('POST', '/vendors', {
+          token: t.alice,
+          body: { id: 'hooli', name: 'Hooli', contacts: initech.contacts },
+        }),
+      );
+      expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_FIELD' } });
+      expect((await t.call('GET', '/vendors/hooli', { token: t.alice })).status).toBe(404);
     });
   });
 
