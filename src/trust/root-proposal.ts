@@ -1,8 +1,27 @@
 import type { ErrorCode } from '../errors';
-import { decodePemBlocks, isParseError, parseCertificate, summarize } from '../verify';
+import {
+  decodePemBlocks,
+  isParseError,
+  type ParsedCertificate,
+  parseCertificate,
+  summarize,
+} from '../verify';
 import type { Anchor } from './model';
 
 export type Refusal = { ok: false; code: ErrorCode; detail: string };
+
+/**
+ * Why a CA certificate would anchor nothing, or null: the path validator refuses every path through a
+ * certificate with profile problems (e.g. a non-critical nameConstraints) or an unknown critical
+ * extension, so storing it as a root would only turn every signature under it into a rejection.
+ */
+export function anchorDefect(certificate: ParsedCertificate): string | null {
+  const problems = [
+    ...certificate.profileProblems,
+    ...certificate.unknownCriticalExtensions.map((oid) => `unknown critical extension ${oid}`),
+  ];
+  return problems.length > 0 ? `it would anchor nothing: ${problems.join('; ')}` : null;
+}
 
 /**
  * Reads a root an admin proposes: exactly one PEM certificate that parses strictly (as an anchor), is a CA
@@ -48,6 +67,8 @@ export function readProposedRoot(
       detail: `${certificate.subject} may not sign certificates (keyUsage lacks keyCertSign)`,
     };
   }
+  const defect = anchorDefect(certificate);
+  if (defect) return { ok: false, code: 'INVALID_CERTIFICATE', detail: `${certificate.subject}: ${defect}` };
   if (certificate.notAfter.getTime() <= now.getTime()) {
     return {
       ok: false,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isParseError, parseCertificate, summarize } from '../verify';
 import { type Anchor, type Contact, isVendorId, type Vendor } from './model';
 import type { TrustRepository } from './ports';
+import { anchorDefect } from './root-proposal';
 
 /** `trust-store/<vendor>/vendor.json`: every field optional; unknown fields are refused to catch typos. */
 export const vendorFileSchema = z
@@ -164,6 +165,11 @@ export async function importSeed(
           file: fileName,
           why: `${certificate.subject} is not a CA certificate`,
         });
+        continue;
+      }
+      const defect = anchorDefect(certificate);
+      if (defect) {
+        report.skipped.push({ vendorId: entry.id, file: fileName, why: `${certificate.subject}: ${defect}` });
         continue;
       }
       const summary = summarize(certificate);
