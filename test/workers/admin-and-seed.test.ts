@@ -4,6 +4,7 @@ import { schema } from '../../src/db';
 import { importBundledSeed } from '../../src/platform/bundled-seed';
 import { TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
 import { importSeed } from '../../src/trust';
+import { approveVendorChange, proposeVendorChange } from '../../src/trust/vendor-changes';
 import { decodePemBlocks } from '../../src/verify';
 import { call, createAdmin, fixtures, reasonCodes, testDatabase, verifyCase } from './helpers';
 
@@ -136,5 +137,49 @@ describe('an admin change through the API, at the edge', () => {
     expect((await (await call('GET', '/vendors/globex', { token: bob })).json()).contacts).toEqual(contacts);
     const stored = await testDatabase().trust.getVendorChange('globex', change.id);
     expect(stored).toMatchObject({ state: 'approved', decidedBy: 'bob' });
+  });
+
+  it('writes nothing through the D1 batch when the vendor moved on after the approval was decided', async () => {
+    const { trust } = testDatabase();
+    const before = await trust.getVendor('acme');
+    if (!before) throw new Error('acme is missing');
+    const change = proposeVendorChange({
+      id: 'chg_d1_stale',
+      vendor: before,
+      changes: { contacts: [{ name: 'X', channel: 'email', value: 'x@evil.example' }] },
+      reason: 'workers test',
+      proposedBy: 'alice',
+      now: new Date(),
+    });
+    const entry = {
+      at: new Date().toISOString(),
+      actor: 'bob',
+      targetType: 'vendor' as const,
+      targetId: 'acme',
+    };
+    await trust.insertVendorChangeAudited(change, {
+      ...entry,
+      action: 'vendor.change.propose',
+      vendorId: 'acme',
+      reason: 'r',
+      before: null,
+      after: null,
+    });
+    const decision = approveVendorChange(change, before, 'bob', new Date(), { proposer: [], approver: [] });
+    if (!decision.ok) throw new Error(decision.detail);
+    const renamed = { ...before, name: 'Acme Renamed', version: before.version + 1 };
+    expect(await trust.updateVendor(renamed, before.version)).toBe(true);
+
+    const written = await trust.approveVendorChangeAudited(decision.change, decision.vendor, {
+      ...entry,
+      action: 'vendor.change.approve',
+      vendorId: 'acme',
+      reason: 'r',
+      before: null,
+      after: null,
+    });
+    expect(written).toBe(false);
+    expect(await trust.getVendor('acme')).toMatchObject({ name: 'Acme Renamed', contacts: before.contacts });
+    expect((await trust.getVendorChange('acme', 'chg_d1_stale'))?.state).toBe('pending');
   });
 });
