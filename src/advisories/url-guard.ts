@@ -44,6 +44,14 @@ function ipv4Scope(o: number[]): HostScope {
   if (a === 100 && b >= 64 && b <= 127) return 'private'; // shared address space (CGNAT)
   if (a === 169 && b === 254) return 'link-local';
   if (a === 192 && b === 0 && c === 0) return 'reserved'; // IETF protocol assignments
+  if (a === 198 && (b === 18 || b === 19)) return 'reserved'; // benchmarking (198.18.0.0/15)
+  // documentation: TEST-NET-1, -2 and -3
+  if (
+    (a === 192 && b === 0 && c === 2) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113)
+  )
+    return 'reserved';
   if (a >= 224 && a <= 239) return 'multicast';
   if (a >= 240) return 'reserved'; // includes 255.255.255.255
   return 'public';
@@ -96,6 +104,8 @@ function ipv6Scope(g: number[]): HostScope {
   ];
   // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address
   if (allZeroUntil(5) && g[5] === 0xffff) return ipv4Scope(embeddedV4());
+  // IPv4-translated (::ffff:0:a.b.c.d, RFC 2765)
+  if (allZeroUntil(4) && g[4] === 0xffff && g[5] === 0) return ipv4Scope(embeddedV4());
   if (allZeroUntil(6)) return ipv4Scope(embeddedV4());
   if (first === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
     return ipv4Scope(embeddedV4());

@@ -31,6 +31,9 @@ describe('classifyHost', () => {
       ['[2001:0:4136:e378:8000:63bf:3fff:fdd2]', 'reserved'],
       ['64:ff9b:1::a00:1', 'reserved'],
       ['100::1', 'reserved'],
+      ['::ffff:0:127.0.0.1', 'loopback'],
+      ['198.18.0.1', 'reserved'],
+      ['203.0.113.7', 'reserved'],
       ['printer.local', 'link-local'],
       ['intranet', 'private'],
     ])('%s is %s', (host, scope) => {
