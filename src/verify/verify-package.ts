@@ -201,7 +201,7 @@ async function digest(subtle: SubtleCrypto, hash: HashName, data: Uint8Array): P
   return new Uint8Array(await subtle.digest(hash, new Uint8Array(data)));
 }
 
-const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+const equalBytes = sameBytes;
 
 /**
  * Integrity of one signer: the content digest against messageDigest (or the content itself when there
