@@ -115,14 +115,11 @@ export async function verifyRequest(
   const outcome = applySignerIdentityRules(vendor, result.outcome);
   const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;
 
-  let artifactDigest: string | null = null;
-  if (input.artifact.kind === 'digest')
-    artifactDigest = `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${toHex(input.artifact.value)}`;
-  else if (input.artifact.kind === 'bytes') {
-    artifactDigest = `sha256:${toHex(new Uint8Array(await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes))))}`;
-  }
+  // The artifact's digest is for the escalation case only: a trusted verdict does not hash it again.
   const escalation =
-    outcome.verdict === 'trusted' ? null : await deps.escalate({ vendor, outcome, artifactDigest, at });
+    outcome.verdict === 'trusted'
+      ? null
+      : await deps.escalate({ vendor, outcome, artifactDigest: await artifactDigestOf(deps, input), at });
   return {
     verdict: outcome.verdict,
     reasons: outcome.reasons,
@@ -134,4 +131,15 @@ export async function verifyRequest(
     escalation,
     ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
   };
+}
+
+/** `sha256:<hex>` (or the caller's own algorithm for a digest it sent) of the artifact, for escalations. */
+async function artifactDigestOf(deps: VerificationDeps, input: VerifyInput): Promise<string | null> {
+  if (input.artifact.kind === 'digest')
+    return `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${toHex(input.artifact.value)}`;
+  if (input.artifact.kind === 'bytes') {
+    const digest = await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes));
+    return `sha256:${toHex(new Uint8Array(digest))}`;
+  }
+  return null;
 }
