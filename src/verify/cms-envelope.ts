@@ -260,8 +260,8 @@ export function readContentTypeAttribute(signer: CmsSigner): string | null {
     const oid = derTry(() => decodeOid(strict));
     if (oid !== null) return oid;
   }
-  const asn = asn1js.fromBER(attribute.value);
-  if (asn.offset !== attribute.value.byteLength || !(asn.result instanceof asn1js.ObjectIdentifier))
-    return null;
-  return asn.result.valueBlock.toString();
+  // Through parseBer, which turns asn1js's throws on some malformed values into null (no OID).
+  const asn = parseBer(attribute.value);
+  if (!(asn instanceof asn1js.ObjectIdentifier)) return null;
+  return asn.valueBlock.toString();
 }
