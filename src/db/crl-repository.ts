@@ -1,9 +1,17 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { CrlRecord, CrlRepository } from '../services/crls';
 import type { Database } from './database';
 import { crls } from './schema';
 
 export function createCrlRepository(db: Database): CrlRepository {
+  // Read on every /verify: built once (drizzle otherwise rebuilds the SQL on each call).
+  const derList = db
+    .select({ der: crls.der })
+    .from(crls)
+    .where(eq(crls.vendorId, sql.placeholder('vendorId')))
+    .orderBy(desc(crls.thisUpdate))
+    .limit(sql.placeholder('limit'))
+    .prepare();
   return {
     async has(vendorId, id) {
       const rows = await db
@@ -22,12 +30,7 @@ export function createCrlRepository(db: Database): CrlRepository {
       return rows.length === 1;
     },
     async listDer(vendorId, limit) {
-      const rows = await db
-        .select({ der: crls.der })
-        .from(crls)
-        .where(eq(crls.vendorId, vendorId))
-        .orderBy(desc(crls.thisUpdate))
-        .limit(limit);
+      const rows = await derList.all({ vendorId, limit });
       return rows.map((r) => new Uint8Array(r.der));
     },
   };

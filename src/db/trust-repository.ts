@@ -64,6 +64,13 @@ export function createTrustRepository(db: Database): TrustRepository {
         ),
       )
       .returning({ sha256: anchors.sha256 });
+  // Read on every /verify: built once (drizzle otherwise rebuilds the SQL on each call).
+  const versionRead = db
+    .select({ version: storeVersion.version })
+    .from(storeVersion)
+    .where(eq(storeVersion.id, 1))
+    .limit(1)
+    .prepare();
   return {
     async getVendor(id) {
       const rows = await db.select().from(vendors).where(eq(vendors.id, id)).limit(1);
@@ -169,7 +176,7 @@ export function createTrustRepository(db: Database): TrustRepository {
       return writeAudited(db, write, entry);
     },
     async storeVersion() {
-      const rows = await db.select().from(storeVersion).where(eq(storeVersion.id, 1)).limit(1);
+      const rows = await versionRead.all();
       return rows[0]?.version ?? 0;
     },
     async bumpStoreVersion() {
