@@ -220,6 +220,23 @@ describe('the remembered envelopes', () => {
     expect(readCmsEnvelope(changed)).not.toEqual(first);
   });
 
+  it('do not share bytes with the input they were read from (a caller reusing its buffer changes nothing)', () => {
+    const { bytes } = signatures.find((s) =>
+      s.file.includes('two-intermediates'),
+    ) as (typeof signatures)[number];
+    // Bytes no other test has read, so that this read is the one remembered.
+    const input = new Uint8Array(bytes.length + 1);
+    input.set(bytes);
+    const view = input.subarray(0, bytes.length);
+    const fresh = parseCmsEnvelope(new Uint8Array(bytes));
+    const kept = readCmsEnvelope(view, { ...DEFAULT_ENVELOPE_LIMITS, maxSigners: 7 });
+    expect(kept).toEqual(fresh);
+    input.fill(0x5a); // the caller reuses its buffer
+    expect(readCmsEnvelope(new Uint8Array(bytes), { ...DEFAULT_ENVELOPE_LIMITS, maxSigners: 7 })).toEqual(
+      fresh,
+    );
+  });
+
   it('are frozen, so no caller can change what the next request reads', () => {
     const { bytes } = signatures[0] as (typeof signatures)[number];
     const parsed = readCmsEnvelope(bytes);
