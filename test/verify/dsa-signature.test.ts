@@ -100,6 +100,39 @@ describe('verifySignature with DSA', () => {
     });
   });
 
+  describe('when the key carries NULL where its Dss-Parms belong', () => {
+    it('is malformed (RFC 3279: parameters are present or absent, never NULL)', async () => {
+      const dsaOid = new Uint8Array([0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01]);
+      const algorithm = sequenceOf(dsaOid, new Uint8Array([0x05, 0x00]));
+      // The original key's BIT STRING is the SPKI's last element: skip the AlgorithmIdentifier.
+      const spki = p1024.spki;
+      const algLenAt = spki[1] === 0x82 ? 4 : spki[1] === 0x81 ? 3 : 2;
+      const algLength =
+        spki[algLenAt + 1] === 0x82
+          ? 4 + (((spki[algLenAt + 2] as number) << 8) | (spki[algLenAt + 3] as number))
+          : spki[algLenAt + 1] === 0x81
+            ? 3 + (spki[algLenAt + 2] as number)
+            : 2 + (spki[algLenAt + 1] as number);
+      const key = spki.subarray(algLenAt + algLength);
+      const body = Buffer.concat([algorithm, key]);
+      const nullSpki = new Uint8Array([0x30, 0x81, body.length, ...body]);
+      expect(body.length).toBeGreaterThanOrEqual(128);
+      expect(body.length).toBeLessThan(256);
+      const outcome = await verifySignature(
+        subtle,
+        { spki: nullSpki, algorithm: DSA_WITH_SHA1, data, signature: sigOf(p1024, 'sha1', data) },
+        { allowDsa: true },
+      );
+      expect(outcome.ok).toBe(false);
+      // Not "no parameters, none inherited": a NULL must not be read as absent (and then inherit any).
+      if (!outcome.ok)
+        expect(outcome.reason).toMatchObject({
+          code: 'CERT_MALFORMED',
+          message: expect.stringContaining('cannot be parsed'),
+        });
+    });
+  });
+
   describe('when DSA is not allowed (the service)', () => {
     it('refuses a valid DSA signature with UNSUPPORTED_ALGORITHM', async () => {
       const outcome = await check(p2048, DSA_WITH_SHA256, data, sigOf(p2048, 'sha256', data), false);
