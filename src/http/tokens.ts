@@ -10,7 +10,7 @@ import {
   TOKEN_NAME,
 } from '../trust/tokens';
 import type { AdminDeps } from './admin-deps';
-import { bearerSecurity, TokenSchema } from './admin-schemas';
+import { bearerSecurity, ReasonField, TokenSchema } from './admin-schemas';
 import { ROLES } from './auth';
 import { problemResponses } from './schemas';
 
@@ -21,7 +21,7 @@ const CreateTokenSchema = z
       example: 'alice',
     }),
     role: z.enum(TOKEN_ROLES),
-    reason: z.string().trim().min(1).max(2000).optional(),
+    reason: ReasonField,
   })
   .strict()
   .openapi('CreateToken');
@@ -126,7 +126,7 @@ export function registerTokens(app: OpenAPIHono, deps: AdminDeps) {
         targetType: 'token',
         targetId: token.id,
         vendorId: null,
-        reason: body.reason ?? null,
+        reason: body.reason,
         before: null,
         after: { name: token.name, role: token.role },
       });

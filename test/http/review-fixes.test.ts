@@ -112,7 +112,10 @@ describe('admin routes', () => {
     it('refuses the name, so no token can pose as the seed, the verifier or the feed poller in the audit log', async () => {
       for (const name of ['verify', 'feed-poller', 'seed', 'Bootstrap-Admin']) {
         const res = await problem(
-          await t.call('POST', '/admin/tokens', { token: t.alice, body: { name, role: 'admin' } }),
+          await t.call('POST', '/admin/tokens', {
+            token: t.alice,
+            body: { name, role: 'admin', reason: 'test' },
+          }),
         );
         expect(res).toMatchObject({ status: 409, body: { code: 'TOKEN_NAME_TAKEN' } });
       }
@@ -134,7 +137,7 @@ describe('admin routes', () => {
       for (let i = 1; i <= 33; i++) {
         const res = await t.call('POST', '/admin/tokens', {
           token: maker,
-          body: { name: `a${i}`, role: 'admin' },
+          body: { name: `a${i}`, role: 'admin', reason: 'test' },
         });
         expect(res.status).toBe(201);
         maker = ((await res.json()) as { token: string }).token;

@@ -9,7 +9,10 @@ describe('two-person approval of a root', () => {
   afterAll(() => t.close());
 
   const mint = async (by: string, name: string) => {
-    const res = await t.call('POST', '/admin/tokens', { token: by, body: { name, role: 'admin' } });
+    const res = await t.call('POST', '/admin/tokens', {
+      token: by,
+      body: { name, role: 'admin', reason: 'test' },
+    });
     expect(res.status).toBe(201);
     return ((await res.json()) as { token: string }).token;
   };

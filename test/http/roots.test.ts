@@ -408,12 +408,12 @@ describe('roots: approval by a token the proposer made', () => {
     // alice mints a second admin token for herself, and that one mints a third.
     const alice2 = await t.call('POST', '/admin/tokens', {
       token: t.alice,
-      body: { name: 'alice2', role: 'admin' },
+      body: { name: 'alice2', role: 'admin', reason: 'test' },
     });
     const alice2Secret = (await alice2.json()).token as string;
     const alice3 = await t.call('POST', '/admin/tokens', {
       token: alice2Secret,
-      body: { name: 'alice3', role: 'admin' },
+      body: { name: 'alice3', role: 'admin', reason: 'test' },
     });
     const alice3Secret = (await alice3.json()).token as string;
     await t.call('POST', '/vendors/acme/roots', {

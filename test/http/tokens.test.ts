@@ -14,7 +14,7 @@ describe('/admin/tokens', () => {
     it('returns the secret once and stores only its SHA-256', async () => {
       const res = await t.call('POST', '/admin/tokens', {
         token: TEST_ADMIN_TOKEN,
-        body: { name: 'ci-pipeline', role: 'verifier' },
+        body: { name: 'ci-pipeline', role: 'verifier', reason: 'CI pipeline, ticket OPS-1' },
       });
       expect(res.status).toBe(201);
       const created = await res.json();
@@ -43,7 +43,10 @@ describe('/admin/tokens', () => {
   describe('when a name is taken or reserved', () => {
     it('refuses with 409 TOKEN_NAME_TAKEN', async () => {
       for (const name of ['alice', 'bootstrap-admin', 'seed']) {
-        const res = await t.call('POST', '/admin/tokens', { token: t.alice, body: { name, role: 'admin' } });
+        const res = await t.call('POST', '/admin/tokens', {
+          token: t.alice,
+          body: { name, role: 'admin', reason: 'test' },
+        });
         const p = await problem(res);
         expect(p.status).toBe(409);
         expect(p.body.code).toBe('TOKEN_NAME_TAKEN');
@@ -54,17 +57,29 @@ describe('/admin/tokens', () => {
   describe('when the request is malformed', () => {
     it('refuses an unknown role or a bad name with 400', async () => {
       const role = await problem(
-        await t.call('POST', '/admin/tokens', { token: t.alice, body: { name: 'x1', role: 'root' } }),
+        await t.call('POST', '/admin/tokens', {
+          token: t.alice,
+          body: { name: 'x1', role: 'root', reason: 'test' },
+        }),
       );
       expect(role).toMatchObject({ status: 400, body: { code: 'INVALID_FIELD' } });
       expect(role.contentType).toContain('application/problem+json');
       const name = await problem(
         await t.call('POST', '/admin/tokens', {
           token: t.alice,
-          body: { name: 'has space', role: 'oncall' },
+          body: { name: 'has space', role: 'oncall', reason: 'test' },
         }),
       );
       expect(name.body.code).toBe('INVALID_FIELD');
+    });
+
+    it('refuses a token without a reason with 400: who was given access, and why, goes in the audit log', async () => {
+      const res = await problem(
+        await t.call('POST', '/admin/tokens', { token: t.alice, body: { name: 'no-why', role: 'admin' } }),
+      );
+      expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_FIELD' } });
+      const list = await (await t.call('GET', '/admin/tokens', { token: t.alice })).json();
+      expect(list.tokens.map((x: { name: string }) => x.name)).not.toContain('no-why');
     });
   });
 
@@ -102,7 +117,7 @@ describe('/admin/tokens', () => {
       const res = await problem(
         await t.call('POST', '/admin/tokens', {
           token: oncall.secret,
-          body: { name: 'mine', role: 'admin' },
+          body: { name: 'mine', role: 'admin', reason: 'test' },
         }),
       );
       expect(res).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });

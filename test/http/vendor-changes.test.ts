@@ -128,7 +128,7 @@ describe('changes to vendor contacts and identity rules', () => {
     it('refuses with 403 SELF_APPROVAL_FORBIDDEN', async () => {
       const minted = await t.call('POST', '/admin/tokens', {
         token: t.alice,
-        body: { name: 'alice-phone', role: 'admin' },
+        body: { name: 'alice-phone', role: 'admin', reason: 'test' },
       });
       const phone = ((await minted.json()) as { token: string }).token;
       const res = await propose(t.alice, 'globex', { contacts: attacker, reason: 'x' });

@@ -80,7 +80,7 @@ export function call(method: string, path: string, options: CallOptions = {}) {
 export async function createAdmin(name: string): Promise<string> {
   const res = await call('POST', '/admin/tokens', {
     token: testEnv.ADMIN_TOKEN,
-    body: { name, role: 'admin' },
+    body: { name, role: 'admin', reason: 'workers test' },
   });
   if (res.status !== 201) throw new Error(`creating token ${name}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;

@@ -23,7 +23,11 @@ const createToken = (adminToken: string) =>
   new Request('https://trustgate.test/admin/tokens', {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `t${crypto.randomUUID().slice(0, 8)}`, role: 'admin' }),
+    body: JSON.stringify({
+      name: `t${crypto.randomUUID().slice(0, 8)}`,
+      role: 'admin',
+      reason: 'workers test',
+    }),
   });
 
 describe('settings from the environment (secrets and vars)', () => {

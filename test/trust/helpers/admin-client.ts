@@ -27,7 +27,10 @@ export async function createAdminTestApp(options: Parameters<typeof createTestAp
     });
   };
   const createToken = async (name: string, role: 'admin' | 'oncall' | 'verifier') => {
-    const res = await call('POST', '/admin/tokens', { token: TEST_ADMIN_TOKEN, body: { name, role } });
+    const res = await call('POST', '/admin/tokens', {
+      token: TEST_ADMIN_TOKEN,
+      body: { name, role, reason: `test token for ${name}` },
+    });
     if (res.status !== 201) throw new Error(`creating token ${name}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { id: string; token: string };
     return { id: body.id, secret: body.token };
