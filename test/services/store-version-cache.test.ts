@@ -3,7 +3,7 @@ import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { cacheTrustReads, readVendorSnapshot } from '../../src/services/store-version-cache';
-import { importSeed } from '../../src/trust';
+import { type Anchor, importSeed, type TrustRepository, type Vendor } from '../../src/trust';
 import { FIXTURE_TRUST_STORE, MIGRATIONS } from '../helpers/test-app';
 
 async function seeded() {
@@ -77,6 +77,23 @@ describe('trust reads cached by store version', () => {
     });
   });
 
+  describe('when more vendors are read than it keeps', () => {
+    it('drops the least recently used one, not the first read', async () => {
+      const trust = await seeded();
+      const getVendor = vi.spyOn(trust, 'getVendor');
+      const cached = cacheTrustReads(trust, 2);
+      await cached.getVendor('acme');
+      await cached.getVendor('globex');
+      await cached.getVendor('acme'); // used again: now the most recent
+      await cached.getVendor('nobody'); // a third: globex goes
+      getVendor.mockClear();
+      await cached.getVendor('acme');
+      expect(getVendor).not.toHaveBeenCalled();
+      await cached.getVendor('globex');
+      expect(getVendor).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('everything else', () => {
     it('passes through to the repository', async () => {
       const trust = await seeded();
@@ -85,6 +102,75 @@ describe('trust reads cached by store version', () => {
         (await trust.listVendors()).map((v) => v.id),
       );
       expect(await cached.storeVersion()).toBe(await trust.storeVersion());
+    });
+  });
+
+  describe('when database answers come back out of order (D1, remote libSQL)', () => {
+    it('never serves a request data older than the version it read (regression: a distrusted root was served active)', async () => {
+      let dbVersion = 5;
+      let rootState: Anchor['state'] = 'active';
+      const pending: Array<{ name: string; resolve: () => void }> = [];
+      let tag = '';
+      const later = <T>(name: string, value: () => T) =>
+        new Promise<T>((resolve) => pending.push({ name, resolve: () => resolve(value()) }));
+      const settle = async () => {
+        for (let i = 0; i < 50; i++) await Promise.resolve();
+      };
+      const release = async (name: string) => {
+        const i = pending.findIndex((p) => p.name === name);
+        if (i < 0) throw new Error(`nothing pending as ${name}`);
+        pending.splice(i, 1)[0]?.resolve();
+        await settle();
+      };
+      const vendor = (id: string): Vendor => ({
+        id,
+        name: id,
+        contacts: [],
+        identityRules: [],
+        version: 1,
+        createdAt: '',
+        updatedAt: '',
+      });
+      const anchor = (state: Anchor['state']) =>
+        ({ vendorId: 'acme', sha256: 'r', der: new Uint8Array([1]), state }) as Anchor;
+      // What each read returns is what the database held when it was asked.
+      const fake = {
+        storeVersion: () => {
+          const v = dbVersion;
+          return later(`version:${tag}`, () => v);
+        },
+        getVendor: (id: string) => later(`vendor:${tag}`, () => vendor(id)),
+        listAnchors: () => {
+          const state = rootState;
+          return later(`anchors:${tag}`, () => [anchor(state)]);
+        },
+      } as unknown as TrustRepository;
+      const cached = cacheTrustReads(fake);
+
+      tag = 'D';
+      const d = readVendorSnapshot(cached, 'acme');
+      await settle();
+      await release('version:D');
+      await release('vendor:D'); // D's anchors read is now in flight, before the distrust
+      tag = 'E';
+      const e = readVendorSnapshot(cached, 'other'); // E's version read is asked before the distrust
+      await settle();
+      dbVersion = 6; // the distrust commits
+      rootState = 'distrusted';
+      tag = 'A';
+      const a = readVendorSnapshot(cached, 'acme'); // A starts after the distrust
+      await settle();
+      await release('version:A');
+      await release('version:E'); // E's old version answer arrives late
+      await release('anchors:D'); // and D's pre-distrust anchors
+      await release('vendor:A');
+      if (pending.some((p) => p.name === 'anchors:A')) await release('anchors:A');
+      expect((await a).anchors.map((x) => x.state)).toEqual(['distrusted']);
+      while (pending.length > 0) {
+        pending.shift()?.resolve();
+        await settle();
+      }
+      await Promise.all([d, e]);
     });
   });
 });
