@@ -95,12 +95,7 @@ class Builder {
    */
   private async signs(issuer: ParsedCertificate, child: ParsedCertificate): Promise<Link | null> {
     if (this.req.allowDsa && lacksDsaParameters(issuer)) return { kind: 'deferred' };
-    const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
-      spki: issuer.spki,
-      algorithm: child.signatureAlgorithm,
-      data: child.tbs,
-      signature: child.signatureValue,
-    });
+    const outcome = await this.checker.signs(issuer, child);
     if (!outcome) {
       this.budgetExceeded = true;
       return null;
@@ -241,12 +236,7 @@ class Builder {
         );
         continue;
       }
-      const outcome = await this.checker.verify(issuer.spkiSha256Hex, child.sha256Hex, {
-        spki: issuer.spki,
-        algorithm: child.signatureAlgorithm,
-        data: child.tbs,
-        signature: child.signatureValue,
-      });
+      const outcome = await this.checker.signs(issuer, child);
       if (!outcome) {
         this.budgetExceeded = true;
         return null;

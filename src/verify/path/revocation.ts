@@ -246,12 +246,7 @@ async function deltaFor(
       continue;
     if (crlNumber(d.baseCrlNumber) > base || crlNumber(d.crlNumber) <= base) continue;
     if (d.thisUpdate > rc.time) continue;
-    const outcome = await rc.checker.verify(signer.spkiSha256Hex, `crl:${d.sha256Hex}`, {
-      spki: signer.spki,
-      algorithm: d.signatureAlgorithm,
-      data: d.tbs,
-      signature: d.signatureValue,
-    });
+    const outcome = await rc.checker.signsCrl(signer, d);
     if (!outcome?.ok) continue;
     if (!best || crlNumber(d.crlNumber) > crlNumber(best.crlNumber ?? '')) best = d;
   }
@@ -278,12 +273,7 @@ async function findSigner(
       why.push(`"${signer.subject}" may not sign CRLs (keyUsage lacks cRLSign)`);
       continue;
     }
-    const outcome = await rc.checker.verify(signer.spkiSha256Hex, `crl:${crl.sha256Hex}`, {
-      spki: signer.spki,
-      algorithm: crl.signatureAlgorithm,
-      data: crl.tbs,
-      signature: crl.signatureValue,
-    });
+    const outcome = await rc.checker.signsCrl(signer, crl);
     if (!outcome?.ok) {
       if (outcome) why.push(`a CRL's signature does not verify under "${signer.subject}"`);
       continue;
@@ -317,12 +307,7 @@ async function offPathSignerTrusted(
   for (let j = 0; j < above.length; j++) {
     const issuer = above[j] as ParsedCertificate;
     if (issuer.subjectCanonical !== signer.issuerCanonical) continue;
-    const outcome = await rc.checker.verify(issuer.spkiSha256Hex, signer.sha256Hex, {
-      spki: issuer.spki,
-      algorithm: signer.signatureAlgorithm,
-      data: signer.tbs,
-      signature: signer.signatureValue,
-    });
+    const outcome = await rc.checker.signs(issuer, signer);
     if (!outcome?.ok) continue;
     const status = await statusOf(
       signer,

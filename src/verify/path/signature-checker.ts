@@ -1,6 +1,16 @@
+import type { ParsedCertificate } from '../certificate';
 import { toHex } from '../der';
 import { type AlgorithmOptions, type SignatureOutcome, verifySignature } from '../signature';
+import type { ParsedCrl } from './crl';
 import { sha256 } from './sha256';
+
+/** A certificate's or CRL's signature under `signer`'s key, as `verifySignature` takes it. */
+const signedPart = (signer: ParsedCertificate, object: ParsedCertificate | ParsedCrl) => ({
+  spki: signer.spki,
+  algorithm: object.signatureAlgorithm,
+  data: object.tbs,
+  signature: object.signatureValue,
+});
 
 /**
  * Signature checks for one request (certificates and CRLs), through `verifySignature`, cached by
@@ -21,7 +31,17 @@ export class SignatureChecker {
     private readonly options: AlgorithmOptions = {},
   ) {}
 
-  async verify(
+  /** Did `signer`'s key sign `certificate`? */
+  signs(signer: ParsedCertificate, certificate: ParsedCertificate): Promise<SignatureOutcome | null> {
+    return this.verify(signer.spkiSha256Hex, certificate.sha256Hex, signedPart(signer, certificate));
+  }
+
+  /** Did `signer`'s key sign `crl`? */
+  signsCrl(signer: ParsedCertificate, crl: ParsedCrl): Promise<SignatureOutcome | null> {
+    return this.verify(signer.spkiSha256Hex, `crl:${crl.sha256Hex}`, signedPart(signer, crl));
+  }
+
+  private async verify(
     signerSpkiHash: string,
     objectHash: string,
     input: { spki: Uint8Array; algorithm: Uint8Array; data: Uint8Array; signature: Uint8Array },
