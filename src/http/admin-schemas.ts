@@ -4,6 +4,14 @@ import { IDENTITY_FIELDS } from '../trust/identity-rules';
 
 /** Wire schemas of the admin API (vendors, roots, audit, tokens). */
 
+/** An OpenAPI JSON body or response of `schema`. */
+export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+/** The `{id}` path parameter of /vendors/{id}/... routes. */
+export const VendorIdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
+});
+
 export const ReasonField = z
   .string()
   .trim()

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredFeed } from '../db/feed-repository';
 import type { FeedPollOutcome, FeedService } from '../services/feed-polling';
-import { bearerSecurity, ReasonField } from './admin-schemas';
+import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
 import { type Authenticator, ROLES } from './auth';
 import { CandidateSchema, candidateView } from './candidates';
 import { problemResponses } from './schemas';
@@ -11,8 +11,6 @@ export interface FeedRouteDeps {
   feeds: FeedService;
   auth: Authenticator;
 }
-
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export const FeedSchema = z
   .object({
@@ -141,9 +139,6 @@ const pollView = (polled: FeedPollOutcome, now: Date) => ({
   certificateFetches: polled.result.certificateFetches,
 });
 
-const VendorIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
-});
 const FeedIdParam = z.object({
   id: z
     .string()

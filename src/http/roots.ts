@@ -13,19 +13,16 @@ import {
   bearerSecurity,
   ETagHeader,
   FingerprintsSchema,
+  json,
   ReasonField,
   RootSchema,
+  VendorIdParam,
 } from './admin-schemas';
 import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
 import { tokenLineage } from './token-lineage';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-
-const VendorIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
-});
 const Sha256Param = z.object({
   sha256: z.string().openapi({
     param: { name: 'sha256', in: 'path' },

@@ -17,7 +17,9 @@ import {
   ContactSchema,
   ETagHeader,
   IdentityRuleWire,
+  json,
   ReasonField,
+  VendorIdParam,
   VendorSchema,
   vendorView,
 } from './admin-schemas';
@@ -30,8 +32,6 @@ import { tokenLineage } from './token-lineage';
  * Pending changes to a vendor's contacts or identity rules (proposed by PATCH /vendors/{id}, answered
  * 202): listed, approved by a second admin, or withdrawn. See trust/vendor-changes.ts.
  */
-
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 export const VendorChangeSchema = z
   .object({
@@ -108,9 +108,6 @@ const ChangeParams = z.object({
   changeId: z
     .string()
     .openapi({ param: { name: 'changeId', in: 'path' }, example: 'chg_0123456789abcdef01234567' }),
-});
-const VendorIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
 });
 const ReasonBody = z.object({ reason: ReasonField }).strict().openapi('VendorChangeAction');
 

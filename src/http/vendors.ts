@@ -14,6 +14,8 @@ import {
   ContactSchema,
   ETagHeader,
   IdentityRuleWire,
+  json,
+  VendorIdParam,
   VendorSchema,
   vendorView,
 } from './admin-schemas';
@@ -21,10 +23,6 @@ import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
 import { storeProposal, VendorChangeSchema } from './vendor-changes';
-
-const VendorIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
-});
 
 const rulesField = z
   .array(IdentityRuleWire)
@@ -56,8 +54,6 @@ const PatchVendorSchema = z
   })
   .strict()
   .openapi('PatchVendor');
-
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
 
 const listVendorsRoute = createRoute({
   method: 'get',
