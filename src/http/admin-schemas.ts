@@ -121,6 +121,12 @@ export const vendorView = (vendor: Vendor) => ({
   updatedAt: vendor.updatedAt,
 });
 
+/** The fields of a vendor that changes touch, as the audit log records them before and after. */
+export const vendorFields = (vendor: Vendor) => {
+  const view = vendorView(vendor);
+  return { name: view.name, contacts: view.contacts, identityRules: view.identityRules };
+};
+
 export const auditView = (entry: AuditRecord) => ({
   ...entry,
   before: entry.before ?? null,

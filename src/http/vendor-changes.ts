@@ -21,6 +21,7 @@ import {
   ReasonField,
   VendorIdParam,
   VendorSchema,
+  vendorFields,
   vendorView,
 } from './admin-schemas';
 import { ROLES } from './auth';
@@ -177,11 +178,6 @@ async function load(deps: AdminDeps, vendorId: string, changeId: string): Promis
 
 const refuse = (refusal: Refusal): never => {
   throw new TrustgateError(refusal.code, refusal.detail);
-};
-
-const vendorFields = (vendor: Vendor) => {
-  const view = vendorView(vendor);
-  return { name: view.name, contacts: view.contacts, identityRules: view.identityRules };
 };
 
 export function registerVendorChanges(app: OpenAPIHono, deps: AdminDeps) {

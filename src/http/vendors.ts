@@ -17,6 +17,7 @@ import {
   json,
   VendorIdParam,
   VendorSchema,
+  vendorFields,
   vendorView,
 } from './admin-schemas';
 import { ROLES } from './auth';
@@ -209,8 +210,6 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
     }
     const now = deps.now();
     const next: Vendor = applyVendorChange(current, changes, now);
-    const before = vendorView(current);
-    const after = vendorView(next);
     const written = await deps.trust.updateVendorAudited(next, current.version, {
       at: next.updatedAt,
       actor: actor.name,
@@ -219,8 +218,8 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       targetId: current.id,
       vendorId: current.id,
       reason: body.reason ?? null,
-      before: { name: before.name, contacts: before.contacts, identityRules: before.identityRules },
-      after: { name: after.name, contacts: after.contacts, identityRules: after.identityRules },
+      before: vendorFields(current),
+      after: vendorFields(next),
     });
     if (!written) {
       throw new TrustgateError(
@@ -228,6 +227,6 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
         'the vendor changed while this request ran; read it again',
       );
     }
-    return c.json(after, 200, { ETag: etagOf(next.version) });
+    return c.json(vendorView(next), 200, { ETag: etagOf(next.version) });
   });
 }
