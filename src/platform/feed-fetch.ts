@@ -32,15 +32,20 @@ export function guardedFeedFetch(options: {
   const resolveAll = options.lookup ?? lookupAll;
   const allowed = options.isAllowedAddress ?? isPublicAddress;
   const connect = options.fetch ?? ((input, init) => fetchWithLookup(input, init, guardedLookup));
+  /** Why `hostname`'s addresses may not be connected to, or null. */
+  const refusal = (hostname: string, addresses: { address: string }[]): string | null => {
+    const refused = addresses.find((a) => !allowed(a.address));
+    if (refused) return `address not allowed: ${hostname} resolves to ${refused.address}`;
+    return addresses.length === 0 ? `address not allowed: ${hostname} has no address` : null;
+  };
 
   function guardedLookup(...args: Parameters<LookupFunction>): void {
     const [hostname, lookupOptions, callback] = args;
     resolveAll(hostname).then(
       (addresses) => {
-        const refused = addresses.find((a) => !allowed(a.address));
-        if (refused || addresses.length === 0) {
-          const why = refused ? `resolves to ${refused.address}` : 'has no address';
-          callback(new Error(`address not allowed: ${hostname} ${why}`), '', 0);
+        const refused = refusal(hostname, addresses);
+        if (refused) {
+          callback(new Error(refused), '', 0);
           return;
         }
         const withFamily = addresses.map((a) => ({
@@ -60,9 +65,8 @@ export function guardedFeedFetch(options: {
     if (literal.kind === 'name') {
       if (literal.scope !== 'public') throw new TypeError(`address not allowed: ${hostname}`);
       // Fail early with a clear message; the connection's own lookup checks again.
-      const addresses = await resolveAll(hostname.replace(/\.$/, ''));
-      const refused = addresses.find((a) => !allowed(a.address));
-      if (refused) throw new TypeError(`address not allowed: ${hostname} resolves to ${refused.address}`);
+      const refused = refusal(hostname, await resolveAll(hostname.replace(/\.$/, '')));
+      if (refused) throw new TypeError(refused);
     } else if (!allowed(hostname.replace(/^\[|\]$/g, ''))) {
       throw new TypeError(`address not allowed: ${hostname}`);
     }
