@@ -23,8 +23,6 @@ export interface DsaPublicKey {
   y: bigint;
   /** Absent when the certificate inherits them from its issuer's key (RFC 5280 §6.1.4 (f)). */
   parameters: DsaParameters | null;
-  /** The DER Dss-Parms, when present: spliced into an heir's key by `withInheritedParameters`. */
-  parametersDer: Uint8Array | null;
 }
 
 /** Moduli the DSA verifier takes: FIPS 186 sizes (L, N) from 1024/160 to 3072/256. */
@@ -75,7 +73,7 @@ export function parseDsaPublicKey(spki: Uint8Array): DsaPublicKey | null {
     const bits = decodeBitString(key);
     if (bits.unused !== 0) return null;
     const y = positiveInteger(expectTag(parseDer(bits.bytes), TAG.INTEGER, 'y').value, 'y');
-    return { y, parameters, parametersDer: parameters && params ? params.raw : null };
+    return { y, parameters };
   } catch (e) {
     if (e instanceof DerError) return null;
     throw e;
@@ -96,27 +94,22 @@ export function dsaKeyProblem(key: DsaPublicKey): string | null {
   return null;
 }
 
-/** The heir's SPKI with the parameters of `source` (a DSA key that has them) spliced in. */
+/**
+ * The heir's SPKI with the parameters of `source` (a DSA key that has them): the source's
+ * AlgorithmIdentifier (id-dsa with Dss-Parms) followed by the heir's public key.
+ */
 export function withInheritedParameters(heirSpki: Uint8Array, sourceSpki: Uint8Array): Uint8Array | null {
   const heir = parseDsaPublicKey(heirSpki);
   const source = parseDsaPublicKey(sourceSpki);
-  if (!heir || heir.parameters || !source?.parametersDer) return null;
+  if (!heir || heir.parameters || !source?.parameters) return null;
   const [, key] = sequence(parseDer(heirSpki), 'SubjectPublicKeyInfo');
-  if (!key) return null;
-  const oid = new Uint8Array([0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01]);
-  const algorithm = tlv(TAG.SEQUENCE, concat(oid, source.parametersDer));
-  return tlv(TAG.SEQUENCE, concat(algorithm, key.raw));
+  const [algorithm] = sequence(parseDer(sourceSpki), 'SubjectPublicKeyInfo');
+  if (!key || !algorithm) return null;
+  return derSequence(algorithm.raw, key.raw);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function tlv(tag: number, value: Uint8Array): Uint8Array {
-  const n = value.length;
+function derSequence(...parts: Uint8Array[]): Uint8Array {
+  const n = parts.reduce((sum, part) => sum + part.length, 0);
   const length =
     n < 0x80
       ? [n]
@@ -126,9 +119,13 @@ function tlv(tag: number, value: Uint8Array): Uint8Array {
           ? [0x82, n >> 8, n & 0xff]
           : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
   const out = new Uint8Array(1 + length.length + n);
-  out[0] = tag;
+  out[0] = TAG.SEQUENCE;
   out.set(length, 1);
-  out.set(value, 1 + length.length);
+  let offset = 1 + length.length;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
   return out;
 }
 
