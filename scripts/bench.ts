@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENVELOPE_MEMO_ENTRIES } from '../src/verify/cms-fast';
+import { ENVELOPE_MEMO_ENTRIES } from '../src/verify/cms-envelope';
 import { decodePemBlocks } from '../src/verify/pem';
 import { writeDecoyStore } from './bench/anchors';
 import { distinctSignatures } from './bench/distinct';

@@ -6,8 +6,7 @@
  * one is read afresh (a least-recently-used memo walked in a cycle longer than itself never hits).
  */
 import { parseCertificate } from '../../src/verify/certificate';
-import { parseCmsEnvelope } from '../../src/verify/cms-envelope';
-import { ENVELOPE_MEMO_ENTRIES } from '../../src/verify/cms-fast';
+import { ENVELOPE_MEMO_ENTRIES, parseCmsEnvelope } from '../../src/verify/cms-envelope';
 import type { PathAnchor } from '../../src/verify/path';
 import { createPathCache } from '../../src/verify/path-cache';
 import { type ArtifactInput, verifyPackage } from '../../src/verify/verify-package';

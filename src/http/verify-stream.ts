@@ -17,7 +17,7 @@
 import { TrustgateError } from '../errors';
 import type { VerifyInput } from '../services/verification';
 import type { ArtifactInput, HashName } from '../verify';
-import { readCmsEnvelope } from '../verify/cms-fast';
+import { readCmsEnvelope } from '../verify/cms-envelope';
 import { digestAlgorithm } from '../verify/signature';
 import type { Hasher, HasherFactory } from './hasher';
 import { boundaryOf, MultipartError, type PartSink, readMultipartStream } from './multipart-stream';

@@ -1,9 +1,38 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { ErrorCode } from '../errors';
-import { parseBer } from './asn1';
-import { type DerNode, decodeOid, derTry, readTlv, TAG } from './der';
+import { type BerElement, berChildren, berOctetString, readBerWhole } from './ber';
+import { isParseError } from './certificate';
+import { parseCertificateMemo } from './certificate-memo';
+import {
+  checkSetOfOrder,
+  children,
+  DerError,
+  type DerNode,
+  decodeOid,
+  decodeSmallInt,
+  derTry,
+  fail,
+  parseDer,
+  TAG,
+} from './der';
+import { createBytesMemo } from './memo';
+import { parseCrl } from './path/crl';
+import { parseName } from './path/names';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
+
+/**
+ * The one reader of CMS SignedData (RFC 5652) for every signature that reaches trustgate: detached and
+ * attached signatures, JAR signature blocks and RFC 3161 timestamp tokens.
+ *
+ * Strict by position. The outer structures may use the BER that RFC 5652 allows (indefinite lengths; an
+ * attached content as a constructed OCTET STRING), read by `ber.ts`; every part that the standards
+ * require in DER (each certificate, each CRL, each SignerInfo with its attributes, every
+ * AlgorithmIdentifier) is read by the strict DER reader from the exact bytes received and kept as those
+ * bytes, never re-encoded. Versions are checked as §5.1 and §5.3 define them. Sizes and counts are
+ * bounded before the work that depends on them, so reading is linear in the input.
+ *
+ * An input that breaks any of this cannot be read: the answer is a request error (HTTP 422), never a
+ * verdict. A certificate that is DER but breaks RFC 5280's profile is kept: the verdict names its defect.
+ */
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 export const OID_DATA = '1.2.840.113549.1.7.1';
@@ -18,15 +47,20 @@ export interface EnvelopeLimits {
   /** CRLs an envelope may carry (each is checked against the path, so they cost signature checks). */
   maxCrls?: number;
   maxSigners: number;
+  /** Attributes in each of a signer's signed and unsigned sets, and values in each attribute. */
+  maxAttributes?: number;
 }
 
 export const DEFAULT_MAX_CRLS = 32;
+/** Real signers use three to eight signed attributes and one or two unsigned ones. */
+export const DEFAULT_MAX_ATTRIBUTES = 32;
 
 export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = {
   maxSignatureBytes: 1024 * 1024,
   maxCertificates: 32,
-  maxCrls: 32,
+  maxCrls: DEFAULT_MAX_CRLS,
   maxSigners: 1,
+  maxAttributes: DEFAULT_MAX_ATTRIBUTES,
 };
 
 /** How the signer names its certificate: by issuer and serial, or by subject key identifier. */
@@ -49,8 +83,9 @@ export interface CmsSigner {
 
 export interface CmsEnvelope {
   contentType: string;
-  /** The encapsulated content when the signature is attached; null when detached. */
+  /** The encapsulated content (the OCTET STRING's value) when the signature is attached; null when detached. */
   content: Uint8Array | null;
+  /** Each certificate exactly as received. */
   certificates: Uint8Array[];
   crls: Uint8Array[];
   signers: CmsSigner[];
@@ -60,158 +95,335 @@ export type EnvelopeResult =
   | { ok: true; envelope: CmsEnvelope }
   | { ok: false; code: ErrorCode; detail: string };
 
-const fail = (code: ErrorCode, detail: string): EnvelopeResult => ({ ok: false, code, detail });
-
-const view = (buffer: ArrayBuffer | Uint8Array): Uint8Array =>
-  buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
-
-function octets(value: asn1js.OctetString): Uint8Array {
-  if (!value.idBlock.isConstructed) return new Uint8Array(value.valueBlock.valueHexView);
-  // BER constructed OCTET STRING (streamed signing): the content is the concatenation of its parts.
-  const parts = (value.valueBlock.value as asn1js.OctetString[]).map(octets);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+/** A refusal with its own code (limits, not SignedData); every other DerError is SIGNATURE_UNREADABLE. */
+class EnvelopeRefusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
   }
-  return out;
 }
 
-function attributeMap(
-  attributes: pkijs.SignedAndUnsignedAttributes | undefined,
+const refuse = (code: ErrorCode, detail: string): never => {
+  throw new EnvelopeRefusal(code, detail);
+};
+
+/** Runs `read`, prefixing a DerError's message with where it happened. */
+function within<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DerError) throw new DerError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The digestAlgorithms SET names the signers' digest algorithms: one or two in practice. */
+const MAX_DIGEST_ALGORITHMS = 8;
+const CONTEXT_0 = 0xa0;
+const CONTEXT_1 = 0xa1;
+const SKI_SID = 0x80;
+const CONSTRUCTED_OCTET_STRING = TAG.OCTET_STRING | 0x20;
+
+function algorithmOid(node: DerNode | undefined, what: string): string {
+  if (!node || node.tag !== TAG.SEQUENCE) fail(`${what} is not an AlgorithmIdentifier`);
+  const parts = children(node);
+  if (parts.length < 1 || parts.length > 2) fail(`${what} is not an AlgorithmIdentifier`);
+  return decodeOid(parts[0]);
+}
+
+/**
+ * A signed or unsigned attribute set: SET SIZE (1..MAX) OF SEQUENCE { OID, SET SIZE (1..MAX) OF value },
+ * bounded in attributes and values. Values are kept as their DER bytes (copies).
+ */
+function attributes(
+  node: DerNode,
+  max: number,
+  what: string,
+  derOrder: boolean,
 ): Map<string, Uint8Array[][]> {
+  const list = children(node);
+  if (list.length === 0) fail(`${what} are empty`);
+  if (list.length > max)
+    refuse('ATTRIBUTES_LIMIT', `the signer has ${list.length} ${what}; at most ${max} are read`);
+  if (derOrder) checkSetOfOrder(list);
   const map = new Map<string, Uint8Array[][]>();
-  for (const attribute of attributes?.attributes ?? []) {
-    const values = (attribute.values ?? []).map((v: asn1js.AsnType) => view(v.toBER()));
-    map.set(attribute.type, [...(map.get(attribute.type) ?? []), values]);
+  for (const attribute of list) {
+    if (attribute.tag !== TAG.SEQUENCE) fail(`${what}: an attribute is not a SEQUENCE`);
+    const [type, values, ...rest] = children(attribute);
+    if (!values || values.tag !== TAG.SET || rest.length > 0)
+      fail(`${what}: an attribute has the wrong shape`);
+    const oid = decodeOid(type);
+    const valueNodes = children(values);
+    if (valueNodes.length === 0) fail(`${what}: attribute ${oid} has no value`);
+    if (valueNodes.length > max)
+      refuse('ATTRIBUTES_LIMIT', `attribute ${oid} has ${valueNodes.length} values; at most ${max} are read`);
+    if (derOrder) checkSetOfOrder(valueNodes);
+    const occurrences = map.get(oid);
+    const copies = valueNodes.map((v) => v.raw.slice());
+    if (occurrences) occurrences.push(copies);
+    else map.set(oid, [copies]);
   }
   return map;
 }
 
-function signerIdentifier(sid: unknown): SignerIdentifier | null {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return {
-      kind: 'issuerSerial',
-      issuer: view(sid.issuer.toSchema().toBER()),
-      serialHex: toHex(new Uint8Array(sid.serialNumber.valueBlock.valueHexView)),
-    };
+function signerIdentifier(node: DerNode | undefined): SignerIdentifier {
+  if (node?.tag === TAG.SEQUENCE) {
+    const [issuer, serial, ...rest] = children(node);
+    if (!issuer || rest.length > 0) fail('IssuerAndSerialNumber has the wrong shape');
+    parseName(issuer);
+    if (!serial || serial.tag !== TAG.INTEGER) fail('IssuerAndSerialNumber has no serial number');
+    return { kind: 'issuerSerial', issuer: issuer.raw.slice(), serialHex: toHex(serial.value) };
   }
-  if (sid instanceof asn1js.Constructed || sid instanceof asn1js.Primitive) {
-    const inner = sid instanceof asn1js.Constructed ? sid.valueBlock.value[0] : sid;
-    if (inner instanceof asn1js.OctetString || inner instanceof asn1js.Primitive) {
-      return {
-        kind: 'ski',
-        skiHex: toHex(new Uint8Array((inner as asn1js.Primitive).valueBlock.valueHexView)),
-      };
-    }
+  if (node?.tag === SKI_SID) {
+    if (node.value.length === 0) fail('the subject key identifier is empty');
+    return { kind: 'ski', skiHex: toHex(node.value) };
   }
-  return null;
+  return fail('the signer identifier is neither IssuerAndSerialNumber nor a subject key identifier');
 }
 
-/**
- * Reads a CMS SignedData (DER, or PEM armoured) within limits. Problems here mean the input cannot be
- * read at all, so they are request errors rather than reasons in a verdict.
- */
+/** One SignerInfo (§5.3), in DER. Returns the signer and its version. */
+function signerInfo(raw: Uint8Array, maxAttributes: number): { signer: CmsSigner; version: number } {
+  const node = parseDer(raw);
+  if (node.tag !== TAG.SEQUENCE) fail('not a SEQUENCE');
+  const parts = children(node);
+  let i = 0;
+  const version = decodeSmallInt(parts[i++]);
+  const sid = signerIdentifier(parts[i++]);
+  const expected = sid.kind === 'ski' ? 3 : 1;
+  if (version !== expected)
+    fail(
+      `version ${version} with ${sid.kind === 'ski' ? 'a subject key identifier' : 'issuer and serial'} (must be ${expected})`,
+    );
+  const digestAlgorithmOid = algorithmOid(parts[i++], 'digestAlgorithm');
+  let signedAttributes: Uint8Array | null = null;
+  let signedAttributeValues = new Map<string, Uint8Array[][]>();
+  if (parts[i]?.tag === CONTEXT_0) {
+    const attrs = parts[i++] as DerNode;
+    signedAttributeValues = attributes(attrs, maxAttributes, 'signed attributes', true);
+    signedAttributes = attrs.raw.slice();
+    signedAttributes[0] = TAG.SET;
+  }
+  const algorithmNode = parts[i++];
+  algorithmOid(algorithmNode, 'signatureAlgorithm');
+  const signatureNode = parts[i++];
+  if (!signatureNode || signatureNode.tag !== TAG.OCTET_STRING) fail('the signature is not an OCTET STRING');
+  let unsignedAttributeValues = new Map<string, Uint8Array[][]>();
+  if (parts[i]?.tag === CONTEXT_1)
+    unsignedAttributeValues = attributes(parts[i++] as DerNode, maxAttributes, 'unsigned attributes', false);
+  if (i !== parts.length) fail('unexpected fields');
+  return {
+    version,
+    signer: {
+      sid,
+      digestAlgorithmOid,
+      signatureAlgorithm: (algorithmNode as DerNode).raw.slice(),
+      signature: signatureNode.value.slice(),
+      signedAttributes,
+      signedAttributeValues,
+      unsignedAttributeValues,
+    },
+  };
+}
+
+/** A DER element at `element` of the outer BER: definite and strictly DER, as the caller's exact bytes. */
+function derPart(bytes: Uint8Array, element: BerElement, what: string): Uint8Array {
+  return within(what, () => {
+    if (element.indefinite) fail('indefinite length where DER is required');
+    const raw = bytes.subarray(element.start, element.end);
+    parseDer(raw);
+    return raw;
+  });
+}
+
+function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
+  const maxCrls = limits.maxCrls ?? DEFAULT_MAX_CRLS;
+  const maxAttributes = limits.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
+
+  const contentInfo = within('ContentInfo', () => readBerWhole(der));
+  if (contentInfo.tag !== TAG.SEQUENCE) fail('ContentInfo is not a SEQUENCE');
+  const [contentTypeElement, explicit, ...extra] = berChildren(der, contentInfo);
+  if (!contentTypeElement || extra.length > 0) fail('ContentInfo has the wrong shape');
+  const contentType = within('ContentInfo contentType', () =>
+    decodeOid(parseDer(derPart(der, contentTypeElement, 'contentType'))),
+  );
+  if (contentType !== OID_SIGNED_DATA)
+    refuse('SIGNATURE_NOT_SIGNED_DATA', `the CMS content type is ${contentType}, not SignedData`);
+  if (!explicit || explicit.tag !== CONTEXT_0) fail('ContentInfo has no content');
+  const [signedData, ...afterSignedData] = berChildren(der, explicit);
+  if (!signedData || afterSignedData.length > 0 || signedData.tag !== TAG.SEQUENCE)
+    fail('the content is not one SignedData');
+
+  const parts = berChildren(der, signedData);
+  let i = 0;
+  const versionElement = parts[i++];
+  if (!versionElement) fail('SignedData is empty');
+  const version = within('SignedData version', () =>
+    decodeSmallInt(parseDer(derPart(der, versionElement, 'version'))),
+  );
+
+  const digestAlgorithms = parts[i++];
+  if (!digestAlgorithms || digestAlgorithms.tag !== TAG.SET) fail('SignedData has no digestAlgorithms SET');
+  const digestList = berChildren(der, digestAlgorithms);
+  if (digestList.length > MAX_DIGEST_ALGORITHMS) fail(`more than ${MAX_DIGEST_ALGORITHMS} digestAlgorithms`);
+  for (const algorithm of digestList)
+    within('digestAlgorithms', () =>
+      algorithmOid(parseDer(derPart(der, algorithm, 'AlgorithmIdentifier')), 'a digest algorithm'),
+    );
+
+  const encap = parts[i++];
+  if (!encap || encap.tag !== TAG.SEQUENCE) fail('SignedData has no encapContentInfo');
+  const [eContentTypeElement, eContentExplicit, ...encapExtra] = berChildren(der, encap);
+  if (!eContentTypeElement || encapExtra.length > 0) fail('encapContentInfo has the wrong shape');
+  const eContentType = within('eContentType', () =>
+    decodeOid(parseDer(derPart(der, eContentTypeElement, 'eContentType'))),
+  );
+  let content: Uint8Array | null = null;
+  if (eContentExplicit) {
+    if (eContentExplicit.tag !== CONTEXT_0) fail('eContent is not tagged [0]');
+    const [octets, ...more] = berChildren(der, eContentExplicit);
+    if (!octets || more.length > 0) fail('eContent is not one OCTET STRING');
+    if (octets.tag !== TAG.OCTET_STRING && octets.tag !== CONSTRUCTED_OCTET_STRING)
+      fail('eContent is not an OCTET STRING');
+    content = within('eContent', () => berOctetString(der, octets));
+  }
+
+  const certificates: Uint8Array[] = [];
+  if (parts[i]?.tag === CONTEXT_0) {
+    const choices = berChildren(der, parts[i++] as BerElement);
+    if (choices.length > limits.maxCertificates) {
+      refuse(
+        'CERTIFICATES_LIMIT',
+        `the envelope carries ${choices.length} certificates; at most ${limits.maxCertificates} are read`,
+      );
+    }
+    choices.forEach((choice, n) => {
+      const where = `certificate ${n + 1} of the envelope`;
+      if (choice.tag !== TAG.SEQUENCE)
+        fail(`${where} is not an X.509 certificate (attribute and other certificates are not supported)`);
+      const raw = der.slice(choice.start, choice.end);
+      // A certificate that parses is DER; one that does not is kept only when it is DER and breaks the
+      // profile (the verdict names its defect), never when its encoding is wrong.
+      if (choice.indefinite || isParseError(parseCertificateMemo(raw))) derPart(der, choice, where);
+      certificates.push(raw);
+    });
+  }
+
+  const crls: Uint8Array[] = [];
+  if (parts[i]?.tag === CONTEXT_1) {
+    const choices = berChildren(der, parts[i++] as BerElement);
+    if (choices.length > maxCrls) {
+      refuse('CRLS_LIMIT', `the envelope carries ${choices.length} CRLs; at most ${maxCrls} are read`);
+    }
+    choices.forEach((choice, n) => {
+      const where = `CRL ${n + 1} of the envelope`;
+      if (choice.tag !== TAG.SEQUENCE)
+        fail(`${where} is not an X.509 CRL (other revocation formats are not supported)`);
+      const raw = derPart(der, choice, where);
+      if (parseCrl(raw) === null) fail(`${where} is not a CertificateList`);
+      crls.push(raw.slice());
+    });
+  }
+
+  const signerInfos = parts[i++];
+  if (!signerInfos || signerInfos.tag !== TAG.SET) fail('SignedData has no signerInfos SET');
+  if (i !== parts.length) fail('SignedData has unexpected fields');
+  const infos = berChildren(der, signerInfos);
+  if (infos.length === 0) refuse('NO_SIGNERS', 'the SignedData has no signer');
+  if (infos.length > limits.maxSigners) {
+    refuse(
+      'SIGNERS_LIMIT',
+      `the envelope has ${infos.length} signers; at most ${limits.maxSigners} ${limits.maxSigners === 1 ? 'is' : 'are'} verified`,
+    );
+  }
+  const read = infos.map((info, n) =>
+    within(`SignerInfo ${n + 1}`, () => signerInfo(derPart(der, info, 'SignerInfo'), maxAttributes)),
+  );
+
+  // RFC 5652 §5.1, for the certificate and CRL choices read above (X.509 only).
+  const expectedVersion = eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
+  if (version !== expectedVersion)
+    fail(`SignedData version ${version} (RFC 5652 §5.1 requires ${expectedVersion} here)`);
+
+  return { contentType: eContentType, content, certificates, crls, signers: read.map((r) => r.signer) };
+}
+
+const PEM_LABELS = ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'];
+
+/** The envelope's DER (or BER), taken out of PEM armour when armoured. */
+function unarmour(input: Uint8Array): Uint8Array {
+  if (!looksLikePem(input)) return input;
+  const blocks = decodePemBlocks(new TextDecoder().decode(input)).filter((b) => PEM_LABELS.includes(b.label));
+  const block = blocks[0];
+  if (!block || blocks.length > 1)
+    refuse('SIGNATURE_UNREADABLE', 'the PEM text holds no single PKCS7 or CMS block');
+  return (block as { der: Uint8Array }).der;
+}
+
+/** Reads a CMS SignedData (BER/DER, or PEM armoured) within limits. Pure; see the file comment. */
 export function parseCmsEnvelope(
   input: Uint8Array,
   limits: EnvelopeLimits = DEFAULT_ENVELOPE_LIMITS,
 ): EnvelopeResult {
-  if (input.byteLength === 0) return fail('SIGNATURE_EMPTY', 'the signature is empty');
+  if (input.byteLength === 0) return { ok: false, code: 'SIGNATURE_EMPTY', detail: 'the signature is empty' };
   if (input.byteLength > limits.maxSignatureBytes) {
-    return fail('PAYLOAD_TOO_LARGE', `the signature is over ${limits.maxSignatureBytes} bytes`);
+    return {
+      ok: false,
+      code: 'PAYLOAD_TOO_LARGE',
+      detail: `the signature is over ${limits.maxSignatureBytes} bytes`,
+    };
   }
-  let der = input;
-  if (looksLikePem(input)) {
-    const blocks = decodePemBlocks(new TextDecoder().decode(input)).filter((b) =>
-      ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'].includes(b.label),
-    );
-    const block = blocks[0];
-    if (!block || blocks.length > 1) {
-      return fail('SIGNATURE_UNREADABLE', 'the PEM text holds no single PKCS7 or CMS block');
-    }
-    der = block.der;
-  }
-  const asn = parseBer(der);
-  if (!asn)
-    return fail(
-      'SIGNATURE_UNREADABLE',
-      'the signature is not one ASN.1 element (truncated, trailing bytes or not CMS)',
-    );
   try {
-    return readSignedData(asn, limits);
+    return { ok: true, envelope: readSignedData(unarmour(input), limits) };
   } catch (error) {
-    // pkijs and asn1js throw on some malformed structures: that is unreadable input, not a fault.
-    return fail(
-      'SIGNATURE_UNREADABLE',
-      `the signature is not a well-formed CMS SignedData: ${(error as Error).message}`,
-    );
+    if (error instanceof EnvelopeRefusal) return { ok: false, code: error.code, detail: error.detail };
+    if (error instanceof DerError) {
+      return {
+        ok: false,
+        code: 'SIGNATURE_UNREADABLE',
+        detail: `the signature is not a well-formed CMS SignedData: ${error.message}`,
+      };
+    }
+    throw error;
   }
 }
 
-function readSignedData(asn: asn1js.AsnType, limits: EnvelopeLimits): EnvelopeResult {
-  let signedData: pkijs.SignedData;
-  try {
-    const info = new pkijs.ContentInfo({ schema: asn });
-    if (info.contentType !== OID_SIGNED_DATA) {
-      return fail('SIGNATURE_NOT_SIGNED_DATA', `the CMS content type is ${info.contentType}, not SignedData`);
-    }
-    signedData = new pkijs.SignedData({ schema: info.content });
-  } catch (error) {
-    return fail('SIGNATURE_UNREADABLE', `the signature is not a CMS SignedData: ${(error as Error).message}`);
-  }
+/**
+ * Envelopes remembered by the exact input bytes and the limits (see memo.ts: a hash collision is a miss).
+ * The same signature comes back whenever a pipeline verifies it again, and /verify reads each multipart
+ * signature twice (once to learn its digest algorithm). Reading is pure, so a remembered answer is what
+ * reading again would give; envelopes are shared between requests and frozen, and hold their own copies.
+ * Only the parse is remembered: every verification still checks the signature and the path.
+ */
+export const ENVELOPE_MEMO_ENTRIES = 1024;
+const memo = createBytesMemo<EnvelopeResult>({
+  maxEntries: ENVELOPE_MEMO_ENTRIES,
+  maxInputBytes: 64 * 1024,
+  maxTotalBytes: 8 * 1024 * 1024,
+});
 
-  const certificateChoices = signedData.certificates ?? [];
-  if (certificateChoices.length > limits.maxCertificates) {
-    return fail(
-      'CERTIFICATES_LIMIT',
-      `the envelope carries ${certificateChoices.length} certificates; at most ${limits.maxCertificates} are read`,
-    );
+function freeze(result: EnvelopeResult): EnvelopeResult {
+  if (!result.ok) return Object.freeze(result);
+  const envelope = result.envelope;
+  for (const signer of envelope.signers) {
+    Object.freeze(signer.sid);
+    Object.freeze(signer);
   }
-  // Only X.509 certificates can take part in a path; attribute and other certificate choices are ignored.
-  const certificates = certificateChoices
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => view(c.toSchema().toBER()));
-  const maxCrls = limits.maxCrls ?? DEFAULT_MAX_CRLS;
-  if ((signedData.crls ?? []).length > maxCrls) {
-    return fail('CRLS_LIMIT', `the envelope carries more than ${maxCrls} CRLs`);
-  }
-  const crls = (signedData.crls ?? [])
-    .filter((c): c is pkijs.CertificateRevocationList => c instanceof pkijs.CertificateRevocationList)
-    .map((c) => view(c.toSchema().toBER()));
+  Object.freeze(envelope.certificates);
+  Object.freeze(envelope.crls);
+  Object.freeze(envelope.signers);
+  Object.freeze(envelope);
+  return Object.freeze(result);
+}
 
-  if (signedData.signerInfos.length === 0) return fail('NO_SIGNERS', 'the SignedData has no signer');
-  if (signedData.signerInfos.length > limits.maxSigners) {
-    return fail(
-      'SIGNERS_LIMIT',
-      `the envelope has ${signedData.signerInfos.length} signers; at most ${limits.maxSigners} is verified`,
-    );
-  }
-  const signers: CmsSigner[] = [];
-  for (const info of signedData.signerInfos) {
-    const sid = signerIdentifier(info.sid);
-    if (!sid) return fail('SIGNATURE_UNREADABLE', 'a signer identifier cannot be read');
-    signers.push({
-      sid,
-      digestAlgorithmOid: info.digestAlgorithm.algorithmId,
-      signatureAlgorithm: view(info.signatureAlgorithm.toSchema().toBER()),
-      signature: new Uint8Array(info.signature.valueBlock.valueHexView),
-      signedAttributes: info.signedAttrs ? new Uint8Array(info.signedAttrs.encodedValue) : null,
-      signedAttributeValues: attributeMap(info.signedAttrs),
-      unsignedAttributeValues: attributeMap(info.unsignedAttrs),
-    });
-  }
-  const eContent = signedData.encapContentInfo.eContent;
-  return {
-    ok: true,
-    envelope: {
-      contentType: signedData.encapContentInfo.eContentType,
-      content: eContent ? octets(eContent) : null,
-      certificates,
-      crls,
-      signers,
-    },
-  };
+/** `parseCmsEnvelope`, remembered. */
+export function readCmsEnvelope(
+  input: Uint8Array,
+  limits: EnvelopeLimits = DEFAULT_ENVELOPE_LIMITS,
+): EnvelopeResult {
+  const tag = `${limits.maxSignatureBytes}:${limits.maxCertificates}:${limits.maxCrls ?? DEFAULT_MAX_CRLS}:${limits.maxSigners}:${limits.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES}`;
+  return memo(input, tag, () => freeze(parseCmsEnvelope(input, limits)));
 }
 
 /** The single value of a signed attribute, or why there is not exactly one. */
@@ -227,41 +439,27 @@ export function singleAttribute(
   return { ok: true, value: first[0] };
 }
 
-/**
- * One DER TLV spanning all of `bytes`, read with the strict DER reader: the node when its tag is `tag`,
- * `'other'` when it is a type asn1js cannot read as that tag's type either (another tag number), and
- * `'unread'` when the strict reader cannot tell (BER, trailing bytes, the same tag number in another class
- * or form): the caller then asks asn1js, as before. What the strict reader accepts, asn1js reads alike.
- */
-function strictTlv(bytes: Uint8Array, tag: number): DerNode | 'other' | 'unread' {
-  const read = derTry(() => readTlv(bytes, 0));
-  if (!read || read.next !== bytes.length) return 'unread';
-  if (read.node.tag === tag) return read.node;
-  return (read.node.tag & 0x1f) === (tag & 0x1f) ? 'unread' : 'other';
+/** An attribute value, already DER-checked with its SignerInfo, as one node of the wanted tag. */
+function attributeValueNode(value: Uint8Array, tag: number): DerNode | null {
+  try {
+    const node = parseDer(value);
+    return node.tag === tag ? node : null;
+  } catch (error) {
+    if (error instanceof DerError) return null;
+    throw error;
+  }
 }
 
 export function readMessageDigest(signer: CmsSigner): Uint8Array | null {
   const attribute = singleAttribute(signer, OID_MESSAGE_DIGEST);
   if (!attribute.ok) return null;
-  const strict = strictTlv(attribute.value, TAG.OCTET_STRING);
-  if (strict === 'other') return null;
-  if (strict !== 'unread') return new Uint8Array(strict.value);
-  const asn = parseBer(attribute.value);
-  if (!(asn instanceof asn1js.OctetString) || asn.idBlock.isConstructed) return null;
-  return new Uint8Array(asn.valueBlock.valueHexView);
+  const node = attributeValueNode(attribute.value, TAG.OCTET_STRING);
+  return node ? node.value.slice() : null;
 }
 
 export function readContentTypeAttribute(signer: CmsSigner): string | null {
   const attribute = singleAttribute(signer, OID_CONTENT_TYPE);
   if (!attribute.ok) return null;
-  const strict = strictTlv(attribute.value, TAG.OID);
-  if (strict === 'other') return null;
-  if (strict !== 'unread') {
-    const oid = derTry(() => decodeOid(strict));
-    if (oid !== null) return oid;
-  }
-  // Through parseBer, which turns asn1js's throws on some malformed values into null (no OID).
-  const asn = parseBer(attribute.value);
-  if (!(asn instanceof asn1js.ObjectIdentifier)) return null;
-  return asn.valueBlock.toString();
+  const node = attributeValueNode(attribute.value, TAG.OID);
+  return node ? derTry(() => decodeOid(node)) : null;
 }

@@ -1,7 +1,9 @@
 /**
  * A strict DER reader: definite, minimal lengths only, no trailing bytes, minimal INTEGERs, canonical
- * BOOLEANs. Certificates, CRLs and their extensions are read with it so that a BER encoding (which
- * asn1js accepts) can never stand in for the DER bytes that were signed.
+ * BOOLEANs, well-formed OBJECT IDENTIFIERs of bounded size, universal types in the form DER gives them
+ * (SEQUENCE and SET constructed, strings and scalars primitive). Certificates, CRLs, SignerInfos, signed
+ * attributes and TSTInfos are read with it, so that a BER encoding can never stand in for the DER bytes
+ * that were signed, and every byte from outside is read exactly once, in linear time.
  *
  * Every function returns `null` (or throws `DerError` inside `derTry`) on malformed input; nothing here
  * allocates more than the input.
@@ -40,6 +42,39 @@ export interface DerNode {
 }
 
 const MAX_NESTING = 64;
+/**
+ * Contents octets an OBJECT IDENTIFIER may have. The longest OIDs in use (private enterprise arcs,
+ * Microsoft's) are under 30; a bound keeps a hostile 1 MB OID from being decoded into a 1 MB string.
+ */
+export const MAX_OID_BYTES = 64;
+
+/** Universal tag numbers whose DER encoding is always constructed (SEQUENCE, SET). */
+const CONSTRUCTED_UNIVERSAL = new Set([0x10, 0x11]);
+/**
+ * Universal tag numbers that DER encodes primitive: BOOLEAN .. OBJECT IDENTIFIER, ObjectDescriptor, REAL,
+ * ENUMERATED, UTF8String, RELATIVE-OID, TIME, the character strings and the times (X.690 10.2: no
+ * constructed strings in DER). EXTERNAL (8), EMBEDDED PDV (11) and CHARACTER STRING (29) are always
+ * constructed; 0 (end-of-contents) and 15 (reserved) are never a value.
+ */
+const PRIMITIVE_UNIVERSAL = new Set([
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a, 0x0c, 0x0d, 0x0e, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+  0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1e,
+]);
+const ALWAYS_CONSTRUCTED_UNIVERSAL = new Set([0x08, 0x0b, 0x1d]);
+
+/** The identifier octet is a universal type in the form DER gives it (see the sets above). */
+export function checkUniversalForm(tag: number): void {
+  if ((tag & 0xc0) !== 0) return;
+  const number = tag & 0x1f;
+  const constructed = (tag & 0x20) !== 0;
+  if (CONSTRUCTED_UNIVERSAL.has(number) || ALWAYS_CONSTRUCTED_UNIVERSAL.has(number)) {
+    if (!constructed) fail(`universal tag ${number} must be constructed`);
+  } else if (PRIMITIVE_UNIVERSAL.has(number)) {
+    if (constructed) fail(`universal tag ${number} must be primitive in DER`);
+  } else {
+    fail(`universal tag ${number} is not a value`);
+  }
+}
 
 /** Runs `fn`, turning a DerError into null. */
 export function derTry<T>(fn: () => T): T | null {
@@ -93,8 +128,14 @@ export function parseDer(bytes: Uint8Array): DerNode {
 
 function checkStrict(node: DerNode, depth: number): void {
   if (depth > MAX_NESTING) fail('nesting too deep');
+  checkUniversalForm(node.tag);
   if (node.tag & 0x20) {
-    for (const child of children(node)) checkStrict(child, depth + 1);
+    let pos = 0;
+    while (pos < node.value.length) {
+      const { node: child, next } = readTlv(node.value, pos);
+      checkStrict(child, depth + 1);
+      pos = next;
+    }
     return;
   }
   const v = node.value;
@@ -109,7 +150,22 @@ function checkStrict(node: DerNode, depth: number): void {
     const unused = v[0] as number;
     if (unused > 7 || (v.length === 1 && unused !== 0)) fail('bad BIT STRING');
     if (unused > 0 && ((v[v.length - 1] as number) & ((1 << unused) - 1)) !== 0) fail('BIT STRING padding');
+  } else if (node.tag === TAG.OID) {
+    checkOidContents(v);
   }
+}
+
+/** The contents of an OBJECT IDENTIFIER: non-empty, bounded, every arc minimal and terminated. */
+export function checkOidContents(v: Uint8Array): void {
+  if (v.length === 0) fail('empty OID');
+  if (v.length > MAX_OID_BYTES) fail(`OID longer than ${MAX_OID_BYTES} bytes`);
+  let started = false;
+  for (let i = 0; i < v.length; i++) {
+    const b = v[i] as number;
+    if (!started && b === 0x80) fail('non-minimal OID arc');
+    started = (b & 0x80) !== 0;
+  }
+  if (started) fail('truncated OID');
 }
 
 function checkMinimalInteger(v: Uint8Array): void {
@@ -150,7 +206,7 @@ export function parseNested(bytes: Uint8Array): DerNode {
 
 export function decodeOid(node: DerNode | undefined): string {
   const v = expectTag(node, TAG.OID, 'OBJECT IDENTIFIER').value;
-  if (v.length === 0) fail('empty OID');
+  checkOidContents(v);
   const parts: number[] = [];
   let acc = 0;
   let started = false;
@@ -297,4 +353,25 @@ export function decodeString(node: DerNode): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * X.690 11.6: the elements of a DER SET OF appear in ascending order of their encodings, compared as
+ * octet strings (the shorter one padded with zero octets at its end).
+ */
+export function checkSetOfOrder(elements: DerNode[]): void {
+  for (let i = 1; i < elements.length; i++) {
+    if (compareEncodings((elements[i - 1] as DerNode).raw, (elements[i] as DerNode).raw) > 0)
+      fail('SET OF elements out of DER order');
+  }
+}
+
+function compareEncodings(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x - y;
+  }
+  return 0;
 }

@@ -1,6 +1,16 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { parseBer } from './asn1';
+import {
+  children,
+  type DerNode,
+  decodeBitString,
+  decodeOid,
+  decodeSmallInt,
+  derTry,
+  expectTag,
+  fail,
+  parseDer,
+  sequence,
+  TAG,
+} from './der';
 import {
   DSA_KEY_OID,
   type DsaPublicKey,
@@ -137,35 +147,133 @@ interface ParsedKey {
   rsaBits?: number;
 }
 
-const parseDer = parseBer;
+/** A DER AlgorithmIdentifier: its OID and its parameters (absent is not NULL). */
+interface AlgorithmId {
+  oid: string;
+  params: DerNode | undefined;
+}
 
-function integerBitLength(value: asn1js.Integer): number {
-  let bytes = new Uint8Array(value.valueBlock.valueHexView);
-  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+function readAlgorithm(node: DerNode | undefined): AlgorithmId {
+  const parts = sequence(node, 'AlgorithmIdentifier');
+  if (parts.length < 1 || parts.length > 2) fail('AlgorithmIdentifier has the wrong shape');
+  return { oid: decodeOid(parts[0]), params: parts[1] };
+}
+
+const isNull = (node: DerNode | undefined) => node?.tag === TAG.NULL;
+
+/** Bit length of a positive DER INTEGER's contents (minimal: at most one leading zero octet). */
+function positiveBitLength(value: Uint8Array): number {
+  if (((value[0] as number) & 0x80) !== 0) return 0;
+  const bytes = value[0] === 0 ? value.subarray(1) : value;
   const first = bytes[0] ?? 0;
   return bytes.length === 0 || first === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(first));
+}
+
+/**
+ * Public exponents of more bits than this are refused: verification costs one squaring per bit, and a
+ * hostile key with a huge exponent made one check cost fifty ordinary ones. 33 bits holds every exponent
+ * in use (3, 65537, 2^32+1); BoringSSL draws the same line.
+ */
+export const MAX_RSA_EXPONENT_BITS = 33;
+
+const keyMalformed = (what: string) => ({
+  ok: false as const,
+  reason: reason('CERT_MALFORMED', what),
+});
+
+/** RSAPublicKey (RFC 8017 A.1.1): SEQUENCE { modulus, publicExponent }, both positive; e odd, > 1, bounded. */
+function rsaKeyProblem(key: Uint8Array): { reason: Reason } | { bits: number } {
+  const parsed = derTry(() => {
+    const [modulus, exponent, ...rest] = sequence(parseDer(key), 'RSAPublicKey');
+    if (rest.length > 0) return null;
+    return {
+      n: expectTag(modulus, TAG.INTEGER, 'modulus').value,
+      e: expectTag(exponent, TAG.INTEGER, 'publicExponent').value,
+    };
+  });
+  if (!parsed) return { reason: reason('CERT_MALFORMED', 'the RSA public key cannot be parsed') };
+  const bits = positiveBitLength(parsed.n);
+  const eBits = positiveBitLength(parsed.e);
+  if (bits === 0) return { reason: reason('CERT_MALFORMED', 'the RSA modulus is not positive') };
+  if (eBits < 2 || ((parsed.e[parsed.e.length - 1] as number) & 1) === 0)
+    return { reason: reason('CERT_MALFORMED', 'the RSA public exponent is not an odd number above 1') };
+  if (eBits > MAX_RSA_EXPONENT_BITS) {
+    return {
+      reason: reason(
+        'UNSUPPORTED_ALGORITHM',
+        `RSA public exponent of ${eBits} bits; at most ${MAX_RSA_EXPONENT_BITS} are accepted`,
+      ),
+    };
+  }
+  return { bits };
+}
+
+/** An rsaEncryption SubjectPublicKeyInfo around the same key, for keys labelled id-RSASSA-PSS. */
+function asRsaEncryption(keyBits: DerNode): Uint8Array {
+  const algorithm = Uint8Array.of(
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    0x86,
+    0x48,
+    0x86,
+    0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00,
+  );
+  return derSequence([algorithm, keyBits.raw]);
+}
+
+function derSequence(parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
+  const header =
+    length < 0x80
+      ? [0x30, length]
+      : length < 0x100
+        ? [0x30, 0x81, length]
+        : length < 0x10000
+          ? [0x30, 0x82, length >> 8, length & 0xff]
+          : [0x30, 0x83, length >> 16, (length >> 8) & 0xff, length & 0xff];
+  const out = new Uint8Array(header.length + length);
+  out.set(header, 0);
+  let at = header.length;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function parseKey(
   spki: Uint8Array,
   options: AlgorithmOptions,
 ): { ok: true; key: ParsedKey } | { ok: false; reason: Reason } {
-  let info: pkijs.PublicKeyInfo;
-  try {
-    const asn = parseDer(spki);
-    if (!asn) throw new Error('not DER');
-    info = new pkijs.PublicKeyInfo({ schema: asn });
-  } catch {
-    return { ok: false, reason: reason('CERT_MALFORMED', 'the public key cannot be parsed') };
-  }
-  const algorithm = info.algorithm.algorithmId;
+  const info = derTry(() => {
+    const [algorithmNode, keyNode, ...rest] = sequence(parseDer(spki), 'SubjectPublicKeyInfo');
+    if (rest.length > 0) return null;
+    const algorithm = readAlgorithm(algorithmNode);
+    const key = decodeBitString(keyNode);
+    if (key.unused !== 0) return null;
+    return { algorithm, key: key.bytes, keyNode: keyNode as DerNode };
+  });
+  if (!info) return keyMalformed('the public key cannot be parsed');
+  const { oid: algorithm, params } = info.algorithm;
   if (algorithm === OID.rsaEncryption || algorithm === OID.rsassaPss) {
-    const key = parseDer(new Uint8Array(info.subjectPublicKey.valueBlock.valueHexView));
-    const modulus = key instanceof asn1js.Sequence ? key.valueBlock.value[0] : undefined;
-    if (!(modulus instanceof asn1js.Integer)) {
-      return { ok: false, reason: reason('CERT_MALFORMED', 'the RSA public key cannot be parsed') };
-    }
-    const rsaBits = integerBitLength(modulus);
+    // RFC 3279 2.3.1: rsaEncryption parameters are NULL; RFC 4055 3.1: RSASSA-PSS key parameters are
+    // absent or RSASSA-PSS-params (checked when a signature is made with the key).
+    if (algorithm === OID.rsaEncryption && !isNull(params))
+      return keyMalformed('rsaEncryption keys have NULL parameters');
+    if (algorithm === OID.rsassaPss && params !== undefined && !parsePssParams(params).ok)
+      return keyMalformed('the RSASSA-PSS key parameters are malformed');
+    const rsa = rsaKeyProblem(info.key);
+    if ('reason' in rsa) return { ok: false, reason: rsa.reason };
+    const rsaBits = rsa.bits;
     if (rsaBits < MIN_RSA_BITS) {
       return {
         ok: false,
@@ -181,25 +289,11 @@ function parseKey(
         ),
       };
     }
-    const importable =
-      algorithm === OID.rsaEncryption
-        ? spki
-        : new Uint8Array(
-            new pkijs.PublicKeyInfo({
-              algorithm: new pkijs.AlgorithmIdentifier({
-                algorithmId: OID.rsaEncryption,
-                algorithmParams: new asn1js.Null(),
-              }),
-              subjectPublicKey: info.subjectPublicKey,
-            })
-              .toSchema()
-              .toBER(),
-          );
+    const importable = algorithm === OID.rsaEncryption ? spki : asRsaEncryption(info.keyNode);
     return { ok: true, key: { kind: 'rsa', importable, rsaBits } };
   }
   if (algorithm === OID.ecPublicKey) {
-    const params = info.algorithm.algorithmParams;
-    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : undefined;
+    const curveOid = params?.tag === TAG.OID ? derTry(() => decodeOid(params)) : null;
     const curve = curveOid ? CURVES[curveOid] : undefined;
     if (!curve) {
       return {
@@ -210,12 +304,14 @@ function parseKey(
         ),
       };
     }
+    // SEC 1 2.3.3: an uncompressed point, 04 || X || Y, each coordinate the curve's size.
+    if (info.key.length !== 1 + 2 * curve.size || info.key[0] !== 0x04)
+      return keyMalformed(`the ${curve.name} public key is not an uncompressed point of its curve`);
     return { ok: true, key: { kind: 'ec', importable: spki, curve } };
   }
   if (algorithm === OID.ed25519) {
-    if (info.algorithm.algorithmParams !== undefined) {
-      return { ok: false, reason: reason('CERT_MALFORMED', 'Ed25519 keys carry no parameters') };
-    }
+    if (params !== undefined) return keyMalformed('Ed25519 keys carry no parameters');
+    if (info.key.length !== 32) return keyMalformed('an Ed25519 public key is 32 bytes');
     return { ok: true, key: { kind: 'ed25519', importable: spki } };
   }
   if (algorithm === OID.ed448) {
@@ -226,7 +322,7 @@ function parseKey(
       return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', 'DSA keys are not accepted') };
     }
     const dsa = parseDsaPublicKey(spki);
-    if (!dsa) return { ok: false, reason: reason('CERT_MALFORMED', 'the DSA public key cannot be parsed') };
+    if (!dsa) return keyMalformed('the DSA public key cannot be parsed');
     const problem = dsaKeyProblem(dsa);
     if (problem) return { ok: false, reason: reason('UNSUPPORTED_ALGORITHM', problem) };
     return { ok: true, key: { kind: 'dsa', importable: spki, dsa } };
@@ -297,30 +393,58 @@ type Scheme =
   | { kind: 'ed25519' }
   | { kind: 'dsa'; digestOid: string; hash: 'SHA-1' | 'SHA-256' };
 
+/** A hash AlgorithmIdentifier inside PSS parameters: its OID, with absent or NULL parameters. */
+function hashOid(node: DerNode | undefined): string {
+  const algorithm = readAlgorithm(node);
+  if (algorithm.params !== undefined && !isNull(algorithm.params))
+    fail('a hash algorithm takes no parameters but NULL');
+  return algorithm.oid;
+}
+
+/**
+ * RSASSA-PSS-params (RFC 4055 3.1), explicitly tagged [0] hash, [1] MGF, [2] salt length, [3] trailer;
+ * the MGF must be MGF1 over the same hash and the trailer 1.
+ */
 function parsePssParams(
-  params: unknown,
+  params: DerNode | undefined,
 ): { ok: true; digestOid: string; saltLength: number } | { ok: false } {
   // Absent parameters mean SHA-1 with MGF1-SHA-1, which policy refuses below.
-  if (params === undefined || params instanceof asn1js.Null)
-    return { ok: true, digestOid: OID.sha1, saltLength: 20 };
-  try {
-    const pss = new pkijs.RSASSAPSSParams({ schema: params });
-    const digestOid = pss.hashAlgorithm.algorithmId;
-    if (pss.maskGenAlgorithm.algorithmId !== OID.mgf1) return { ok: false };
-    const mgfHash = new pkijs.AlgorithmIdentifier({ schema: pss.maskGenAlgorithm.algorithmParams });
-    if (mgfHash.algorithmId !== digestOid || pss.trailerField !== 1) return { ok: false };
-    return { ok: true, digestOid, saltLength: pss.saltLength };
-  } catch {
-    return { ok: false };
-  }
+  if (params === undefined || isNull(params)) return { ok: true, digestOid: OID.sha1, saltLength: 20 };
+  const read = derTry(() => {
+    const fields = sequence(params, 'RSASSA-PSS-params');
+    let i = 0;
+    let digestOid: string = OID.sha1;
+    let mgfHash: string = OID.sha1;
+    let saltLength = 20;
+    const explicit = (tag: number): DerNode | undefined => {
+      if (fields[i]?.tag !== tag) return undefined;
+      const inner = children(fields[i++] as DerNode);
+      if (inner.length !== 1) fail('an explicit tag holds one value');
+      return inner[0];
+    };
+    const hash = explicit(0xa0);
+    if (hash) digestOid = hashOid(hash);
+    const mgf = explicit(0xa1);
+    if (mgf) {
+      const algorithm = readAlgorithm(mgf);
+      if (algorithm.oid !== OID.mgf1) return null;
+      mgfHash = hashOid(algorithm.params);
+    }
+    const salt = explicit(0xa2);
+    if (salt) saltLength = decodeSmallInt(salt);
+    const trailer = explicit(0xa3);
+    if (trailer && decodeSmallInt(trailer) !== 1) return null;
+    if (i !== fields.length || mgfHash !== digestOid) return null;
+    return { digestOid, saltLength };
+  });
+  return read ? { ok: true, ...read } : { ok: false };
 }
 
 function schemeOf(
-  algorithm: pkijs.AlgorithmIdentifier,
+  algorithm: AlgorithmId,
   digestAlgorithmOid: string | undefined,
 ): { ok: true; scheme: Scheme } | { ok: false; reason: Reason } {
-  const oid = algorithm.algorithmId;
-  const params = algorithm.algorithmParams;
+  const { oid, params } = algorithm;
   const rsaDigest = RSA_PKCS1[oid];
   if (rsaDigest) return { ok: true, scheme: { kind: 'rsa-pkcs1', digestOid: rsaDigest } };
   if (oid === OID.rsaEncryption && digestAlgorithmOid) {
@@ -391,12 +515,8 @@ function algorithmScheme(
   bytes: Uint8Array,
   digestAlgorithmOid: string | undefined,
 ): { ok: true; scheme: Scheme } | { ok: false; reason: Reason } {
-  let algorithm: pkijs.AlgorithmIdentifier;
-  try {
-    const asn = parseDer(bytes);
-    if (!asn) throw new Error('not DER');
-    algorithm = new pkijs.AlgorithmIdentifier({ schema: asn });
-  } catch {
+  const algorithm = derTry(() => readAlgorithm(parseDer(bytes)));
+  if (!algorithm) {
     return {
       ok: false,
       reason: reason('SIGNATURE_ENCODING_INVALID', 'the signature algorithm identifier is malformed'),
@@ -405,7 +525,7 @@ function algorithmScheme(
   return schemeOf(algorithm, digestAlgorithmOid);
 }
 
-// Both are pure functions of their input bytes, parsed with asn1js/pkijs at a cost above the signature
+// Both are pure functions of their input bytes, parsed at a cost comparable to the signature
 // check itself: remembered by exact bytes (see memo.ts).
 const memoParseKey = createBytesMemo<ReturnType<typeof parseKey>>(512);
 const optionsKey = (options: AlgorithmOptions): string => (options.allowDsa ? 'dsa' : '');

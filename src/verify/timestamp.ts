@@ -1,6 +1,3 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { parseBer } from './asn1';
 import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 import {
   type CmsSigner,
@@ -9,12 +6,24 @@ import {
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
-import { derTry, parseDer } from './der';
+import {
+  children,
+  DerError,
+  type DerNode,
+  decodeOid,
+  derTry,
+  expectTag,
+  fail,
+  parseDer,
+  sequence,
+  TAG,
+} from './der';
 import { buildAndValidatePath, type PathAnchor } from './path';
 import { parseName } from './path/names';
 import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
 import { digestAlgorithm, verifySignature } from './signature';
+import { parseTstInfo, type TstInfo } from './tst-info';
 
 /**
  * RFC 3161 timestamp tokens (as CMS unsigned attribute id-aa-signatureTimeStampToken, RFC 3161 App. A):
@@ -29,6 +38,7 @@ export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
 const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+const OID_SHA1 = '1.3.14.3.2.26';
 const EXT_KEY_USAGE = '2.5.29.37';
 
 export interface TimestampLimits {
@@ -98,11 +108,62 @@ function findTsaCertificate(certificates: Uint8Array[], signer: CmsSigner): Pars
   return null;
 }
 
-const strictDer = parseBer;
+/** The first certificate an ESS signing-certificate attribute names: hash algorithm, hash, issuer/serial. */
+interface EssCertId {
+  hashOid: string;
+  certHash: Uint8Array;
+  issuerSerial: { issuerNames: DerNode[]; serial: Uint8Array } | null;
+}
+
+/**
+ * SigningCertificateV2 (RFC 5035) or SigningCertificate (RFC 2634): SEQUENCE { certs SEQUENCE OF
+ * ESSCertID[v2], policies OPTIONAL }. ESSCertIDv2's hashAlgorithm defaults to SHA-256 (TSAs write it out
+ * or leave it out; both are read); ESSCertID always hashes with SHA-1.
+ */
+function firstEssCertId(value: Uint8Array, v2: boolean): EssCertId {
+  const top = sequence(parseDer(value), 'SigningCertificate');
+  if (top.length < 1 || top.length > 2) fail('SigningCertificate has the wrong shape');
+  const certs = sequence(top[0], 'certs');
+  const parts = sequence(certs[0], 'ESSCertID');
+  let i = 0;
+  let hashOid = v2 ? OID_SHA256 : OID_SHA1;
+  if (v2 && parts[i]?.tag === TAG.SEQUENCE) {
+    const algorithm = sequence(parts[i++], 'hashAlgorithm');
+    if (algorithm.length < 1 || algorithm.length > 2 || (algorithm[1] && algorithm[1].tag !== TAG.NULL))
+      fail('hashAlgorithm has the wrong shape');
+    hashOid = decodeOid(algorithm[0]);
+  }
+  const certHash = expectTag(parts[i++], TAG.OCTET_STRING, 'certHash').value;
+  let issuerSerial: EssCertId['issuerSerial'] = null;
+  if (parts[i]) {
+    const [names, serial, ...rest] = sequence(parts[i++], 'IssuerSerial');
+    if (rest.length > 0) fail('IssuerSerial has the wrong shape');
+    issuerSerial = {
+      issuerNames: sequence(names, 'GeneralNames'),
+      serial: expectTag(serial, TAG.INTEGER, 'serialNumber').value,
+    };
+  }
+  if (i !== parts.length) fail('ESSCertID has unexpected fields');
+  return { hashOid, certHash, issuerSerial };
+}
+
+/** An IssuerSerial names `tsa` when its serial and one of its directoryNames are the certificate's issuer. */
+function namesCertificate(
+  issuerSerial: NonNullable<EssCertId['issuerSerial']>,
+  tsa: ParsedCertificate,
+): boolean {
+  if (!equalBytes(issuerSerial.serial, tsa.serial)) return false;
+  return issuerSerial.issuerNames.some((name) => {
+    if (name.tag !== 0xa4) return false;
+    const inner = children(name)[0];
+    return inner !== undefined && canonicalName(inner.raw) === tsa.issuerCanonical;
+  });
+}
 
 /**
  * The ESS signing-certificate attribute (v2 with any strong hash, or v1 with SHA-1 as RFC 2634 fixes it)
- * must name the TSA certificate first (RFC 3161 §2.4.1, RFC 5816).
+ * must name the TSA certificate first (RFC 3161 §2.4.1, RFC 5816), by hash and, when it says, by issuer
+ * and serial too.
  */
 async function signingCertificateMatches(
   subtle: SubtleCrypto,
@@ -114,39 +175,19 @@ async function signingCertificateMatches(
   const occurrences = v2 ?? v1;
   if (!occurrences) return 'missing';
   if (occurrences.length !== 1 || occurrences[0]?.length !== 1 || (v1 && v2)) return false;
-  const value = strictDer(occurrences[0][0] as Uint8Array);
-  const certs = value instanceof asn1js.Sequence ? value.valueBlock.value[0] : undefined;
-  const first = certs instanceof asn1js.Sequence ? certs.valueBlock.value[0] : undefined;
-  if (!(first instanceof asn1js.Sequence)) return false;
-  const parts = first.valueBlock.value;
-  let hash = v2 ? OID_SHA256 : '1.3.14.3.2.26';
-  let certHash = parts[0];
-  if (v2 && parts[0] instanceof asn1js.Sequence) {
-    try {
-      hash = new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId;
-    } catch {
-      return false;
-    }
-    certHash = parts[1];
-  }
-  if (!(certHash instanceof asn1js.OctetString)) return false;
+  let id: EssCertId;
+  const read = derTry(() => firstEssCertId(occurrences[0]?.[0] as Uint8Array, v2 !== undefined));
+  if (!read) return false;
+  id = read;
   let hashName: string;
-  if (hash === '1.3.14.3.2.26' && !v2) hashName = 'SHA-1';
+  if (id.hashOid === OID_SHA1 && !v2) hashName = 'SHA-1';
   else {
-    const strong = digestAlgorithm(hash);
+    const strong = digestAlgorithm(id.hashOid);
     if (!strong.ok) return false;
     hashName = strong.hash;
   }
-  return equalBytes(
-    await digest(subtle, hashName, tsa.der),
-    new Uint8Array(certHash.valueBlock.valueHexView),
-  );
-}
-
-function accuracyMs(tst: pkijs.TSTInfo): number {
-  const a = tst.accuracy;
-  if (!a) return 0;
-  return (a.seconds ?? 0) * 1000 + (a.millis ?? 0) + (a.micros ?? 0) / 1000;
+  if (id.issuerSerial && !namesCertificate(id.issuerSerial, tsa)) return false;
+  return equalBytes(await digest(subtle, hashName, tsa.der), id.certHash);
 }
 
 export async function verifyTimestampToken(request: TimestampRequest): Promise<TimestampOutcome> {
@@ -163,22 +204,19 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   if (envelope.contentType !== OID_TST_INFO || !envelope.content)
     return invalid('the timestamp token does not encapsulate a TSTInfo');
 
-  const tstAsn = strictDer(envelope.content);
-  let tst: pkijs.TSTInfo;
+  let tst: TstInfo;
   try {
-    if (!tstAsn) throw new Error('not DER');
-    tst = new pkijs.TSTInfo({ schema: tstAsn });
-  } catch {
-    return invalid('the TSTInfo cannot be parsed');
+    tst = parseTstInfo(envelope.content);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return invalid(`the TSTInfo cannot be read: ${error.message}`);
   }
-  if (tst.version !== 1) return invalid(`TSTInfo version ${tst.version} is not 1`);
 
   // The imprint: the hash of the signature value that the token stamps.
-  const imprintHash = digestAlgorithm(tst.messageImprint.hashAlgorithm.algorithmId);
+  const imprintHash = digestAlgorithm(tst.imprintAlgorithmOid);
   if (!imprintHash.ok) return { ok: false, reason: imprintHash.reason };
   const expected = await digest(request.subtle, imprintHash.hash, request.signatureValue);
-  const imprint = new Uint8Array(tst.messageImprint.hashedMessage.valueBlock.valueHexView);
-  if (!equalBytes(expected, imprint)) {
+  if (!equalBytes(expected, tst.imprint)) {
     return {
       ok: false,
       reason: reason('TIMESTAMP_IMPRINT_MISMATCH', 'the timestamp token stamps another signature value'),
@@ -217,8 +255,6 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   if (!signature.ok) return invalid(`the TSA signature: ${signature.reason.message}`);
 
   const time = tst.genTime;
-  if (!(time instanceof Date) || Number.isNaN(time.getTime()))
-    return invalid('the token has no usable genTime');
   if (time.getTime() > request.now.getTime())
     return invalid(`the token's time ${time.toISOString()} is after the verification time`);
 
@@ -256,7 +292,7 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
       ),
     };
   }
-  return { ok: true, timestamp: { time, accuracyMs: accuracyMs(tst), tsa } };
+  return { ok: true, timestamp: { time, accuracyMs: tst.accuracyMs, tsa } };
 }
 
 export type SignerTimestamp =

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
 import { isParseError, type ParsedCertificate } from './certificate';
+import { certificateIdentity } from './certificate-identity';
 import { parseCertificateMemo as parseCertificate } from './certificate-memo';
 import {
   type CmsEnvelope,
@@ -7,13 +8,12 @@ import {
   DEFAULT_ENVELOPE_LIMITS,
   type EnvelopeLimits,
   OID_DATA,
+  readCmsEnvelope,
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
-import { readCmsEnvelope } from './cms-fast';
 import { distributionPointUrls } from './crl-distribution-points';
 import { derTry, parseDer } from './der';
-import { lenientIdentity } from './lenient-identity';
 import { sameBytes } from './memo';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import { parseName } from './path/names';
@@ -138,7 +138,7 @@ interface SignerMatch {
 
 /**
  * The envelope certificate the signer names (RFC 5652 §5.3), matched on issuer and serial or on SKI. A
- * certificate that fails strict parsing is still matched leniently, so its defect is the reason given.
+ * DER certificate that breaks the profile is still matched by its identity, so its defect is the reason.
  */
 function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): SignerMatch {
   const sid = signer.sid;
@@ -158,13 +158,13 @@ function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): Signer
   for (const der of envelope.certificates) {
     const parsed = parseCertificate(der);
     if (isParseError(parsed)) {
-      const lenient = lenientIdentity(der);
+      const identity = certificateIdentity(der);
       if (
-        lenient &&
+        identity &&
         matches(
-          lenient.serialHex,
-          () => canonicalName(lenient.issuerRaw),
-          () => lenient.skiHex,
+          identity.serialHex,
+          () => canonicalName(identity.issuerRaw),
+          () => identity.skiHex,
         )
       ) {
         return { certificate: null, problem: parsed.error };
@@ -232,6 +232,17 @@ async function checkIntegrity(
     };
   }
 
+  // A package signature signs bytes (id-data); another content type is a format this verifier does not
+  // read, whose content would mean something other than the artifact.
+  if (envelope.contentType !== OID_DATA) {
+    reasons.push(
+      reason(
+        'CONTENT_TYPE_UNSUPPORTED',
+        `the signed content type is ${envelope.contentType}; package signatures sign id-data`,
+      ),
+    );
+  }
+
   // The digest the signer committed to must match every form of the content we were given.
   const contentDigests: Uint8Array[] = [];
   if (envelope.content !== null) contentDigests.push(await digest(subtle, hash, envelope.content));
@@ -262,9 +273,6 @@ async function checkIntegrity(
     signedData = signer.signedAttributes;
   } else {
     // Without signed attributes the signature covers the content itself (RFC 5652 §5.4).
-    if (envelope.contentType !== OID_DATA) {
-      reasons.push(reason('CONTENT_TYPE_MISMATCH', 'content other than id-data requires signed attributes'));
-    }
     const content = envelope.content ?? (artifact.kind === 'bytes' ? artifact.bytes : null);
     if (!content) {
       return {

@@ -80,9 +80,8 @@ describe('verifyJar on mutated archives', () => {
   });
 
   describe('when one bit of the PKCS#7 block changes', () => {
-    // asn1js.fromBER throws ("Wrong input string for conversion") on some of these inside parseCmsEnvelope
-    // (cms-envelope.ts), which /verify would answer with a 500 for CMS and JAR alike. `.fails` keeps the suite
-    // green until the envelope reader turns such throws into SIGNATURE_UNREADABLE; then drop `.fails`.
+    // Regression: asn1js.fromBER threw ("Wrong input string for conversion") on some of these when it read
+    // the envelope, which /verify answered with a 500 for CMS and JAR alike.
     it('the envelope reader answers instead of throwing when an OID length byte changes', () => {
       const block = unzipSync(original)['META-INF/SIGNER.RSA'] as Uint8Array;
       // The throws seen come from OID lengths (03, 09) shortened by one: try those bytes.
