@@ -7,11 +7,13 @@ const OID_SKI = '2.5.29.14';
  * Serial, issuer and subject key identifier of a DER certificate that fails the profile checks of
  * `parseCertificate` (a duplicate extension, a negative serial, ...): only to recognise which certificate
  * a signer names, so that its defect can be the reason given. Read from the exact bytes received, by
- * position, without trusting anything else in them. Null when even that cannot be read.
+ * position, without trusting anything else in them. Null when even that cannot be read; `skiHex` is
+ * 'unreadable' when the certificate has a subject key identifier extension whose value does not read
+ * (it may be the one a signer names).
  */
 export function certificateIdentity(
   der: Uint8Array,
-): { serialHex: string; issuerRaw: Uint8Array; skiHex: string | null } | null {
+): { serialHex: string; issuerRaw: Uint8Array; skiHex: string | null | 'unreadable' } | null {
   return derTry(() => {
     const [tbsNode] = children(expectTag(parseDer(der), TAG.SEQUENCE, 'Certificate'));
     const tbs = children(expectTag(tbsNode, TAG.SEQUENCE, 'TBSCertificate'));
@@ -28,14 +30,13 @@ export function certificateIdentity(
   });
 }
 
-function skiOf(wrapper: DerNode): string | null {
+function skiOf(wrapper: DerNode): string | 'unreadable' | null {
   for (const extension of children(expectTag(children(wrapper)[0], TAG.SEQUENCE, 'Extensions'))) {
     const parts = children(extension);
     if (decodeOid(parts[0]) !== OID_SKI) continue;
     const value = parts[parts.length - 1];
-    if (value?.tag !== TAG.OCTET_STRING) return null;
-    const inner = parseDer(value.value);
-    return inner.tag === TAG.OCTET_STRING ? toHex(inner.value) : null;
+    const inner = value?.tag === TAG.OCTET_STRING ? derTry(() => parseDer(value.value)) : null;
+    return inner?.tag === TAG.OCTET_STRING ? toHex(inner.value) : 'unreadable';
   }
   return null;
 }

@@ -90,15 +90,29 @@ export interface ParsedCertificate {
   selfIssued: boolean;
 }
 
-export type CertificateParseResult = ParsedCertificate | { error: Reason };
+/**
+ * Why a certificate cannot be used. `unreadable` when the bytes are not an X.509 Certificate at all (not
+ * DER, or not the ASN.1 of RFC 5280 §4.1): no verifier could say which certificate they are, and a
+ * signature that carries one cannot be read. Otherwise the certificate is readable but breaks a rule of
+ * the profile (a duplicate extension, a negative serial, ...): a verdict names that defect.
+ */
+export interface CertificateParseError {
+  error: Reason;
+  unreadable: boolean;
+}
 
-export function isParseError(r: CertificateParseResult): r is { error: Reason } {
+export type CertificateParseResult = ParsedCertificate | CertificateParseError;
+
+export function isParseError(r: CertificateParseResult): r is CertificateParseError {
   return 'error' in r;
 }
 
-const malformed = (message: string): { error: Reason } => ({ error: reason('CERT_MALFORMED', message) });
+/** Extensions a certificate may carry: real ones carry up to about fifteen. */
+export const MAX_EXTENSIONS = 64;
 
-class DuplicateExtension extends Error {}
+/** A rule of the RFC 5280 profile broken by a certificate that is otherwise well-formed. */
+class ProfileViolation extends Error {}
+class DuplicateExtension extends ProfileViolation {}
 
 export interface ParseOptions {
   /**
@@ -113,13 +127,23 @@ export function parseCertificate(der: Uint8Array, options: ParseOptions = {}): C
   try {
     return parseStrict(der, options);
   } catch (e) {
-    if (e instanceof DuplicateExtension) return { error: reason('DUPLICATE_EXTENSION', e.message) };
-    if (e instanceof DerError) return malformed(`certificate is malformed: ${e.message}`);
+    if (e instanceof DuplicateExtension)
+      return { error: reason('DUPLICATE_EXTENSION', e.message), unreadable: false };
+    if (e instanceof ProfileViolation)
+      return { error: reason('CERT_MALFORMED', `certificate is malformed: ${e.message}`), unreadable: false };
+    if (e instanceof DerError)
+      return { error: reason('CERT_MALFORMED', `certificate is malformed: ${e.message}`), unreadable: true };
     throw e;
   }
 }
 
 function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificate {
+  // Profile rules are checked as the fields go by but reported only once the whole certificate has been
+  // read as X.509: a certificate whose ASN.1 is broken is unreadable, whatever rule it also breaks.
+  const violations: ProfileViolation[] = [];
+  const profile = (message: string): void => {
+    violations.push(new ProfileViolation(message));
+  };
   const der = new Uint8Array(input);
   const root = parseDer(der);
   const top = sequence(root, 'Certificate');
@@ -127,7 +151,7 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
   const tbsNode = expectTag(top[0], TAG.SEQUENCE, 'TBSCertificate');
   const sigAlg = expectTag(top[1], TAG.SEQUENCE, 'signatureAlgorithm');
   const sigBits = decodeBitString(top[2]);
-  if (sigBits.unused !== 0) fail('signature has unused bits');
+  if (sigBits.unused !== 0) profile('signature has unused bits');
   const signatureAlgorithmOid = decodeOid(children(sigAlg)[0]);
 
   const tbs = children(tbsNode);
@@ -138,16 +162,16 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
     if (inner.length !== 1) fail('bad version field');
     const v = decodeSmallInt(inner[0]);
     if (v === 0) fail('version 1 must be omitted in DER');
-    if (v > 2) fail(`unknown certificate version ${v + 1}`);
+    if (v > 2) profile(`unknown certificate version ${v + 1}`);
     version = v + 1;
     i++;
   }
   const serialNode = expectTag(tbs[i++], TAG.INTEGER, 'serialNumber');
   const serial = serialNode.value;
-  if (!options.trustAnchor) checkSerial(serial);
+  if (!options.trustAnchor) checkSerial(serial, profile);
   const innerSigAlg = expectTag(tbs[i++], TAG.SEQUENCE, 'signature');
   if (!bytesEqual(innerSigAlg.raw, sigAlg.raw))
-    fail('signature algorithm differs from the one in TBSCertificate');
+    profile('signature algorithm differs from the one in TBSCertificate');
   const issuerName = parseName(tbs[i++]);
   const validity = sequence(tbs[i++], 'Validity');
   if (validity.length !== 2) fail('Validity must have two times');
@@ -162,18 +186,20 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
 
   for (const tag of [0x81, 0x82]) {
     if (tbs[i]?.tag === tag) {
-      if (version < 2) fail('unique identifiers need version 2 or 3');
+      if (version < 2) profile('unique identifiers need version 2 or 3');
       i++;
     }
   }
   const extensions = emptyExtensions();
   const rawExtensions: RawExtension[] = [];
   if (tbs[i]?.tag === 0xa3) {
-    if (version !== 3) fail('extensions need version 3');
+    if (version !== 3) profile('extensions need version 3');
     const wrapper = children(tbs[i] as DerNode);
     if (wrapper.length !== 1) fail('bad extensions field');
     const list = sequence(wrapper[0], 'Extensions');
     if (list.length === 0) fail('empty Extensions');
+    if (list.length > MAX_EXTENSIONS) fail(`more than ${MAX_EXTENSIONS} extensions`);
+    const seen = new Set<string>();
     for (const extNode of list) {
       const parts = sequence(extNode, 'Extension');
       const oid = decodeOid(parts[0]);
@@ -186,8 +212,8 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
       }
       const value = expectTag(parts[j++], TAG.OCTET_STRING, 'extnValue').value;
       if (j !== parts.length) fail('Extension has extra fields');
-      if (rawExtensions.some((e) => e.oid === oid))
-        throw new DuplicateExtension(`extension ${oid} appears twice`);
+      if (seen.has(oid)) violations.push(new DuplicateExtension(`extension ${oid} appears twice`));
+      seen.add(oid);
       rawExtensions.push({ oid, critical, value });
     }
     i++;
@@ -210,14 +236,14 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
         e instanceof DerError &&
         (UNDERSTOOD.has(ext.oid) || MUST_BE_NON_CRITICAL.has(ext.oid) || ext.critical)
       ) {
-        fail(`extension ${ext.oid}: ${e.message}`);
+        profile(`extension ${ext.oid}: ${e.message}`);
       }
       if (!(e instanceof DerError)) throw e;
     }
     if (ext.critical && !UNDERSTOOD.has(ext.oid)) unknownCriticalExtensions.push(ext.oid);
   }
 
-  if (issuerName.isEmpty) fail('issuer name is empty');
+  if (issuerName.isEmpty) profile('issuer name is empty');
   if (subjectName.isEmpty) {
     if (!extensions.subjectAltName) profileProblems.push('empty subject without subjectAltName');
     else if (!extensions.subjectAltNameCritical)
@@ -237,6 +263,7 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
     if (error) profileProblems.push(`nameConstraints: ${error}`);
   }
 
+  if (violations[0]) throw violations[0];
   const spki = spkiNode.raw;
   return {
     der,
@@ -270,8 +297,8 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
 }
 
 /** RFC 5280 §4.1.2.2: positive, at most 20 octets. */
-function checkSerial(serial: Uint8Array): void {
-  if (serial.length > 20) fail('serial number longer than 20 octets');
-  if (((serial[0] as number) & 0x80) !== 0) fail('negative serial number');
-  if (serial.every((b) => b === 0)) fail('serial number zero');
+function checkSerial(serial: Uint8Array, profile: (message: string) => void): void {
+  if (serial.length > 20) profile('serial number longer than 20 octets');
+  if (((serial[0] as number) & 0x80) !== 0) profile('negative serial number');
+  if (serial.every((b) => b === 0)) profile('serial number zero');
 }

@@ -267,10 +267,13 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
   if (!digestAlgorithms || digestAlgorithms.tag !== TAG.SET) fail('SignedData has no digestAlgorithms SET');
   const digestList = berChildren(der, digestAlgorithms);
   if (digestList.length > MAX_DIGEST_ALGORITHMS) fail(`more than ${MAX_DIGEST_ALGORITHMS} digestAlgorithms`);
-  for (const algorithm of digestList)
-    within('digestAlgorithms', () =>
-      algorithmOid(parseDer(derPart(der, algorithm, 'AlgorithmIdentifier')), 'a digest algorithm'),
-    );
+  const digestOids = new Set(
+    digestList.map((algorithm) =>
+      within('digestAlgorithms', () =>
+        algorithmOid(parseDer(derPart(der, algorithm, 'AlgorithmIdentifier')), 'a digest algorithm'),
+      ),
+    ),
+  );
 
   const encap = parts[i++];
   if (!encap || encap.tag !== TAG.SEQUENCE) fail('SignedData has no encapContentInfo');
@@ -302,10 +305,12 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
       const where = `certificate ${n + 1} of the envelope`;
       if (choice.tag !== TAG.SEQUENCE)
         fail(`${where} is not an X.509 certificate (attribute and other certificates are not supported)`);
+      if (choice.indefinite) fail(`${where}: indefinite length where DER is required`);
       const raw = der.slice(choice.start, choice.end);
-      // A certificate that parses is DER; one that does not is kept only when it is DER and breaks the
-      // profile (the verdict names its defect), never when its encoding is wrong.
-      if (choice.indefinite || isParseError(parseCertificateMemo(raw))) derPart(der, choice, where);
+      // A certificate that breaks the profile is kept (the verdict names its defect); one that is not an
+      // X.509 Certificate in DER cannot be read, and neither can the signature that carries it.
+      const parsed = parseCertificateMemo(raw);
+      if (isParseError(parsed) && parsed.unreadable) fail(`${where}: ${parsed.error.message}`);
       certificates.push(raw);
     });
   }
@@ -341,6 +346,14 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
     within(`SignerInfo ${n + 1}`, () => signerInfo(derPart(der, info, 'SignerInfo'), maxAttributes)),
   );
 
+  // The SignedData lists the digest algorithms its signers use (§5.1); OpenSSL, for one, cannot verify a
+  // signer whose algorithm is missing there, and neither does this reader let one through.
+  for (const { signer } of read) {
+    if (!digestOids.has(signer.digestAlgorithmOid))
+      fail(
+        `the signer's digest algorithm ${signer.digestAlgorithmOid} is not among the SignedData's digestAlgorithms`,
+      );
+  }
   // RFC 5652 §5.1, for the certificate and CRL choices read above (X.509 only).
   const expectedVersion = eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
   if (version !== expectedVersion)

@@ -321,11 +321,13 @@ export function decodeString(node: DerNode): string | null {
       } catch {
         return null;
       }
+    case 0x12: // NumericString: digits and space only (X.680 41.2), as OpenSSL and Go read it
+      for (const b of v) if (b !== 0x20 && (b < 0x30 || b > 0x39)) return null;
+      return latin1(v);
     case TAG.PRINTABLE_STRING:
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
     case TAG.TELETEX_STRING:
-    case 0x12: // NumericString
       for (const b of v) if (b > 0x7f && node.tag !== TAG.TELETEX_STRING) return null;
       return latin1(v);
     case TAG.BMP_STRING: {

@@ -1,4 +1,4 @@
-import { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+import type { ParsedCertificate } from './certificate';
 import {
   type CmsSigner,
   OID_TIMESTAMP_TOKEN,
@@ -20,9 +20,9 @@ import {
 } from './der';
 import { buildAndValidatePath, type PathAnchor } from './path';
 import { parseName } from './path/names';
-import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
 import { digestAlgorithm, verifySignature } from './signature';
+import { findSignerCertificate } from './signer-certificate';
 import { parseTstInfo, type TstInfo } from './tst-info';
 
 /**
@@ -89,24 +89,6 @@ async function digest(subtle: SubtleCrypto, hash: string, data: Uint8Array): Pro
 }
 
 const canonicalName = (raw: Uint8Array): string | null => derTry(() => parseName(parseDer(raw)).canonical);
-
-function findTsaCertificate(certificates: Uint8Array[], signer: CmsSigner): ParsedCertificate | null {
-  for (const der of certificates) {
-    const parsed = parseCertificate(der);
-    if (isParseError(parsed)) continue;
-    const sid = signer.sid;
-    if (sid.kind === 'ski') {
-      const ski = parsed.extensions.subjectKeyIdentifier;
-      if (ski && toHex(ski) === sid.skiHex) return parsed;
-    } else if (
-      sid.serialHex === parsed.serialHex &&
-      canonicalName(sid.issuer) === canonicalName(parsed.issuerRaw)
-    ) {
-      return parsed;
-    }
-  }
-  return null;
-}
 
 /** The first certificate an ESS signing-certificate attribute names: hash algorithm, hash, issuer/serial. */
 interface EssCertId {
@@ -224,8 +206,8 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   }
 
   // The TSA's signature over the TSTInfo, through signed attributes (RFC 3161 requires them).
-  const tsa = findTsaCertificate(envelope.certificates, signer);
-  if (!tsa) return invalid('the timestamp token does not carry the certificate of its TSA');
+  const { certificate: tsa, problem } = findSignerCertificate(envelope.certificates, signer.sid);
+  if (!tsa) return invalid(`the certificate of the TSA: ${problem?.message ?? 'not found'}`);
   if (!signer.signedAttributes) return invalid('the timestamp token has no signed attributes');
   const signerDigest = digestAlgorithm(signer.digestAlgorithmOid);
   if (!signerDigest.ok) return { ok: false, reason: signerDigest.reason };

@@ -1,7 +1,5 @@
 import type { ErrorCode } from '../errors';
-import { isParseError, type ParsedCertificate } from './certificate';
-import { certificateIdentity } from './certificate-identity';
-import { parseCertificateMemo as parseCertificate } from './certificate-memo';
+import type { ParsedCertificate } from './certificate';
 import {
   type CmsEnvelope,
   type CmsSigner,
@@ -13,11 +11,8 @@ import {
   readMessageDigest,
 } from './cms-envelope';
 import { distributionPointUrls } from './crl-distribution-points';
-import { derTry, parseDer } from './der';
 import { sameBytes } from './memo';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
-import { parseName } from './path/names';
-import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
 import {
   applyRevocationPolicy,
@@ -26,6 +21,7 @@ import {
   type RevocationPolicy,
 } from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
+import { findSignerCertificate } from './signer-certificate';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
@@ -126,75 +122,6 @@ export function summarize(certificate: ParsedCertificate): CertificateSummary {
     summaries.set(certificate, summary);
   }
   return { ...summary };
-}
-
-const canonicalName = (raw: Uint8Array): string | null => derTry(() => parseName(parseDer(raw)).canonical);
-
-interface SignerMatch {
-  certificate: ParsedCertificate | null;
-  /** Why the certificate the signer names cannot be used, when it does not parse strictly. */
-  problem: Reason | null;
-}
-
-/**
- * The envelope certificate the signer names (RFC 5652 §5.3), matched on issuer and serial or on SKI. A
- * DER certificate that breaks the profile is still matched by its identity, so its defect is the reason.
- */
-function findSignerCertificate(envelope: CmsEnvelope, signer: CmsSigner): SignerMatch {
-  const sid = signer.sid;
-  // The signer's issuer name in canonical form, made once and only when needed; an unreadable one
-  // matches nothing.
-  let wanted: string | null | undefined;
-  const wantedIssuer = (): string | null => {
-    if (wanted === undefined) wanted = sid.kind === 'issuerSerial' ? canonicalName(sid.issuer) : null;
-    return wanted;
-  };
-  const matches = (serialHex: string, issuer: () => string | null, skiHex: () => string | null): boolean => {
-    if (sid.kind === 'ski') return skiHex() === sid.skiHex;
-    if (serialHex !== sid.serialHex) return false;
-    const name = wantedIssuer();
-    return name !== null && issuer() === name;
-  };
-  for (const der of envelope.certificates) {
-    const parsed = parseCertificate(der);
-    if (isParseError(parsed)) {
-      const identity = certificateIdentity(der);
-      if (
-        identity &&
-        matches(
-          identity.serialHex,
-          () => canonicalName(identity.issuerRaw),
-          () => identity.skiHex,
-        )
-      ) {
-        return { certificate: null, problem: parsed.error };
-      }
-      continue;
-    }
-    // A strictly parsed certificate whose issuer is byte for byte the signer's issuer names the same
-    // issuer (both read by the same strict reader); otherwise the canonical forms are compared.
-    if (
-      sid.kind === 'issuerSerial' &&
-      parsed.serialHex === sid.serialHex &&
-      sameBytes(parsed.issuerRaw, sid.issuer)
-    ) {
-      return { certificate: parsed, problem: null };
-    }
-    const ski = parsed.extensions.subjectKeyIdentifier;
-    if (
-      matches(
-        parsed.serialHex,
-        () => parsed.issuerCanonical,
-        () => (ski ? toHex(ski) : null),
-      )
-    ) {
-      return { certificate: parsed, problem: null };
-    }
-  }
-  return {
-    certificate: null,
-    problem: reason('SIGNER_CERT_NOT_FOUND', 'the envelope does not carry the certificate the signer names'),
-  };
 }
 
 async function digest(subtle: SubtleCrypto, hash: HashName, data: Uint8Array): Promise<Uint8Array> {
@@ -347,7 +274,10 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const signer = envelope.signers[0];
   if (!signer) return { ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' };
 
-  const { certificate: signerCertificate, problem } = findSignerCertificate(envelope, signer);
+  const { certificate: signerCertificate, problem } = findSignerCertificate(
+    envelope.certificates,
+    signer.sid,
+  );
   if (!signerCertificate) {
     return {
       ok: true,

@@ -69,6 +69,12 @@ function escape4514(s: string): string {
   return out;
 }
 
+/**
+ * What an attribute value in a name may be: a directory string type, a BIT STRING (x500UniqueIdentifier)
+ * or a SEQUENCE; as OpenSSL's X509_NAME reads it. Times, other classes and other types are not names.
+ */
+const VALUE_TAGS: ReadonlySet<number> = new Set([...STRING_TAGS, TAG.BIT_STRING, TAG.SEQUENCE]);
+
 /** Parses the AVAs of one RDN (a SET, or an implicitly tagged one in a DistributionPointName). */
 export function parseRdn(set: DerNode): NameAttribute[] {
   const avas = children(set);
@@ -79,6 +85,8 @@ export function parseRdn(set: DerNode): NameAttribute[] {
     if (parts.length !== 2) fail('AttributeTypeAndValue must have two fields');
     const oid = decodeOid(parts[0]);
     const valueNode = parts[1] as DerNode;
+    if (!VALUE_TAGS.has(valueNode.tag))
+      fail(`an attribute value of tag 0x${valueNode.tag.toString(16)} in a name`);
     const text = STRING_TAGS.has(valueNode.tag) ? decodeString(valueNode) : null;
     if (STRING_TAGS.has(valueNode.tag) && text === null) fail('undecodable string in a name');
     const key = text !== null ? `${oid}=s:${normalizeString(text)}` : `${oid}=h:${toHex(valueNode.raw)}`;

@@ -1,0 +1,3 @@
+import { differentialSuite } from './differential-suite';
+
+differentialSuite('ecdsa-detached');
