@@ -120,9 +120,10 @@ describe('loadPlaybooks', () => {
         'unknown-root': '# nothing',
         'distrusted-root': '',
         'expired-signer-chain': '',
+        'unknown-root-overflow': '',
       });
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(new Set(result.errors.map((e) => e.file)).size).toBe(3);
+      if (!result.ok) expect(new Set(result.errors.map((e) => e.file)).size).toBe(4);
     });
   });
 });
