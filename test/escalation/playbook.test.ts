@@ -21,6 +21,7 @@ describe('loadPlaybooks', () => {
       expect(result.playbooks['unknown-root'].steps.length).toBeGreaterThanOrEqual(5);
       expect(result.playbooks['distrusted-root'].steps.length).toBeGreaterThanOrEqual(3);
       expect(result.playbooks['expired-signer-chain'].steps.length).toBeGreaterThanOrEqual(3);
+      expect(result.playbooks['unknown-root-overflow'].steps.length).toBeGreaterThanOrEqual(3);
     });
   });
 
