@@ -8,7 +8,7 @@ import {
   type Database,
 } from './db';
 import { createCrlRepository } from './db/crl-repository';
-import { type Playbooks, timerSleep } from './escalation';
+import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import { createAdvisoryEvidence } from './services/advisory-evidence';
 import type { EscalationEvidence } from './services/escalation-ports';
 import { createEscalationService } from './services/escalations';
@@ -25,6 +25,8 @@ export interface CompositionOptions {
   adminToken?: string | undefined;
   requireVerifyToken?: boolean;
   escalationWebhookUrl?: string | undefined;
+  /** New unknown-root cases per vendor and window, overflow roots listed (defaults: 5 per hour, 20). */
+  escalationLimits?: Partial<EscalationLimits>;
   fetch?: typeof fetch;
   /** Runs work after the response; Node lets the promise run, Workers hands it to waitUntil. */
   background?: (work: Promise<unknown>) => void;
@@ -78,6 +80,7 @@ export function composeApp(options: CompositionOptions) {
         }
       : {}),
     background: options.background ?? runDetached,
+    ...(options.escalationLimits ? { limits: options.escalationLimits } : {}),
   });
   const app = createApp({
     trust,

@@ -1,8 +1,8 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
-import type { EscalationCase } from '../escalation';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { caseRoot, type EscalationCase } from '../escalation';
 import type { EscalationRepository } from '../services/escalation-ports';
 import type { Database } from './database';
-import { escalationCases } from './schema';
+import { escalationCases, escalationOpeningSlots } from './schema';
 import { isUniqueViolation } from './unique-violation';
 
 type Row = typeof escalationCases.$inferSelect;
@@ -16,7 +16,8 @@ const toCase = (row: Row): EscalationCase => ({
 const toRow = (c: EscalationCase) => ({
   id: c.id,
   vendorId: c.vendorId,
-  spkiSha256: c.top.spkiSha256,
+  // The column the open-case unique index holds: the root for per-root kinds, ANY_ROOT for the overflow case.
+  spkiSha256: caseRoot(c.kind, c.top.spkiSha256),
   kind: c.kind,
   state: c.state,
   data: c,
@@ -26,14 +27,14 @@ const toRow = (c: EscalationCase) => ({
 
 export function createEscalationRepository(db: Database): EscalationRepository {
   return {
-    async findOpen(vendorId, spkiSha256, kind) {
+    async findOpen(vendorId, root, kind) {
       const rows = await db
         .select()
         .from(escalationCases)
         .where(
           and(
             eq(escalationCases.vendorId, vendorId),
-            eq(escalationCases.spkiSha256, spkiSha256),
+            eq(escalationCases.spkiSha256, root),
             eq(escalationCases.kind, kind),
             eq(escalationCases.state, 'open'),
           ),
@@ -74,6 +75,61 @@ export function createEscalationRepository(db: Database): EscalationRepository {
         .where(and(eq(escalationCases.id, c.id), eq(escalationCases.version, expectedVersion)))
         .returning({ id: escalationCases.id });
       return result.length === 1;
+    },
+    async countBlocked(id, at) {
+      // One statement: SQLite (and D1) run it atomically, so concurrent counts add up.
+      const rows = await db
+        .update(escalationCases)
+        .set({
+          data: sql`json_set(${escalationCases.data},
+            '$.verificationsBlocked', coalesce(json_extract(${escalationCases.data}, '$.verificationsBlocked'), 0) + 1,
+            '$.lastSeen', max(coalesce(json_extract(${escalationCases.data}, '$.lastSeen'), ''), ${at}),
+            '$.updatedAt', max(coalesce(json_extract(${escalationCases.data}, '$.updatedAt'), ''), ${at}))`,
+          updatedAt: sql`max(${escalationCases.updatedAt}, ${at})`,
+          version: sql`${escalationCases.version} + 1`,
+        })
+        .where(and(eq(escalationCases.id, id), eq(escalationCases.state, 'open')))
+        .returning();
+      return rows[0] ? { case: toCase(rows[0]), version: rows[0].version } : null;
+    },
+    async openingSlots(vendorId, kind) {
+      return db
+        .select({
+          slot: escalationOpeningSlots.slot,
+          claimedAt: escalationOpeningSlots.claimedAt,
+          root: escalationOpeningSlots.root,
+        })
+        .from(escalationOpeningSlots)
+        .where(and(eq(escalationOpeningSlots.vendorId, vendorId), eq(escalationOpeningSlots.kind, kind)));
+    },
+    async claimOpeningSlot(claim) {
+      const key = and(
+        eq(escalationOpeningSlots.vendorId, claim.vendorId),
+        eq(escalationOpeningSlots.kind, claim.kind),
+        eq(escalationOpeningSlots.slot, claim.slot),
+      );
+      if (claim.previous === null) {
+        const inserted = await db
+          .insert(escalationOpeningSlots)
+          .values({
+            vendorId: claim.vendorId,
+            kind: claim.kind,
+            slot: claim.slot,
+            claimedAt: claim.claimedAt,
+            root: claim.root,
+            caseId: claim.caseId,
+          })
+          .onConflictDoNothing()
+          .returning({ slot: escalationOpeningSlots.slot });
+        return inserted.length === 1;
+      }
+      // Compare-and-set on the previous claim: of two requests that saw the same expired claim, one wins.
+      const updated = await db
+        .update(escalationOpeningSlots)
+        .set({ claimedAt: claim.claimedAt, root: claim.root, caseId: claim.caseId })
+        .where(and(key, eq(escalationOpeningSlots.claimedAt, claim.previous)))
+        .returning({ slot: escalationOpeningSlots.slot });
+      return updated.length === 1;
     },
   };
 }

@@ -111,6 +111,25 @@ export const escalationCases = sqliteTable(
   ],
 );
 
+/**
+ * The opening budget of escalation cases: `slot` 0..N-1 per vendor and budgeted kind, each holding when it
+ * was last claimed. A new case claims a slot whose claim left the window (src/escalation/opening-budget.ts).
+ */
+export const escalationOpeningSlots = sqliteTable(
+  'escalation_opening_slots',
+  {
+    vendorId: text('vendor_id').notNull(),
+    kind: text('kind').notNull(),
+    slot: integer('slot').notNull(),
+    claimedAt: text('claimed_at').notNull(),
+    /** The root (`caseRoot`) the claim was made for: it needs no second slot within the window. */
+    root: text('root').notNull(),
+    /** The case the claim was made for (it may have lost a race to an identical case and never opened). */
+    caseId: text('case_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.vendorId, t.kind, t.slot] })],
+);
+
 /** Advisory feeds subscribed per vendor, with their fetch state. */
 export const feeds = sqliteTable(
   'feeds',

@@ -38,6 +38,7 @@ const REJECTION_NOTE: Record<CaseKind, string> = {
   'unknown-root': 'vendor did not confirm the root',
   'distrusted-root': 'root is distrusted; the package must be re-signed',
   'expired-signer-chain': 'signer chain expired; the package must be re-signed',
+  'unknown-root-overflow': 'unknown roots reviewed; none confirmed by the vendor',
 };
 
 export const PLACEHOLDER_BASE_URL = 'https://trustgate.invalid';

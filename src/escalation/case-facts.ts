@@ -29,6 +29,7 @@ export function factsFromCase(c: EscalationCase, context: CaseContext): CaseFact
     serviceBaseUrl: context.serviceBaseUrl,
     steps: c.steps,
     resolution: c.resolution,
+    ...(c.overflow ? { overflow: c.overflow } : {}),
     ...(context.signature ? { signature: context.signature } : {}),
   };
 }

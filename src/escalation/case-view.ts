@@ -1,6 +1,7 @@
 import { apiCalls } from './api-calls';
 import { colonHex, normaliseHex } from './fingerprint';
 import { opensslCommands } from './openssl-commands';
+import { overflowView } from './overflow-case';
 import type { Schema, TemplateValue } from './template';
 import type { CaseFacts, ChainCertificate } from './types';
 
@@ -60,6 +61,25 @@ export const PLAYBOOK_SCHEMA: Schema = {
   },
   artifactDigests: { list: 'text' },
   counts: { fields: { verificationsBlocked: 'safe', firstSeen: 'safe', lastSeen: 'safe' } },
+  overflow: {
+    fields: {
+      verificationsSuppressed: 'safe',
+      unlistedVerifications: 'safe',
+      newCasesPerVendor: 'safe',
+      window: 'safe',
+      roots: {
+        list: {
+          fields: {
+            subject: 'text',
+            verifications: 'safe',
+            firstSeen: 'safe',
+            lastSeen: 'safe',
+            ...fingerprints,
+          },
+        },
+      },
+    },
+  },
   openssl: {
     fields: {
       signatureFile: 'safe',
@@ -96,6 +116,36 @@ function isoDate(value: string): string {
   if (value === '') return '';
   const time = Date.parse(value);
   return Number.isNaN(time) ? INVALID : new Date(time).toISOString();
+}
+
+/** `3600` → `1 hour`, `5400` → `90 minutes`, `45` → `45 seconds`. */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.trunc(seconds)) || 0;
+  const [n, unit] =
+    s % 3600 === 0 && s > 0 ? [s / 3600, 'hour'] : s % 60 === 0 && s > 0 ? [s / 60, 'minute'] : [s, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+const count = (n: number) => Math.max(0, Math.trunc(n)) || 0;
+
+function overflowFacts(facts: CaseFacts): TemplateValue {
+  const view = overflowView({
+    verificationsBlocked: facts.overflow ? facts.counts.verificationsBlocked : 0,
+    ...(facts.overflow ? { overflow: facts.overflow } : {}),
+  });
+  return {
+    verificationsSuppressed: count(view.verificationsSuppressed),
+    unlistedVerifications: count(view.unlistedVerifications),
+    newCasesPerVendor: count(view.newCasesPerVendor),
+    window: duration(view.windowSeconds),
+    roots: view.roots.map((r) => ({
+      subject: r.subject,
+      verifications: count(r.verifications),
+      firstSeen: isoDate(r.firstSeen),
+      lastSeen: isoDate(r.lastSeen),
+      ...fingerprintView(r),
+    })),
+  };
 }
 
 function fingerprintView(cert: { sha256: string; spkiSha256: string }) {
@@ -172,6 +222,7 @@ export function caseView(facts: CaseFacts): TemplateValue {
       firstSeen: isoDate(facts.counts.firstSeen),
       lastSeen: isoDate(facts.counts.lastSeen),
     },
+    overflow: overflowFacts(facts),
     openssl: { ...openssl },
     api: {
       ...apiCalls({

@@ -7,7 +7,7 @@
 
 export { type ApiCalls, apiCalls, normaliseBaseUrl } from './api-calls';
 export { type CaseContext, factsFromCase } from './case-facts';
-export { caseKey } from './case-key';
+export { ANY_ROOT, caseKey, caseRoot } from './case-key';
 export {
   applyStep,
   type BlockedVerification,
@@ -24,7 +24,17 @@ export {
 export { caseView, PLAYBOOK_SCHEMA } from './case-view';
 export { colonHex, normaliseHex } from './fingerprint';
 export { codeSpan, escapeMarkdown, MAX_VALUE_LENGTH, neutralise } from './markdown-escape';
+export {
+  DEFAULT_ESCALATION_LIMITS,
+  decideOpening,
+  type EscalationLimits,
+  escalationLimits,
+  type OpeningDecision,
+  type OpeningSlot,
+  overflowKindOf,
+} from './opening-budget';
 export { type OpensslCommands, opensslCommands } from './openssl-commands';
+export { type OverflowView, openOrJoinOverflow, overflowView, tallyRoot } from './overflow-case';
 export {
   formatPlaybookErrors,
   type LoadPlaybooksOptions,
@@ -41,7 +51,7 @@ export { renderCase } from './render-case';
 export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
 export { type ApprovedRoot, casesSettledByRoot } from './settled-by-root';
 export * from './types';
-export { type VerdictEscalation, verdictEscalation } from './verdict-escalation';
+export { type VerdictEscalation, type VerdictOverflow, verdictEscalation } from './verdict-escalation';
 export {
   deliverWebhook,
   parseRetryAfter,

@@ -5,7 +5,12 @@
  * `CertificateSummary` of src/verify so that a verify outcome's `chain` and `top` can be passed as they are.
  */
 
-export const CASE_KINDS = ['unknown-root', 'distrusted-root', 'expired-signer-chain'] as const;
+export const CASE_KINDS = [
+  'unknown-root',
+  'distrusted-root',
+  'expired-signer-chain',
+  'unknown-root-overflow',
+] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 export const CASE_STATES = ['open', 'resolved'] as const;
@@ -103,6 +108,8 @@ export interface EscalationCase {
   lastSeen: string;
   /** Most recent last, distinct, at most `MAX_ARTIFACT_DIGESTS`. */
   artifactDigests: string[];
+  /** Only on an `unknown-root-overflow` case: the unknown roots it counted instead of opening their cases. */
+  overflow?: OverflowTally;
   /** Number of steps of the playbook the case was rendered with (bounds for `applyStep`). */
   stepCount: number;
   /** Latest state of every step someone touched, ordered by `n`. */
@@ -112,6 +119,34 @@ export interface EscalationCase {
   openedAt: string;
   /** ISO-8601. */
   updatedAt: string;
+}
+
+/** One distinct top certificate an overflow case counted (by SPKI SHA-256, as case keys match roots). */
+export interface OverflowRoot {
+  subject: string;
+  /** SHA-256 of the latest certificate seen with this key. */
+  sha256: string;
+  spkiSha256: string;
+  /** Verifications of this root the overflow case counted (since the root entered the list). */
+  verifications: number;
+  /** ISO-8601. */
+  firstSeen: string;
+  /** ISO-8601. */
+  lastSeen: string;
+}
+
+/**
+ * What an overflow case knows besides its counts: the opening budget that was exceeded and a bounded list
+ * of the roots seen. The case's `verificationsBlocked` counts every suppressed verification; those not
+ * attributed to a listed root (`verificationsBlocked - sum(roots[].verifications)`) belong to roots that
+ * were pushed off the list or to counts taken without the list (see `OverflowView.unlistedVerifications`).
+ */
+export interface OverflowTally {
+  /** The budget in force when the verification was suppressed. */
+  newCasesPerVendor: number;
+  windowSeconds: number;
+  /** At most `overflowRootsListed` entries, in the order they entered the list. */
+  roots: OverflowRoot[];
 }
 
 /** Everything a playbook can be filled with. Built by the platform from the case and the store. */
@@ -139,6 +174,8 @@ export interface CaseFacts {
   serviceBaseUrl: string;
   /** Progress of the steps, to show which are done. */
   steps?: readonly StepProgress[];
+  /** Only for an `unknown-root-overflow` case. */
+  overflow?: OverflowTally;
   resolution?: Resolution | null;
   /** How the engineer's copy of the signature is called and encoded (defaults `sig.p7s`, `DER`). */
   signature?: { fileName?: string; format?: 'DER' | 'PEM' };

@@ -1,4 +1,15 @@
+import { overflowView } from './overflow-case';
 import type { EscalationCase, RenderedCase, Step } from './types';
+
+/**
+ * What a verdict says about an overflow case: that the vendor's budget of new cases was spent and how many
+ * verifications were counted here. The roots other callers sent are left to on-call (`GET /escalations/{id}`).
+ */
+export interface VerdictOverflow {
+  verificationsSuppressed: number;
+  newCasesPerVendor: number;
+  windowSeconds: number;
+}
 
 /** The `escalation` member of an `unknown_root` verdict (and of `GET /escalations/{id}` as JSON). */
 export interface VerdictEscalation {
@@ -11,9 +22,12 @@ export interface VerdictEscalation {
   firstSeen: string;
   lastSeen: string;
   checklist: Step[];
+  /** Only on an `unknown-root-overflow` case. */
+  overflow?: VerdictOverflow;
 }
 
 export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): VerdictEscalation {
+  const overflow = c.overflow ? overflowView(c) : undefined;
   return {
     id: c.id,
     kind: c.kind,
@@ -23,5 +37,14 @@ export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): Ve
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,
     checklist: rendered.checklist,
+    ...(overflow
+      ? {
+          overflow: {
+            verificationsSuppressed: overflow.verificationsSuppressed,
+            newCasesPerVendor: overflow.newCasesPerVendor,
+            windowSeconds: overflow.windowSeconds,
+          },
+        }
+      : {}),
   };
 }

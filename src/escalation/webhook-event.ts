@@ -1,3 +1,4 @@
+import { overflowView } from './overflow-case';
 import type { CaseKind, CaseState, EscalationCase, Resolution } from './types';
 
 /** The JSON body posted to `ESCALATION_WEBHOOK_URL` when a case opens or resolves. */
@@ -16,6 +17,14 @@ export interface CaseSummary {
   resolution: Resolution | null;
   /** `GET` this (role oncall/admin) for the checklist; `Accept: text/markdown` for the document. */
   url: string;
+  /** Only for an `unknown-root-overflow` case: the budget that was exceeded and what was counted. */
+  overflow?: {
+    verificationsSuppressed: number;
+    newCasesPerVendor: number;
+    windowSeconds: number;
+    rootsListed: number;
+    unlistedVerifications: number;
+  };
 }
 
 export interface WebhookEvent {
@@ -39,6 +48,18 @@ export function caseSummary(c: EscalationCase, serviceBaseUrl: string): CaseSumm
     lastSeen: c.lastSeen,
     resolution: c.resolution,
     url: `${serviceBaseUrl.replace(/\/+$/, '')}/escalations/${encodeURIComponent(c.id)}`,
+    ...(c.overflow ? { overflow: overflowSummary(c) } : {}),
+  };
+}
+
+function overflowSummary(c: EscalationCase): NonNullable<CaseSummary['overflow']> {
+  const view = overflowView(c);
+  return {
+    verificationsSuppressed: view.verificationsSuppressed,
+    newCasesPerVendor: view.newCasesPerVendor,
+    windowSeconds: view.windowSeconds,
+    rootsListed: view.roots.length,
+    unlistedVerifications: view.unlistedVerifications,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CaseKind, CaseState, EscalationCase } from '../escalation';
+import type { CaseKind, CaseState, EscalationCase, OpeningSlot } from '../escalation';
 
 export interface StoredCase {
   case: EscalationCase;
@@ -8,13 +8,35 @@ export interface StoredCase {
 
 /** Persistence of escalation cases (src/db implements it for libSQL and D1). */
 export interface EscalationRepository {
-  findOpen(vendorId: string, spkiSha256: string, kind: CaseKind): Promise<StoredCase | null>;
+  /** `root` is `caseRoot(kind, top.spkiSha256)`: the top's SPKI SHA-256, or `ANY_ROOT` for a per-vendor kind. */
+  findOpen(vendorId: string, root: string, kind: CaseKind): Promise<StoredCase | null>;
   get(id: string): Promise<StoredCase | null>;
   list(filter: { state?: CaseState; vendorId?: string; limit?: number }): Promise<EscalationCase[]>;
   /** False when another open case for the same vendor, root and kind was stored first. */
   insert(c: EscalationCase): Promise<boolean>;
   /** False when the stored version moved on. */
   update(c: EscalationCase, expectedVersion: number): Promise<boolean>;
+  /**
+   * Counts one more blocked verification on an open case in one atomic statement (no version check), for a
+   * join that kept losing the optimistic race: the count is kept, that request's chain and digest are not.
+   * Null when the case is no longer open.
+   */
+  countBlocked(id: string, at: string): Promise<StoredCase | null>;
+  /** The claimed slots of a vendor's opening budget for `kind` (see `decideOpening`). */
+  openingSlots(vendorId: string, kind: CaseKind): Promise<OpeningSlot[]>;
+  /**
+   * Claims `slot` at `claimedAt` if its stored claim is still `previous` (null: never claimed), atomically;
+   * false when another request claimed it first.
+   */
+  claimOpeningSlot(claim: {
+    vendorId: string;
+    kind: CaseKind;
+    slot: number;
+    previous: string | null;
+    claimedAt: string;
+    root: string;
+    caseId: string;
+  }): Promise<boolean>;
 }
 
 /** Advisory data an escalation can cite: matching items and candidate roots of the vendor. */

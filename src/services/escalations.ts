@@ -1,13 +1,20 @@
 import { TrustgateError } from '../errors';
 import {
   applyStep,
+  type BlockedVerification,
   type CaseKind,
   type CaseState,
+  caseRoot,
   casesSettledByRoot,
+  decideOpening,
   deliverWebhook,
   type EscalationCase,
+  type EscalationLimits,
+  escalationLimits,
   factsFromCase,
   openOrJoin,
+  openOrJoinOverflow,
+  overflowKindOf,
   type Playbooks,
   type RenderedCase,
   renderCase,
@@ -42,9 +49,17 @@ export interface EscalationDeps {
   };
   /** Runs work after the response (Workers: waitUntil); errors are the runner's to log. */
   background: (work: Promise<unknown>) => void;
+  /**
+   * How many new unknown-root cases a vendor may open per sliding window, and how many roots the overflow
+   * case lists (defaults: `DEFAULT_ESCALATION_LIMITS`, 5 per hour, 20 listed). Checked at creation.
+   */
+  limits?: Partial<EscalationLimits>;
 }
 
 const MAX_CONCURRENT_RETRIES = 3;
+/** Tries of a verification's escalation: optimistic joins first, then atomic counts (see `joinCase`). */
+const MAX_ESCALATION_ATTEMPTS = 5;
+const OPTIMISTIC_JOINS = 2;
 
 /** Which playbook a verdict calls for, or none: only an unknown root or a trust decision needs on-call. */
 const INTEGRITY_FAILURES = new Set<string>([
@@ -77,6 +92,7 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
 }
 
 export function createEscalationService(deps: EscalationDeps) {
+  const limits = escalationLimits(deps.limits);
   const newId = (prefix: string) => `${prefix}_${toHex(deps.randomBytes(new Uint8Array(10)))}`;
 
   async function render(c: EscalationCase): Promise<RenderedCase> {
@@ -138,12 +154,100 @@ export function createEscalationService(deps: EscalationDeps) {
     });
   }
 
-  /** Opens the case for this vendor and root, or joins the open one, retrying lost races. */
+  /**
+   * Joins the open case `stored` with one more blocked verification: the whole case (latest chain, digest,
+   * overflow tally) while the optimistic update wins, then only its counts in one atomic statement, so a
+   * hot case under many concurrent requests still counts every one of them. Null: try again from the top.
+   */
+  async function joinCase(
+    stored: StoredCase,
+    join: (c: EscalationCase) => EscalationCase,
+    attempt: number,
+    at: Date,
+  ): Promise<EscalationCase | null> {
+    if (attempt < OPTIMISTIC_JOINS) {
+      const next = join(stored.case);
+      return (await deps.cases.update(next, stored.version)) ? next : null;
+    }
+    return (await deps.cases.countBlocked(stored.case.id, at.toISOString()))?.case ?? null;
+  }
+
+  /**
+   * Whether a new case for `root` may open: a slot of the vendor's opening budget for `kind` claimed at the
+   * service's own time (or one the root already holds). A lost compare-and-set means another request took
+   * that slot: read again, as the next round may find a free one or this root's claim. Each round at least
+   * one request wins, so `newCasesPerVendor + 1` rounds are enough; false when the budget is spent.
+   */
+  async function claimOpening(vendorId: string, kind: CaseKind, root: string, caseId: string) {
+    for (let round = 0; round <= limits.newCasesPerVendor; round++) {
+      const now = deps.now();
+      const decision = decideOpening(await deps.cases.openingSlots(vendorId, kind), limits, now, root);
+      if (!decision.open) return false;
+      if (decision.claim === null) return true;
+      const claimed = await deps.cases.claimOpeningSlot({
+        vendorId,
+        kind,
+        ...decision.claim,
+        claimedAt: now.toISOString(),
+        root,
+        caseId,
+      });
+      if (claimed) return true;
+    }
+    return false;
+  }
+
+  async function opened(c: EscalationCase, reason: string) {
+    await audit('escalation.open', c, 'verify', reason, null);
+    notify('escalation.opened', c);
+    return verdictEscalation(c, await render(c));
+  }
+
+  /** Counts a verification past the vendor's budget on its overflow case, opening that case once. */
+  async function overflow(event: BlockedVerification, overflowKind: CaseKind, reason: string) {
+    const overflowEvent: BlockedVerification = {
+      ...event,
+      kind: overflowKind,
+      newCaseId: newId('esc'),
+      stepCount: deps.playbooks[overflowKind].steps.length,
+    };
+    for (let attempt = 0; attempt < MAX_ESCALATION_ATTEMPTS; attempt++) {
+      const existing = await deps.cases.findOpen(
+        event.vendorId,
+        caseRoot(overflowKind, event.top.spkiSha256),
+        overflowKind,
+      );
+      if (existing) {
+        const joined = await joinCase(
+          existing,
+          (c) => openOrJoinOverflow(c, overflowEvent, limits).case,
+          attempt,
+          event.at,
+        );
+        if (joined) return verdictEscalation(joined, await render(joined));
+        continue;
+      }
+      const { case: next } = openOrJoinOverflow(undefined, overflowEvent, limits);
+      if (await deps.cases.insert(next)) {
+        return opened(
+          next,
+          `more than ${limits.newCasesPerVendor} new unknown roots for vendor ${event.vendorId} within ${limits.windowSeconds} s; ${reason}`,
+        );
+      }
+    }
+    throw new Error(`overflow case for ${event.vendorId} kept changing under concurrent updates`);
+  }
+
+  /**
+   * Opens the case for this vendor and root, or joins the open one, retrying lost races. A new case of a
+   * budgeted kind needs a slot of the vendor's opening budget; past it, the verification is counted on the
+   * vendor's overflow case. Joins write no audit row and send no webhook: only openings and resolutions do.
+   */
   const escalate: Escalator = async ({ vendor, outcome, artifactDigest, at }) => {
     const kind = caseKindFor(outcome);
     const top = outcome.top ?? outcome.chain[outcome.chain.length - 1];
     if (!kind || !top) return null;
-    const event = {
+    const event: BlockedVerification = {
       newCaseId: newId('esc'),
       kind,
       vendorId: vendor.id,
@@ -153,24 +257,22 @@ export function createEscalationService(deps: EscalationDeps) {
       at,
       stepCount: deps.playbooks[kind].steps.length,
     };
-    for (let attempt = 0; attempt < MAX_CONCURRENT_RETRIES; attempt++) {
-      const existing = await deps.cases.findOpen(vendor.id, top.spkiSha256, kind);
-      const { change, case: next } = openOrJoin(existing?.case, event);
-      const stored = existing
-        ? await deps.cases.update(next, existing.version)
-        : await deps.cases.insert(next);
-      if (!stored) continue;
-      if (change === 'opened') {
-        await audit(
-          'escalation.open',
-          next,
-          'verify',
-          `${outcome.verdict}: ${outcome.reasons[0]?.message ?? ''}`,
-          null,
-        );
-        notify('escalation.opened', next);
+    const reason = `${outcome.verdict}: ${outcome.reasons[0]?.message ?? ''}`;
+    const overflowKind = overflowKindOf(kind);
+    const root = caseRoot(kind, top.spkiSha256);
+    for (let attempt = 0; attempt < MAX_ESCALATION_ATTEMPTS; attempt++) {
+      const existing = await deps.cases.findOpen(vendor.id, root, kind);
+      if (existing) {
+        const joined = await joinCase(existing, (c) => openOrJoin(c, event).case, attempt, at);
+        if (joined) return verdictEscalation(joined, await render(joined));
+        continue;
       }
-      return verdictEscalation(next, await render(next));
+      if (overflowKind && !(await claimOpening(vendor.id, kind, root, event.newCaseId))) {
+        return overflow(event, overflowKind, reason);
+      }
+      const { case: next } = openOrJoin(undefined, event);
+      // Lost to a concurrent opening of the same root (which holds the one slot): the next attempt joins it.
+      if (await deps.cases.insert(next)) return opened(next, reason);
     }
     throw new Error(
       `escalation case for ${vendor.id}/${top.spkiSha256} kept changing under concurrent updates`,

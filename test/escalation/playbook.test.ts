@@ -21,6 +21,7 @@ describe('loadPlaybooks', () => {
       expect(result.playbooks['unknown-root'].steps.length).toBeGreaterThanOrEqual(5);
       expect(result.playbooks['distrusted-root'].steps.length).toBeGreaterThanOrEqual(3);
       expect(result.playbooks['expired-signer-chain'].steps.length).toBeGreaterThanOrEqual(3);
+      expect(result.playbooks['unknown-root-overflow'].steps.length).toBeGreaterThanOrEqual(3);
     });
   });
 
@@ -120,9 +121,10 @@ describe('loadPlaybooks', () => {
         'unknown-root': '# nothing',
         'distrusted-root': '',
         'expired-signer-chain': '',
+        'unknown-root-overflow': '',
       });
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(new Set(result.errors.map((e) => e.file)).size).toBe(3);
+      if (!result.ok) expect(new Set(result.errors.map((e) => e.file)).size).toBe(4);
     });
   });
 });

@@ -248,4 +248,57 @@ describe('renderCase', () => {
       }
     });
   });
+
+  describe('when an unknown-root-overflow case is rendered', () => {
+    const overflowFacts = unknownRootFacts({
+      kind: 'unknown-root-overflow',
+      counts: {
+        verificationsBlocked: 45,
+        firstSeen: '2026-06-01T00:00:00Z',
+        lastSeen: '2026-06-01T00:10:00Z',
+      },
+      overflow: {
+        newCasesPerVendor: 5,
+        windowSeconds: 3600,
+        roots: [
+          {
+            subject: 'CN=Minted *Root* 1',
+            sha256: 'a1'.repeat(32),
+            spkiSha256: 'b1'.repeat(32),
+            verifications: 1,
+            firstSeen: '2026-06-01T00:01:00Z',
+            lastSeen: '2026-06-01T00:01:00Z',
+          },
+          {
+            subject: 'CN=Acme Root 2027',
+            sha256: TOP_SHA256,
+            spkiSha256: TOP_SPKI,
+            verifications: 30,
+            firstSeen: '2026-06-01T00:00:00Z',
+            lastSeen: '2026-06-01T00:10:00Z',
+          },
+        ],
+      },
+    });
+
+    it('explains the budget, counts the suppressed verifications and lists the roots, most seen first', () => {
+      const { checklist, markdown } = renderCase(playbooks()['unknown-root-overflow'], overflowFacts);
+      expect(checklist.length).toBeGreaterThanOrEqual(3);
+      expect(markdown).toContain('more than **5** new ones within **1 hour**');
+      expect(markdown).toContain('Verifications counted here: **45**');
+      expect(markdown).toContain('roots no longer listed below: **14**');
+      expect(markdown.indexOf(TOP_SHA256_COLON)).toBeLessThan(markdown.indexOf('A1:A1:A1'));
+      expect(markdown).toContain('verifications **30**');
+      expect(markdown).toContain('`CN=Minted *Root* 1`');
+      expect(markdown).toContain('psirt@acme.example');
+      expect(markdown).toContain('unknown roots reviewed; none confirmed by the vendor');
+    });
+
+    it('keeps the roots other callers sent out of the checklist a verdict carries', () => {
+      const { checklist } = renderCase(playbooks()['unknown-root-overflow'], overflowFacts);
+      const text = checklist.map((s) => `${s.title}\n${s.detail}`).join('\n');
+      expect(text).not.toContain('A1:A1:A1');
+      expect(text).not.toContain(TOP_SHA256_COLON);
+    });
+  });
 });

@@ -24,6 +24,7 @@ describe('readPlaybooks', () => {
         'distrusted-root',
         'expired-signer-chain',
         'unknown-root',
+        'unknown-root-overflow',
       ]);
     });
   });
