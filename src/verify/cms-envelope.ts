@@ -255,7 +255,7 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
   if (!signedData || afterSignedData.length > 0 || signedData.tag !== TAG.SEQUENCE)
     fail('the content is not one SignedData');
 
-  const parts = berChildren(der, signedData);
+  const parts = within('SignedData', () => berChildren(der, signedData));
   let i = 0;
   const versionElement = parts[i++];
   if (!versionElement) fail('SignedData is empty');
@@ -294,7 +294,7 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
 
   const certificates: Uint8Array[] = [];
   if (parts[i]?.tag === CONTEXT_0) {
-    const choices = berChildren(der, parts[i++] as BerElement);
+    const choices = within('the certificates', () => berChildren(der, parts[i++] as BerElement));
     if (choices.length > limits.maxCertificates) {
       refuse(
         'CERTIFICATES_LIMIT',
@@ -317,7 +317,7 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
 
   const crls: Uint8Array[] = [];
   if (parts[i]?.tag === CONTEXT_1) {
-    const choices = berChildren(der, parts[i++] as BerElement);
+    const choices = within('the CRLs', () => berChildren(der, parts[i++] as BerElement));
     if (choices.length > maxCrls) {
       refuse('CRLS_LIMIT', `the envelope carries ${choices.length} CRLs; at most ${maxCrls} are read`);
     }
@@ -334,7 +334,7 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
   const signerInfos = parts[i++];
   if (!signerInfos || signerInfos.tag !== TAG.SET) fail('SignedData has no signerInfos SET');
   if (i !== parts.length) fail('SignedData has unexpected fields');
-  const infos = berChildren(der, signerInfos);
+  const infos = within('the signerInfos', () => berChildren(der, signerInfos));
   if (infos.length === 0) refuse('NO_SIGNERS', 'the SignedData has no signer');
   if (infos.length > limits.maxSigners) {
     refuse(
