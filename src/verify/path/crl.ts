@@ -37,6 +37,8 @@ const ENTRY_EXT = {
   certificateIssuer: '2.5.29.29',
   holdInstructionCode: '2.5.29.23',
 } as const;
+/** Extensions a CRL or one of its entries may carry (real ones carry a handful). */
+const MAX_EXTENSIONS = 64;
 const KNOWN_CRL_EXT: ReadonlySet<string> = new Set(Object.values(CRL_EXT));
 const KNOWN_ENTRY_EXT: ReadonlySet<string> = new Set(Object.values(ENTRY_EXT));
 
@@ -77,7 +79,9 @@ export interface ParsedCrl {
 function readExtensions(node: DerNode): Array<{ oid: string; critical: boolean; value: Uint8Array }> {
   const list = sequence(node, 'Extensions');
   if (list.length === 0) fail('empty Extensions');
+  if (list.length > MAX_EXTENSIONS) fail(`more than ${MAX_EXTENSIONS} extensions`);
   const out: Array<{ oid: string; critical: boolean; value: Uint8Array }> = [];
+  const seen = new Set<string>();
   for (const extNode of list) {
     const parts = sequence(extNode, 'Extension');
     const oid = decodeOid(parts[0]);
@@ -89,7 +93,8 @@ function readExtensions(node: DerNode): Array<{ oid: string; critical: boolean; 
     }
     const value = expectTag(parts[j++], TAG.OCTET_STRING, 'extnValue').value;
     if (j !== parts.length) fail('Extension has extra fields');
-    if (out.some((e) => e.oid === oid)) fail(`extension ${oid} appears twice`);
+    if (seen.has(oid)) fail(`extension ${oid} appears twice`);
+    seen.add(oid);
     out.push({ oid, critical, value });
   }
   return out;
