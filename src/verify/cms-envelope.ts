@@ -18,6 +18,7 @@ import { createBytesMemo } from './memo';
 import { parseCrl } from './path/crl';
 import { parseName } from './path/names';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
+import { parseTstInfo } from './tst-info';
 
 /**
  * The one reader of CMS SignedData (RFC 5652) for every signature that reaches trustgate: detached and
@@ -62,6 +63,19 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = {
   maxSigners: 1,
   maxAttributes: DEFAULT_MAX_ATTRIBUTES,
 };
+
+/**
+ * What a timestamp token (RFC 3161 TimeStampToken, a SignedData over a TSTInfo) may hold: it is read
+ * here, with its envelope, when a signer carries one.
+ */
+export const TIMESTAMP_TOKEN_LIMITS: EnvelopeLimits = {
+  maxSignatureBytes: 64 * 1024,
+  maxCertificates: 8,
+  maxCrls: 8,
+  maxSigners: 1,
+  maxAttributes: DEFAULT_MAX_ATTRIBUTES,
+};
+export const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 
 /** How the signer names its certificate: by issuer and serial, or by subject key identifier. */
 export type SignerIdentifier =
@@ -184,7 +198,11 @@ function signerIdentifier(node: DerNode | undefined): SignerIdentifier {
 }
 
 /** One SignerInfo (§5.3), in DER. Returns the signer and its version. */
-function signerInfo(raw: Uint8Array, maxAttributes: number): { signer: CmsSigner; version: number } {
+function signerInfo(
+  raw: Uint8Array,
+  maxAttributes: number,
+  readTokens: boolean,
+): { signer: CmsSigner; version: number } {
   const node = parseDer(raw);
   if (node.tag !== TAG.SEQUENCE) fail('not a SEQUENCE');
   const parts = children(node);
@@ -213,6 +231,10 @@ function signerInfo(raw: Uint8Array, maxAttributes: number): { signer: CmsSigner
   if (parts[i]?.tag === CONTEXT_1)
     unsignedAttributeValues = attributes(parts[i++] as DerNode, maxAttributes, 'unsigned attributes', false);
   if (i !== parts.length) fail('unexpected fields');
+  if (readTokens) {
+    for (const values of unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN) ?? [])
+      for (const token of values) checkTimestampToken(token);
+  }
   return {
     version,
     signer: {
@@ -227,6 +249,20 @@ function signerInfo(raw: Uint8Array, maxAttributes: number): { signer: CmsSigner
   };
 }
 
+/**
+ * A timestamp token must read as what RFC 3161 §2.4.2 makes it: a SignedData (in DER, as it sits in a DER
+ * SignerInfo) of one signer over a TSTInfo. Whether it is trustworthy is decided later, with the TSA roots.
+ */
+function checkTimestampToken(token: Uint8Array): void {
+  within('the timestamp token', () => {
+    const read = parseCmsEnvelope(token, TIMESTAMP_TOKEN_LIMITS, false);
+    if (!read.ok) fail(read.detail);
+    if (read.envelope.contentType !== OID_TST_INFO || !read.envelope.content)
+      fail('it does not encapsulate a TSTInfo');
+    within('its TSTInfo', () => parseTstInfo(read.envelope.content as Uint8Array));
+  });
+}
+
 /** A DER element at `element` of the outer BER: definite and strictly DER, as the caller's exact bytes. */
 function derPart(bytes: Uint8Array, element: BerElement, what: string): Uint8Array {
   return within(what, () => {
@@ -237,7 +273,7 @@ function derPart(bytes: Uint8Array, element: BerElement, what: string): Uint8Arr
   });
 }
 
-function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
+function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boolean): CmsEnvelope {
   const maxCrls = limits.maxCrls ?? DEFAULT_MAX_CRLS;
   const maxAttributes = limits.maxAttributes ?? DEFAULT_MAX_ATTRIBUTES;
 
@@ -343,7 +379,9 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits): CmsEnvelope {
     );
   }
   const read = infos.map((info, n) =>
-    within(`SignerInfo ${n + 1}`, () => signerInfo(derPart(der, info, 'SignerInfo'), maxAttributes)),
+    within(`SignerInfo ${n + 1}`, () =>
+      signerInfo(derPart(der, info, 'SignerInfo'), maxAttributes, readTokens),
+    ),
   );
 
   // The SignedData lists the digest algorithms its signers use (§5.1); OpenSSL, for one, cannot verify a
@@ -378,6 +416,8 @@ function unarmour(input: Uint8Array): Uint8Array {
 export function parseCmsEnvelope(
   input: Uint8Array,
   limits: EnvelopeLimits = DEFAULT_ENVELOPE_LIMITS,
+  /** Read the signers' timestamp tokens too (not those inside a token). */
+  readTokens = true,
 ): EnvelopeResult {
   if (input.byteLength === 0) return { ok: false, code: 'SIGNATURE_EMPTY', detail: 'the signature is empty' };
   if (input.byteLength > limits.maxSignatureBytes) {
@@ -388,7 +428,7 @@ export function parseCmsEnvelope(
     };
   }
   try {
-    return { ok: true, envelope: readSignedData(unarmour(input), limits) };
+    return { ok: true, envelope: readSignedData(unarmour(input), limits, readTokens) };
   } catch (error) {
     if (error instanceof EnvelopeRefusal) return { ok: false, code: error.code, detail: error.detail };
     if (error instanceof DerError) {

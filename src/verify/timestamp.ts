@@ -2,9 +2,11 @@ import type { ParsedCertificate } from './certificate';
 import {
   type CmsSigner,
   OID_TIMESTAMP_TOKEN,
+  OID_TST_INFO,
   parseCmsEnvelope,
   readContentTypeAttribute,
   readMessageDigest,
+  TIMESTAMP_TOKEN_LIMITS,
 } from './cms-envelope';
 import {
   children,
@@ -33,7 +35,6 @@ import { parseTstInfo, type TstInfo } from './tst-info';
  * here trusts the token's time until all of that holds.
  */
 
-export const OID_TST_INFO = '1.2.840.113549.1.9.16.1.4';
 export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
 const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
@@ -49,8 +50,8 @@ export interface TimestampLimits {
 }
 
 export const DEFAULT_TIMESTAMP_LIMITS: TimestampLimits = {
-  maxTokenBytes: 64 * 1024,
-  maxCertificates: 8,
+  maxTokenBytes: TIMESTAMP_TOKEN_LIMITS.maxSignatureBytes,
+  maxCertificates: TIMESTAMP_TOKEN_LIMITS.maxCertificates,
   maxPathDepth: 4,
   maxSignatureChecks: 16,
 };
@@ -174,11 +175,15 @@ async function signingCertificateMatches(
 
 export async function verifyTimestampToken(request: TimestampRequest): Promise<TimestampOutcome> {
   const limits = { ...DEFAULT_TIMESTAMP_LIMITS, ...request.limits };
-  const parsed = parseCmsEnvelope(request.token, {
-    maxSignatureBytes: limits.maxTokenBytes,
-    maxCertificates: limits.maxCertificates,
-    maxSigners: 1,
-  });
+  const parsed = parseCmsEnvelope(
+    request.token,
+    {
+      ...TIMESTAMP_TOKEN_LIMITS,
+      maxSignatureBytes: limits.maxTokenBytes,
+      maxCertificates: limits.maxCertificates,
+    },
+    false,
+  );
   if (!parsed.ok) return invalid(`the timestamp token cannot be read: ${parsed.detail}`);
   const envelope = parsed.envelope;
   const signer = envelope.signers[0];

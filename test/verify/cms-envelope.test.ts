@@ -20,6 +20,7 @@ import {
   signerInfoOf,
   type TreeNode,
 } from '../helpers/der-tree';
+import { readTimestampFixture } from '../helpers/timestamp-fixtures';
 
 const subtle = globalThis.crypto.subtle;
 const TIME = new Date('2026-06-01T00:00:00Z');
@@ -305,6 +306,50 @@ describe('readCmsEnvelope (the strict CMS reader)', () => {
       });
       const result = readCmsEnvelope(bytes);
       expect(!result.ok && result.detail).toContain('not an X.509 certificate');
+    });
+  });
+});
+
+describe('readCmsEnvelope on a signer that carries a timestamp token', () => {
+  const stamped = readTimestampFixture('cases/expired-signer-timestamped-trusted/signature.der');
+  /** The token's TSTInfo changed by `edit` (the whole signature re-encoded around it). */
+  function withTstInfo(edit: (tstInfo: TreeNode) => void): Uint8Array {
+    const root = decodeTree(stamped);
+    const token = at(unsignedAttributes(root), 0, 1, 0);
+    const eContent = at(field(signedDataOf(token), 0x30), 1, 0);
+    const tstInfo = decodeTree(eContent.value as Uint8Array);
+    edit(tstInfo);
+    eContent.value = encodeTree(tstInfo);
+    return encodeTree(root);
+  }
+
+  describe('when the token reads as a SignedData over a TSTInfo', () => {
+    it('reads the signature (whether the token is trusted is decided later)', () => {
+      expect(readCmsEnvelope(stamped).ok).toBe(true);
+    });
+  });
+
+  describe('when the TSTInfo inside the token cannot be read (version 2)', () => {
+    it('the signature cannot be read: a verdict is never made on a token no one can read', () => {
+      const result = readCmsEnvelope(
+        withTstInfo((tst) => {
+          at(tst, 0).value = Uint8Array.of(2);
+        }),
+      );
+      expect(result).toMatchObject({ ok: false, code: 'SIGNATURE_UNREADABLE' });
+      expect(!result.ok && result.detail).toContain('timestamp token');
+    });
+  });
+
+  describe('when the TSTInfo states a negative accuracy', () => {
+    it('the signature cannot be read', () => {
+      const result = readCmsEnvelope(
+        withTstInfo((tst) => {
+          // the fixture's accuracy (seconds 1) becomes seconds -1
+          at(tst, 5, 0).value = Uint8Array.of(0xff);
+        }),
+      );
+      expect(!result.ok && result.detail).toContain('negative INTEGER');
     });
   });
 });
