@@ -16,6 +16,11 @@ export interface ArchiveLimits {
   /** Largest uncompressed/compressed ratio of one entry, for entries of at least `ratioFloorBytes`. */
   maxCompressionRatio: number;
   ratioFloorBytes: number;
+  /**
+   * Most uncompressed bytes of META-INF/MANIFEST.MF, and of each .SF file (declared, then as inflated).
+   * Both hold one section per entry: 8 MiB is about 50,000 sections with long names.
+   */
+  maxManifestBytes: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -23,6 +28,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxTotalUncompressedBytes: 256 * 1024 * 1024,
   maxCompressionRatio: 100,
   ratioFloorBytes: 1024 * 1024,
+  maxManifestBytes: 8 * 1024 * 1024,
 };
 
 export interface ZipEntry {
