@@ -9,6 +9,7 @@ import {
 import { decodeEntities, htmlLinks, htmlToText, looksLikeHtml, normalizeText } from './html-text';
 import { elements, firstElementText, openElementsAt, tags, withoutElements } from './markup-scan';
 import { resolveHttpLinks } from './resolve-links';
+import './rss-parser-snippets';
 
 /**
  * RSS 2.0 / Atom through rss-parser's `parseString` (never `parseURL`: fetching is ours). Custom fields keep

@@ -55,6 +55,20 @@ describe('parseFeed on an item with 40,000 enclosures, a 2 MiB feed (attack: eac
   });
 });
 
+describe("parseFeed on an item whose HTML is 8,000 lines ending in <br> (attack: rss-parser's snippet regexes, quadratic)", () => {
+  it('reads the item in linear time, its text whole', async () => {
+    const lines = 'A1UEChMESVNSRzEQMA4GA1UEAxMHUm9vdCBZRTB2MBAGByqGSM49AgEGB<br>\n'.repeat(8000);
+    const body = `<rss version="2.0"><channel><title>T</title><item><guid>g</guid><description><![CDATA[${lines}]]></description></item></channel></rss>`;
+    const started = performance.now();
+    const result = await parseFeed(body, 'application/rss+xml', null);
+    expect(performance.now() - started).toBeLessThan(QUICK_MS);
+    if (result.kind !== 'ok') throw new Error(result.reason);
+    const content = result.items[0]?.content ?? '';
+    expect(content.match(/A1UEChMESVNSRzEQ/g)).toHaveLength(8000);
+    expect(content).not.toContain('<br>');
+  });
+});
+
 describe('openElementsAt', () => {
   describe('when comments, CDATA with HTML, processing instructions and a > inside an attribute come first', () => {
     it('lists only the elements still open, outermost first', () => {
