@@ -101,3 +101,57 @@ export function firstElementText(text: string, names: readonly string[]): string
   if (inner.startsWith('<![CDATA[')) inner = inner.slice(9, inner.endsWith(']]>') ? -3 : undefined);
   return inner.trim();
 }
+
+export interface OpenElement {
+  /** The opening tag as written, attributes included. */
+  raw: string;
+  name: string;
+}
+
+/**
+ * The elements open at `position`, outermost first, read from well-formed XML markup before it: comments,
+ * CDATA sections, processing instructions and declarations skipped, quoted attribute values (which may
+ * hold `>`) stepped over. Null when the markup before `position` is not that (a DOCTYPE with an internal
+ * subset, a close tag that closes nothing open): the caller then has to do without. One forward pass.
+ */
+export function openElementsAt(text: string, position: number): OpenElement[] | null {
+  const open: OpenElement[] = [];
+  const skipTo = (from: number, close: string): number => {
+    const end = text.indexOf(close, from);
+    return end === -1 || end + close.length > position ? -1 : end + close.length;
+  };
+  let at = 0;
+  for (;;) {
+    const lt = text.indexOf('<', at);
+    if (lt === -1 || lt >= position) return open;
+    let next: number;
+    if (text.startsWith('<!--', lt)) next = skipTo(lt + 4, '-->');
+    else if (text.startsWith('<![CDATA[', lt)) next = skipTo(lt + 9, ']]>');
+    else if (text.startsWith('<?', lt)) next = skipTo(lt + 2, '?>');
+    else if (text.startsWith('<!', lt)) {
+      next = skipTo(lt + 2, '>');
+      if (next !== -1 && text.slice(lt, next).includes('[')) return null;
+    } else {
+      let quote = '';
+      let p = lt + 1;
+      for (; p < position; p++) {
+        const ch = text[p];
+        if (quote !== '') {
+          if (ch === quote) quote = '';
+        } else if (ch === '"' || ch === "'") quote = ch;
+        else if (ch === '>') break;
+      }
+      if (p >= position) return null;
+      const raw = text.slice(lt, p + 1);
+      const name = /^<\/?([^\s/>]+)/.exec(raw)?.[1];
+      if (!name) return null;
+      if (raw.startsWith('</')) {
+        if (open.at(-1)?.name !== name) return null;
+        open.pop();
+      } else if (!raw.endsWith('/>')) open.push({ raw, name });
+      next = p + 1;
+    }
+    if (next === -1) return null;
+    at = next;
+  }
+}

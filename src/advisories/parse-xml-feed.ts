@@ -7,8 +7,9 @@ import {
   type ParseFeedResult,
 } from './feed-item';
 import { decodeEntities, htmlLinks, htmlToText, looksLikeHtml, normalizeText } from './html-text';
-import { elements, firstElementText, tags, withoutElements } from './markup-scan';
+import { elements, firstElementText, openElementsAt, tags, withoutElements } from './markup-scan';
 import { resolveHttpLinks } from './resolve-links';
+import './rss-parser-snippets';
 
 /**
  * RSS 2.0 / Atom through rss-parser's `parseString` (never `parseURL`: fetching is ours). Custom fields keep
@@ -81,9 +82,12 @@ function mapItem(raw: RawItem, baseUrl: string | null): FeedItem {
 
   const linkAttrs = attrNodes(raw.links);
   const enclosures: FeedEnclosure[] = [];
+  // A set, not a search of the list: an item can carry tens of thousands of enclosures.
+  const enclosureUrls = new Set<string>();
   const pushEnclosure = (url: string | undefined, type: string | undefined, length: string | undefined) => {
     const [resolved] = resolveHttpLinks([url], base);
-    if (resolved && !enclosures.some((e) => e.url === resolved)) {
+    if (resolved && !enclosureUrls.has(resolved)) {
+      enclosureUrls.add(resolved);
       enclosures.push({ url: resolved, type: type ?? null, length: toLength(length) });
     }
   };
@@ -120,6 +124,13 @@ function rootElement(xml: string): string | null {
   }
   return null;
 }
+
+/**
+ * Bytes of XML the item-by-item reading may parse in all: a few times the body, and a floor for small
+ * feeds with a large skeleton. Reached only when the skeleton cannot be cut down to the item's ancestors.
+ */
+const FALLBACK_PARSE_FACTOR = 4;
+const FALLBACK_PARSE_FLOOR = 1024 * 1024;
 
 const DATE_ELEMENTS = ['published', 'updated', 'pubDate', 'dc:date', 'lastBuildDate'];
 
@@ -197,14 +208,37 @@ export async function parseXmlFeed(
       return { kind: 'error', reason: `unreadable feed: ${(skeletonError as Error).message}` };
     }
 
+    // Each item is parsed inside the elements that enclose the first one (the root's own tag kept, with
+    // its namespace declarations), not inside the whole skeleton: a skeleton of 1 MB parsed again for each
+    // of 1,000 items is a gigabyte of XML. Where that markup cannot be read, the whole skeleton is used,
+    // within a budget of parsed bytes; items past it are reported, not read.
+    const ancestors = openElementsAt(body, first.start);
+    const frame = ancestors
+      ? `${ancestors.map((e) => e.raw).join('')}${marker}${ancestors
+          .map((e) => `</${e.name}>`)
+          .reverse()
+          .join('')}`
+      : skeleton;
+    let budget = FALLBACK_PARSE_FACTOR * body.length + FALLBACK_PARSE_FLOOR;
     const items: FeedItem[] = [];
-    for (const [index, b] of blocks.slice(0, maxItems).entries()) {
+    const itemBlocks = blocks.slice(0, maxItems);
+    for (const [index, b] of itemBlocks.entries()) {
       const attempt = async (block: string) => {
-        const raws = await parseWhole(skeleton.replace(marker, () => block));
+        budget -= frame.length + block.length;
+        const raws = await parseWhole(frame.replace(marker, () => block));
         const raw = raws[0];
         if (!raw || raws.length !== 1) throw new Error('item not found after isolating it');
         return mapItem(raw, baseUrl);
       };
+      if (budget < 2 * (frame.length + b.end - b.start)) {
+        itemErrors.push({
+          index,
+          guid: null,
+          reason: `${itemBlocks.length - index} item(s) not read: the feed is too large to read item by item`,
+          recovered: false,
+        });
+        break;
+      }
       try {
         items.push(await attempt(body.slice(b.start, b.end)));
       } catch (error) {

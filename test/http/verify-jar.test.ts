@@ -5,6 +5,7 @@ import { verifyRequest } from '../../src/services/verification';
 import { bytesToBase64, DEFAULT_VERIFY_LIMITS } from '../../src/verify';
 import { JAR_FIXTURES, jarCase, readJarFixture } from '../helpers/jar-fixtures';
 import { createTestApp } from '../helpers/test-app';
+import { patchEntry } from '../helpers/zip-edit';
 
 let ctx: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -72,6 +73,22 @@ describe('POST /verify with a signed JAR and no signature field', () => {
       const body = await (await postArtifactOnly('unknown-root')).json();
       expect(body.verdict).toBe('unknown_root');
       expect(body.escalation.checklist.length).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  describe('when the chain ends at an unknown root and a signed entry is corrupt (entries not checked)', () => {
+    it('answers unknown_root with an escalation whose reason says the entries were not checked', async () => {
+      const archive = patchEntry(readJarFixture(jarCase('unknown-root').file), 'NOTICE.txt', {
+        data: (compressed) => new Uint8Array(compressed.length).fill(0xff),
+      });
+      const form = new FormData();
+      form.append('vendor', 'acme');
+      form.append('artifact', new Blob([new Uint8Array(archive)]), 'unknown-root-corrupt.jar');
+      const body = await (await ctx.app.request('/verify', { method: 'POST', body: form })).json();
+      expect(body.verdict).toBe('unknown_root');
+      expect(codes(body)).toEqual(['UNKNOWN_ROOT']);
+      expect(body.reasons[0].message).toContain('the manifest and the entries were not checked');
+      expect(body.escalation.kind).toBe('unknown-root');
     });
   });
 

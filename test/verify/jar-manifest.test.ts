@@ -37,4 +37,41 @@ describe('parseManifest', () => {
       expect(parseManifest(bytes('Manifest-Version 1.0\n'))).toMatchObject({ ok: false });
     });
   });
+
+  describe('when a header name is 200,000 bytes long (attack: the name was spread into String.fromCharCode, a RangeError)', () => {
+    it('refuses the manifest instead of throwing', () => {
+      const result = parseManifest(bytes(`${'A'.repeat(200_000)}: x\n`));
+      expect(result).toMatchObject({ ok: false });
+    });
+  });
+
+  describe('when a header name is longer than the 70 characters Java allows', () => {
+    it('refuses the manifest', () => {
+      expect(parseManifest(bytes(`${'A'.repeat(71)}: x\n`))).toMatchObject({ ok: false });
+      expect(parseManifest(bytes(`${'A'.repeat(70)}: x\n`))).toMatchObject({ ok: true });
+    });
+  });
+
+  describe('when a line is longer than the 512 bytes Java reads', () => {
+    it('refuses the manifest', () => {
+      const result = parseManifest(bytes(`X: ${'a'.repeat(600)}\n`));
+      expect(result).toMatchObject({ ok: false, problem: expect.stringContaining('longer than 512') });
+    });
+  });
+
+  describe('when a value is continued over 1,000,000 lines (attack: one small array per continuation line)', () => {
+    it('joins them into the one value', () => {
+      const result = parseManifest(bytes(`Manifest-Version: 1.0\nX: a\n${' b\n'.repeat(1_000_000)}`));
+      if (!result.ok) throw new Error(result.problem);
+      const value = result.manifest.main.headers.get('x') ?? '';
+      expect(value.length).toBe(1_000_001);
+      expect(value.startsWith('abbb')).toBe(true);
+    });
+  });
+
+  describe('when a header line has a colon but the value runs into the next line', () => {
+    it('refuses "Name:" without its space, even when the next line starts with one', () => {
+      expect(parseManifest(bytes('Manifest-Version:\n 1.0\n'))).toMatchObject({ ok: false });
+    });
+  });
 });

@@ -103,4 +103,17 @@ describe('readZip', () => {
       });
     });
   });
+
+  describe('when a thousand entries each have an unsafe name (attack: one reason per entry, a verdict as large as the archive)', () => {
+    it('lists the first 100 and counts the rest in one more reason', () => {
+      const files = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`../f${i}`, text('x')]));
+      const result = readZip(zipSync(files));
+      if (result.ok || result.kind !== 'rejected') throw new Error('expected a rejection');
+      expect(result.reasons).toHaveLength(101);
+      expect(result.reasons[100]).toEqual({
+        code: 'ZIP_ENTRY_NAME_INVALID',
+        message: '900 more problems in this archive are not listed',
+      });
+    });
+  });
 });

@@ -23,24 +23,66 @@ export type ManifestResult = { ok: true; manifest: Manifest } | { ok: false; pro
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-interface Line {
-  start: number;
-  /** End of the line's content (before its terminator). */
-  end: number;
-  /** Just after the terminator. */
-  next: number;
+/**
+ * Java's manifest reader refuses a line of more than 512 bytes ("line too long") and a header name of more
+ * than 70 characters; so does this one. Neither bound is needed for the work to stay linear (every byte is
+ * looked at a fixed number of times), but a manifest Java cannot read is not one to sign off.
+ */
+const MAX_LINE_BYTES = 512;
+const MAX_NAME_BYTES = 70;
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+const isAlphanumeric = (b: number) =>
+  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** The header name `bytes[start, colon)` as a string, or null when it is not `alphanum *(alphanum | - | _)`. */
+function headerName(bytes: Uint8Array, start: number, colon: number): string | null {
+  if (colon - start > MAX_NAME_BYTES || !isAlphanumeric(bytes[start] as number)) return null;
+  for (let at = start + 1; at < colon; at++) {
+    const b = bytes[at] as number;
+    if (!isAlphanumeric(b) && b !== 0x2d && b !== 0x5f) return null;
+  }
+  // At most 70 ASCII bytes: a safe number of arguments.
+  return String.fromCharCode.apply(null, bytes.subarray(start, colon) as unknown as number[]);
 }
 
-function* lines(bytes: Uint8Array): Generator<Line> {
-  let start = 0;
-  while (start < bytes.length) {
-    let end = start;
-    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
-    let next = end;
-    if (bytes[next] === 0x0d) next++;
-    if (bytes[next] === 0x0a) next++;
-    yield { start, end, next };
-    start = next;
+/**
+ * A header value: one line, or a first line and its continuation lines (each without its leading space),
+ * kept as [start, end) pairs in a flat array so that a value of a million continuation lines costs one
+ * copy, not a million small arrays.
+ */
+class ValueSpans {
+  private spans = new Int32Array(16);
+  private count = 0;
+
+  add(start: number, end: number): void {
+    if (this.count + 2 > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    this.spans[this.count++] = start;
+    this.spans[this.count++] = end;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+
+  join(bytes: Uint8Array): Uint8Array {
+    const spans = this.spans;
+    if (this.count === 2) return bytes.subarray(spans[0], spans[1]);
+    let total = 0;
+    for (let i = 0; i < this.count; i += 2) total += (spans[i + 1] as number) - (spans[i] as number);
+    const joined = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < this.count; i += 2) {
+      const end = spans[i + 1] as number;
+      for (let from = spans[i] as number; from < end; from++) joined[at++] = bytes[from] as number;
+    }
+    return joined;
   }
 }
 
@@ -48,26 +90,21 @@ export function parseManifest(bytes: Uint8Array): ManifestResult {
   const sections: ManifestSection[] = [];
   let sectionStart = 0;
   let headers = new Map<string, string>();
-  let pending: { name: string; value: Uint8Array[] } | null = null;
+  let pendingName: string | null = null;
+  const pendingSpans = new ValueSpans();
   let lineCount = 0;
 
   const flushHeader = (): string | null => {
-    if (!pending) return null;
-    const total = pending.value.reduce((n, part) => n + part.length, 0);
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const part of pending.value) {
-      joined.set(part, at);
-      at += part.length;
-    }
+    if (pendingName === null) return null;
     let value: string;
     try {
-      value = utf8.decode(joined);
+      value = utf8.decode(pendingSpans.join(bytes));
     } catch {
-      return `the value of ${pending.name} is not UTF-8`;
+      return `the value of ${pendingName} is not UTF-8`;
     }
-    headers.set(pending.name.toLowerCase(), value);
-    pending = null;
+    headers.set(pendingName.toLowerCase(), value);
+    pendingName = null;
+    pendingSpans.clear();
     return null;
   };
   const closeSection = (contentEnd: number, end: number) => {
@@ -82,33 +119,53 @@ export function parseManifest(bytes: Uint8Array): ManifestResult {
   };
 
   let lastContentEnd = 0;
-  for (const line of lines(bytes)) {
-    if (line.end === line.start) {
+  let start = 0;
+  const length = bytes.length;
+  // Every read below is within bounds: V8 takes a slow path for each typed-array read past the end.
+  while (start < length) {
+    // One line: [start, end) its content, `next` just after its terminator (CRLF, LF or CR).
+    const limit = Math.min(length, start + MAX_LINE_BYTES + 1);
+    let end = start;
+    while (end < limit) {
+      const b = bytes[end];
+      if (b === LF || b === CR) break;
+      end++;
+    }
+    if (end - start > MAX_LINE_BYTES) {
+      return { ok: false, problem: `line ${start} is longer than ${MAX_LINE_BYTES} bytes` };
+    }
+    let next = end;
+    if (next < length && bytes[next] === CR) next++;
+    if (next < length && bytes[next] === LF) next++;
+    const lineStart = start;
+    start = next;
+
+    if (end === lineStart) {
       // A blank line ends the section (several blank lines in a row end nothing more).
       const problem = flushHeader();
       if (problem) return { ok: false, problem };
-      if (lineCount > 0) closeSection(line.start, line.next);
-      else sectionStart = line.next;
+      if (lineCount > 0) closeSection(lineStart, next);
+      else sectionStart = next;
       continue;
     }
     lineCount++;
-    lastContentEnd = line.next;
-    if (bytes[line.start] === 0x20) {
-      if (!pending) return { ok: false, problem: 'a continuation line follows no header' };
-      pending.value.push(bytes.subarray(line.start + 1, line.end));
+    lastContentEnd = next;
+    if (bytes[lineStart] === 0x20) {
+      if (pendingName === null) return { ok: false, problem: 'a continuation line follows no header' };
+      pendingSpans.add(lineStart + 1, end);
       continue;
     }
     const problem = flushHeader();
     if (problem) return { ok: false, problem };
-    const text = bytes.subarray(line.start, line.end);
-    const colon = text.indexOf(0x3a);
-    if (colon <= 0 || text[colon + 1] !== 0x20) {
-      return { ok: false, problem: `line ${line.start} is not a "Name: value" header` };
+    // A line without a colon ends the parse, so this scan past the line's end happens once at most.
+    const colon = bytes.indexOf(0x3a, lineStart);
+    if (colon <= lineStart || colon + 1 >= end || bytes[colon + 1] !== 0x20) {
+      return { ok: false, problem: `line ${lineStart} is not a "Name: value" header` };
     }
-    const name = String.fromCharCode(...text.subarray(0, colon));
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name))
-      return { ok: false, problem: `"${name}" is not a header name` };
-    pending = { name, value: [text.subarray(colon + 2)] };
+    const name = headerName(bytes, lineStart, colon);
+    if (name === null) return { ok: false, problem: `line ${lineStart} does not start with a header name` };
+    pendingName = name;
+    pendingSpans.add(colon + 2, end);
   }
   const problem = flushHeader();
   if (problem) return { ok: false, problem };

@@ -49,7 +49,11 @@ export function findSignatureFiles(entries: ZipEntry[]): SignatureFileSet {
       const [, base, extension] = exact as unknown as [string, string, string];
       signingRelated.add(entry.name);
       if (extension === 'SF') signatureFiles.set(base, entry);
-      else blocks.set(base, [...(blocks.get(base) ?? []), entry]);
+      else {
+        const found = blocks.get(base);
+        if (found) found.push(entry);
+        else blocks.set(base, [entry]);
+      }
       continue;
     }
     if (looksSigningRelated(entry.name)) {

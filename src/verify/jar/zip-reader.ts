@@ -1,4 +1,5 @@
 import { type Reason, reason } from '../reasons';
+import { ReasonList } from './reason-list';
 
 /**
  * Strict, bounded reading of a ZIP archive's structure (APPNOTE 6.3): the end of central directory, the
@@ -16,6 +17,11 @@ export interface ArchiveLimits {
   /** Largest uncompressed/compressed ratio of one entry, for entries of at least `ratioFloorBytes`. */
   maxCompressionRatio: number;
   ratioFloorBytes: number;
+  /**
+   * Most uncompressed bytes of META-INF/MANIFEST.MF, and of each .SF file (declared, then as inflated).
+   * Both hold one section per entry: 8 MiB is about 50,000 sections with long names.
+   */
+  maxManifestBytes: number;
 }
 
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
@@ -23,6 +29,7 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxTotalUncompressedBytes: 256 * 1024 * 1024,
   maxCompressionRatio: 100,
   ratioFloorBytes: 1024 * 1024,
+  maxManifestBytes: 8 * 1024 * 1024,
 };
 
 export interface ZipEntry {
@@ -127,7 +134,7 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     return unreadable('the central directory does not end where the end record begins');
 
   const entries: ZipEntry[] = [];
-  const rejected: Reason[] = [];
+  const rejected = new ReasonList();
   const seen = new Set<string>();
   const spans: Array<{ start: number; end: number; name: string }> = [];
   let totalUncompressed = 0;
@@ -163,7 +170,7 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     if (method !== 0 && method !== 8)
       return unreadable(`"${name}" uses compression method ${method}; only stored and deflated are read`);
     if (method === 0 && compressedSize !== uncompressedSize)
-      rejected.push(reason('ZIP_HEADER_MISMATCH', `stored entry "${name}" declares two different sizes`));
+      rejected.add(reason('ZIP_HEADER_MISMATCH', `stored entry "${name}" declares two different sizes`));
 
     totalUncompressed += uncompressedSize;
     if (totalUncompressed > limits.maxTotalUncompressedBytes) {
@@ -181,12 +188,12 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     }
 
     const unsafe = unsafeName(name);
-    if (unsafe) rejected.push(reason('ZIP_ENTRY_NAME_INVALID', unsafe));
+    if (unsafe) rejected.add(reason('ZIP_ENTRY_NAME_INVALID', unsafe));
     const duplicate = seen.has(name);
-    if (duplicate) rejected.push(reason('ZIP_DUPLICATE_ENTRY', `"${name}" is in the archive more than once`));
+    if (duplicate) rejected.add(reason('ZIP_DUPLICATE_ENTRY', `"${name}" is in the archive more than once`));
     seen.add(name);
     if ((flags & FLAG_UTF8) === 0 && nameBytes.some((b) => b >= 0x80)) {
-      rejected.push(
+      rejected.add(
         reason('ZIP_ENTRY_NAME_INVALID', `"${name}" is not flagged UTF-8: readers may decode it otherwise`),
       );
     }
@@ -227,7 +234,7 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
       end = d + 12;
     }
     if (mismatches.length > 0) {
-      rejected.push(
+      rejected.add(
         reason(
           'ZIP_HEADER_MISMATCH',
           `the local header of "${name}" disagrees with the central directory (${mismatches.join(', ')})`,
@@ -253,9 +260,9 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
   let cursor = 0;
   for (const span of spans) {
     if (span.start < cursor) {
-      rejected.push(reason('ZIP_HEADER_MISMATCH', `"${span.name}" overlaps the entry before it`));
+      rejected.add(reason('ZIP_HEADER_MISMATCH', `"${span.name}" overlaps the entry before it`));
     } else if (span.start > cursor) {
-      rejected.push(
+      rejected.add(
         reason(
           'ZIP_HEADER_MISMATCH',
           `${span.start - cursor} bytes before "${span.name}" belong to no entry`,
@@ -264,15 +271,17 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     }
     cursor = Math.max(cursor, span.end);
   }
-  if (rejected.length === 0 && cursor !== cdOffset)
-    rejected.push(
+  if (rejected.size === 0 && cursor !== cdOffset)
+    rejected.add(
       reason(
         'ZIP_HEADER_MISMATCH',
         'bytes between the last entry and the central directory belong to no entry',
       ),
     );
 
-  return rejected.length > 0 ? { ok: false, kind: 'rejected', reasons: rejected } : { ok: true, entries };
+  return rejected.size > 0
+    ? { ok: false, kind: 'rejected', reasons: rejected.toArray() }
+    : { ok: true, entries };
 }
 
 export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
