@@ -137,3 +137,13 @@ describe('extractFromItem', () => {
     });
   });
 });
+
+describe('extractFromItem on an item that links 40,000 certificates (attack: each link searched for in the list so far)', () => {
+  it('keeps each distinct link once, in order', () => {
+    const links = Array.from({ length: 40_000 }, (_, i) => `https://a.example/${i % 39_999}.pem`);
+    const extraction = extractFromItem({ ...item(''), links });
+    expect(extraction.certificateLinks).toHaveLength(39_999);
+    expect(extraction.certificateLinks[0]).toBe('https://a.example/0.pem');
+    expect(extraction.certificateLinks.at(-1)).toBe('https://a.example/39998.pem');
+  });
+});
