@@ -16,6 +16,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   SIGNATURE_UNREADABLE: 'The signature cannot be read as CMS',
   SIGNATURE_NOT_SIGNED_DATA: 'The signature is CMS but not SignedData',
   UNKNOWN_VENDOR: 'The vendor is not known',
+  REQUEST_ABORTED: 'The request body did not arrive whole',
+  SERVER_BUSY: 'The server is at its limit; retry later',
   INTERNAL: 'Internal error',
 };
 
@@ -39,11 +41,14 @@ export function problemResponse(
   detail: string,
   extra?: Record<string, unknown>,
 ): Response {
+  const retryAfter = extra?.retryAfterSeconds;
   return c.body(
     JSON.stringify(problemBody(code, detail, extra)),
     ERROR_STATUS[code] as ContentfulStatusCode,
     {
       'content-type': 'application/problem+json',
+      // A busy server says when to come back (RFC 9110 §10.2.3); the body carries the same number.
+      ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}),
     },
   );
 }

@@ -74,13 +74,25 @@ export interface VerificationResponse {
   warnings?: Reason[];
 }
 
+const unknownVendor = (id: string) =>
+  new TrustgateError('UNKNOWN_VENDOR', `no vendor '${id}' in the trust store`);
+
+/**
+ * Refuses an unknown vendor (UNKNOWN_VENDOR) through the same cached store read as `verifyRequest`: the
+ * request readers call it before they parse a byte of the signature, so an unknown vendor costs no parse.
+ */
+export async function requireKnownVendor(deps: Pick<VerificationDeps, 'trust'>, vendorId: string) {
+  const { vendor } = await readVendorSnapshot(deps.trust, vendorId);
+  if (!vendor) throw unknownVendor(vendorId);
+}
+
 export async function verifyRequest(
   deps: VerificationDeps,
   input: VerifyInput,
 ): Promise<VerificationResponse> {
   // The vendor and its anchors as of one store version (one version read per request when cached).
   const { vendor, anchors: stored } = await readVendorSnapshot(deps.trust, input.vendor);
-  if (!vendor) throw new TrustgateError('UNKNOWN_VENDOR', `no vendor '${input.vendor}' in the trust store`);
+  if (!vendor) throw unknownVendor(input.vendor);
   // Without a signature, the artifact must be a signed ZIP/JAR that carries its own.
   const archive = !input.signature && input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
   if (!input.signature && !(archive && looksLikeZip(archive))) {
