@@ -7,6 +7,7 @@
  * REQUEST_ABORTED, logged as one line: a client going away is not a fault of the server.
  */
 import { TrustgateError } from '../errors';
+import { KeptBytes } from './kept-bytes';
 import type { BufferReservation } from './request-budget';
 
 /** Bodies up to this declared length are read in one call (see `readWholeBody`). */
@@ -63,6 +64,14 @@ export function guardedBody(request: Request): ReadableStream<Uint8Array> | null
 const tooLarge = (max: number) =>
   new TrustgateError('PAYLOAD_TOO_LARGE', `the request body is over ${max} bytes`);
 
+/** A body read whole. `discard()` gives its memory back at once; call it only when done with `bytes`. */
+export interface WholeBody {
+  bytes: Uint8Array;
+  discard(): void;
+}
+
+const inMemory = (bytes: Uint8Array): WholeBody => ({ bytes, discard: () => undefined });
+
 /**
  * The whole body, at most `max` bytes, held in `reservation` as `weight` times its length before it is
  * read (a JSON body also lives on as its text and its decoded fields: weight 2).
@@ -72,7 +81,7 @@ export async function readWholeBody(
   max: number,
   reservation: BufferReservation,
   weight = 1,
-): Promise<Uint8Array> {
+): Promise<WholeBody> {
   const declared = declaredLength(request);
   if (declared !== null) {
     if (declared > max) throw tooLarge(max);
@@ -80,17 +89,17 @@ export async function readWholeBody(
     if (declared <= SMALL_BODY_BYTES) {
       // One call: on Node, hono's adapter reads a small body straight from the socket, without a stream.
       try {
-        return new Uint8Array(await request.arrayBuffer());
+        return inMemory(new Uint8Array(await request.arrayBuffer()));
       } catch (error) {
         throw bodyAborted(request, error, null);
       }
     }
   }
   const body = guardedBody(request);
-  if (!body) return new Uint8Array(0);
+  if (!body) return inMemory(new Uint8Array(0));
   const reader = body.getReader();
-  // A declared length is read into one buffer of that size: no chunk list, no second copy.
-  const whole = declared === null ? null : new Uint8Array(declared);
+  // A declared length is read into one buffer of that size, which can be handed back without a GC.
+  const whole = declared === null ? null : new KeptBytes(declared);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -103,7 +112,7 @@ export async function readWholeBody(
           ? tooLarge(max)
           : new TrustgateError('BAD_REQUEST', 'the body is longer than its Content-Length');
       }
-      if (whole) whole.set(chunk, total);
+      if (whole) whole.append(chunk);
       else {
         reservation.hold(chunk.byteLength * weight);
         chunks.push(chunk);
@@ -111,19 +120,23 @@ export async function readWholeBody(
       total += chunk.byteLength;
     }
   } catch (error) {
+    whole?.discard();
     await reader.cancel().catch(() => undefined);
     throw error;
   }
   if (whole) {
-    if (total < whole.byteLength) throw bodyAborted(request, 'shorter than its Content-Length', total);
-    return whole;
+    if (total < whole.capacity) {
+      whole.discard();
+      throw bodyAborted(request, 'shorter than its Content-Length', total);
+    }
+    return { bytes: whole.bytes(), discard: () => whole.discard() };
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  if (chunks.length === 1) return inMemory(chunks[0] as Uint8Array);
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
     out.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return out;
+  return inMemory(out);
 }

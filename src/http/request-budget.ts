@@ -27,7 +27,9 @@ export interface BufferReservation {
   hold(bytes: number): void;
   /** Gives back `bytes` of what this request holds (a copy it dropped early). */
   giveBack(bytes: number): void;
-  /** Gives back everything this request holds; later calls do nothing. */
+  /** Runs `free` when the request is released (memory to hand back at once, not at the next GC). */
+  onRelease(free: () => void): void;
+  /** Gives back everything this request holds, and runs what `onRelease` registered; later calls do nothing. */
   release(): void;
   readonly held: number;
 }
@@ -70,6 +72,7 @@ export function createRequestBudget(limits: BudgetLimits): RequestBudget {
     reservation() {
       let held = 0;
       let open = true;
+      const frees: Array<() => void> = [];
       return {
         get held() {
           return held;
@@ -89,11 +92,15 @@ export function createRequestBudget(limits: BudgetLimits): RequestBudget {
           buffered -= given;
           held -= given;
         },
+        onRelease(free) {
+          frees.push(free);
+        },
         release() {
           if (!open) return;
           open = false;
           buffered -= held;
           held = 0;
+          for (const free of frees.splice(0)) free();
         },
       };
     },

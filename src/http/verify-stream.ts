@@ -26,6 +26,7 @@ import type { ArtifactInput, HashName } from '../verify';
 import { readCmsEnvelope } from '../verify/cms-fast';
 import { digestAlgorithm } from '../verify/signature';
 import type { Hasher, HasherFactory } from './hasher';
+import { KeptBytes } from './kept-bytes';
 import { boundaryOf, MultipartError, type PartSink, readMultipartStream } from './multipart-stream';
 import type { BufferReservation } from './request-budget';
 import { parseDigest, type RequestLimits } from './verify-request';
@@ -52,11 +53,6 @@ class Collector implements PartSink {
     this.reservation.hold(chunk.byteLength);
     this.size += chunk.byteLength;
     this.chunks.push(chunk.slice());
-  }
-  /** Drops what was kept, and gives its bytes back to the budget. */
-  drop() {
-    this.reservation.giveBack(this.size);
-    this.chunks = [];
   }
   end(): void | Promise<void> {}
   bytes(): Uint8Array {
@@ -88,7 +84,8 @@ function streamableAlgorithm(signature: Uint8Array, limits: RequestLimits): Hash
 
 class ArtifactSink implements PartSink {
   private hasher: Hasher | null;
-  private kept: Collector | null;
+  /** The copy kept while the signer's algorithm is unknown, within maxArtifactBytes. */
+  private kept: KeptBytes | null;
   size = 0;
   digest: Uint8Array | null = null;
 
@@ -97,11 +94,12 @@ class ArtifactSink implements PartSink {
     createHasher: HasherFactory | undefined,
     keep: boolean,
     private readonly limits: StreamLimits,
-    reservation: BufferReservation,
+    private readonly reservation: BufferReservation,
   ) {
     this.hasher = algorithm && createHasher ? createHasher(algorithm) : null;
-    this.kept =
-      keep || !this.hasher ? new Collector(Number.POSITIVE_INFINITY, 'artifact', reservation) : null;
+    this.kept = keep || !this.hasher ? new KeptBytes(limits.maxArtifactBytes) : null;
+    // A request that ends before the copy was read (refused, cut, aborted) gives its memory back at once.
+    reservation.onRelease(() => this.kept?.free());
   }
 
   async write(chunk: Uint8Array) {
@@ -113,7 +111,9 @@ class ArtifactSink implements PartSink {
           `artifact is over ${this.limits.maxArtifactBytes} bytes`,
         );
       }
-      this.kept.drop(); // too large to keep: hashed only from here on
+      // Too large to keep: hashed only from here on.
+      this.reservation.giveBack(this.kept.size);
+      this.kept.free();
       this.kept = null;
     }
     if (this.size > this.limits.maxStreamedArtifactBytes) {
@@ -122,7 +122,10 @@ class ArtifactSink implements PartSink {
         `artifact is over ${this.limits.maxStreamedArtifactBytes} bytes`,
       );
     }
-    this.kept?.write(chunk);
+    if (this.kept) {
+      this.reservation.hold(chunk.byteLength);
+      this.kept.append(chunk);
+    }
     if (this.hasher) await this.hasher.update(chunk);
   }
 

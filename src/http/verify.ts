@@ -9,6 +9,7 @@ import {
 import type { Authenticator } from './auth';
 import { ROLES } from './auth';
 import type { HasherFactory } from './hasher';
+import { type JsonBody, parseJsonBody } from './json-body';
 import { declaredLength, guardedBody, readWholeBody } from './request-body';
 import type { RequestBudget } from './request-budget';
 import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
@@ -82,7 +83,7 @@ export const verifyRoute = createRoute({
   },
 });
 
-/** A JSON body is held twice over: its bytes (then its text), and the fields decoded from it. */
+/** A JSON body is held about twice over: its bytes, and what is decoded from them (text, fields). */
 const JSON_BODY_WEIGHT = 2;
 
 /** Multipart bodies up to this declared length are read whole before parsing (see `readWholeBody`). */
@@ -133,7 +134,7 @@ export function registerVerify(
         // tenth of the server's time on a digest-only /verify), and the multipart reader walks one chunk.
         const body =
           length !== null && length <= SMALL_MULTIPART_BYTES
-            ? await readWholeBody(request, SMALL_MULTIPART_BYTES, reservation)
+            ? (await readWholeBody(request, SMALL_MULTIPART_BYTES, reservation)).bytes
             : guardedBody(request);
         const form = await readMultipartStreaming(body, c.req.header('content-type') ?? '', streamLimits, {
           createHasher: options.createHasher,
@@ -143,15 +144,21 @@ export function registerVerify(
         input = form.input;
         time = form.time;
       } else if (type.startsWith('application/json')) {
-        const bytes = await readWholeBody(request, limits.maxBodyBytes, reservation, JSON_BODY_WEIGHT);
-        let body: unknown;
+        const whole = await readWholeBody(request, limits.maxBodyBytes, reservation, JSON_BODY_WEIGHT);
         try {
-          body = JSON.parse(new TextDecoder().decode(bytes));
-        } catch {
-          throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
+          let body: JsonBody;
+          try {
+            body = await parseJsonBody(whole.bytes);
+          } catch (error) {
+            if (error instanceof SyntaxError)
+              throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
+            throw error;
+          }
+          input = await readJson(body, limits);
+          time = body.string((body.value as Record<string, unknown>).time);
+        } finally {
+          whole.discard(); // everything needed was read out of it: its memory goes back now
         }
-        input = readJson(body, limits);
-        time = (body as Record<string, unknown>).time;
       } else {
         throw new TrustgateError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data or application/json');
       }
