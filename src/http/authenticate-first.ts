@@ -10,26 +10,23 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Authenticator } from './auth';
 
-interface ProtectedRoute {
-  method: string;
-  path: RegExp;
-}
-
 /** `/vendors/{id}/roots/{sha256}` as a pattern of one segment per parameter. */
-function pathPattern(openApiPath: string): RegExp {
+function pathPattern(openApiPath: string): string {
   const parts = openApiPath.split(/\{[^}/]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[^/]+')}$`);
+  return parts.join('[^/]+');
 }
 
-function protectedRoutes(app: OpenAPIHono): ProtectedRoute[] {
-  const routes: ProtectedRoute[] = [];
+/** Per method, one pattern matching the paths of every route that declares security. */
+function protectedPaths(app: OpenAPIHono): Map<string, RegExp> {
+  const paths = new Map<string, string[]>();
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== 'route') continue;
     const { method, path, security } = definition.route;
     if (!security || security.length === 0) continue;
-    routes.push({ method: method.toUpperCase(), path: pathPattern(path) });
+    const key = method.toUpperCase();
+    paths.set(key, [...(paths.get(key) ?? []), pathPattern(path)]);
   }
-  return routes;
+  return new Map([...paths].map(([method, list]) => [method, new RegExp(`^(?:${list.join('|')})$`)]));
 }
 
 /**
@@ -38,14 +35,11 @@ function protectedRoutes(app: OpenAPIHono): ProtectedRoute[] {
  * request, once every route is registered.
  */
 export function authenticateFirst(app: OpenAPIHono, auth: Authenticator): MiddlewareHandler {
-  let routes: ProtectedRoute[] | null = null;
+  let paths: Map<string, RegExp> | null = null;
   return async (c, next) => {
-    routes ??= protectedRoutes(app);
-    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    const path = c.req.path;
-    if (routes.some((route) => route.method === method && route.path.test(path))) {
-      await auth.authenticate(c);
-    }
+    paths ??= protectedPaths(app);
+    const pattern = paths.get(c.req.method === 'HEAD' ? 'GET' : c.req.method);
+    if (pattern?.test(c.req.path)) await auth.authenticate(c);
     await next();
   };
 }

@@ -1,5 +1,10 @@
 /**
- * Resolves on a later turn of the event loop (a timer, so I/O and other requests run first): long work on
- * one request is cut into slices with this between them.
+ * Resolves on a later turn of the event loop, after pending I/O (and so other requests) ran: long work
+ * on one request is cut into slices with this between them. setImmediate where there is one (Node: no
+ * 1 ms timer clamp), a zero timer elsewhere (Workers).
  */
-export const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+export const nextTurn = () =>
+  new Promise<void>((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });

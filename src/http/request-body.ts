@@ -70,7 +70,8 @@ export interface WholeBody {
   discard(): void;
 }
 
-const inMemory = (bytes: Uint8Array): WholeBody => ({ bytes, discard: () => undefined });
+const keepForGc = () => undefined;
+const inMemory = (bytes: Uint8Array): WholeBody => ({ bytes, discard: keepForGc });
 
 /**
  * The whole body, at most `max` bytes, held in `reservation` as `weight` times its length before it is

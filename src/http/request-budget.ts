@@ -34,14 +34,22 @@ export interface BufferReservation {
   readonly held: number;
 }
 
+/** A verification slot; `release` gives it to the next waiter (once, however often it is called). */
+export interface VerificationSlot {
+  release(): void;
+}
+
 export interface RequestBudget {
   /** A reservation holding nothing yet: one per request, released when the request ends. */
   reservation(): BufferReservation;
+  /** A verification slot if one is free now, else null (then wait with `verificationSlot`). */
+  freeVerificationSlot(): VerificationSlot | null;
   /**
-   * A verification slot: resolves to its release once one is free (first come, first served), or throws
-   * SERVER_BUSY when the queue is full, or REQUEST_ABORTED when `signal` aborts while it waits.
+   * A verification slot: resolves once one is free (first come, first served), or throws SERVER_BUSY
+   * when the queue is full, or REQUEST_ABORTED when the request's signal aborts while it waits. The
+   * signal is asked for only then (on Node, making one costs more than the slot itself).
    */
-  verificationSlot(signal?: AbortSignal): Promise<() => void>;
+  verificationSlot(signal?: () => AbortSignal): Promise<VerificationSlot>;
   /** What is held and waiting now. */
   usage(): { bufferedBytes: number; verifications: number; queuedVerifications: number };
 }
@@ -49,93 +57,123 @@ export interface RequestBudget {
 const busy = (detail: string) =>
   new TrustgateError('SERVER_BUSY', detail, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 
-export function createRequestBudget(limits: BudgetLimits): RequestBudget {
-  let buffered = 0;
-  let running = 0;
-  const queue: Array<{ grant: () => void }> = [];
+// Classes rather than closures: one object per request on the hot path of every /verify.
 
-  const releaseSlot = () => {
-    const next = queue.shift();
+class Reservation implements BufferReservation {
+  held = 0;
+  private open = true;
+  private frees: Array<() => void> | null = null;
+
+  constructor(private readonly budget: Budget) {}
+
+  hold(bytes: number) {
+    if (!this.open) throw new Error('a released reservation cannot hold bytes');
+    this.budget.take(bytes);
+    this.held += bytes;
+  }
+
+  giveBack(bytes: number) {
+    const given = Math.min(bytes, this.held);
+    this.budget.buffered -= given;
+    this.held -= given;
+  }
+
+  onRelease(free: () => void) {
+    if (this.frees) this.frees.push(free);
+    else this.frees = [free];
+  }
+
+  release() {
+    if (!this.open) return;
+    this.open = false;
+    this.budget.buffered -= this.held;
+    this.held = 0;
+    for (const free of this.frees ?? []) free();
+    this.frees = null;
+  }
+}
+
+class Slot implements VerificationSlot {
+  private released = false;
+  constructor(private readonly budget: Budget) {}
+  release() {
+    if (this.released) return;
+    this.released = true;
+    this.budget.handOn();
+  }
+}
+
+class Budget implements RequestBudget {
+  buffered = 0;
+  private running = 0;
+  private readonly queue: Array<{ grant: () => void }> = [];
+
+  constructor(private readonly limits: BudgetLimits) {}
+
+  take(bytes: number) {
+    if (this.buffered + bytes > this.limits.maxBufferedBytes) {
+      throw busy(
+        `the server holds its limit of ${this.limits.maxBufferedBytes} bytes of request bodies in memory; retry in ${RETRY_AFTER_SECONDS} s`,
+      );
+    }
+    this.buffered += bytes;
+  }
+
+  /** A slot was released: the first waiter takes it over, or it is free again. */
+  handOn() {
+    const next = this.queue.shift();
     if (next) next.grant();
-    else running--;
-  };
-  const slotRelease = () => {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      releaseSlot();
-    };
-  };
+    else this.running--;
+  }
 
-  return {
-    reservation() {
-      let held = 0;
-      let open = true;
-      const frees: Array<() => void> = [];
-      return {
-        get held() {
-          return held;
-        },
-        hold(bytes) {
-          if (!open) throw new Error('a released reservation cannot hold bytes');
-          if (buffered + bytes > limits.maxBufferedBytes) {
-            throw busy(
-              `the server holds its limit of ${limits.maxBufferedBytes} bytes of request bodies in memory; retry in ${RETRY_AFTER_SECONDS} s`,
-            );
-          }
-          buffered += bytes;
-          held += bytes;
-        },
-        giveBack(bytes) {
-          const given = Math.min(bytes, held);
-          buffered -= given;
-          held -= given;
-        },
-        onRelease(free) {
-          frees.push(free);
-        },
-        release() {
-          if (!open) return;
-          open = false;
-          buffered -= held;
-          held = 0;
-          for (const free of frees.splice(0)) free();
+  reservation(): BufferReservation {
+    return new Reservation(this);
+  }
+
+  freeVerificationSlot(): VerificationSlot | null {
+    if (this.running >= this.limits.maxConcurrentVerifications) return null;
+    this.running++;
+    return new Slot(this);
+  }
+
+  verificationSlot(signalOf?: () => AbortSignal): Promise<VerificationSlot> {
+    const free = this.freeVerificationSlot();
+    if (free) return Promise.resolve(free);
+    const signal = signalOf?.();
+    if (signal?.aborted) return Promise.reject(new TrustgateError('REQUEST_ABORTED', 'the client went away'));
+    if (this.queue.length >= this.limits.maxQueuedVerifications) {
+      return Promise.reject(
+        busy(
+          `${this.running} verifications are running and ${this.queue.length} waiting, the server's limit; retry in ${RETRY_AFTER_SECONDS} s`,
+        ),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(new Slot(this));
         },
       };
-    },
+      const onAbort = () => {
+        const at = this.queue.indexOf(waiter);
+        if (at !== -1) this.queue.splice(at, 1);
+        reject(new TrustgateError('REQUEST_ABORTED', 'the client went away while waiting'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+    });
+  }
 
-    verificationSlot(signal) {
-      if (signal?.aborted)
-        return Promise.reject(new TrustgateError('REQUEST_ABORTED', 'the client went away'));
-      if (running < limits.maxConcurrentVerifications) {
-        running++;
-        return Promise.resolve(slotRelease());
-      }
-      if (queue.length >= limits.maxQueuedVerifications) {
-        return Promise.reject(
-          busy(
-            `${running} verifications are running and ${queue.length} waiting, the server's limit; retry in ${RETRY_AFTER_SECONDS} s`,
-          ),
-        );
-      }
-      return new Promise((resolve, reject) => {
-        const waiter = {
-          grant: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(slotRelease());
-          },
-        };
-        const onAbort = () => {
-          const at = queue.indexOf(waiter);
-          if (at !== -1) queue.splice(at, 1);
-          reject(new TrustgateError('REQUEST_ABORTED', 'the client went away while waiting'));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        queue.push(waiter);
-      });
-    },
+  usage() {
+    return {
+      bufferedBytes: this.buffered,
+      verifications: this.running,
+      queuedVerifications: this.queue.length,
+    };
+  }
+}
 
-    usage: () => ({ bufferedBytes: buffered, verifications: running, queuedVerifications: queue.length }),
-  };
+export function createRequestBudget(limits: BudgetLimits): RequestBudget {
+  return new Budget(limits);
 }

@@ -21,6 +21,7 @@
  * the request's budget reservation as it arrives.
  */
 import { TrustgateError } from '../errors';
+import type { VendorSnapshot } from '../services/store-version-cache';
 import type { VerifyInput } from '../services/verification';
 import type { ArtifactInput, HashName } from '../verify';
 import { readCmsEnvelope } from '../verify/cms-fast';
@@ -150,15 +151,15 @@ export interface StreamOptions {
   /** Where the bytes this request keeps are held (the global request budget). */
   reservation: BufferReservation;
   /** Refuses an unknown vendor (UNKNOWN_VENDOR); called before any signature byte is parsed. */
-  requireVendor: (vendorId: string) => Promise<void>;
+  requireVendor: (vendorId: string) => Promise<VendorSnapshot>;
 }
 
 /** The `vendor` part: looked up as soon as it ends. */
 class VendorField extends Collector {
-  checked = false;
+  known: VendorSnapshot | null = null;
   constructor(
     reservation: BufferReservation,
-    private readonly requireVendor: (vendorId: string) => Promise<void>,
+    private readonly requireVendor: (vendorId: string) => Promise<VendorSnapshot>,
   ) {
     super(MAX_TEXT_FIELD, 'vendor', reservation);
   }
@@ -168,8 +169,7 @@ class VendorField extends Collector {
   override async end() {
     const vendor = this.value();
     if (vendor === '') return; // refused as MISSING_FIELD once the body is read
-    await this.requireVendor(vendor);
-    this.checked = true;
+    this.known = await this.requireVendor(vendor);
   }
 }
 
@@ -188,7 +188,7 @@ export async function readMultipartStreaming(
   let artifact: ArtifactSink | null = null;
   let vendorField: VendorField | null = null;
   // The signature is parsed (for its digest algorithm) only once the vendor is known to exist.
-  const vendorKnown = () => (vendorField as VendorField | null)?.checked === true;
+  const vendorKnown = () => (vendorField as VendorField | null)?.known != null;
 
   try {
     await readMultipartStream(
@@ -249,7 +249,7 @@ export async function readMultipartStreaming(
       'vendor is required: the id of the vendor whose roots must anchor the signature',
     );
   }
-  if (!vendorKnown()) await options.requireVendor(vendor);
+  const known = (vendorField as VendorField | null)?.known ?? (await options.requireVendor(vendor));
   const digest = decode('digest');
   const signatureBytes = (signature as Collector | null)?.bytes() ?? null;
   const streamed = artifact as ArtifactSink | null;
@@ -282,5 +282,8 @@ export async function readMultipartStreaming(
   if (!signatureBytes && input.kind !== 'bytes') {
     throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
   }
-  return { input: { vendor, signature: signatureBytes, artifact: input }, time: decode('time') };
+  // A body read whole was looked up a moment ago: verify against that. A streamed one may have taken
+  // minutes to arrive: the store is read again (a root distrusted meanwhile must count).
+  const fresh = body instanceof Uint8Array ? { known } : {};
+  return { input: { vendor, signature: signatureBytes, artifact: input, ...fresh }, time: decode('time') };
 }

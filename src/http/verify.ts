@@ -110,6 +110,7 @@ export function registerVerify(
     maxStreamedArtifactBytes: limits.maxStreamedArtifactBytes ?? limits.maxArtifactBytes,
   };
   const maxMultipartBytes = streamLimits.maxStreamedArtifactBytes + limits.maxBodyBytes;
+  const requireVendor = (vendorId: string) => requireKnownVendor(deps, vendorId);
   // The body is read by hand rather than by the route validator, so every failure has its own code and
   // every byte held is in the budget. multipart/form-data is read as a stream (verify-stream.ts), which
   // counts its own bytes; JSON is read whole, within maxBodyBytes.
@@ -139,7 +140,7 @@ export function registerVerify(
         const form = await readMultipartStreaming(body, c.req.header('content-type') ?? '', streamLimits, {
           createHasher: options.createHasher,
           reservation,
-          requireVendor: (vendorId) => requireKnownVendor(deps, vendorId),
+          requireVendor,
         });
         input = form.input;
         time = form.time;
@@ -167,11 +168,11 @@ export function registerVerify(
         await access.auth.require(c, ['admin']);
         input.time = readVerificationTime(time);
       }
-      const releaseSlot = await budget.verificationSlot(request.signal);
+      const slot = budget.freeVerificationSlot() ?? (await budget.verificationSlot(() => request.signal));
       try {
         return c.json(await verifyRequest(deps, input), 200);
       } finally {
-        releaseSlot();
+        slot.release();
       }
     } finally {
       reservation.release();

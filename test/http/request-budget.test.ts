@@ -59,11 +59,11 @@ describe('request budget', () => {
       const waiting = budget.verificationSlot();
       await expect(budget.verificationSlot()).rejects.toMatchObject({ code: 'SERVER_BUSY' });
       expect(budget.usage()).toMatchObject({ verifications: 2, queuedVerifications: 1 });
-      a();
-      a(); // twice: one slot is given back once
+      a.release();
+      a.release(); // twice: one slot is given back once
       const c = await waiting;
       expect(budget.usage()).toMatchObject({ verifications: 2, queuedVerifications: 0 });
-      c();
+      c.release();
       expect(budget.usage()).toMatchObject({ verifications: 1, queuedVerifications: 0 });
     });
 
@@ -72,7 +72,7 @@ describe('request budget', () => {
       await budget.verificationSlot();
       await budget.verificationSlot();
       const client = new AbortController();
-      const waiting = budget.verificationSlot(client.signal);
+      const waiting = budget.verificationSlot(() => client.signal);
       client.abort();
       await expect(waiting).rejects.toMatchObject({ code: 'REQUEST_ABORTED' });
       expect(budget.usage().queuedVerifications).toBe(0);
