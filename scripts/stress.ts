@@ -76,12 +76,10 @@ interface LoadFigures {
 /** '422 SIGNATURE_UNREADABLE', '200 unknown_root', '503 SERVER_BUSY', 'cut', ... */
 function label(answer: Answer): string {
   if (!/^\d{3}$/.test(answer.outcome)) return answer.outcome;
-  try {
-    const body = JSON.parse(answer.body) as { code?: string; verdict?: string };
-    return `${answer.outcome} ${body.code ?? body.verdict ?? ''}`.trim();
-  } catch {
-    return answer.outcome;
-  }
+  const what = /"(?:code|verdict)":"([A-Za-z_]+)"/.exec(answer.body)?.[1];
+  // An answer over 64 KiB is worth knowing of: a problem that echoes what it was sent, say.
+  const size = (answer.bytes ?? 0) > 64 * 1024 ? ` (${answer.bytes} B answer)` : '';
+  return `${answer.outcome}${what ? ` ${what}` : ''}${size}`;
 }
 
 async function main() {

@@ -10,7 +10,29 @@ const MiB = 1024 * 1024;
 
 export interface Answer {
   outcome: string;
+  /** The answer's first 64 KiB and, when it is longer, its last 1 KiB. */
   body: string;
+  /** How long the answer was. */
+  bytes?: number;
+}
+
+const HEAD = 64 * 1024;
+const TAIL = 1024;
+
+/** Keeps the head and the tail of a long answer, and counts it. */
+function answerText() {
+  let head = '';
+  let tail = '';
+  let bytes = 0;
+  return {
+    add(chunk: string) {
+      bytes += Buffer.byteLength(chunk);
+      if (head.length < HEAD) head += chunk;
+      else tail = (tail + chunk).slice(-TAIL);
+    },
+    text: () => (tail ? `${head}...${tail}` : head),
+    bytes: () => bytes,
+  };
 }
 
 const errorOutcome = (error: unknown) =>
@@ -41,14 +63,18 @@ export function post(
         headers: { 'content-type': body.type, 'content-length': body.bytes.byteLength, ...options.headers },
       },
       (res) => {
-        let text = '';
+        const text = answerText();
         res.setEncoding('utf8');
-        res.on('data', (d) => {
-          if (text.length < 64 * 1024) text += d;
-        });
-        res.on('end', () => done({ outcome: String(res.statusCode), body: text }));
+        res.on('data', (d: string) => text.add(d));
+        res.on('end', () =>
+          done({ outcome: String(res.statusCode), body: text.text(), bytes: text.bytes() }),
+        );
         res.on('error', (error) =>
-          done({ outcome: String(res.statusCode ?? errorOutcome(error)), body: text }),
+          done({
+            outcome: String(res.statusCode ?? errorOutcome(error)),
+            body: text.text(),
+            bytes: text.bytes(),
+          }),
         );
       },
     );

@@ -23,13 +23,21 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
 
 export const problemType = (code: ErrorCode) => `urn:trustgate:error:${code}`;
 
+/** Longest `detail` sent: one that quotes what the caller sent (a 1 MB OID) must not echo all of it. */
+const MAX_DETAIL = 1000;
+
+const bounded = (detail: string) =>
+  detail.length <= MAX_DETAIL
+    ? detail
+    : `${detail.slice(0, MAX_DETAIL)}... (${detail.length - MAX_DETAIL} more characters left out)`;
+
 /** RFC 9457 problem details with trustgate's stable `code`. */
 export function problemBody(code: ErrorCode, detail: string, extra?: Record<string, unknown>) {
   return {
     type: problemType(code),
     title: TITLES[code] ?? code.toLowerCase().replaceAll('_', ' '),
     status: ERROR_STATUS[code],
-    detail,
+    detail: bounded(detail),
     code,
     ...extra,
   };
