@@ -4,12 +4,14 @@ import { HTTPException } from 'hono/http-exception';
 import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
+import { authenticateFirst } from './http/authenticate-first';
 import { registerCandidates } from './http/candidates';
 import { registerCrls } from './http/crls';
 import { registerEscalations } from './http/escalations';
 import { registerFeeds } from './http/feeds';
 import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
+import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
 import { registerRoots } from './http/roots';
 import { registerTokens } from './http/tokens';
 import { registerVendorChanges } from './http/vendor-changes';
@@ -25,7 +27,7 @@ import type { RandomBytes } from './trust/tokens';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
 import { createPathCache, type PathCache } from './verify/path-cache';
 
-export interface AppLimits extends VerifyLimits {
+export interface AppLimits extends VerifyLimits, BudgetLimits {
   /** Largest request body /verify reads. */
   maxBodyBytes: number;
   /** Largest artifact read whole: JSON (base64) bodies, and multipart artifacts that must be kept. */
@@ -39,6 +41,10 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   maxBodyBytes: 64 * 1024 * 1024 + 2 * 1024 * 1024,
   maxArtifactBytes: 64 * 1024 * 1024,
   maxStreamedArtifactBytes: 4 * 1024 * 1024 * 1024,
+  // Sized for a 2-core box: eight 64 MiB artifact copies, or four 64 MiB JSON bodies (counted twice).
+  maxBufferedBytes: 512 * 1024 * 1024,
+  maxConcurrentVerifications: 8,
+  maxQueuedVerifications: 64,
 };
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -63,7 +69,10 @@ export interface AppDeps {
   escalations?: EscalationService;
   /** Advisory feeds, candidates and advisories; without it those routes are not served. */
   feeds?: FeedService;
+  /** Size, budget and concurrency limits (defaults: DEFAULT_APP_LIMITS). */
   limits?: Partial<AppLimits>;
+  /** The request budget, when the platform watches it too (default: one made from `limits`). */
+  budget?: RequestBudget;
   /** Reports readiness for GET /health (the store imported, migrations applied). */
   ready?: () => boolean;
   /** API tokens (only their hashes). Without it only `adminToken` authenticates. */
@@ -125,12 +134,14 @@ export function createApp(deps: AppDeps) {
     onError: (c) => problemResponse(c, 'PAYLOAD_TOO_LARGE', `the body is over ${MAX_JSON_BODY_BYTES} bytes`),
   });
   app.use('*', (c, next) => (OWN_BODY_LIMIT.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  const auth = createAuthenticator({ subtle: deps.subtle, tokens: deps.tokens, adminToken: deps.adminToken });
+  // Before every route's validators: a protected route without a valid token is 401, whatever its body.
+  app.use('*', authenticateFirst(app, auth));
 
   app.openapi(healthRoute, (c) => {
     const ready = deps.ready?.() ?? true;
     return ready ? c.json({ status: 'ok' as const }, 200) : c.json({ status: 'starting' as const }, 503);
   });
-  const auth = createAuthenticator({ subtle: deps.subtle, tokens: deps.tokens, adminToken: deps.adminToken });
   registerVerify(
     app,
     {
@@ -150,8 +161,11 @@ export function createApp(deps: AppDeps) {
         : {}),
     },
     limits,
-    { auth, requireToken: deps.requireVerifyToken ?? false },
-    deps.createHasher ? { createHasher: deps.createHasher } : {},
+    {
+      budget: deps.budget ?? createRequestBudget(limits),
+      access: { auth, requireToken: deps.requireVerifyToken ?? false },
+      createHasher: deps.createHasher,
+    },
   );
   const admin = {
     trust: deps.trust,

@@ -61,6 +61,8 @@ function groupMembers(pgid: number): number[] {
 export async function startServer(env: {
   databaseUrl: string;
   trustStoreDir: string;
+  /** More environment for the server (npm run stress: ADMIN_TOKEN, STATS_LOG_SECONDS, ...). */
+  extra?: Record<string, string>;
 }): Promise<RunningServer> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -75,6 +77,7 @@ export async function startServer(env: {
       HOST: '127.0.0.1',
       DATABASE_URL: env.databaseUrl,
       TRUST_STORE_DIR: env.trustStoreDir,
+      ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,8 +17,13 @@ export interface AuthConfig {
 }
 
 export interface Authenticator {
-  /** The principal of the request's bearer token; null when there is none or it is unknown or revoked. */
+  /**
+   * The principal of the request's bearer token; null when there is none or it is unknown or revoked.
+   * Looked up once per request, however often it is asked.
+   */
   identify(c: Context): Promise<Principal | null>;
+  /** The principal, whatever its role; else 401. */
+  authenticate(c: Context): Promise<Principal>;
   /** The principal, if its role is one of `roles`; else 401 (no or bad token) or 403 (wrong role). */
   require(c: Context, roles: readonly TokenRole[]): Promise<Principal>;
 }
@@ -40,7 +45,17 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     return bootstrapHash;
   };
 
-  async function identify(c: Context): Promise<Principal | null> {
+  const identified = new WeakMap<Request, Promise<Principal | null>>();
+  function identify(c: Context): Promise<Principal | null> {
+    let principal = identified.get(c.req.raw);
+    if (!principal) {
+      principal = lookUp(c);
+      identified.set(c.req.raw, principal);
+    }
+    return principal;
+  }
+
+  async function lookUp(c: Context): Promise<Principal | null> {
     const secret = bearerSecret(c.req.header('authorization'));
     if (!secret) return null;
     const hash = await hashTokenSecret(config.subtle, secret);
@@ -53,16 +68,22 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     return { tokenId: token.id, name: token.name, role: token.role };
   }
 
+  async function authenticate(c: Context): Promise<Principal> {
+    const principal = await identify(c);
+    if (!principal) {
+      throw new TrustgateError(
+        'UNAUTHORIZED',
+        'send a valid, unrevoked token as Authorization: Bearer <token>',
+      );
+    }
+    return principal;
+  }
+
   return {
     identify,
+    authenticate,
     async require(c, roles) {
-      const principal = await identify(c);
-      if (!principal) {
-        throw new TrustgateError(
-          'UNAUTHORIZED',
-          'send a valid, unrevoked token as Authorization: Bearer <token>',
-        );
-      }
+      const principal = await authenticate(c);
       if (!roleAllows(principal.role, roles)) {
         throw new TrustgateError(
           'FORBIDDEN',

@@ -10,7 +10,11 @@
  * that keeps one must copy it.
  */
 
+import { nextTurn } from './next-turn';
+
 const MAX_EPILOGUE = 16;
+/** How long one body is read (and its parts hashed or kept) before the event loop gets a turn. */
+const TURN_MS = 10;
 
 export interface PartInfo {
   name: string;
@@ -173,9 +177,19 @@ export async function readMultipartStream(
   // The first delimiter may open the body without the CRLF before it: start as if one were there.
   let buf: Uint8Array = Uint8Array.of(CR, LF);
 
+  let turnStarted = performance.now();
   const more = async (): Promise<boolean> => {
     if (done) return false;
+    // Chunks that are already there arrive without a turn of the event loop: after a few milliseconds
+    // of them, let the loop run (other requests, /health) before reading on.
+    if (performance.now() - turnStarted > TURN_MS) {
+      await nextTurn();
+      turnStarted = performance.now();
+    }
+    const asked = performance.now();
     const next = await reader.read();
+    // It had to wait for the network: the loop ran meanwhile, a new run of work starts.
+    if (performance.now() - asked > 1) turnStarted = performance.now();
     if (next.done) {
       done = true;
       return false;

@@ -16,10 +16,20 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   SIGNATURE_UNREADABLE: 'The signature cannot be read as CMS',
   SIGNATURE_NOT_SIGNED_DATA: 'The signature is CMS but not SignedData',
   UNKNOWN_VENDOR: 'The vendor is not known',
+  REQUEST_ABORTED: 'The request body did not arrive whole',
+  SERVER_BUSY: 'The server is at its limit; retry later',
   INTERNAL: 'Internal error',
 };
 
 export const problemType = (code: ErrorCode) => `urn:trustgate:error:${code}`;
+
+/** Longest `detail` sent: one that quotes what the caller sent (a 1 MB OID) must not echo all of it. */
+const MAX_DETAIL = 1000;
+
+const bounded = (detail: string) =>
+  detail.length <= MAX_DETAIL
+    ? detail
+    : `${detail.slice(0, MAX_DETAIL)}... (${detail.length - MAX_DETAIL} more characters left out)`;
 
 /** RFC 9457 problem details with trustgate's stable `code`. */
 export function problemBody(code: ErrorCode, detail: string, extra?: Record<string, unknown>) {
@@ -27,7 +37,7 @@ export function problemBody(code: ErrorCode, detail: string, extra?: Record<stri
     type: problemType(code),
     title: TITLES[code] ?? code.toLowerCase().replaceAll('_', ' '),
     status: ERROR_STATUS[code],
-    detail,
+    detail: bounded(detail),
     code,
     ...extra,
   };
@@ -39,11 +49,14 @@ export function problemResponse(
   detail: string,
   extra?: Record<string, unknown>,
 ): Response {
+  const retryAfter = extra?.retryAfterSeconds;
   return c.body(
     JSON.stringify(problemBody(code, detail, extra)),
     ERROR_STATUS[code] as ContentfulStatusCode,
     {
       'content-type': 'application/problem+json',
+      // A busy server says when to come back (RFC 9110 §10.2.3); the body carries the same number.
+      ...(typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {}),
     },
   );
 }

@@ -1,6 +1,7 @@
 import { TrustgateError } from '../errors';
 import type { VerifyInput } from '../services/verification';
-import { type ArtifactInput, base64ToBytes, type HashName, hexToBytes } from '../verify';
+import { type ArtifactInput, type HashName, hexToBytes } from '../verify';
+import type { JsonBody } from './json-body';
 
 export interface RequestLimits {
   maxArtifactBytes: number;
@@ -91,28 +92,29 @@ export async function readMultipart(form: FormData, limits: RequestLimits): Prom
   );
 }
 
-function decodeBase64Field(value: unknown, field: string): Uint8Array | null {
+async function decodeBase64Field(body: JsonBody, value: unknown, field: string): Promise<Uint8Array | null> {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string')
     throw new TrustgateError('INVALID_FIELD', `${field} must be a base64 string`);
-  const bytes = base64ToBytes(value);
+  const bytes = await body.base64(value);
   if (!bytes) throw new TrustgateError('INVALID_FIELD', `${field} is not valid base64`);
   return bytes;
 }
 
 /** application/json: {vendor, signature (base64), artifact (base64) | digest}. */
-export function readJson(body: unknown, limits: RequestLimits): VerifyInput {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+export async function readJson(body: JsonBody, limits: RequestLimits): Promise<VerifyInput> {
+  const value = body.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TrustgateError('INVALID_JSON', 'the body must be a JSON object');
   }
-  const record = body as Record<string, unknown>;
-  const digest = record.digest;
+  const record = value as Record<string, unknown>;
+  const digest = body.string(record.digest);
   if (digest !== undefined && typeof digest !== 'string')
     throw new TrustgateError('INVALID_FIELD', 'digest must be a string');
-  const signature = decodeBase64Field(record.signature, 'signature');
-  const artifact = decodeBase64Field(record.artifact, 'artifact');
+  const signature = await decodeBase64Field(body, record.signature, 'signature');
+  const artifact = await decodeBase64Field(body, record.artifact, 'artifact');
   return combine(
-    requireVendor(record.vendor),
+    requireVendor(body.string(record.vendor)),
     signature && checkSize('signature', signature, limits.maxSignatureBytes),
     artifact && checkSize('artifact', artifact, limits.maxArtifactBytes),
     digest ?? null,

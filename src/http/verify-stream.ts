@@ -13,14 +13,23 @@
  *   `signature` first.
  * A signature without signed attributes covers the artifact itself: its artifact is kept (within 64 MiB).
  * Without an injected hasher, artifacts are kept within 64 MiB as before.
+ *
+ * The vendor is looked up as soon as its part ends, and no byte of the signature is parsed before it is
+ * known: an unknown vendor is refused (UNKNOWN_VENDOR) without a parse. So `vendor` must also come before
+ * `artifact` for the artifact to be hashed with the signer's algorithm; after it, the artifact is read as
+ * if it came before the signature. Every byte kept (fields, the signature, an artifact copy) is held in
+ * the request's budget reservation as it arrives.
  */
 import { TrustgateError } from '../errors';
+import type { VendorSnapshot } from '../services/store-version-cache';
 import type { VerifyInput } from '../services/verification';
 import type { ArtifactInput, HashName } from '../verify';
 import { readCmsEnvelope } from '../verify/cms-envelope';
 import { digestAlgorithm } from '../verify/signature';
 import type { Hasher, HasherFactory } from './hasher';
+import { KeptBytes } from './kept-bytes';
 import { boundaryOf, MultipartError, type PartSink, readMultipartStream } from './multipart-stream';
+import type { BufferReservation } from './request-budget';
 import { parseDigest, type RequestLimits } from './verify-request';
 
 export interface StreamLimits extends RequestLimits {
@@ -37,21 +46,25 @@ class Collector implements PartSink {
   constructor(
     private readonly max: number,
     private readonly what: string,
+    private readonly reservation: BufferReservation,
   ) {}
   write(chunk: Uint8Array) {
-    this.size += chunk.byteLength;
-    if (this.size > this.max)
+    if (this.size + chunk.byteLength > this.max)
       throw new TrustgateError('PAYLOAD_TOO_LARGE', `${this.what} is over ${this.max} bytes`);
+    this.reservation.hold(chunk.byteLength);
+    this.size += chunk.byteLength;
     this.chunks.push(chunk.slice());
   }
-  end() {}
+  end(): void | Promise<void> {}
   bytes(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0] as Uint8Array;
     const out = new Uint8Array(this.size);
     let offset = 0;
     for (const chunk of this.chunks) {
       out.set(chunk, offset);
       offset += chunk.byteLength;
     }
+    this.chunks = [out]; // one copy from here on, however often it is asked for
     return out;
   }
 }
@@ -72,7 +85,8 @@ function streamableAlgorithm(signature: Uint8Array, limits: RequestLimits): Hash
 
 class ArtifactSink implements PartSink {
   private hasher: Hasher | null;
-  private kept: Collector | null;
+  /** The copy kept while the signer's algorithm is unknown, within maxArtifactBytes. */
+  private kept: KeptBytes | null;
   size = 0;
   digest: Uint8Array | null = null;
 
@@ -81,9 +95,12 @@ class ArtifactSink implements PartSink {
     createHasher: HasherFactory | undefined,
     keep: boolean,
     private readonly limits: StreamLimits,
+    private readonly reservation: BufferReservation,
   ) {
     this.hasher = algorithm && createHasher ? createHasher(algorithm) : null;
-    this.kept = keep || !this.hasher ? new Collector(Number.POSITIVE_INFINITY, 'artifact') : null;
+    this.kept = keep || !this.hasher ? new KeptBytes(limits.maxArtifactBytes) : null;
+    // A request that ends before the copy was read (refused, cut, aborted) gives its memory back at once.
+    reservation.onRelease(() => this.kept?.free());
   }
 
   async write(chunk: Uint8Array) {
@@ -95,7 +112,10 @@ class ArtifactSink implements PartSink {
           `artifact is over ${this.limits.maxArtifactBytes} bytes`,
         );
       }
-      this.kept = null; // too large to keep: hashed only from here on
+      // Too large to keep: hashed only from here on.
+      this.reservation.giveBack(this.kept.size);
+      this.kept.free();
+      this.kept = null;
     }
     if (this.size > this.limits.maxStreamedArtifactBytes) {
       throw new TrustgateError(
@@ -103,7 +123,10 @@ class ArtifactSink implements PartSink {
         `artifact is over ${this.limits.maxStreamedArtifactBytes} bytes`,
       );
     }
-    this.kept?.write(chunk);
+    if (this.kept) {
+      this.reservation.hold(chunk.byteLength);
+      this.kept.append(chunk);
+    }
     if (this.hasher) await this.hasher.update(chunk);
   }
 
@@ -122,18 +145,50 @@ export interface StreamedForm {
   time: string | null;
 }
 
+export interface StreamOptions {
+  /** Incremental hashing of streamed artifacts; without it artifacts are kept (within 64 MiB). */
+  createHasher?: HasherFactory | undefined;
+  /** Where the bytes this request keeps are held (the global request budget). */
+  reservation: BufferReservation;
+  /** Refuses an unknown vendor (UNKNOWN_VENDOR); called before any signature byte is parsed. */
+  requireVendor: (vendorId: string) => Promise<VendorSnapshot>;
+}
+
+/** The `vendor` part: looked up as soon as it ends. */
+class VendorField extends Collector {
+  known: VendorSnapshot | null = null;
+  constructor(
+    reservation: BufferReservation,
+    private readonly requireVendor: (vendorId: string) => Promise<VendorSnapshot>,
+  ) {
+    super(MAX_TEXT_FIELD, 'vendor', reservation);
+  }
+  value(): string {
+    return new TextDecoder().decode(this.bytes()).trim();
+  }
+  override async end() {
+    const vendor = this.value();
+    if (vendor === '') return; // refused as MISSING_FIELD once the body is read
+    this.known = await this.requireVendor(vendor);
+  }
+}
+
 export async function readMultipartStreaming(
   body: ReadableStream<Uint8Array> | Uint8Array | null,
   contentType: string,
   limits: StreamLimits,
-  createHasher: HasherFactory | undefined,
+  options: StreamOptions,
 ): Promise<StreamedForm> {
+  const { createHasher, reservation } = options;
   const boundary = boundaryOf(contentType);
   if (!body || !boundary) throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be parsed');
   const seen = new Set<string>();
   const text = new Map<string, Collector>();
   let signature: Collector | null = null;
   let artifact: ArtifactSink | null = null;
+  let vendorField: VendorField | null = null;
+  // The signature is parsed (for its digest algorithm) only once the vendor is known to exist.
+  const vendorKnown = () => (vendorField as VendorField | null)?.known != null;
 
   try {
     await readMultipartStream(
@@ -146,22 +201,28 @@ export async function readMultipartStreaming(
           seen.add(part.name);
         }
         if (part.name === 'signature') {
-          signature = new Collector(limits.maxSignatureBytes, 'signature');
+          signature = new Collector(limits.maxSignatureBytes, 'signature', reservation);
           return signature;
         }
         if (part.name === 'artifact') {
-          const known = signature ? streamableAlgorithm((signature as Collector).bytes(), limits) : null;
+          const known =
+            signature && vendorKnown() ? streamableAlgorithm((signature as Collector).bytes(), limits) : null;
           artifact = known
-            ? new ArtifactSink(known, createHasher, false, limits)
-            : new ArtifactSink('SHA-256', createHasher, true, limits);
+            ? new ArtifactSink(known, createHasher, false, limits, reservation)
+            : new ArtifactSink('SHA-256', createHasher, true, limits, reservation);
           return artifact;
         }
-        if (['digest', 'vendor', 'time'].includes(part.name)) {
-          const field = new Collector(MAX_TEXT_FIELD, part.name);
+        if (part.name === 'vendor') {
+          vendorField = new VendorField(reservation, options.requireVendor);
+          return vendorField;
+        }
+        if (['digest', 'time'].includes(part.name)) {
+          const field = new Collector(MAX_TEXT_FIELD, part.name, reservation);
           text.set(part.name, field);
           return field;
         }
-        return new Collector(MAX_OTHER_FIELD, `field ${part.name}`); // unknown fields: read, bounded, ignored
+        // unknown fields: read, bounded, ignored
+        return new Collector(MAX_OTHER_FIELD, `field ${part.name}`, reservation);
       },
       {
         maxBodyBytes: limits.maxStreamedArtifactBytes + limits.maxSignatureBytes + 1024 * 1024,
@@ -181,13 +242,14 @@ export async function readMultipartStreaming(
     const field = text.get(name);
     return field ? new TextDecoder().decode(field.bytes()) : null;
   };
-  const vendor = decode('vendor')?.trim() ?? '';
+  const vendor = (vendorField as VendorField | null)?.value() ?? '';
   if (vendor === '') {
     throw new TrustgateError(
       'MISSING_FIELD',
       'vendor is required: the id of the vendor whose roots must anchor the signature',
     );
   }
+  const known = (vendorField as VendorField | null)?.known ?? (await options.requireVendor(vendor));
   const digest = decode('digest');
   const signatureBytes = (signature as Collector | null)?.bytes() ?? null;
   const streamed = artifact as ArtifactSink | null;
@@ -220,5 +282,8 @@ export async function readMultipartStreaming(
   if (!signatureBytes && input.kind !== 'bytes') {
     throw new TrustgateError('MISSING_FIELD', 'signature is required (CMS/PKCS#7 SignedData, DER or PEM)');
   }
-  return { input: { vendor, signature: signatureBytes, artifact: input }, time: decode('time') };
+  // A body read whole was looked up a moment ago: verify against that. A streamed one may have taken
+  // minutes to arrive: the store is read again (a root distrusted meanwhile must count).
+  const fresh = body instanceof Uint8Array ? { known } : {};
+  return { input: { vendor, signature: signatureBytes, artifact: input, ...fresh }, time: decode('time') };
 }

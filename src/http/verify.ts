@@ -1,11 +1,17 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { TrustgateError } from '../errors';
-import { type VerificationDeps, verifyRequest } from '../services/verification';
+import {
+  requireKnownVendor,
+  type VerificationDeps,
+  type VerifyInput,
+  verifyRequest,
+} from '../services/verification';
 import type { Authenticator } from './auth';
 import { ROLES } from './auth';
 import type { HasherFactory } from './hasher';
-import { problemResponse } from './problem';
+import { type JsonBody, parseJsonBody } from './json-body';
+import { declaredLength, guardedBody, readWholeBody } from './request-body';
+import type { RequestBudget } from './request-budget';
 import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
 import { type RequestLimits, readJson } from './verify-request';
 import { readMultipartStreaming } from './verify-stream';
@@ -73,96 +79,105 @@ export const verifyRoute = createRoute({
   },
   responses: {
     200: { description: 'A decided verdict', content: { 'application/json': { schema: VerdictSchema } } },
-    ...problemResponses(400, 401, 403, 415, 422),
+    ...problemResponses(400, 401, 403, 415, 422, 503),
   },
 });
+
+/** A JSON body is held about twice over: its bytes, and what is decoded from them (text, fields). */
+const JSON_BODY_WEIGHT = 2;
+
+/** Multipart bodies up to this declared length are read whole before parsing (see `readWholeBody`). */
+const SMALL_MULTIPART_BYTES = 1024 * 1024;
+
+export interface VerifyRouteOptions {
+  /** The global budget of buffered request bytes and concurrent verifications. */
+  budget: RequestBudget;
+  /** `REQUIRE_VERIFY_TOKEN` and who may set `time`. */
+  access?: { auth: Authenticator; requireToken: boolean };
+  /** Incremental hashing for streamed artifacts. */
+  createHasher?: HasherFactory | undefined;
+}
 
 export function registerVerify(
   app: OpenAPIHono,
   deps: VerificationDeps,
   limits: RequestLimits & { maxBodyBytes: number; maxStreamedArtifactBytes?: number },
-  access?: { auth: Authenticator; requireToken: boolean },
-  streaming?: { createHasher?: HasherFactory },
+  options: VerifyRouteOptions,
 ) {
+  const { access, budget } = options;
   const streamLimits = {
     ...limits,
     maxStreamedArtifactBytes: limits.maxStreamedArtifactBytes ?? limits.maxArtifactBytes,
   };
   const maxMultipartBytes = streamLimits.maxStreamedArtifactBytes + limits.maxBodyBytes;
-  const bufferedLimit = bodyLimit({
-    maxSize: limits.maxBodyBytes,
-    onError: (c) =>
-      problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${limits.maxBodyBytes} bytes`),
-  });
-  // multipart/form-data is read as a stream (verify-stream.ts), which counts its own bytes: hono's
-  // bodyLimit would buffer a body sent without content-length. Everything else is buffered and limited.
-  app.use('/verify', async (c, next) => {
-    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
-      return bufferedLimit(c, next);
-    }
-    const length = Number(c.req.header('content-length') ?? '0');
-    if (length > maxMultipartBytes) {
-      return problemResponse(c, 'PAYLOAD_TOO_LARGE', `the request body is over ${maxMultipartBytes} bytes`);
-    }
-    return next();
-  });
-  // The body is read by hand rather than by the route validator, so every failure has its own code.
+  const requireVendor = (vendorId: string) => requireKnownVendor(deps, vendorId);
+  // The body is read by hand rather than by the route validator, so every failure has its own code and
+  // every byte held is in the budget. multipart/form-data is read as a stream (verify-stream.ts), which
+  // counts its own bytes; JSON is read whole, within maxBodyBytes.
   app.openAPIRegistry.registerPath(verifyRoute);
   app.post('/verify', async (c) => {
     if (access?.requireToken) await access.auth.require(c, ROLES.verify);
+    const request = c.req.raw;
     const type = (c.req.header('content-type') ?? '').toLowerCase();
-    let input: Awaited<ReturnType<typeof readJson>>;
-    let time: unknown;
-    if (type.startsWith('multipart/form-data')) {
-      const form = await readMultipartStreaming(
-        await multipartBody(c.req.raw, c.req.header('content-length')),
-        c.req.header('content-type') ?? '',
-        streamLimits,
-        streaming?.createHasher,
-      );
-      input = form.input;
-      time = form.time;
-    } else if (type.startsWith('application/json')) {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
+    const reservation = budget.reservation();
+    try {
+      let input: VerifyInput;
+      let time: unknown;
+      if (type.startsWith('multipart/form-data')) {
+        const length = declaredLength(request);
+        if (length !== null && length > maxMultipartBytes) {
+          throw new TrustgateError(
+            'PAYLOAD_TOO_LARGE',
+            `the request body is over ${maxMultipartBytes} bytes`,
+          );
+        }
+        // A small body is read whole first: on Node that skips the Web stream over the socket (about a
+        // tenth of the server's time on a digest-only /verify), and the multipart reader walks one chunk.
+        const body =
+          length !== null && length <= SMALL_MULTIPART_BYTES
+            ? (await readWholeBody(request, SMALL_MULTIPART_BYTES, reservation)).bytes
+            : guardedBody(request);
+        const form = await readMultipartStreaming(body, c.req.header('content-type') ?? '', streamLimits, {
+          createHasher: options.createHasher,
+          reservation,
+          requireVendor,
+        });
+        input = form.input;
+        time = form.time;
+      } else if (type.startsWith('application/json')) {
+        const whole = await readWholeBody(request, limits.maxBodyBytes, reservation, JSON_BODY_WEIGHT);
+        try {
+          let body: JsonBody;
+          try {
+            body = await parseJsonBody(whole.bytes);
+          } catch (error) {
+            if (error instanceof SyntaxError)
+              throw new TrustgateError('INVALID_JSON', 'the body is not valid JSON');
+            throw error;
+          }
+          input = await readJson(body, limits);
+          time = body.string((body.value as Record<string, unknown>).time);
+        } finally {
+          whole.discard(); // everything needed was read out of it: its memory goes back now
+        }
+      } else {
+        throw new TrustgateError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data or application/json');
       }
-      input = readJson(body, limits);
-      time = (body as Record<string, unknown>).time;
-    } else {
-      throw new TrustgateError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data or application/json');
+      if (time !== undefined && time !== null) {
+        if (!access) throw new TrustgateError('FORBIDDEN', 'time may only be set with an admin token');
+        await access.auth.require(c, ['admin']);
+        input.time = readVerificationTime(time);
+      }
+      const slot = budget.freeVerificationSlot() ?? (await budget.verificationSlot(() => request.signal));
+      try {
+        return c.json(await verifyRequest(deps, input), 200);
+      } finally {
+        slot.release();
+      }
+    } finally {
+      reservation.release();
     }
-    if (time !== undefined && time !== null) {
-      if (!access) throw new TrustgateError('FORBIDDEN', 'time may only be set with an admin token');
-      await access.auth.require(c, ['admin']);
-      input.time = readVerificationTime(time);
-    }
-    return c.json(await verifyRequest(deps, input), 200);
   });
-}
-
-/** Multipart bodies up to this declared length are read whole before parsing (see `multipartBody`). */
-const SMALL_MULTIPART_BYTES = 1024 * 1024;
-
-/**
- * The multipart body. One that declares a small length is read whole first: on Node, hono's adapter then
- * reads it straight from the socket instead of building a Request and a Web stream over the socket for
- * it (about a tenth of the server's time on a digest-only /verify), and the multipart reader walks one
- * chunk. Larger bodies, and bodies without a length, are streamed as they arrive.
- */
-async function multipartBody(
-  request: Request,
-  contentLength: string | undefined,
-): Promise<ReadableStream<Uint8Array> | Uint8Array | null> {
-  if (contentLength === undefined || !/^\d{1,7}$/.test(contentLength)) return request.body;
-  if (Number(contentLength) > SMALL_MULTIPART_BYTES) return request.body;
-  try {
-    return new Uint8Array(await request.arrayBuffer());
-  } catch {
-    throw new TrustgateError('BAD_REQUEST', 'the multipart body cannot be read');
-  }
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -8,12 +9,15 @@ import { composeApp } from '../compose';
 import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
 import type { HasherFactory } from '../http/hasher';
+import { createRequestBudget } from '../http/request-budget';
 import { createCrlFetcher } from '../services/crl-fetcher';
 import { pollDueFeeds } from '../services/feed-polling';
 import { importSeed } from '../trust';
 import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
+import { applyConnectionLimits, connectionServerOptions } from './node-connections';
 import { readPlaybooks } from './playbook-files';
+import { startStatsLog } from './stats-log';
 import { readTrustStoreDir } from './trust-store-files';
 import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
 
@@ -55,6 +59,24 @@ export interface NodeConfig {
   feedsPerTick: number;
   /** FEEDS_CONCURRENCY: feeds polled at the same time (default 4). */
   feedsConcurrency: number;
+  /** MAX_CONNECTIONS: open connections at most; more are closed as they arrive (default 256). */
+  maxConnections: number;
+  /** HEADERS_TIMEOUT_SECONDS: a request's headers must arrive within this (default 20). */
+  headersTimeoutSeconds: number;
+  /** REQUEST_TIMEOUT_SECONDS: a whole request, body included, must arrive within this (default 3600; 0: none). */
+  requestTimeoutSeconds: number;
+  /** IDLE_TIMEOUT_SECONDS: a connection on which no byte moves for this long is closed (default 30). */
+  idleTimeoutSeconds: number;
+  /** KEEP_ALIVE_TIMEOUT_SECONDS: an idle kept-alive connection is closed after this (default 5). */
+  keepAliveTimeoutSeconds: number;
+  /** MAX_BUFFERED_MIB: request bytes held in memory across all requests (default 512). */
+  maxBufferedMib: number;
+  /** MAX_CONCURRENT_VERIFICATIONS: verifications computing at once (default 8). */
+  maxConcurrentVerifications: number;
+  /** MAX_QUEUED_VERIFICATIONS: verifications waiting for a slot; one more is 503 (default 64). */
+  maxQueuedVerifications: number;
+  /** STATS_LOG_SECONDS: log event-loop delay, memory and the request budget this often (default 0: off). */
+  statsLogSeconds: number;
 }
 
 function intFromEnv(
@@ -99,7 +121,49 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     feedsTickSeconds: intFromEnv('FEEDS_TICK_SECONDS', env.FEEDS_TICK_SECONDS, 60, 0, 86_400),
     feedsPerTick: intFromEnv('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
     feedsConcurrency: intFromEnv('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
+    ...serverLimitsFromEnv(env),
   };
+}
+
+function serverLimitsFromEnv(env: NodeJS.ProcessEnv) {
+  const limits = {
+    maxConnections: intFromEnv('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 256, 1, 65_536),
+    headersTimeoutSeconds: intFromEnv('HEADERS_TIMEOUT_SECONDS', env.HEADERS_TIMEOUT_SECONDS, 20, 1, 600),
+    requestTimeoutSeconds: intFromEnv(
+      'REQUEST_TIMEOUT_SECONDS',
+      env.REQUEST_TIMEOUT_SECONDS,
+      3600,
+      0,
+      86_400,
+    ),
+    idleTimeoutSeconds: intFromEnv('IDLE_TIMEOUT_SECONDS', env.IDLE_TIMEOUT_SECONDS, 30, 1, 3600),
+    keepAliveTimeoutSeconds: intFromEnv(
+      'KEEP_ALIVE_TIMEOUT_SECONDS',
+      env.KEEP_ALIVE_TIMEOUT_SECONDS,
+      5,
+      1,
+      3600,
+    ),
+    maxBufferedMib: intFromEnv('MAX_BUFFERED_MIB', env.MAX_BUFFERED_MIB, 512, 1, 1_048_576),
+    maxConcurrentVerifications: intFromEnv(
+      'MAX_CONCURRENT_VERIFICATIONS',
+      env.MAX_CONCURRENT_VERIFICATIONS,
+      8,
+      1,
+      1024,
+    ),
+    maxQueuedVerifications: intFromEnv(
+      'MAX_QUEUED_VERIFICATIONS',
+      env.MAX_QUEUED_VERIFICATIONS,
+      64,
+      0,
+      65_536,
+    ),
+    statsLogSeconds: intFromEnv('STATS_LOG_SECONDS', env.STATS_LOG_SECONDS, 0, 0, 86_400),
+  };
+  if (limits.requestTimeoutSeconds > 0 && limits.headersTimeoutSeconds > limits.requestTimeoutSeconds)
+    throw new Error('HEADERS_TIMEOUT_SECONDS must not be over REQUEST_TIMEOUT_SECONDS');
+  return limits;
 }
 
 export async function startNodeServer(config: NodeConfig) {
@@ -118,6 +182,11 @@ export async function startNodeServer(config: NodeConfig) {
   // Feeds: http(s) only; private and loopback addresses (literal or resolved) only when configured.
   const feedUrlGuard = config.feedsAllowPrivate ? anyHttpUrl : publicHttpOnly;
   const feedFetch = guardedFeedFetch({ allowPrivate: config.feedsAllowPrivate });
+  const budget = createRequestBudget({
+    maxBufferedBytes: config.maxBufferedMib * 1024 * 1024,
+    maxConcurrentVerifications: config.maxConcurrentVerifications,
+    maxQueuedVerifications: config.maxQueuedVerifications,
+  });
   const { app, feeds } = composeApp({
     db,
     subtle: globalThis.crypto.subtle,
@@ -130,6 +199,7 @@ export async function startNodeServer(config: NodeConfig) {
     requireVerifyToken: config.requireVerifyToken,
     escalationWebhookUrl: config.escalationWebhookUrl,
     extra: {
+      budget,
       createHasher: nodeHasher,
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(config.trustStoreDir)),
       // CRL distribution points named in a chain: fetched under the same address rules as feeds, with
@@ -167,11 +237,22 @@ export async function startNodeServer(config: NodeConfig) {
             }),
         })
       : null;
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(`trustgate listening on http://${config.host}:${info.port}`);
-  });
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: connectionServerOptions(config),
+    },
+    (info) => {
+      console.log(`trustgate listening on http://${config.host}:${info.port}`);
+    },
+  ) as Server;
+  applyConnectionLimits(server, config);
+  const stopStats = config.statsLogSeconds > 0 ? startStatsLog(config.statsLogSeconds, budget, server) : null;
   const stop = () =>
     new Promise<void>((done) => {
+      stopStats?.();
       server.close(async () => {
         await poller?.stop();
         close();

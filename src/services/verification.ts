@@ -17,7 +17,7 @@ import {
   verifyJar,
   verifyPackage,
 } from '../verify';
-import { readVendorSnapshot } from './store-version-cache';
+import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
 
 export interface VerifyInput {
   vendor: string;
@@ -25,6 +25,8 @@ export interface VerifyInput {
   artifact: ArtifactInput;
   /** Verify as of this instant instead of now (admins only; the route checks the role). */
   time?: Date;
+  /** The vendor as the request reader already looked it up (`requireKnownVendor`): not read again. */
+  known?: VendorSnapshot;
 }
 
 export interface EscalationView {
@@ -74,13 +76,32 @@ export interface VerificationResponse {
   warnings?: Reason[];
 }
 
+const unknownVendor = (id: string) =>
+  new TrustgateError('UNKNOWN_VENDOR', `no vendor '${id}' in the trust store`);
+
+/**
+ * Refuses an unknown vendor (UNKNOWN_VENDOR) through the same cached store read as `verifyRequest`: the
+ * request readers call it before they parse a byte of the signature, so an unknown vendor costs no parse.
+ */
+export async function requireKnownVendor(
+  deps: Pick<VerificationDeps, 'trust'>,
+  vendorId: string,
+): Promise<VendorSnapshot> {
+  const snapshot = await readVendorSnapshot(deps.trust, vendorId);
+  if (!snapshot.vendor) throw unknownVendor(vendorId);
+  return snapshot;
+}
+
 export async function verifyRequest(
   deps: VerificationDeps,
   input: VerifyInput,
 ): Promise<VerificationResponse> {
   // The vendor and its anchors as of one store version (one version read per request when cached).
-  const { vendor, anchors: stored } = await readVendorSnapshot(deps.trust, input.vendor);
-  if (!vendor) throw new TrustgateError('UNKNOWN_VENDOR', `no vendor '${input.vendor}' in the trust store`);
+  const { vendor, anchors: stored } =
+    input.known?.vendor?.id === input.vendor
+      ? input.known
+      : await readVendorSnapshot(deps.trust, input.vendor);
+  if (!vendor) throw unknownVendor(input.vendor);
   // Without a signature, the artifact must be a signed ZIP/JAR that carries its own.
   const archive = !input.signature && input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
   if (!input.signature && !(archive && looksLikeZip(archive))) {

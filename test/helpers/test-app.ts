@@ -32,8 +32,14 @@ type FeedOptions = {
   subscribeSeedFeeds?: boolean;
 };
 
+/** `extra`: more of the app's dependencies (limits, a hasher for streamed artifacts, ...), given last. */
 export async function createTestApp(
-  options: { now?: Date; trustStoreDir?: string; escalationWebhookUrl?: string } & AdminOptions &
+  options: {
+    now?: Date;
+    trustStoreDir?: string;
+    escalationWebhookUrl?: string;
+    extra?: Partial<AppDeps>;
+  } & AdminOptions &
     FeedOptions = {},
 ) {
   const { db, close } = await openLibsqlDatabase(':memory:', MIGRATIONS);
@@ -59,6 +65,7 @@ export async function createTestApp(
     extra: {
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE)),
       ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
+      ...options.extra,
     },
   });
   const seedFeeds = options.subscribeSeedFeeds ? await feeds.subscribeSeedFeeds(seed.feeds) : null;

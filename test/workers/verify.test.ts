@@ -122,6 +122,21 @@ describe('the worker in workerd, over a local D1', () => {
       expect(reasonCodes(body)).toContain('DIGEST_MISMATCH');
     });
 
+    it('reads a 2 MiB JSON body whole (one resizable buffer, the base64 artifact set aside before JSON.parse)', async () => {
+      const c = fixtureCase('rsa2048-sha256-detached-der-trusted');
+      const other = new Uint8Array(1.5 * 1024 * 1024).fill(0x5a);
+      const res = await postVerify({
+        vendor: 'acme',
+        signature: c.signature,
+        artifact: bytesToBase64(other),
+      });
+      const body = await res.json();
+      expect(body.verdict).toBe('rejected');
+      expect(reasonCodes(body)).toContain('DIGEST_MISMATCH');
+      const good = await postVerify({ vendor: 'acme', signature: c.signature, artifact: c.artifact });
+      expect((await good.json()).verdict).toBe('trusted');
+    });
+
     it('refuses an unknown vendor with 422 problem+json', async () => {
       const res = await postVerify(caseForm('rsa2048-sha256-detached-der-trusted', 'nobody'));
       expect(res.status).toBe(422);
