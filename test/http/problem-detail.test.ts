@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemBody } from '../../src/http/problem';
 import { createTestApp } from '../helpers/test-app';
 
 let ctx: Awaited<ReturnType<typeof createTestApp>>;
@@ -35,7 +36,14 @@ describe('problem details', () => {
       const text = await res.text();
       expect(res.status).toBe(422);
       expect(text.length).toBeLessThan(2048);
-      expect(JSON.parse(text).detail).toMatch(/more characters left out\)$/);
+      expect(JSON.parse(text).detail).toContain('OID longer than 64 bytes');
+    });
+  });
+
+  describe('when a detail is longer than 1,000 characters', () => {
+    it('sends its first 1,000 and says how many were left out', () => {
+      const body = problemBody('INVALID_FIELD', 'x'.repeat(5000));
+      expect(body.detail).toBe(`${'x'.repeat(1000)}... (4000 more characters left out)`);
     });
   });
 });
