@@ -9,6 +9,7 @@
 import {
   bytesEqual,
   children,
+  countChildren,
   DerError,
   type DerNode,
   decodeBitString,
@@ -196,9 +197,10 @@ function parseStrict(input: Uint8Array, options: ParseOptions): ParsedCertificat
     if (version !== 3) profile('extensions need version 3');
     const wrapper = children(tbs[i] as DerNode);
     if (wrapper.length !== 1) fail('bad extensions field');
-    const list = sequence(wrapper[0], 'Extensions');
+    const extensionsNode = expectTag(wrapper[0], TAG.SEQUENCE, 'Extensions');
+    if (countChildren(extensionsNode) > MAX_EXTENSIONS) fail(`more than ${MAX_EXTENSIONS} extensions`);
+    const list = children(extensionsNode);
     if (list.length === 0) fail('empty Extensions');
-    if (list.length > MAX_EXTENSIONS) fail(`more than ${MAX_EXTENSIONS} extensions`);
     const seen = new Set<string>();
     for (const extNode of list) {
       const parts = sequence(extNode, 'Extension');

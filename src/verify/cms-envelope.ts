@@ -5,6 +5,7 @@ import { parseCertificateMemo } from './certificate-memo';
 import {
   checkSetOfOrder,
   children,
+  countChildren,
   DerError,
   type DerNode,
   decodeOid,
@@ -157,10 +158,10 @@ function attributes(
   what: string,
   derOrder: boolean,
 ): Map<string, Uint8Array[][]> {
+  const count = countChildren(node);
+  if (count === 0) fail(`${what} are empty`);
+  if (count > max) refuse('ATTRIBUTES_LIMIT', `the signer has ${count} ${what}; at most ${max} are read`);
   const list = children(node);
-  if (list.length === 0) fail(`${what} are empty`);
-  if (list.length > max)
-    refuse('ATTRIBUTES_LIMIT', `the signer has ${list.length} ${what}; at most ${max} are read`);
   if (derOrder) checkSetOfOrder(list);
   const map = new Map<string, Uint8Array[][]>();
   for (const attribute of list) {
@@ -169,10 +170,11 @@ function attributes(
     if (!values || values.tag !== TAG.SET || rest.length > 0)
       fail(`${what}: an attribute has the wrong shape`);
     const oid = decodeOid(type);
+    const valueCount = countChildren(values);
+    if (valueCount === 0) fail(`${what}: attribute ${oid} has no value`);
+    if (valueCount > max)
+      refuse('ATTRIBUTES_LIMIT', `attribute ${oid} has ${valueCount} values; at most ${max} are read`);
     const valueNodes = children(values);
-    if (valueNodes.length === 0) fail(`${what}: attribute ${oid} has no value`);
-    if (valueNodes.length > max)
-      refuse('ATTRIBUTES_LIMIT', `attribute ${oid} has ${valueNodes.length} values; at most ${max} are read`);
     if (derOrder) checkSetOfOrder(valueNodes);
     const occurrences = map.get(oid);
     const copies = valueNodes.map((v) => v.raw.slice());

@@ -122,45 +122,96 @@ export function readTlv(bytes: Uint8Array, offset: number): { node: DerNode; nex
 export function parseDer(bytes: Uint8Array): DerNode {
   const { node, next } = readTlv(bytes, 0);
   if (next !== bytes.length) fail('trailing bytes');
-  checkStrict(node, 0);
+  checkStrict(bytes, 0, bytes.length, 0);
   return node;
 }
 
-function checkStrict(node: DerNode, depth: number): void {
-  if (depth > MAX_NESTING) fail('nesting too deep');
-  checkUniversalForm(node.tag);
-  if (node.tag & 0x20) {
-    let pos = 0;
-    while (pos < node.value.length) {
-      const { node: child, next } = readTlv(node.value, pos);
-      checkStrict(child, depth + 1);
-      pos = next;
-    }
-    return;
+/**
+ * Where the header at an offset ends and its contents end, written here by `readHeader` instead of being
+ * returned in an object: the strict check visits every TLV of every certificate, CRL and SignerInfo, and
+ * a hostile one holds hundreds of thousands of them.
+ */
+let headerContentStart = 0;
+let headerContentEnd = 0;
+
+/** The header at `offset` of `bytes[.., end)` under the rules of `readTlv`; returns the identifier octet. */
+function readHeader(bytes: Uint8Array, offset: number, end: number): number {
+  if (offset >= end) fail('truncated');
+  const tag = bytes[offset] as number;
+  if ((tag & 0x1f) === 0x1f) fail('high tag numbers are not used in X.509');
+  let pos = offset + 1;
+  if (pos >= end) fail('truncated');
+  const first = bytes[pos] as number;
+  pos += 1;
+  let length: number;
+  if (first < 0x80) {
+    length = first;
+  } else {
+    const count = first & 0x7f;
+    if (count === 0) fail('indefinite length');
+    if (count > 4) fail('length too large');
+    if (pos + count > end) fail('truncated');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[pos + i] as number);
+    if ((bytes[pos] as number) === 0) fail('non-minimal length');
+    if (length < 0x80) fail('non-minimal length');
+    pos += count;
   }
-  const v = node.value;
-  if (node.tag === TAG.BOOLEAN) {
-    if (v.length !== 1 || (v[0] !== 0 && v[0] !== 0xff)) fail('BOOLEAN not DER');
-  } else if (node.tag === TAG.INTEGER || node.tag === TAG.ENUMERATED) {
-    checkMinimalInteger(v);
-  } else if (node.tag === TAG.NULL) {
-    if (v.length !== 0) fail('NULL with contents');
-  } else if (node.tag === TAG.BIT_STRING) {
-    if (v.length === 0) fail('empty BIT STRING');
-    const unused = v[0] as number;
-    if (unused > 7 || (v.length === 1 && unused !== 0)) fail('bad BIT STRING');
-    if (unused > 0 && ((v[v.length - 1] as number) & ((1 << unused) - 1)) !== 0) fail('BIT STRING padding');
-  } else if (node.tag === TAG.OID) {
-    checkOidContents(v);
+  if (pos + length > end) fail('truncated');
+  headerContentStart = pos;
+  headerContentEnd = pos + length;
+  return tag;
+}
+
+/** Every TLV in `bytes[start, end)` in DER, recursively, by offset (nothing is allocated per TLV). */
+function checkStrict(bytes: Uint8Array, start: number, end: number, depth: number): void {
+  if (depth > MAX_NESTING) fail('nesting too deep');
+  let pos = start;
+  while (pos < end) {
+    const tag = readHeader(bytes, pos, end);
+    const from = headerContentStart;
+    const to = headerContentEnd;
+    checkUniversalForm(tag);
+    if (tag & 0x20) checkStrict(bytes, from, to, depth + 1);
+    else checkPrimitive(tag, bytes, from, to);
+    pos = to;
+  }
+}
+
+function checkPrimitive(tag: number, b: Uint8Array, start: number, end: number): void {
+  const length = end - start;
+  if (tag === TAG.BOOLEAN) {
+    if (length !== 1 || (b[start] !== 0 && b[start] !== 0xff)) fail('BOOLEAN not DER');
+  } else if (tag === TAG.INTEGER || tag === TAG.ENUMERATED) {
+    if (length === 0) fail('empty INTEGER');
+    if (length > 1) {
+      const first = b[start] as number;
+      const second = b[start + 1] as number;
+      if ((first === 0 && (second & 0x80) === 0) || (first === 0xff && (second & 0x80) !== 0))
+        fail('non-minimal INTEGER');
+    }
+  } else if (tag === TAG.NULL) {
+    if (length !== 0) fail('NULL with contents');
+  } else if (tag === TAG.BIT_STRING) {
+    if (length === 0) fail('empty BIT STRING');
+    const unused = b[start] as number;
+    if (unused > 7 || (length === 1 && unused !== 0)) fail('bad BIT STRING');
+    if (unused > 0 && ((b[end - 1] as number) & ((1 << unused) - 1)) !== 0) fail('BIT STRING padding');
+  } else if (tag === TAG.OID) {
+    checkOidRange(b, start, end);
   }
 }
 
 /** The contents of an OBJECT IDENTIFIER: non-empty, bounded, every arc minimal and terminated. */
 export function checkOidContents(v: Uint8Array): void {
-  if (v.length === 0) fail('empty OID');
-  if (v.length > MAX_OID_BYTES) fail(`OID longer than ${MAX_OID_BYTES} bytes`);
+  checkOidRange(v, 0, v.length);
+}
+
+function checkOidRange(v: Uint8Array, start: number, end: number): void {
+  if (end === start) fail('empty OID');
+  if (end - start > MAX_OID_BYTES) fail(`OID longer than ${MAX_OID_BYTES} bytes`);
   let started = false;
-  for (let i = 0; i < v.length; i++) {
+  for (let i = start; i < end; i++) {
     const b = v[i] as number;
     if (!started && b === 0x80) fail('non-minimal OID arc');
     started = (b & 0x80) !== 0;
@@ -175,6 +226,20 @@ function checkMinimalInteger(v: Uint8Array): void {
     const b = v[1] as number;
     if ((a === 0 && (b & 0x80) === 0) || (a === 0xff && (b & 0x80) !== 0)) fail('non-minimal INTEGER');
   }
+}
+
+/** How many children a constructed node has, counted without reading them into nodes. */
+export function countChildren(node: DerNode): number {
+  if ((node.tag & 0x20) === 0) fail('not constructed');
+  const v = node.value;
+  let count = 0;
+  let pos = 0;
+  while (pos < v.length) {
+    readHeader(v, pos, v.length);
+    pos = headerContentEnd;
+    count++;
+  }
+  return count;
 }
 
 /** The children of a constructed node. */

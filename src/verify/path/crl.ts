@@ -1,6 +1,7 @@
 import {
   bytesEqual,
   children,
+  countChildren,
   DerError,
   type DerNode,
   decodeBitString,
@@ -77,9 +78,10 @@ export interface ParsedCrl {
 }
 
 function readExtensions(node: DerNode): Array<{ oid: string; critical: boolean; value: Uint8Array }> {
+  if (countChildren(expectTag(node, TAG.SEQUENCE, 'Extensions')) > MAX_EXTENSIONS)
+    fail(`more than ${MAX_EXTENSIONS} extensions`);
   const list = sequence(node, 'Extensions');
   if (list.length === 0) fail('empty Extensions');
-  if (list.length > MAX_EXTENSIONS) fail(`more than ${MAX_EXTENSIONS} extensions`);
   const out: Array<{ oid: string; critical: boolean; value: Uint8Array }> = [];
   const seen = new Set<string>();
   for (const extNode of list) {
