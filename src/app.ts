@@ -13,6 +13,7 @@ import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
 import { registerRoots } from './http/roots';
+import { slicedDigest } from './http/sliced-digest';
 import { registerTokens } from './http/tokens';
 import { registerVendorChanges } from './http/vendor-changes';
 import { registerVendors } from './http/vendors';
@@ -151,6 +152,7 @@ export function createApp(deps: AppDeps) {
       limits,
       escalate: deps.escalate,
       validatePath: (deps.pathCache ?? createPathCache()).validator,
+      ...(deps.createHasher ? { digest: slicedDigest(deps.createHasher) } : {}),
       ...(deps.tsaAnchors ? { tsaAnchors: deps.tsaAnchors } : {}),
       ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
       ...(deps.crlRepository

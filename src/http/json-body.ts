@@ -16,7 +16,7 @@ import { nextTurn } from './next-turn';
 /** Strings at least this long are candidates to be set aside. */
 const SET_ASIDE_BYTES = 64 * 1024;
 /** Bytes looked at (or decoded to text) between two turns of the event loop. */
-const SLICE_BYTES = 4 * 1024 * 1024;
+const SLICE_BYTES = 1024 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -5,6 +5,7 @@ import {
   type ArtifactInput,
   type CertificateSummary,
   DEFAULT_REVOCATION_POLICY,
+  type DigestBytes,
   looksLikeZip,
   type PathAnchor,
   type Reason,
@@ -16,6 +17,7 @@ import {
   type VerifyRequest,
   verifyJar,
   verifyPackage,
+  webCryptoDigest,
 } from '../verify';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
 
@@ -59,6 +61,8 @@ export interface VerificationDeps {
   revocationPolicy?: (vendorId: string) => RevocationPolicy;
   /** Fetches CRLs from the distribution points the signature's certificates name (see crl-fetcher.ts). */
   fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
+  /** Hashes artifacts (default WebCrypto's one-shot digest; servers hash big ones in slices). */
+  digest?: DigestBytes;
   /** Path building and validation for CMS signers, e.g. through a `PathCache` (default: uncached). */
   validatePath?: VerifyRequest['validatePath'];
 }
@@ -118,6 +122,7 @@ export async function verifyRequest(
     revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
     ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
+    ...(deps.digest ? { digest: deps.digest } : {}),
     time: at,
     subtle: deps.subtle,
   };
@@ -159,8 +164,8 @@ async function artifactDigestOf(deps: VerificationDeps, input: VerifyInput): Pro
   if (input.artifact.kind === 'digest')
     return `${input.artifact.algorithm.toLowerCase().replace('-', '')}:${toHex(input.artifact.value)}`;
   if (input.artifact.kind === 'bytes') {
-    const digest = await deps.subtle.digest('SHA-256', new Uint8Array(input.artifact.bytes));
-    return `sha256:${toHex(new Uint8Array(digest))}`;
+    const digest = await (deps.digest ?? webCryptoDigest(deps.subtle))('SHA-256', input.artifact.bytes);
+    return `sha256:${toHex(digest)}`;
   }
   return null;
 }

@@ -17,6 +17,7 @@ export {
   type CertificateSummary,
   CODE_SIGNING_EKU,
   DEFAULT_VERIFY_LIMITS,
+  type DigestBytes,
   summarize,
   type Verdict,
   type VerifyLimits,
@@ -24,4 +25,5 @@ export {
   type VerifyRequest,
   type VerifyResult,
   verifyPackage,
+  webCryptoDigest,
 } from './verify-package';

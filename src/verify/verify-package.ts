@@ -63,6 +63,8 @@ export interface VerifyRequest {
    * name; failures are the fetcher's to swallow (missing CRLs are then what the revocation policy says).
    */
   fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
+  /** Hashes the artifact and attached content (default: WebCrypto's one-shot digest). */
+  digest?: DigestBytes;
   /** Builds and validates the signer's path (default `buildAndValidatePath`; e.g. a `PathCache`). */
   validatePath?: (request: PathRequest) => Promise<PathOutcome>;
 }
@@ -124,9 +126,23 @@ export function summarize(certificate: ParsedCertificate): CertificateSummary {
   return { ...summary };
 }
 
-async function digest(subtle: SubtleCrypto, hash: HashName, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle.digest(hash, new Uint8Array(data)));
-}
+/**
+ * Hashes bytes that may be large (an artifact, the attached content, a JAR entry: up to 64 MiB). The
+ * default is WebCrypto's one-shot digest; a server passes one that hashes in slices, so that one big
+ * artifact does not hold every other request for the time it takes.
+ */
+export type DigestBytes = (hash: HashName, data: Uint8Array) => Promise<Uint8Array>;
+
+/** WebCrypto's digest, without a copy of the input where WebCrypto can read it as it is. */
+export const webCryptoDigest =
+  (subtle: SubtleCrypto): DigestBytes =>
+  async (hash, data) =>
+    new Uint8Array(
+      await subtle.digest(
+        hash,
+        data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : data.slice(),
+      ),
+    );
 
 const equalBytes = sameBytes;
 
@@ -136,6 +152,7 @@ const equalBytes = sameBytes;
  */
 async function checkIntegrity(
   subtle: SubtleCrypto,
+  digest: DigestBytes,
   envelope: CmsEnvelope,
   signer: CmsSigner,
   signerCertificate: ParsedCertificate,
@@ -172,8 +189,8 @@ async function checkIntegrity(
 
   // The digest the signer committed to must match every form of the content we were given.
   const contentDigests: Uint8Array[] = [];
-  if (envelope.content !== null) contentDigests.push(await digest(subtle, hash, envelope.content));
-  if (artifact.kind === 'bytes') contentDigests.push(await digest(subtle, hash, artifact.bytes));
+  if (envelope.content !== null) contentDigests.push(await digest(hash, envelope.content));
+  if (artifact.kind === 'bytes') contentDigests.push(await digest(hash, artifact.bytes));
   if (artifact.kind === 'digest') contentDigests.push(artifact.value);
 
   let signedData: Uint8Array;
@@ -296,6 +313,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
 
   const integrity = await checkIntegrity(
     request.subtle,
+    request.digest ?? webCryptoDigest(request.subtle),
     envelope,
     signer,
     signerCertificate,

@@ -2,11 +2,13 @@ import { base64ToBytes } from '../pem';
 import { type Reason, reason } from '../reasons';
 import {
   DEFAULT_VERIFY_LIMITS,
+  type DigestBytes,
   type VerifyLimits,
   type VerifyOutcome,
   type VerifyRequest,
   type VerifyResult,
   verifyPackage,
+  webCryptoDigest,
 } from '../verify-package';
 import { readEntryData } from './entry-data';
 import { type JarHash, type Manifest, type ManifestSection, parseManifest, pickDigest } from './manifest';
@@ -46,25 +48,25 @@ const rejected = (reasons: Reason[]): VerifyResult => ({
 });
 
 async function digestBase64Matches(
-  subtle: SubtleCrypto,
+  digest: DigestBytes,
   hash: JarHash,
   data: Uint8Array,
   expected: string,
 ): Promise<boolean> {
   const want = base64ToBytes(expected);
   if (!want) return false;
-  return equalBytes(new Uint8Array(await subtle.digest(hash, new Uint8Array(data))), want);
+  return equalBytes(await digest(hash, data), want);
 }
 
 async function sectionMatches(
-  subtle: SubtleCrypto,
+  digest: DigestBytes,
   hash: JarHash,
   section: ManifestSection,
   expected: string,
 ): Promise<boolean> {
   return (
-    (await digestBase64Matches(subtle, hash, section.raw, expected)) ||
-    (await digestBase64Matches(subtle, hash, section.rawWithoutBlankLine, expected))
+    (await digestBase64Matches(digest, hash, section.raw, expected)) ||
+    (await digestBase64Matches(digest, hash, section.rawWithoutBlankLine, expected))
   );
 }
 
@@ -73,7 +75,7 @@ async function sectionMatches(
  * (all of them when the whole-manifest digest matches), and the reasons found.
  */
 async function checkSignatureFile(
-  subtle: SubtleCrypto,
+  hashBytes: DigestBytes,
   signatureFile: Manifest,
   manifest: Manifest,
   manifestBytes: Uint8Array,
@@ -82,7 +84,7 @@ async function checkSignatureFile(
   const whole = pickDigest(signatureFile.main, '-Digest-Manifest');
   if (
     whole.kind === 'strong' &&
-    (await digestBase64Matches(subtle, whole.hash, manifestBytes, whole.value))
+    (await digestBase64Matches(hashBytes, whole.hash, manifestBytes, whole.value))
   ) {
     return new Set(manifest.entries.keys());
   }
@@ -92,7 +94,7 @@ async function checkSignatureFile(
   // Without a matching whole-manifest digest, the main attributes and each section are checked apart.
   const mainDigest = pickDigest(signatureFile.main, '-Digest-Manifest-Main-Attributes');
   if (mainDigest.kind === 'strong') {
-    if (!(await sectionMatches(subtle, mainDigest.hash, manifest.main, mainDigest.value))) {
+    if (!(await sectionMatches(hashBytes, mainDigest.hash, manifest.main, mainDigest.value))) {
       reasons.add(
         reason(
           'JAR_MANIFEST_DIGEST_MISMATCH',
@@ -125,7 +127,7 @@ async function checkSignatureFile(
       continue;
     }
     if (!section || digest.kind === 'none') continue;
-    if (await sectionMatches(subtle, digest.hash, section, digest.value)) covered.add(name);
+    if (await sectionMatches(hashBytes, digest.hash, section, digest.value)) covered.add(name);
     else {
       reasons.add(
         reason(
@@ -263,7 +265,7 @@ async function checkEntries(
 ): Promise<void> {
   const { manifest, reasons } = signed;
   const covered = await checkSignatureFile(
-    request.subtle,
+    request.digest ?? webCryptoDigest(request.subtle),
     signed.signatureFile,
     manifest,
     signed.manifestBytes,
@@ -298,7 +300,14 @@ async function checkEntries(
       reasons.add(reason('ZIP_ENTRY_CORRUPT', read.problem));
       continue;
     }
-    if (!(await digestBase64Matches(request.subtle, digest.hash, read.bytes, digest.value))) {
+    if (
+      !(await digestBase64Matches(
+        request.digest ?? webCryptoDigest(request.subtle),
+        digest.hash,
+        read.bytes,
+        digest.value,
+      ))
+    ) {
       reasons.add(
         reason(
           'JAR_ENTRY_DIGEST_MISMATCH',
