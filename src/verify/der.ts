@@ -90,42 +90,6 @@ export function fail(message: string): never {
   throw new DerError(message);
 }
 
-/** Reads one TLV at `offset`; high-tag-number form is refused (X.509 does not use it). */
-export function readTlv(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
-  if (offset >= bytes.length) fail('truncated');
-  const tag = bytes[offset] as number;
-  if ((tag & 0x1f) === 0x1f) fail('high tag numbers are not used in X.509');
-  let pos = offset + 1;
-  if (pos >= bytes.length) fail('truncated');
-  const first = bytes[pos] as number;
-  pos += 1;
-  let length: number;
-  if (first < 0x80) {
-    length = first;
-  } else {
-    const count = first & 0x7f;
-    if (count === 0) fail('indefinite length');
-    if (count > 4) fail('length too large');
-    if (pos + count > bytes.length) fail('truncated');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (bytes[pos + i] as number);
-    if ((bytes[pos] as number) === 0) fail('non-minimal length');
-    if (length < 0x80) fail('non-minimal length');
-    pos += count;
-  }
-  const end = pos + length;
-  if (end > bytes.length) fail('truncated');
-  return { node: { tag, raw: bytes.subarray(offset, end), value: bytes.subarray(pos, end) }, next: end };
-}
-
-/** Parses exactly one TLV spanning all of `bytes`, checking DER rules recursively. */
-export function parseDer(bytes: Uint8Array): DerNode {
-  const { node, next } = readTlv(bytes, 0);
-  if (next !== bytes.length) fail('trailing bytes');
-  checkStrict(bytes, 0, bytes.length, 0);
-  return node;
-}
-
 /**
  * Where the header at an offset ends and its contents end, written here by `readHeader` instead of being
  * returned in an object: the strict check visits every TLV of every certificate, CRL and SignerInfo, and
@@ -134,7 +98,10 @@ export function parseDer(bytes: Uint8Array): DerNode {
 let headerContentStart = 0;
 let headerContentEnd = 0;
 
-/** The header at `offset` of `bytes[.., end)` under the rules of `readTlv`; returns the identifier octet. */
+/**
+ * The header at `offset` of `bytes[.., end)`: definite, minimal lengths only, the contents inside `end`.
+ * Returns the identifier octet; the contents' bounds are left in the two slots above.
+ */
 function readHeader(bytes: Uint8Array, offset: number, end: number): number {
   if (offset >= end) fail('truncated');
   const tag = bytes[offset] as number;
@@ -161,6 +128,24 @@ function readHeader(bytes: Uint8Array, offset: number, end: number): number {
   headerContentStart = pos;
   headerContentEnd = pos + length;
   return tag;
+}
+
+/** Reads one TLV at `offset`; high-tag-number form is refused (X.509 does not use it). */
+export function readTlv(bytes: Uint8Array, offset: number): { node: DerNode; next: number } {
+  const tag = readHeader(bytes, offset, bytes.length);
+  const end = headerContentEnd;
+  return {
+    node: { tag, raw: bytes.subarray(offset, end), value: bytes.subarray(headerContentStart, end) },
+    next: end,
+  };
+}
+
+/** Parses exactly one TLV spanning all of `bytes`, checking DER rules recursively. */
+export function parseDer(bytes: Uint8Array): DerNode {
+  const { node, next } = readTlv(bytes, 0);
+  if (next !== bytes.length) fail('trailing bytes');
+  checkStrict(bytes, 0, bytes.length, 0);
+  return node;
 }
 
 /** Every TLV in `bytes[start, end)` in DER, recursively, by offset (nothing is allocated per TLV). */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { readCmsEnvelope } from '../../src/verify/cms-envelope';
 import { readTlv } from '../../src/verify/der';
+import { concatBytes, tlv } from '../helpers/der-tree';
 
 /**
  * The signatures the differential test mutates, and how each is verified: by trustgate (`verifyPackage`
@@ -191,30 +192,7 @@ export function replaceSpan(
       parts.push(child > start && pos < end ? rebuild(pos, child) : bytes.subarray(pos, child));
       pos = child;
     }
-    return encodeTlv(bytes[from] as number, concat(parts));
+    return tlv(bytes[from] as number, concatBytes(parts));
   };
   return rebuild(0, bytes.length);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
-  const n = value.length;
-  const length =
-    n < 0x80
-      ? [n]
-      : n < 0x100
-        ? [0x81, n]
-        : n < 0x10000
-          ? [0x82, n >> 8, n & 0xff]
-          : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return concat([Uint8Array.of(tag, ...length), value]);
 }
