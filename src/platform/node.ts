@@ -8,6 +8,7 @@ import { anyHttpUrl, publicHttpOnly } from '../advisories';
 import { composeApp } from '../compose';
 import { createTrustRepository } from '../db';
 import { openLibsqlDatabase } from '../db/libsql';
+import { DEFAULT_ESCALATION_LIMITS } from '../escalation';
 import type { HasherFactory } from '../http/hasher';
 import { createRequestBudget } from '../http/request-budget';
 import { createCrlFetcher } from '../services/crl-fetcher';
@@ -59,6 +60,10 @@ export interface NodeConfig {
   feedsPerTick: number;
   /** FEEDS_CONCURRENCY: feeds polled at the same time (default 4). */
   feedsConcurrency: number;
+  /** ESCALATION_NEW_CASES_PER_VENDOR: new unknown-root cases one vendor may open per window (default 5). */
+  escalationNewCasesPerVendor: number;
+  /** ESCALATION_WINDOW_SECONDS: that window, sliding (default 3600); past it requests join the overflow case. */
+  escalationWindowSeconds: number;
   /** MAX_CONNECTIONS: open connections at most; more are closed as they arrive (default 256). */
   maxConnections: number;
   /** HEADERS_TIMEOUT_SECONDS: a request's headers must arrive within this (default 20). */
@@ -121,6 +126,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     feedsTickSeconds: intFromEnv('FEEDS_TICK_SECONDS', env.FEEDS_TICK_SECONDS, 60, 0, 86_400),
     feedsPerTick: intFromEnv('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
     feedsConcurrency: intFromEnv('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
+    escalationNewCasesPerVendor: intFromEnv(
+      'ESCALATION_NEW_CASES_PER_VENDOR',
+      env.ESCALATION_NEW_CASES_PER_VENDOR,
+      DEFAULT_ESCALATION_LIMITS.newCasesPerVendor,
+      1,
+      100,
+    ),
+    escalationWindowSeconds: intFromEnv(
+      'ESCALATION_WINDOW_SECONDS',
+      env.ESCALATION_WINDOW_SECONDS,
+      DEFAULT_ESCALATION_LIMITS.windowSeconds,
+      1,
+      30 * 24 * 3600,
+    ),
     ...serverLimitsFromEnv(env),
   };
 }
@@ -198,6 +217,10 @@ export async function startNodeServer(config: NodeConfig) {
     adminToken: config.adminToken,
     requireVerifyToken: config.requireVerifyToken,
     escalationWebhookUrl: config.escalationWebhookUrl,
+    escalationLimits: {
+      newCasesPerVendor: config.escalationNewCasesPerVendor,
+      windowSeconds: config.escalationWindowSeconds,
+    },
     extra: {
       budget,
       createHasher: nodeHasher,

@@ -26,3 +26,28 @@ describe('configFromEnv (admin settings)', () => {
     });
   });
 });
+
+describe('configFromEnv (escalation flood limits)', () => {
+  describe('when unset', () => {
+    it('opens at most 5 new unknown-root cases per vendor per hour', () => {
+      expect(configFromEnv({})).toMatchObject({
+        escalationNewCasesPerVendor: 5,
+        escalationWindowSeconds: 3600,
+      });
+    });
+  });
+
+  describe('when set', () => {
+    it('reads them, and refuses values outside their bounds', () => {
+      expect(
+        configFromEnv({ ESCALATION_NEW_CASES_PER_VENDOR: '12', ESCALATION_WINDOW_SECONDS: '600' }),
+      ).toMatchObject({ escalationNewCasesPerVendor: 12, escalationWindowSeconds: 600 });
+      expect(() => configFromEnv({ ESCALATION_NEW_CASES_PER_VENDOR: '0' })).toThrow(
+        /ESCALATION_NEW_CASES_PER_VENDOR/,
+      );
+      expect(() => configFromEnv({ ESCALATION_WINDOW_SECONDS: 'an hour' })).toThrow(
+        /ESCALATION_WINDOW_SECONDS/,
+      );
+    });
+  });
+});
