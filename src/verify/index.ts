@@ -11,6 +11,7 @@ export type { PathAnchor } from './path';
 export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
+export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export type { HashName } from './signature';
 export {
   type ArtifactInput,

@@ -87,6 +87,7 @@ interface KeyedAnchor {
   id: string;
   der: Uint8Array;
   distrustAfter: number | null;
+  keyCompromised: boolean;
 }
 
 /** What an entry was stored for: its own copies, so that no caller's later change of a buffer can move it. */
@@ -134,6 +135,7 @@ function sameKey(key: Key, req: PathRequest, scope: string, parameters: string):
     const anchor = req.anchors[i] as PathRequest['anchors'][number];
     if (kept.id !== anchor.id || kept.distrustAfter !== (anchor.distrustAfter?.getTime() ?? null))
       return false;
+    if (kept.keyCompromised !== (anchor.keyCompromised === true)) return false;
     if (!sameBytes(kept.der, anchor.der)) return false;
   }
   return true;
@@ -146,6 +148,7 @@ function keyOf(req: PathRequest, scope: string, parameters: string): Key {
     id: anchor.id,
     der: new Uint8Array(anchor.der),
     distrustAfter: anchor.distrustAfter?.getTime() ?? null,
+    keyCompromised: anchor.keyCompromised === true,
   }));
   let size = scope.length + parameters.length + leaf.length;
   for (const der of intermediates) size += der.length;
@@ -171,7 +174,7 @@ function stillHolds(entry: Entry, req: PathRequest): boolean {
   }
   const anchor = req.anchors[entry.anchorIndex];
   const leaf = entry.path[0];
-  if (!anchor || !leaf) return false;
+  if (!anchor || !leaf || anchor.keyCompromised) return false;
   if (anchor.distrustAfter) {
     const signedAt = req.signingTime ?? leaf.notBefore;
     if (signedAt >= anchor.distrustAfter) return false;

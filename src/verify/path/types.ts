@@ -10,6 +10,12 @@ export interface PathAnchor {
    * gives one) is before this date. Never compared with the wall clock.
    */
   distrustAfter?: Date;
+  /**
+   * The anchor was distrusted because its key (or a CA key under it) is compromised: it vouches for no
+   * signature at all, whatever the dates, since whoever holds the key can backdate certificates and
+   * timestamps alike. The path still ends here, so the verdict names the distrusted anchor.
+   */
+  keyCompromised?: boolean;
 }
 
 export interface PathPolicyInput {

@@ -127,7 +127,14 @@ export async function validatePath(
   }
 
   const leaf = path[0] as ParsedCertificate;
-  if (anchor.distrustAfter) {
+  if (anchor.keyCompromised) {
+    add(
+      reason(
+        'ANCHOR_DISTRUSTED',
+        `anchor ${anchor.id} is distrusted for key compromise: no signature under it is trusted, whatever its dates or timestamp`,
+      ),
+    );
+  } else if (anchor.distrustAfter) {
     const signedAt = req.signingTime ?? leaf.notBefore;
     if (signedAt >= anchor.distrustAfter) {
       add(
