@@ -10,8 +10,8 @@ export {
 export type { PathAnchor } from './path';
 export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
-export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
+export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';
 export {
   type ArtifactInput,
