@@ -157,7 +157,7 @@ export function createApp(deps: AppDeps) {
       ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
       ...(deps.crlRepository
         ? {
-            crls: (vendorId: string) =>
+            storedCrls: (vendorId: string) =>
               (deps.crlRepository as CrlRepository).listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
           }
         : {}),

@@ -9,6 +9,7 @@ import {
   looksLikeZip,
   type PathAnchor,
   type Reason,
+  type RevocationMemory,
   type RevocationPolicy,
   toHex,
   type VerifyJarResult,
@@ -19,6 +20,7 @@ import {
   verifyPackage,
   webCryptoDigest,
 } from '../verify';
+import { createRevocationRecorder, type RevocationRecorder } from './revocation-recorder';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
 
 export interface VerifyInput {
@@ -55,8 +57,10 @@ export interface VerificationDeps {
   escalate: Escalator;
   /** Timestamp-authority roots for a vendor: the global ones (trust-store/_tsa) and the vendor's own. */
   tsaAnchors?: (vendorId: string) => PathAnchor[] | Promise<PathAnchor[]>;
-  /** DER CRLs at hand for a vendor (admin uploads), checked besides those a signature carries. */
-  crls?: (vendorId: string) => Uint8Array[] | Promise<Uint8Array[]>;
+  /** A vendor's stored CRLs (admin uploads) of these issuers (canonical names), checked besides those a signature carries. */
+  storedCrls?: (vendorId: string, issuers: string[]) => Promise<Uint8Array[]>;
+  /** Revocations seen in earlier CRLs: looked up for every validated path, and added to from each. */
+  revocationMemory?: RevocationMemory;
   /** What missing revocation information does for a vendor (default best-effort: a warning). */
   revocationPolicy?: (vendorId: string) => RevocationPolicy;
   /** Fetches CRLs from the distribution points the signature's certificates name (see crl-fetcher.ts). */
@@ -78,6 +82,24 @@ export interface VerificationResponse {
   escalation: EscalationView | null;
   /** Present when something did not decide the verdict but should be known (e.g. revocation unchecked). */
   warnings?: Reason[];
+}
+
+type StoredCrls = NonNullable<VerificationDeps['storedCrls']>;
+type RevocationKey = { issuer: string; serial: string };
+
+const recorders = new WeakMap<RevocationMemory, RevocationRecorder>();
+const noMemory: RevocationRecorder = { record: async () => undefined };
+
+/** One recorder per memory, so that a CRL is written once however many requests carry it. */
+function recorderFor(deps: VerificationDeps): RevocationRecorder {
+  const memory = deps.revocationMemory;
+  if (!memory) return noMemory;
+  let recorder = recorders.get(memory);
+  if (!recorder) {
+    recorder = createRevocationRecorder(memory);
+    recorders.set(memory, recorder);
+  }
+  return recorder;
 }
 
 const unknownVendor = (id: string) =>
@@ -115,10 +137,14 @@ export async function verifyRequest(
     );
   }
   const at = input.time ?? deps.now();
+  const memory = deps.revocationMemory;
   const common = {
     anchors: pathAnchorsOf(stored),
     tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
-    crls: (await deps.crls?.(vendor.id)) ?? [],
+    ...(deps.storedCrls
+      ? { storedCrls: (issuers: string[]) => (deps.storedCrls as StoredCrls)(vendor.id, issuers) }
+      : {}),
+    ...(memory ? { knownRevocations: (keys: RevocationKey[]) => memory.find(keys) } : {}),
     revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
     ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
@@ -138,6 +164,7 @@ export async function verifyRequest(
     result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
   }
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
+  if (result.outcome.revocationEvidence) await recorderFor(deps).record(result.outcome.revocationEvidence);
   const outcome = applySignerIdentityRules(vendor, result.outcome);
   const anchor = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : undefined;
 

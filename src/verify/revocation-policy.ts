@@ -14,34 +14,28 @@ export type RevocationPolicy = 'require' | 'best-effort';
 
 export const DEFAULT_REVOCATION_POLICY: RevocationPolicy = 'best-effort';
 
-/** The CRLs the path is given: none at all (no check) only under best-effort with nothing to check. */
-export function crlsForPath(policy: RevocationPolicy, crls: Uint8Array[]): Uint8Array[] | undefined {
-  return policy === 'require' || crls.length > 0 ? crls : undefined;
-}
-
 export function applyRevocationPolicy(
   path: PathOutcome,
   policy: RevocationPolicy,
   options: { crlsChecked: boolean },
 ): { path: PathOutcome; warnings: Reason[] } {
-  if (policy === 'require') return { path, warnings: [] };
-  if (!options.crlsChecked) {
-    return {
-      path,
-      warnings: [
-        reason('REVOCATION_UNAVAILABLE', 'no CRL was supplied or uploaded: revocation was not checked'),
-      ],
-    };
-  }
-  if (path.status !== 'invalid') return { path, warnings: [] };
+  if (policy === 'require' || path.status !== 'invalid') return { path, warnings: [] };
   const unavailable = path.reasons.filter((r) => r.code === 'REVOCATION_UNAVAILABLE');
   if (unavailable.length === 0) return { path, warnings: [] };
   const rest = path.reasons.filter((r) => r.code !== 'REVOCATION_UNAVAILABLE');
+  const warnings = options.crlsChecked
+    ? unavailable
+    : [
+        reason(
+          'REVOCATION_UNAVAILABLE',
+          'no CRL was carried, uploaded or fetched for this chain: revocation was not checked',
+        ),
+      ];
   return {
     path:
       rest.length === 0
         ? { status: 'valid', path: path.path, anchor: path.anchor }
         : { ...path, reasons: rest },
-    warnings: unavailable,
+    warnings,
   };
 }

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
-import type { ParsedCertificate } from './certificate';
+import { isParseError, type ParsedCertificate } from './certificate';
+import { parseCertificateMemo as parseCertificate } from './certificate-memo';
 import {
   type CmsEnvelope,
   type CmsSigner,
@@ -10,23 +11,21 @@ import {
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
-import { distributionPointUrls } from './crl-distribution-points';
 import { sameBytes } from './memo';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
-import { type Reason, reason } from './reasons';
 import {
-  applyRevocationPolicy,
-  crlsForPath,
-  DEFAULT_REVOCATION_POLICY,
-  type RevocationPolicy,
-} from './revocation-policy';
+  checkPathRevocation,
+  type PathRevocationResult,
+  type RevocationEvidence,
+  type RevocationSources,
+} from './path-revocation';
+import { type Reason, reason } from './reasons';
+import { applyRevocationPolicy, DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
 import { findSignerCertificate } from './signer-certificate';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
-/** Most CRL distribution points fetched for one signature. */
-export const MAX_DISTRIBUTION_POINTS = 4;
 
 /** What the caller knows of the signed artifact: its bytes, or only a digest it computed itself. */
 export type ArtifactInput =
@@ -59,10 +58,15 @@ export interface VerifyRequest {
   /** What missing revocation information does (default best-effort: a warning). */
   revocation?: RevocationPolicy;
   /**
-   * Fetches (or finds cached) the CRLs at the http(s) distribution points the envelope's certificates
-   * name; failures are the fetcher's to swallow (missing CRLs are then what the revocation policy says).
+   * Fetches (or finds cached) the CRLs at the http(s) distribution points that the validated path's
+   * certificates name; failures are the fetcher's to swallow (missing CRLs are then what the revocation
+   * policy says).
    */
-  fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
+  fetchCrls?: RevocationSources['fetchCrls'];
+  /** Stored CRLs (admin uploads) of the validated path's issuers. */
+  storedCrls?: RevocationSources['storedCrls'];
+  /** Revocations remembered from earlier CRLs (see revocation-memory.ts). */
+  knownRevocations?: RevocationSources['knownRevocations'];
   /** Hashes the artifact and attached content (default: WebCrypto's one-shot digest). */
   digest?: DigestBytes;
   /** Builds and validates the signer's path (default `buildAndValidatePath`; e.g. a `PathCache`). */
@@ -96,6 +100,8 @@ export interface VerifyOutcome {
   signerDer: Uint8Array | null;
   /** What did not decide the verdict but the caller should know (e.g. revocation not checked). */
   warnings?: Reason[];
+  /** CRLs that verified against the path, with their revocations: for the caller to remember. */
+  revocationEvidence?: RevocationEvidence[];
 }
 
 export type VerifyResult =
@@ -324,28 +330,43 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   // A verified RFC 3161 token moves validation to its time; the self-asserted signingTime never does.
   const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
-  const revocation = request.revocation ?? DEFAULT_REVOCATION_POLICY;
-  const fetched = request.fetchCrls
-    ? await request.fetchCrls(distributionPointUrls(envelope.certificates, MAX_DISTRIBUTION_POINTS))
-    : [];
-  const crls = crlsForPath(revocation, [...envelope.crls, ...(request.crls ?? []), ...fetched]);
-  const checkedPath = await (request.validatePath ?? buildAndValidatePath)({
+  const structural = await (request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
     anchors: request.anchors,
     time: stamped ? stamped.time : request.time,
-    // CRLs are judged current now, not at the timestamp; a later revocation counts only for key compromise.
-    ...(stamped ? { signingTime: latestSigningTime(stamped), revocationTime: request.time } : {}),
-    ...(crls ? { crls } : {}),
+    ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
     requiredEku: [CODE_SIGNING_EKU],
     leafKeyUsage: ['digitalSignature'],
     requireLeafKeyUsage: true,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle,
   });
-  const { path, warnings } = applyRevocationPolicy(checkedPath, revocation, {
-    crlsChecked: crls !== undefined,
-  });
+  // Revocation only for a signature and path that hold otherwise: nothing is fetched or looked up for
+  // one that already fails. CRLs are judged current now, not at the timestamp; a revocation after a
+  // trusted timestamp counts unless its reason says nothing of a compromised key.
+  const revoked =
+    structural.status === 'valid' && integrity.reasons.length === 0
+      ? await checkPathRevocation({
+          path: structural.path,
+          pool: bagCertificates(envelope.certificates),
+          sources: {
+            crls: [...envelope.crls, ...(request.crls ?? [])],
+            ...(request.storedCrls ? { storedCrls: request.storedCrls } : {}),
+            ...(request.fetchCrls ? { fetchCrls: request.fetchCrls } : {}),
+            ...(request.knownRevocations ? { knownRevocations: request.knownRevocations } : {}),
+          },
+          time: request.time,
+          validationTime: stamped ? stamped.time : request.time,
+          subtle: request.subtle,
+          maxSignatureChecks: limits.maxSignatureChecks,
+        })
+      : null;
+  const { path, warnings } = applyRevocationPolicy(
+    withRevocation(structural, revoked),
+    request.revocation ?? DEFAULT_REVOCATION_POLICY,
+    { crlsChecked: revoked?.anySource === true },
+  );
   const timestampReasons =
     stamp.kind === 'invalid'
       ? [stamp.reason]
@@ -366,6 +387,18 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
       digestAlgorithm: integrity.hash,
       signerDer: signerCertificate.der,
       ...(warnings.length > 0 ? { warnings } : {}),
+      ...(revoked && revoked.evidence.length > 0 ? { revocationEvidence: revoked.evidence } : {}),
     },
   };
+}
+
+/** The path outcome with the revocation check's reasons added (a valid path becomes invalid). */
+function withRevocation(path: PathOutcome, revoked: PathRevocationResult | null): PathOutcome {
+  if (path.status !== 'valid' || !revoked || revoked.reasons.length === 0) return path;
+  return { status: 'invalid', path: path.path, anchor: path.anchor, reasons: revoked.reasons };
+}
+
+/** The bag's readable certificates: possible CRL signers besides the path's own. */
+function bagCertificates(ders: readonly Uint8Array[]): ParsedCertificate[] {
+  return ders.map((der) => parseCertificate(der)).filter((c): c is ParsedCertificate => !isParseError(c));
 }

@@ -86,7 +86,7 @@ describe('POST /vendors/{id}/crls', () => {
           now: () => now,
           limits: DEFAULT_VERIFY_LIMITS,
           escalate: async () => null,
-          crls: (vendorId) => ctx.crls.listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
+          storedCrls: (vendorId) => ctx.crls.listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
         },
         {
           vendor: 'acme',

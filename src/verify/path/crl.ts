@@ -157,6 +157,41 @@ function parseIdp(value: Uint8Array): IssuingDistributionPoint {
 export const revokedKey = (issuerCanonical: string, serialHex: string): string =>
   `${serialHex}@${issuerCanonical}`;
 
+export const CRL_REASON = { certificateHold: 6, removeFromCRL: 8 } as const;
+
+/**
+ * CRL reasons that say nothing of a compromised key (affiliationChanged, superseded,
+ * cessationOfOperation, privilegeWithdrawn): a revocation for one of these dated after a signature's
+ * trusted time does not reach back to it. Every other reason (unspecified, keyCompromise, cACompromise,
+ * certificateHold, aACompromise, or none given) revokes whatever the date, since a compromise may
+ * predate the day it was reported.
+ */
+const NO_COMPROMISE_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 9]);
+
+/** Whether an entry revokes the certificate for what it signed at `validationTime`. */
+export function revokesAt(
+  entry: { revocationDate: Date; reasonCode: number | null },
+  validationTime: Date,
+): boolean {
+  if (entry.reasonCode === CRL_REASON.removeFromCRL) return false;
+  if (entry.revocationDate > validationTime && entry.reasonCode !== null) {
+    return !NO_COMPROMISE_REASONS.has(entry.reasonCode);
+  }
+  return true;
+}
+
+/** Of two entries for one certificate, the one that revokes more: any date over some, then the earlier. */
+function strongerEntry(a: RevokedEntry, b: RevokedEntry): RevokedEntry {
+  const rank = (e: RevokedEntry) =>
+    e.reasonCode === CRL_REASON.removeFromCRL
+      ? 0
+      : e.reasonCode !== null && NO_COMPROMISE_REASONS.has(e.reasonCode)
+        ? 1
+        : 2;
+  if (rank(a) !== rank(b)) return rank(a) > rank(b) ? a : b;
+  return a.revocationDate <= b.revocationDate ? a : b;
+}
+
 /** Parses a DER CRL, or returns null when it is not a well-formed CRL. */
 export function parseCrl(input: Uint8Array): ParsedCrl | null {
   try {
@@ -215,7 +250,18 @@ function parseStrict(der: Uint8Array): ParsedCrl {
         }
       }
       if (parts.length > 3) fail('revokedCertificate has extra fields');
-      revoked.set(revokedKey(entryIssuer, serial), { revocationDate, reasonCode });
+      const key = revokedKey(entryIssuer, serial);
+      const listed: RevokedEntry = { revocationDate, reasonCode };
+      const earlier = revoked.get(key);
+      if (earlier) {
+        // One certificate listed twice is malformed (RFC 5280 5.1.2.6 lists each once). The CRL then
+        // covers nothing, but the CA did sign both entries: the one that revokes more is kept, so that a
+        // second entry (say "superseded" after "keyCompromise") cannot soften the first.
+        unusable ??= `serial ${serial} is listed twice`;
+        revoked.set(key, strongerEntry(earlier, listed));
+      } else {
+        revoked.set(key, listed);
+      }
     }
   }
   let crlNumber: string | null = null;

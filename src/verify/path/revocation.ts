@@ -1,29 +1,36 @@
 import type { ParsedCertificate } from '../certificate';
 import { type Reason, reason } from '../reasons';
-import { type ParsedCrl, type RevokedEntry, revokedKey } from './crl';
+import type { KnownRevocation } from '../revocation-memory';
+import { CRL_REASON, type ParsedCrl, type RevokedEntry, revokedKey, revokesAt } from './crl';
 import type { DistributionPoint } from './extensions';
 import type { GeneralName } from './general-names';
 import { canonicalWithRdn } from './names';
 import type { SignatureChecker } from './signature-checker';
 
 /**
- * CRL checking (RFC 5280 §6.3, complete CRLs only) for every certificate of a path below the anchor,
- * used when the request carries CRLs. Policy: when CRLs are supplied, each such certificate must be
- * covered (all revocation reasons) by a usable CRL from its issuer, or the path fails with
- * REVOCATION_UNAVAILABLE; a revoked serial fails it with CERT_REVOKED.
+ * Revocation checking (RFC 5280 §6.3) for every certificate of a path below the anchor.
  *
- * A CRL is usable for a certificate when: its issuer name is the certificate's issuer; it is within
- * thisUpdate/nextUpdate at `time`; it has a CRLNumber that is not critical and no unknown critical
- * extension (CRL or entry); its issuingDistributionPoint scope covers the certificate (user/CA/attribute
- * certificates, distribution point names); and it is signed by a certificate of that name whose keyUsage
- * (if present) asserts cRLSign: the certificate's issuer, another certificate of the path above it
- * (key rollover), or a certificate issued by one of those, valid at `time` and itself not revoked.
- * Delta CRLs are applied on top of the complete CRL they extend (removeFromCRL un-revokes); indirect
- * CRLs are used for certificates whose distribution point names their issuer as cRLIssuer.
+ * Revoked stays revoked: a certificate is revoked when any CRL that speaks for it lists it (certificateHold
+ * only until a newer CRL lifts the hold) or when a remembered revocation names it, whether that CRL is
+ * fresh or stale, complete or delta, or otherwise unfit to vouch for anything (a duplicate entry, an
+ * unknown critical extension): a CA-signed statement that a certificate is revoked is never outweighed by
+ * a later, older or partial one. A CRL "speaks for" a certificate when its issuer name is the certificate's
+ * issuer (or it is an indirect CRL the certificate names), its issuingDistributionPoint scope covers the
+ * certificate, and its signature checks under a certificate of that name whose keyUsage (if present)
+ * asserts cRLSign: the certificate's issuer, another certificate of the path above it (key rollover), or a
+ * certificate issued by one of those, valid at `time` and itself not revoked.
+ *
+ * Not revoked is only ever "good" when complete CRLs that are current at `time` cover all revocation
+ * reasons: thisUpdate <= time <= nextUpdate, or, for a CRL without nextUpdate, time within
+ * MAX_CRL_AGE_WITHOUT_NEXT_UPDATE_MS of thisUpdate; with a CRLNumber, no unknown critical extension and
+ * no duplicate entry. Otherwise the status is unknown (REVOCATION_UNAVAILABLE), which the vendor's policy
+ * turns into a warning or a rejection.
  */
 
+/** A CRL without nextUpdate (allowed by X.509, not by RFC 5280's profile) counts as current this long. */
+export const MAX_CRL_AGE_WITHOUT_NEXT_UPDATE_MS = 7 * 24 * 60 * 60_000;
+
 const ALL_REASONS = [1, 2, 3, 4, 5, 6, 7, 8];
-const REMOVE_FROM_CRL = 8;
 const MAX_SIGNER_DEPTH = 2;
 
 export interface RevocationContext {
@@ -35,22 +42,10 @@ export interface RevocationContext {
   /** The path's validation time: the instant the question "was it revoked?" is about. */
   validationTime: Date;
   checker: SignatureChecker;
-}
-
-/**
- * CRL reasons that do not suggest the key was compromised: a revocation dated after the validation time
- * for one of these does not affect what was signed before (a timestamped signature). Any other reason
- * (unspecified, keyCompromise, cACompromise, certificateHold, aACompromise, or none) revokes whatever
- * the date, since a compromise may predate the day it was reported.
- */
-const NO_COMPROMISE_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 9]);
-
-function revokedAt(entry: RevokedEntry, validationTime: Date): boolean {
-  if (entry.reasonCode === REMOVE_FROM_CRL) return false;
-  if (entry.revocationDate > validationTime && entry.reasonCode !== null) {
-    return !NO_COMPROMISE_REASONS.has(entry.reasonCode);
-  }
-  return true;
+  /** Revocations remembered from earlier CRLs, by `revokedKey(issuer, serial)`. */
+  known?: ReadonlyMap<string, readonly KnownRevocation[]>;
+  /** Filled with every CRL whose signature checked against the path (its entries may be remembered). */
+  verified?: Set<ParsedCrl>;
 }
 
 type Status =
@@ -175,83 +170,82 @@ async function statusOf(
 ): Promise<Status> {
   const why: string[] = [];
   const covered = new Set<number>();
+  const key = revokedKey(cert.issuerCanonical, cert.serialHex);
+  const listings: Array<{ crl: ParsedCrl; entry: RevokedEntry }> = [];
+  const speaking: ParsedCrl[] = [];
   for (const crl of rc.crls) {
-    if (crl.baseCrlNumber !== null) continue;
     if (crl.issuerName.canonical !== cert.issuerCanonical && !crl.idp?.indirectCrl) continue;
-    if (crl.unusable) {
-      why.push(crl.unusable);
-      continue;
-    }
     const scope = scopeProblem(crl, cert);
     if (scope) {
       why.push(scope);
       continue;
     }
-    if (crl.thisUpdate > rc.time) {
-      why.push(`a CRL is not valid before ${crl.thisUpdate.toISOString()}`);
-      continue;
-    }
-    if (crl.nextUpdate && crl.nextUpdate < rc.time) {
-      why.push(`a CRL expired at ${crl.nextUpdate.toISOString()}`);
-      continue;
-    }
     const signer = await findSigner(crl, above, rc, depth, why, verifying);
     if (!signer) continue;
-    const delta = await deltaFor(crl, signer, rc);
-    if (delta === 'stale') {
-      why.push('the delta CRL for a complete CRL has expired');
+    rc.verified?.add(crl);
+    speaking.push(crl);
+    const entry = crl.revoked.get(key);
+    if (entry) listings.push({ crl, entry });
+    const unfit = coverageProblem(crl, rc.time);
+    if (unfit) {
+      why.push(unfit);
       continue;
     }
     for (const r of crl.idp?.onlySomeReasons ?? ALL_REASONS) covered.add(r);
-    const key = revokedKey(cert.issuerCanonical, cert.serialHex);
-    // The newest word wins: a delta entry (removeFromCRL included) overrides the complete CRL's.
-    const entry = delta?.revoked.get(key) ?? crl.revoked.get(key);
-    if (entry && revokedAt(entry, rc.validationTime)) {
-      return { kind: 'revoked', date: entry.revocationDate, reasonCode: entry.reasonCode };
-    }
   }
+  const revoking: Array<{ revocationDate: Date; reasonCode: number | null }> = [
+    ...listings
+      .filter(
+        ({ crl, entry }) =>
+          !(entry.reasonCode === CRL_REASON.certificateHold && holdLifted(crl, key, speaking)),
+      )
+      .map(({ entry }) => entry),
+    ...(rc.known?.get(key) ?? []),
+  ].filter((entry) => revokesAt(entry, rc.validationTime));
+  const first = revoking.sort((x, y) => x.revocationDate.getTime() - y.revocationDate.getTime())[0];
+  if (first) return { kind: 'revoked', date: first.revocationDate, reasonCode: first.reasonCode };
   if (ALL_REASONS.every((r) => covered.has(r))) return { kind: 'good' };
   if (covered.size > 0) why.push('the usable CRLs cover only some revocation reasons');
   return { kind: 'unknown', why };
 }
 
-function scopeKey(crl: ParsedCrl): string {
-  const idp = crl.idp;
-  if (!idp) return '';
-  return JSON.stringify({
-    ...idp,
-    fullName: idp.fullName?.map(nameKey) ?? null,
-    onlySomeReasons: idp.onlySomeReasons ? [...idp.onlySomeReasons].sort() : null,
+/** Why a CRL that speaks for a certificate cannot vouch that it is not revoked at `time`, or null. */
+function coverageProblem(crl: ParsedCrl, time: Date): string | null {
+  if (crl.unusable) return crl.unusable;
+  if (crl.baseCrlNumber !== null) return 'a delta CRL alone does not cover a certificate';
+  if (crl.thisUpdate > time) return `a CRL is not valid before ${crl.thisUpdate.toISOString()}`;
+  const expires = crl.nextUpdate ?? new Date(crl.thisUpdate.getTime() + MAX_CRL_AGE_WITHOUT_NEXT_UPDATE_MS);
+  if (expires < time) {
+    return crl.nextUpdate
+      ? `a CRL expired at ${expires.toISOString()}`
+      : `a CRL without nextUpdate is older than ${MAX_CRL_AGE_WITHOUT_NEXT_UPDATE_MS / 86_400_000} days`;
+  }
+  return null;
+}
+
+/**
+ * Whether a certificateHold listed in `holding` was lifted by a newer CRL of the same issuer that speaks
+ * for the certificate and covers the certificateHold reason: a delta that says removeFromCRL, or a
+ * complete CRL that no longer lists it.
+ */
+function holdLifted(holding: ParsedCrl, key: string, speaking: ParsedCrl[]): boolean {
+  return speaking.some((crl) => {
+    if (crl === holding || crl.issuerName.canonical !== holding.issuerName.canonical) return false;
+    if (!isNewer(crl, holding)) return false;
+    if (crl.idp?.onlySomeReasons && !crl.idp.onlySomeReasons.has(CRL_REASON.certificateHold)) return false;
+    const entry = crl.revoked.get(key);
+    if (crl.baseCrlNumber !== null) return entry?.reasonCode === CRL_REASON.removeFromCRL;
+    return entry === undefined;
   });
 }
 
 const crlNumber = (hex: string): bigint => BigInt(`0x${hex || '0'}`);
 
-/**
- * The newest delta CRL (RFC 5280 5.2.4) that applies to a complete CRL: same issuer and scope, signed
- * by the same key, BaseCRLNumber not above the complete CRL's number and a newer CRLNumber of its own.
- * 'stale' when the newest such delta is past its nextUpdate.
- */
-async function deltaFor(
-  complete: ParsedCrl,
-  signer: ParsedCertificate,
-  rc: RevocationContext,
-): Promise<ParsedCrl | 'stale' | null> {
-  if (complete.crlNumber === null) return null;
-  const base = crlNumber(complete.crlNumber);
-  let best: ParsedCrl | null = null;
-  for (const d of rc.crls) {
-    if (d.baseCrlNumber === null || d.unusable || d.crlNumber === null) continue;
-    if (d.issuerName.canonical !== complete.issuerName.canonical || scopeKey(d) !== scopeKey(complete))
-      continue;
-    if (crlNumber(d.baseCrlNumber) > base || crlNumber(d.crlNumber) <= base) continue;
-    if (d.thisUpdate > rc.time) continue;
-    const outcome = await rc.checker.signsCrl(signer, d);
-    if (!outcome?.ok) continue;
-    if (!best || crlNumber(d.crlNumber) > crlNumber(best.crlNumber ?? '')) best = d;
-  }
-  if (best?.nextUpdate && best.nextUpdate < rc.time) return 'stale';
-  return best;
+/** Issued after `than`: by CRLNumber when both have one (RFC 5280 5.2.3 numbers increase), else by thisUpdate. */
+function isNewer(crl: ParsedCrl, than: ParsedCrl): boolean {
+  if (crl.crlNumber !== null && than.crlNumber !== null)
+    return crlNumber(crl.crlNumber) > crlNumber(than.crlNumber);
+  return crl.thisUpdate > than.thisUpdate;
 }
 
 async function findSigner(

@@ -102,6 +102,11 @@ export const ext = {
     value: seq(...pairs.map(([from, to]) => seq(oid(from), oid(to)))),
   }),
   unknown: (critical: boolean): Extension => ({ oid: '1.3.6.1.4.1.55738.666.1', critical, value: tlv(0x05) }),
+  /** cRLDistributionPoints with one fullName URI per point. */
+  crlDistributionPoints: (...uris: string[]): Extension => ({
+    oid: '2.5.29.31',
+    value: seq(...uris.map((u) => seq(tlv(0xa0, tlv(0xa0, tlv(0x86, utf8(u))))))),
+  }),
 };
 
 export interface Issued {
@@ -137,7 +142,8 @@ export const newKeys = (): Promise<CryptoKeyPair> =>
     'verify',
   ]) as Promise<CryptoKeyPair>;
 
-function rawToDer(raw: Uint8Array): Uint8Array {
+/** An ECDSA signature from WebCrypto's raw r||s form to DER (what X.509 and CMS carry). */
+export function rawToDer(raw: Uint8Array): Uint8Array {
   const int = (b: Uint8Array): Uint8Array => {
     let i = 0;
     while (i < b.length - 1 && b[i] === 0) i++;
@@ -148,7 +154,7 @@ function rawToDer(raw: Uint8Array): Uint8Array {
   return seq(int(raw.subarray(0, 32)), int(raw.subarray(32)));
 }
 
-const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
+export const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 const ECDSA_SHA1 = seq(oid('1.2.840.10045.4.1'));
 
 export async function makeCert(spec: CertSpec): Promise<Issued> {
@@ -221,17 +227,21 @@ export const makeLeaf = (cn: string, issuer: Issued, extra: Partial<CertSpec> = 
 export interface CrlEntry {
   serial: number;
   date: Date;
-  /** CRLReason code (1 keyCompromise, 4 superseded, ...). */
+  /** CRLReason code (1 keyCompromise, 4 superseded, 6 certificateHold, 8 removeFromCRL, ...). */
   reason?: number;
 }
 
-/** A v2 CRL signed by `issuer` with a CRLNumber and an AKI naming the issuer's key. */
+/**
+ * A v2 CRL signed by `issuer` with a CRLNumber and an AKI naming the issuer's key; `deltaOf` makes it a
+ * delta CRL on that base number, `nextUpdate: null` leaves the field out.
+ */
 export async function makeCrl(spec: {
   issuer: Issued;
   entries?: CrlEntry[];
   thisUpdate: Date;
-  nextUpdate: Date;
+  nextUpdate: Date | null;
   number?: number;
+  deltaOf?: number;
 }): Promise<Uint8Array> {
   const entries = (spec.entries ?? []).map((e) =>
     seq(
@@ -247,13 +257,16 @@ export async function makeCrl(spec: {
     ECDSA_SHA256,
     name(spec.issuer.cn),
     time(spec.thisUpdate),
-    time(spec.nextUpdate),
+    ...(spec.nextUpdate ? [time(spec.nextUpdate)] : []),
     ...(entries.length > 0 ? [seq(...entries)] : []),
     tlv(
       0xa0,
       seq(
         seq(oid('2.5.29.20'), octets(integer(spec.number ?? 1))),
         seq(oid('2.5.29.35'), octets(seq(tlv(0x80, spec.issuer.ski)))),
+        ...(spec.deltaOf !== undefined
+          ? [seq(oid('2.5.29.27'), bool(true), octets(integer(spec.deltaOf)))]
+          : []),
       ),
     ),
   );

@@ -1,0 +1,160 @@
+import type { ParsedCertificate } from './certificate';
+import { CRL_REASON, type ParsedCrl, parseCrl, revokedKey } from './path/crl';
+import { checkRevocation, type RevocationContext } from './path/revocation';
+import { SignatureChecker } from './path/signature-checker';
+import { flooredTime } from './path/validate';
+import { type Reason, reason } from './reasons';
+import type { KnownRevocation } from './revocation-memory';
+
+/**
+ * The revocation status of a path that has passed every other check, from every source at hand: CRLs the
+ * signature carries or the caller gives, CRLs stored for the path's issuers (admin uploads), CRLs fetched
+ * from the distribution points the path's own certificates name (leaf first, bounded) and revocations
+ * remembered from earlier CRLs. Sources are asked only here, that is only for a path that validated: a
+ * signature that fails before (a broken digest, an unknown root, an expired chain) makes the server fetch
+ * nothing, and a certificate the caller merely adds to the bag names no URL that is fetched.
+ */
+
+export interface RevocationSources {
+  /** CRLs the signature carries and CRLs the caller gives (DER); used only when they verify against the path. */
+  crls: Uint8Array[];
+  /** Stored CRLs of these issuers (canonical names). */
+  storedCrls?: (issuers: string[]) => Promise<Uint8Array[]>;
+  /** Fetches (or finds cached) the CRLs at these URLs; failures yield none. */
+  fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
+  /** Revocations remembered from earlier CRLs for these certificates. */
+  knownRevocations?: (keys: Array<{ issuer: string; serial: string }>) => Promise<KnownRevocation[]>;
+}
+
+/** CRLs whose signature checked against a validated path, with the revocations they list. */
+export interface RevocationEvidence {
+  sha256Hex: string;
+  revocations: KnownRevocation[];
+}
+
+export interface PathRevocationResult {
+  /** CERT_REVOKED and REVOCATION_UNAVAILABLE reasons, one per certificate that has one. */
+  reasons: Reason[];
+  /** Whether any CRL or remembered revocation was at hand (else nothing could be checked). */
+  anySource: boolean;
+  evidence: RevocationEvidence[];
+}
+
+/** Distribution point URLs fetched per certificate, and for one path. */
+export const MAX_DISTRIBUTION_POINTS_PER_CERTIFICATE = 2;
+export const MAX_DISTRIBUTION_POINTS = 6;
+
+export async function checkPathRevocation(input: {
+  /** The validated path, signer first, anchor last. */
+  path: ParsedCertificate[];
+  /** Other certificates that may have signed a CRL (the signature's bag). */
+  pool: ParsedCertificate[];
+  sources: RevocationSources;
+  /** When CRLs must be current (the time of verification). */
+  time: Date;
+  /** The instant the question "was it revoked?" is about (a trusted timestamp, or the time). */
+  validationTime: Date;
+  subtle: SubtleCrypto;
+  maxSignatureChecks: number;
+}): Promise<PathRevocationResult> {
+  const { path, sources } = input;
+  const covered = path.slice(0, -1);
+  const issuers = [...new Set(covered.map((cert) => cert.issuerCanonical))];
+  const [stored, fetched, known] = await Promise.all([
+    sources.storedCrls?.(issuers) ?? [],
+    sources.fetchCrls?.(distributionPointUrls(covered)) ?? [],
+    sources.knownRevocations?.(covered.map((c) => ({ issuer: c.issuerCanonical, serial: c.serialHex }))) ??
+      [],
+  ]);
+  // The service's own sources first: a bag full of CRLs that fail to verify must not use up the
+  // signature-check budget before them (and a budget run out fails the path, see below).
+  const crls = readCrls([...stored, ...fetched, ...sources.crls]);
+  const knownByKey = new Map<string, KnownRevocation[]>();
+  for (const k of known) {
+    const key = revokedKey(k.issuer, k.serial);
+    knownByKey.set(key, [...(knownByKey.get(key) ?? []), k]);
+  }
+  const verified = new Set<ParsedCrl>();
+  const context: RevocationContext = {
+    crls,
+    pool: input.pool,
+    time: flooredTime(input.time),
+    validationTime: flooredTime(input.validationTime),
+    checker: new SignatureChecker(input.subtle, input.maxSignatureChecks),
+    known: knownByKey,
+    verified,
+  };
+  const reasons = await checkRevocation(path, context);
+  if (context.checker.exceeded) {
+    // A CRL left unchecked could be the one that revokes: running out of budget is a failure, not a
+    // status unknown that a best-effort policy would let pass.
+    reasons.push(
+      reason(
+        'PATH_BUDGET_EXCEEDED',
+        `checking revocation needs more than ${input.maxSignatureChecks} signature checks`,
+      ),
+    );
+  }
+  return {
+    reasons,
+    anySource: crls.length > 0 || known.length > 0,
+    evidence: [...verified].map(evidenceOf),
+  };
+}
+
+/**
+ * Each CRL once (by its bytes' SHA-256); malformed ones are dropped. Every source is bounded where it is
+ * read (the envelope's limits, the fetch bound, the store's per-issuer bound), so nothing is cut here.
+ */
+function readCrls(ders: Uint8Array[]): ParsedCrl[] {
+  const seen = new Set<string>();
+  const out: ParsedCrl[] = [];
+  for (const der of ders) {
+    const crl = parseCrl(der);
+    if (!crl || seen.has(crl.sha256Hex)) continue;
+    seen.add(crl.sha256Hex);
+    out.push(crl);
+  }
+  return out;
+}
+
+/**
+ * The http(s) CRL distribution points (fullName URIs, RFC 5280 §4.2.1.13) of the path's certificates, leaf
+ * first: at most MAX_DISTRIBUTION_POINTS_PER_CERTIFICATE each and MAX_DISTRIBUTION_POINTS in all, so the
+ * leaf's own are always asked. Indirect CRLs (a cRLIssuer) are fetched too: they must still verify.
+ */
+export function distributionPointUrls(certificates: ParsedCertificate[]): string[] {
+  const urls: string[] = [];
+  for (const certificate of certificates) {
+    let own = 0;
+    for (const point of certificate.extensions.crlDistributionPoints ?? []) {
+      for (const name of point.fullName ?? []) {
+        if (own >= MAX_DISTRIBUTION_POINTS_PER_CERTIFICATE) break;
+        if (name.kind !== 'uri' || !/^https?:\/\//i.test(name.value) || urls.includes(name.value)) continue;
+        urls.push(name.value);
+        own++;
+        if (urls.length >= MAX_DISTRIBUTION_POINTS) return urls;
+      }
+    }
+  }
+  return urls;
+}
+
+/** What a verified CRL teaches: its revocations other than holds (temporary) and removals. */
+function evidenceOf(crl: ParsedCrl): RevocationEvidence {
+  const revocations: KnownRevocation[] = [];
+  for (const [key, entry] of crl.revoked) {
+    if (entry.reasonCode === CRL_REASON.certificateHold || entry.reasonCode === CRL_REASON.removeFromCRL)
+      continue;
+    // `revokedKey` puts the serial (hex digits) first, so the first '@' ends it.
+    const at = key.indexOf('@');
+    revocations.push({
+      issuer: key.slice(at + 1),
+      serial: key.slice(0, at),
+      reasonCode: entry.reasonCode,
+      revocationDate: entry.revocationDate,
+      evidenceSha256: crl.sha256Hex,
+    });
+  }
+  return { sha256Hex: crl.sha256Hex, revocations };
+}
