@@ -140,7 +140,7 @@ export function distributionPointUrls(certificates: ParsedCertificate[]): string
   return urls;
 }
 
-/** What a verified CRL teaches: its revocations other than holds (temporary) and removals. */
+/** What a verified CRL teaches: its own issuer's revocations other than holds (temporary) and removals. */
 function evidenceOf(crl: ParsedCrl): RevocationEvidence {
   const revocations: KnownRevocation[] = [];
   for (const [key, entry] of crl.revoked) {
@@ -148,8 +148,12 @@ function evidenceOf(crl: ParsedCrl): RevocationEvidence {
       continue;
     // `revokedKey` puts the serial (hex digits) first, so the first '@' ends it.
     const at = key.indexOf('@');
+    const issuer = key.slice(at + 1);
+    // An indirect CRL speaks for other issuers only for the certificates that name it; what it says of
+    // anyone else is not remembered.
+    if (issuer !== crl.issuerName.canonical) continue;
     revocations.push({
-      issuer: key.slice(at + 1),
+      issuer,
       serial: key.slice(0, at),
       reasonCode: entry.reasonCode,
       revocationDate: entry.revocationDate,
