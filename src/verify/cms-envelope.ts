@@ -16,6 +16,7 @@ import {
   TAG,
 } from './der';
 import { createBytesMemo } from './memo';
+import { readOcspResponse } from './ocsp/response';
 import { parseCrl } from './path/crl';
 import { parseName } from './path/names';
 import { decodePemBlocks, looksLikePem, toHex } from './pem';
@@ -42,11 +43,16 @@ const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 export const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 export const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
+/** id-ri-ocsp-response (RFC 5940 §4.1): an OtherRevocationInfoFormat whose otherRevInfo is an OCSPResponse. */
+export const OID_RI_OCSP_RESPONSE = '1.3.6.1.5.5.7.16.2';
 
 export interface EnvelopeLimits {
   maxSignatureBytes: number;
   maxCertificates: number;
-  /** CRLs an envelope may carry (each is checked against the path, so they cost signature checks). */
+  /**
+   * Revocation entries (CRLs and OCSP responses together: the RevocationInfoChoices) an envelope may carry;
+   * each is checked against the path, so they cost signature checks.
+   */
   maxCrls?: number;
   maxSigners: number;
   /** Attributes in each of a signer's signed and unsigned sets, and values in each attribute. */
@@ -103,6 +109,8 @@ export interface CmsEnvelope {
   /** Each certificate exactly as received. */
   certificates: Uint8Array[];
   crls: Uint8Array[];
+  /** Each OCSPResponse carried as RevocationInfoChoice other id-ri-ocsp-response (RFC 5940), as received. */
+  ocspResponses: Uint8Array[];
   signers: CmsSigner[];
 }
 
@@ -265,6 +273,22 @@ function checkTimestampToken(token: Uint8Array): void {
   });
 }
 
+/**
+ * A RevocationInfoChoice `other` ([1] IMPLICIT OtherRevocationInfoFormat, already checked as DER): only
+ * id-ri-ocsp-response is read, and its otherRevInfo must be a successful basic OCSPResponse. Returns the
+ * OCSPResponse's bytes.
+ */
+function otherRevocationInfo(raw: Uint8Array, where: string): Uint8Array {
+  const [format, info, ...rest] = children(parseDer(raw));
+  if (!info || rest.length > 0) fail(`${where} is not an OtherRevocationInfoFormat`);
+  const oid = decodeOid(format);
+  if (oid !== OID_RI_OCSP_RESPONSE)
+    fail(`${where} is revocation information of format ${oid} (only OCSP responses are supported)`);
+  const response = readOcspResponse(info.raw);
+  if (!response.ok) fail(`${where}: ${response.why}`);
+  return info.raw;
+}
+
 /** A DER element at `element` of the outer BER: definite and strictly DER, as the caller's exact bytes. */
 function derPart(bytes: Uint8Array, element: BerElement, what: string): Uint8Array {
   return within(what, () => {
@@ -354,15 +378,23 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
   }
 
   const crls: Uint8Array[] = [];
+  const ocspResponses: Uint8Array[] = [];
   if (parts[i]?.tag === CONTEXT_1) {
     const choices = within('the CRLs', () => berChildren(der, parts[i++] as BerElement));
     if (choices.length > maxCrls) {
-      refuse('CRLS_LIMIT', `the envelope carries ${choices.length} CRLs; at most ${maxCrls} are read`);
+      refuse(
+        'CRLS_LIMIT',
+        `the envelope carries ${choices.length} CRLs and OCSP responses; at most ${maxCrls} are read`,
+      );
     }
     choices.forEach((choice, n) => {
-      const where = `CRL ${n + 1} of the envelope`;
+      const where = `revocation entry ${n + 1} of the envelope`;
+      if (choice.tag === CONTEXT_1) {
+        ocspResponses.push(otherRevocationInfo(derPart(der, choice, where), where).slice());
+        return;
+      }
       if (choice.tag !== TAG.SEQUENCE)
-        fail(`${where} is not an X.509 CRL (other revocation formats are not supported)`);
+        fail(`${where} is neither an X.509 CRL nor an OCSP response (other formats are not supported)`);
       const raw = derPart(der, choice, where);
       if (parseCrl(raw) === null) fail(`${where} is not a CertificateList`);
       crls.push(raw.slice());
@@ -394,12 +426,21 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
         `the signer's digest algorithm ${signer.digestAlgorithmOid} is not among the SignedData's digestAlgorithms`,
       );
   }
-  // RFC 5652 §5.1, for the certificate and CRL choices read above (X.509 only).
-  const expectedVersion = eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
+  // RFC 5652 §5.1, for the choices read above: X.509 certificates, X.509 CRLs and, as `other` revocation
+  // information, OCSP responses (which make it 5).
+  const expectedVersion =
+    ocspResponses.length > 0 ? 5 : eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
   if (version !== expectedVersion)
     fail(`SignedData version ${version} (RFC 5652 §5.1 requires ${expectedVersion} here)`);
 
-  return { contentType: eContentType, content, certificates, crls, signers: read.map((r) => r.signer) };
+  return {
+    contentType: eContentType,
+    content,
+    certificates,
+    crls,
+    ocspResponses,
+    signers: read.map((r) => r.signer),
+  };
 }
 
 const PEM_LABELS = ['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA'];
@@ -467,6 +508,7 @@ function freeze(result: EnvelopeResult): EnvelopeResult {
   }
   Object.freeze(envelope.certificates);
   Object.freeze(envelope.crls);
+  Object.freeze(envelope.ocspResponses);
   Object.freeze(envelope.signers);
   Object.freeze(envelope);
   return Object.freeze(result);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePemBlocks, verifyPackage } from '../../src/verify';
 import { readCmsEnvelope } from '../../src/verify/cms-envelope';
+import { ocspFile, ocspResponse, withOcspResponses } from '../helpers/ocsp-fixtures';
 import { fuzzTarget } from './harness';
 import { fixtureFiles } from './seeds';
 import { derStructure } from './structure';
@@ -31,9 +32,13 @@ const contains = (haystack: Uint8Array, needle: Uint8Array) =>
 const seeds = [
   ...fixtureFiles('cms/cases', /signature\.der$/),
   ...fixtureFiles('timestamp/cases', /signature\.der$/),
+  withOcspResponses(ocspFile('signatures/leaf-good.der'), [ocspResponse('good-by-responder')]),
 ];
 
-/** The envelope reader alone: whatever it keeps (certificates, CRLs, attributes) is bytes of the input. */
+/**
+ * The envelope reader alone: whatever it keeps (certificates, CRLs, OCSP responses, attributes) is bytes of
+ * the input.
+ */
 fuzzTarget({
   name: 'cms-envelope',
   seeds,
@@ -42,8 +47,10 @@ fuzzTarget({
   check: (input, result) => {
     const read = result as ReturnType<typeof readCmsEnvelope>;
     if (!read.ok) return;
-    for (const der of [...read.envelope.certificates, ...read.envelope.crls])
-      if (!contains(input, der)) throw new Error('the envelope keeps a certificate or CRL it was not sent');
+    const { certificates, crls, ocspResponses } = read.envelope;
+    for (const der of [...certificates, ...crls, ...ocspResponses])
+      if (!contains(input, der))
+        throw new Error('the envelope keeps a certificate, CRL or OCSP response it was not sent');
   },
 });
 

@@ -4,8 +4,16 @@ import { type AlgorithmOptions, type SignatureOutcome, verifySignature } from '.
 import type { ParsedCrl } from './crl';
 import { sha256 } from './sha256';
 
-/** A certificate's or CRL's signature under `signer`'s key, as `verifySignature` takes it. */
-const signedPart = (signer: ParsedCertificate, object: ParsedCertificate | ParsedCrl) => ({
+/** Anything signed the X.509 way: to-be-signed bytes, an AlgorithmIdentifier and a signature value. */
+export interface SignedObject {
+  sha256Hex: string;
+  tbs: Uint8Array;
+  signatureAlgorithm: Uint8Array;
+  signatureValue: Uint8Array;
+}
+
+/** A certificate's, CRL's or OCSP response's signature under `signer`'s key, as `verifySignature` takes it. */
+const signedPart = (signer: ParsedCertificate, object: SignedObject) => ({
   spki: signer.spki,
   algorithm: object.signatureAlgorithm,
   data: object.tbs,
@@ -13,7 +21,7 @@ const signedPart = (signer: ParsedCertificate, object: ParsedCertificate | Parse
 });
 
 /**
- * Signature checks for one request (certificates and CRLs), through `verifySignature`, cached by
+ * Signature checks for one request (certificates, CRLs and OCSP responses), through `verifySignature`, cached by
  * (signer key, signed object) and counted against one budget. `null` means the budget is spent.
  *
  * `inherited` maps a DSA key without parameters (by SPKI hash) to the same key with the parameters it
@@ -39,6 +47,11 @@ export class SignatureChecker {
   /** Did `signer`'s key sign `crl`? */
   signsCrl(signer: ParsedCertificate, crl: ParsedCrl): Promise<SignatureOutcome | null> {
     return this.verify(signer.spkiSha256Hex, `crl:${crl.sha256Hex}`, signedPart(signer, crl));
+  }
+
+  /** Did `signer`'s key sign this BasicOCSPResponse (its tbsResponseData as received)? */
+  signsOcspResponse(signer: ParsedCertificate, response: SignedObject): Promise<SignatureOutcome | null> {
+    return this.verify(signer.spkiSha256Hex, `ocsp:${response.sha256Hex}`, signedPart(signer, response));
   }
 
   private async verify(

@@ -1,0 +1,126 @@
+import { readCappedBody } from '../advisories/read-capped-body';
+import type { UrlGuard } from '../advisories/url-guard';
+import { OCSP_LIMITS, readOcspResponse } from '../verify/ocsp';
+
+/**
+ * Asks OCSP responders (RFC 6960 Appendix A.1: HTTP POST of application/ocsp-request) with limits (URL
+ * guard, at most two URLs tried in order, manual redirects, capped body, timeout) and a cache by the
+ * caller's key: an answer is kept until the earliest nextUpdate it states or `maxAgeMs`, whichever is
+ * first; a failure (and an answer already past its nextUpdate) is remembered for `failureTtlMs` so that a
+ * dead responder is not asked on every request. Concurrent asks with one key share one round trip.
+ *
+ * What comes back is only a successful basic OCSPResponse as received, never a verdict: `ocspStatus`
+ * decides what it is worth. Failures yield no response (never an exception). A cached answer is served to
+ * every caller with the same key, so a caller that caches should not send a nonce (RFC 5019 responders
+ * ignore nonces anyway); freshness then rests on thisUpdate/nextUpdate.
+ */
+
+export interface OcspFetcherOptions {
+  fetch: (url: string, init: RequestInit) => Promise<Response>;
+  now: () => Date;
+  isAllowedUrl: UrlGuard;
+  maxBytes?: number;
+  timeoutMs?: number;
+  maxAgeMs?: number;
+  failureTtlMs?: number;
+  maxEntries?: number;
+}
+
+export interface OcspFetchRequest {
+  /** Responder URLs (the certificate's AIA, or configured ones); the first MAX_URLS are tried in order. */
+  urls: string[];
+  /** The DER OCSPRequest (`ocspRequestFor`). */
+  der: Uint8Array;
+  /** What the answer is cached under (e.g. issuer key hash and serial). */
+  cacheKey: string;
+}
+
+export type OcspFetcher = (request: OcspFetchRequest) => Promise<Uint8Array[]>;
+
+export const OCSP_FETCH_DEFAULTS = {
+  maxBytes: OCSP_LIMITS.maxResponseBytes,
+  timeoutMs: 5_000,
+  maxAgeMs: 60 * 60_000,
+  failureTtlMs: 5 * 60_000,
+  maxEntries: 1024,
+};
+export const OCSP_FETCH_MAX_URLS = 2;
+
+interface CacheEntry {
+  der: Uint8Array | null;
+  expiresAt: number;
+}
+
+export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
+  const settings = { ...OCSP_FETCH_DEFAULTS, ...options };
+  const cache = new Map<string, CacheEntry>();
+  const inFlight = new Map<string, Promise<CacheEntry>>();
+
+  /** The response of one responder, or null. */
+  async function ask(url: string, der: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: number } | null> {
+    let parsedUrl: URL;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      return null;
+    }
+    if (!settings.isAllowedUrl(parsedUrl)) return null;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    try {
+      const response = await settings.fetch(parsedUrl.href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+        body: new Uint8Array(der),
+        redirect: 'manual',
+        signal: controller.signal,
+      });
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        return null;
+      }
+      const body = await readCappedBody(response.body, settings.maxBytes);
+      if (body.kind !== 'ok') return null;
+      const read = readOcspResponse(body.bytes);
+      if (!read.ok) return null;
+      const updates = read.response.responses.flatMap((s) => (s.nextUpdate ? [s.nextUpdate.getTime()] : []));
+      return {
+        der: body.bytes,
+        nextUpdate: updates.length > 0 ? Math.min(...updates) : Number.POSITIVE_INFINITY,
+      };
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function fetchEntry(request: OcspFetchRequest): Promise<CacheEntry> {
+    for (const url of request.urls.slice(0, OCSP_FETCH_MAX_URLS)) {
+      const answer = await ask(url, request.der);
+      if (!answer) continue;
+      const now = settings.now().getTime();
+      const until = Math.min(now + settings.maxAgeMs, answer.nextUpdate);
+      return { der: answer.der, expiresAt: until > now ? until : now + settings.failureTtlMs };
+    }
+    return { der: null, expiresAt: settings.now().getTime() + settings.failureTtlMs };
+  }
+
+  return async (request) => {
+    const cached = cache.get(request.cacheKey);
+    if (cached && cached.expiresAt > settings.now().getTime()) return cached.der ? [cached.der] : [];
+    let pending = inFlight.get(request.cacheKey);
+    if (!pending) {
+      pending = fetchEntry(request).then((entry) => {
+        inFlight.delete(request.cacheKey);
+        cache.delete(request.cacheKey);
+        if (cache.size >= settings.maxEntries) cache.delete(cache.keys().next().value as string);
+        cache.set(request.cacheKey, entry);
+        return entry;
+      });
+      inFlight.set(request.cacheKey, pending);
+    }
+    const entry = await pending;
+    return entry.der ? [entry.der] : [];
+  };
+}
