@@ -1,4 +1,5 @@
 import type { ParsedCertificate } from './certificate';
+import { type OcspStatus, ocspRequestFor, ocspResponderUrls, ocspStatus } from './ocsp';
 import { CRL_REASON, type ParsedCrl, parseCrl, revokedKey } from './path/crl';
 import { checkRevocation, type RevocationContext } from './path/revocation';
 import { SignatureChecker } from './path/signature-checker';
@@ -24,6 +25,13 @@ export interface RevocationSources {
   fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
   /** Revocations remembered from earlier CRLs for these certificates. */
   knownRevocations?: (keys: Array<{ issuer: string; serial: string }>) => Promise<KnownRevocation[]>;
+  /** OCSP responses the signature carries (RFC 5940), for any certificate of the path. */
+  ocspResponses?: Uint8Array[];
+  /**
+   * Asks the signer's OCSP responders (its AIA) with this request; the answers still have to verify
+   * (RFC 6960: signed by the issuer or a responder it delegated to, current).
+   */
+  fetchOcsp?: (request: { urls: string[]; der: Uint8Array; cacheKey: string }) => Promise<Uint8Array[]>;
 }
 
 /** CRLs whose signature checked against a validated path, with the revocations they list. */
@@ -75,14 +83,33 @@ export async function checkPathRevocation(input: {
     knownByKey.set(key, [...(knownByKey.get(key) ?? []), k]);
   }
   const verified = new Set<ParsedCrl>();
+  const learned: KnownRevocation[] = [];
+  const checker = new SignatureChecker(input.subtle, input.maxSignatureChecks);
+  const carried = sources.ocspResponses ?? [];
+  const ocsp = async (cert: ParsedCertificate, issuer: ParsedCertificate): Promise<OcspStatus | null> => {
+    const responses = [...carried];
+    const urls = cert === path[0] && sources.fetchOcsp ? ocspResponderUrls(cert) : [];
+    if (urls.length > 0 && sources.fetchOcsp) {
+      // No nonce: the answer is cached for everyone asking about this certificate until its nextUpdate,
+      // so freshness rests on thisUpdate/nextUpdate (RFC 6960 §4.4.1 makes the nonce optional).
+      const der = ocspRequestFor(cert, issuer);
+      responses.push(
+        ...(await sources.fetchOcsp({ urls, der, cacheKey: `${issuer.spkiSha256Hex}:${cert.serialHex}` })),
+      );
+    }
+    if (responses.length === 0) return null;
+    return ocspStatus({ cert, issuer, responses, time: input.time, checker });
+  };
   const context: RevocationContext = {
     crls,
     pool: input.pool,
     time: flooredTime(input.time),
     validationTime: flooredTime(input.validationTime),
-    checker: new SignatureChecker(input.subtle, input.maxSignatureChecks),
+    checker,
     known: knownByKey,
     verified,
+    ocsp,
+    learned,
   };
   const reasons = await checkRevocation(path, context);
   if (context.checker.exceeded) {
@@ -97,8 +124,11 @@ export async function checkPathRevocation(input: {
   }
   return {
     reasons,
-    anySource: crls.length > 0 || known.length > 0,
-    evidence: [...verified].map(evidenceOf),
+    anySource: crls.length > 0 || known.length > 0 || carried.length > 0 || sources.fetchOcsp !== undefined,
+    evidence: [
+      ...[...verified].map(evidenceOf),
+      ...learned.map((r) => ({ sha256Hex: r.evidenceSha256, revocations: [r] })),
+    ],
   };
 }
 

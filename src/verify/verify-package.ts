@@ -67,6 +67,8 @@ export interface VerifyRequest {
   storedCrls?: RevocationSources['storedCrls'];
   /** Revocations remembered from earlier CRLs (see revocation-memory.ts). */
   knownRevocations?: RevocationSources['knownRevocations'];
+  /** Asks the signer's OCSP responders (Node; see services/ocsp-fetcher.ts). */
+  fetchOcsp?: RevocationSources['fetchOcsp'];
   /** Hashes the artifact and attached content (default: WebCrypto's one-shot digest). */
   digest?: DigestBytes;
   /** Builds and validates the signer's path (default `buildAndValidatePath`; e.g. a `PathCache`). */
@@ -352,6 +354,8 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
           pool: bagCertificates(envelope.certificates),
           sources: {
             crls: [...envelope.crls, ...(request.crls ?? [])],
+            ocspResponses: [...envelope.ocspResponses],
+            ...(request.fetchOcsp ? { fetchOcsp: request.fetchOcsp } : {}),
             ...(request.storedCrls ? { storedCrls: request.storedCrls } : {}),
             ...(request.fetchCrls ? { fetchCrls: request.fetchCrls } : {}),
             ...(request.knownRevocations ? { knownRevocations: request.knownRevocations } : {}),

@@ -1,4 +1,5 @@
 import type { ParsedCertificate } from '../certificate';
+import type { OcspStatus } from '../ocsp';
 import { type Reason, reason } from '../reasons';
 import type { KnownRevocation } from '../revocation-memory';
 import { CRL_REASON, type ParsedCrl, type RevokedEntry, revokedKey, revokesAt } from './crl';
@@ -46,11 +47,18 @@ export interface RevocationContext {
   known?: ReadonlyMap<string, readonly KnownRevocation[]>;
   /** Filled with every CRL whose signature checked against the path (its entries may be remembered). */
   verified?: Set<ParsedCrl>;
+  /**
+   * The OCSP status of a certificate of the path given its issuer (RFC 6960), or null when there is no
+   * response to read; asked for each certificate that no CRL shows revoked.
+   */
+  ocsp?: (cert: ParsedCertificate, issuer: ParsedCertificate) => Promise<OcspStatus | null>;
+  /** Filled with revocations OCSP responses established (for the memory). */
+  learned?: KnownRevocation[];
 }
 
 type Status =
   | { kind: 'good' }
-  | { kind: 'revoked'; date: Date; reasonCode: number | null }
+  | { kind: 'revoked'; date: Date; reasonCode: number | null; source?: string }
   | { kind: 'unknown'; why: string[] };
 
 const REASON_NAMES = [
@@ -71,21 +79,57 @@ export async function checkRevocation(path: ParsedCertificate[], rc: RevocationC
   const out: Reason[] = [];
   for (let k = 0; k < path.length - 1; k++) {
     const cert = path[k] as ParsedCertificate;
-    const status = await statusOf(cert, path.slice(k + 1), rc, 0);
+    let status = await statusOf(cert, path.slice(k + 1), rc, 0);
+    if (status.kind !== 'revoked' && rc.ocsp) status = combine(status, await ocspOf(cert, path[k + 1], rc));
     if (status.kind === 'revoked') {
       out.push(
         reason(
           'CERT_REVOKED',
           `"${cert.subject}" (serial ${cert.serialHex}) was revoked at ${status.date.toISOString()}` +
-            (status.reasonCode !== null ? ` (${REASON_NAMES[status.reasonCode] ?? status.reasonCode})` : ''),
+            (status.reasonCode !== null ? ` (${REASON_NAMES[status.reasonCode] ?? status.reasonCode})` : '') +
+            (status.source ? ` (${status.source})` : ''),
         ),
       );
     } else if (status.kind === 'unknown') {
       const why = status.why.length > 0 ? `: ${status.why.slice(0, 3).join('; ')}` : '';
-      out.push(reason('REVOCATION_UNAVAILABLE', `no usable CRL covers "${cert.subject}"${why}`));
+      out.push(
+        reason('REVOCATION_UNAVAILABLE', `no usable CRL or OCSP response covers "${cert.subject}"${why}`),
+      );
     }
   }
   return out;
+}
+
+/** The OCSP status of a certificate, as a Status: a revocation counts by the same date rule as a CRL's. */
+async function ocspOf(
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate | undefined,
+  rc: RevocationContext,
+): Promise<Status | null> {
+  if (!issuer || !rc.ocsp) return null;
+  const status = await rc.ocsp(cert, issuer);
+  if (!status) return null;
+  if (status.kind === 'good') return { kind: 'good' };
+  if (status.kind === 'unknown') return { kind: 'unknown', why: status.why.map((w) => `OCSP: ${w}`) };
+  rc.learned?.push({
+    issuer: cert.issuerCanonical,
+    serial: cert.serialHex,
+    reasonCode: status.reasonCode,
+    revocationDate: status.date,
+    evidenceSha256: status.evidenceSha256,
+  });
+  if (!revokesAt({ revocationDate: status.date, reasonCode: status.reasonCode }, rc.validationTime)) {
+    return { kind: 'good' };
+  }
+  return { kind: 'revoked', date: status.date, reasonCode: status.reasonCode, source: 'OCSP' };
+}
+
+/** CRLs and OCSP together: revoked if either says so, good if either vouches, else unknown with both whys. */
+function combine(crl: Status, ocsp: Status | null): Status {
+  if (!ocsp) return crl;
+  if (ocsp.kind === 'revoked' || crl.kind === 'revoked') return ocsp.kind === 'revoked' ? ocsp : crl;
+  if (crl.kind === 'good' || ocsp.kind === 'good') return { kind: 'good' };
+  return { kind: 'unknown', why: [...crl.why, ...(ocsp.kind === 'unknown' ? ocsp.why : [])] };
 }
 
 function namesOfDp(
