@@ -119,7 +119,11 @@ export async function verifyRequest(
     anchors: pathAnchorsOf(stored),
     tsaAnchors: (await deps.tsaAnchors?.(vendor.id)) ?? [],
     crls: (await deps.crls?.(vendor.id)) ?? [],
-    revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
+    // The vendor's `require` is never loosened by the optional callback; it can only tighten best-effort.
+    revocation:
+      vendor.revocationPolicy === 'require'
+        ? 'require'
+        : (deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY),
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
     ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     ...(deps.digest ? { digest: deps.digest } : {}),

@@ -13,6 +13,7 @@ const anchor = (change: Partial<Anchor> = {}): Anchor => ({
   notAfter: '2034-01-01T00:00:00.000Z',
   state: 'pending',
   distrustAfter: null,
+  keyCompromise: false,
   source: 'api',
   proposedBy: 'alice',
   approvedBy: null,

@@ -13,6 +13,7 @@ const acme: Vendor = {
   name: 'Acme',
   contacts: [{ name: 'PSIRT', channel: 'email', value: 'psirt@acme.example' }],
   identityRules: [{ field: 'subject.O', equals: 'Acme Corp' }],
+  revocationPolicy: 'best-effort',
   version: 3,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
