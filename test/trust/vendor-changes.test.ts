@@ -39,6 +39,22 @@ describe('changedFields', () => {
     });
   });
 
+  describe('when the revocation policy moves to require (narrowing)', () => {
+    it('needs one admin', () => {
+      const changes = changedFields(acme, { revocationPolicy: 'require' });
+      expect(changes).toEqual({ revocationPolicy: 'require' });
+      expect(needsSecondAdmin(changes)).toBe(false);
+    });
+  });
+
+  describe('when the revocation policy moves back to best-effort (widening)', () => {
+    it('needs a second admin, and asking for the policy the vendor has changes nothing', () => {
+      const requiring = { ...acme, revocationPolicy: 'require' as const };
+      expect(needsSecondAdmin(changedFields(requiring, { revocationPolicy: 'best-effort' }))).toBe(true);
+      expect(changedFields(acme, { revocationPolicy: 'best-effort' })).toEqual({});
+    });
+  });
+
   describe('when a rule is dropped or a contact edited', () => {
     it('needs a second admin', () => {
       expect(needsSecondAdmin(changedFields(acme, { identityRules: [] }))).toBe(true);
