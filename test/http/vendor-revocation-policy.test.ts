@@ -124,4 +124,17 @@ describe('the revocation policy of a vendor, over HTTP on Node (libSQL)', () => 
       expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_FIELD' } });
     });
   });
+
+  describe('when a client reads the OpenAPI document', () => {
+    it('finds revocationPolicy on vendors and keyCompromise on roots and distrust bodies', async () => {
+      const doc = await (await t.call('GET', '/openapi.json')).json();
+      const schemas = doc.components.schemas;
+      expect(schemas.Vendor.properties.revocationPolicy.enum).toEqual(['best-effort', 'require']);
+      expect(schemas.PatchVendor.properties.revocationPolicy).toBeDefined();
+      expect(schemas.VendorChange.properties.changes.properties.revocationPolicy).toBeDefined();
+      expect(schemas.Root.properties.keyCompromise.type).toBe('boolean');
+      expect(schemas.DistrustRoot.properties.keyCompromise.type).toBe('boolean');
+      expect(schemas.DistrustRoot.required ?? []).not.toContain('after');
+    });
+  });
 });
