@@ -10,6 +10,8 @@ export const vendors = sqliteTable('vendors', {
   contacts: text('contacts', { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`),
   /** JSON: signer identity rules. */
   identityRules: text('identity_rules', { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`),
+  /** best-effort | require: what missing revocation information does to the vendor's verdicts. */
+  revocationPolicy: text('revocation_policy').notNull().default('best-effort'),
   version: integer('version').notNull().default(1),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
@@ -30,6 +32,8 @@ export const anchors = sqliteTable(
     /** pending | active | distrusted | retired */
     state: text('state').notNull(),
     distrustAfter: text('distrust_after'),
+    /** Distrusted for key compromise: anchors no signature whatever the dates (trust/model.ts). */
+    keyCompromise: integer('key_compromise', { mode: 'boolean' }).notNull().default(false),
     /** seed | api */
     source: text('source').notNull(),
     proposedBy: text('proposed_by'),

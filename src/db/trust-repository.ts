@@ -1,5 +1,13 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Anchor, AnchorState, AuditEntry, Contact, TrustRepository, Vendor } from '../trust';
+import type {
+  Anchor,
+  AnchorState,
+  AuditEntry,
+  Contact,
+  TrustRepository,
+  Vendor,
+  VendorRevocationPolicy,
+} from '../trust';
 import type { VendorChange, VendorChangeFields, VendorChangeState } from '../trust/vendor-changes';
 import { writeAudited, writeWith } from './audited-write';
 import type { Database } from './database';
@@ -13,6 +21,10 @@ const toVendor = (row: VendorRow): Vendor => ({
   name: row.name,
   contacts: row.contacts as Contact[],
   identityRules: row.identityRules,
+  // Anything but `best-effort` read back as the stricter policy: a damaged value never widens trust.
+  revocationPolicy: (row.revocationPolicy === 'best-effort'
+    ? 'best-effort'
+    : 'require') as VendorRevocationPolicy,
   version: row.version,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,

@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { ANCHOR_STATES, type Anchor, type AuditRecord, TOKEN_ROLES, type Vendor } from '../trust';
+import {
+  ANCHOR_STATES,
+  type Anchor,
+  type AuditRecord,
+  REVOCATION_POLICIES,
+  TOKEN_ROLES,
+  type Vendor,
+} from '../trust';
 import { IDENTITY_FIELDS } from '../trust/identity-rules';
 
 /** Wire schemas of the admin API (vendors, roots, audit, tokens). */
@@ -41,12 +48,19 @@ export const IdentityRuleWire = z
     description: 'every rule of a vendor must hold; a rule holds when one value of its field matches',
   });
 
+export const RevocationPolicyField = z.enum(REVOCATION_POLICIES).openapi({
+  description:
+    'what a signature without usable revocation information gets: `best-effort` (trusted, with a REVOCATION_UNAVAILABLE warning) or `require` (rejected, REVOCATION_UNAVAILABLE). To `require`: applied at once; back to `best-effort`: proposed for a second admin',
+  example: 'require',
+});
+
 export const VendorSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     contacts: z.array(ContactSchema),
     identityRules: z.array(IdentityRuleWire),
+    revocationPolicy: RevocationPolicyField,
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -69,6 +83,9 @@ export const RootSchema = z
     notAfter: z.string(),
     state: z.enum(ANCHOR_STATES),
     distrustAfter: z.string().nullable(),
+    keyCompromise: z.boolean().openapi({
+      description: 'distrusted for key compromise: no signature under it is trusted, whatever its dates',
+    }),
     source: z.enum(['seed', 'api']),
     proposedBy: z.string().nullable(),
     approvedBy: z.string().nullable(),
@@ -116,6 +133,7 @@ export const vendorView = (vendor: Vendor) => ({
   name: vendor.name,
   contacts: vendor.contacts,
   identityRules: vendor.identityRules as z.infer<typeof IdentityRuleWire>[],
+  revocationPolicy: vendor.revocationPolicy,
   version: vendor.version,
   createdAt: vendor.createdAt,
   updatedAt: vendor.updatedAt,
@@ -124,7 +142,12 @@ export const vendorView = (vendor: Vendor) => ({
 /** The fields of a vendor that changes touch, as the audit log records them before and after. */
 export const vendorFields = (vendor: Vendor) => {
   const view = vendorView(vendor);
-  return { name: view.name, contacts: view.contacts, identityRules: view.identityRules };
+  return {
+    name: view.name,
+    contacts: view.contacts,
+    identityRules: view.identityRules,
+    revocationPolicy: view.revocationPolicy,
+  };
 };
 
 export const auditView = (entry: AuditRecord) => ({
@@ -133,4 +156,8 @@ export const auditView = (entry: AuditRecord) => ({
   after: entry.after ?? null,
 });
 
-export const anchorState = (anchor: Anchor) => ({ state: anchor.state, distrustAfter: anchor.distrustAfter });
+export const anchorState = (anchor: Anchor) => ({
+  state: anchor.state,
+  distrustAfter: anchor.distrustAfter,
+  keyCompromise: anchor.keyCompromise,
+});

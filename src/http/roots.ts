@@ -2,7 +2,13 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { TrustgateError } from '../errors';
 import type { Anchor } from '../trust';
 import { pendingAnchor, readProposedRoot } from '../trust/root-proposal';
-import { approveRoot, distrustRoot, retireRoot, type Transition } from '../trust/root-transitions';
+import {
+  approveRoot,
+  distrustForKeyCompromise,
+  distrustRoot,
+  retireRoot,
+  type Transition,
+} from '../trust/root-transitions';
 import type { Principal } from '../trust/tokens';
 import { encodePem, toHex } from '../verify';
 import type { AdminDeps } from './admin-deps';
@@ -57,14 +63,22 @@ const ProposeSchema = z
 const ReasonOnly = z.object({ reason: ReasonField }).strict().openapi('RootAction');
 const DistrustSchema = z
   .object({
-    after: z.string().datetime({ offset: true }).openapi({
+    after: z.string().datetime({ offset: true }).optional().openapi({
       description:
-        'signatures whose signer certificate was issued (notBefore) or trusted-timestamped at or after this instant no longer chain to the root; earlier ones still do',
+        'signatures whose signer certificate was issued (notBefore) or trusted-timestamped at or after this instant no longer chain to the root; earlier ones still do. Required unless keyCompromise is true (then it only records since when the key is known compromised; default now)',
       example: '2026-03-01T00:00:00Z',
+    }),
+    keyCompromise: z.boolean().optional().openapi({
+      description:
+        "true: the root's key is (or may be) in other hands, so no signature under it is trusted, whatever its dates or timestamp (anyone with the key can backdate both). Irreversible: such a root never goes back to a date-limited distrust",
     }),
     reason: ReasonField,
   })
   .strict()
+  .refine((body) => body.keyCompromise === true || body.after !== undefined, {
+    message: 'after is required unless keyCompromise is true',
+    path: ['after'],
+  })
   .openapi('DistrustRoot');
 
 const listRootsRoute = createRoute({
@@ -128,7 +142,7 @@ const approveRoute = actionRoute(
 );
 const distrustRoute = actionRoute(
   'distrust',
-  'Distrust a root from `after` on, at once and by one admin (the safe direction)',
+  'Distrust a root from `after` on, or for key compromise (every signature), at once and by one admin (the safe direction)',
   DistrustSchema,
 );
 const retireRoute = actionRoute(
@@ -151,6 +165,7 @@ export const rootView = (anchor: Anchor) => ({
   notAfter: anchor.notAfter,
   state: anchor.state,
   distrustAfter: anchor.distrustAfter,
+  keyCompromise: anchor.keyCompromise,
   source: anchor.source,
   proposedBy: anchor.proposedBy,
   approvedBy: anchor.approvedBy,
@@ -298,15 +313,25 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
     const actor = await deps.auth.require(c, ROLES.write);
     const current = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
     checkIfMatch(c.req.header('if-match'), current.version);
-    const { after, reason } = c.req.valid('json') as z.infer<typeof DistrustSchema>;
-    const next = await applyTransition(
-      deps,
-      actor,
-      current,
-      distrustRoot(current, new Date(after), deps.now()),
-      'root.distrust',
-      reason,
-    );
+    const { after, keyCompromise, reason } = c.req.valid('json') as z.infer<typeof DistrustSchema>;
+    const now = deps.now();
+    const next = keyCompromise
+      ? await applyTransition(
+          deps,
+          actor,
+          current,
+          distrustForKeyCompromise(current, after ? new Date(after) : null, now),
+          'root.distrust.key_compromise',
+          reason,
+        )
+      : await applyTransition(
+          deps,
+          actor,
+          current,
+          distrustRoot(current, new Date(after as string), now),
+          'root.distrust',
+          reason,
+        );
     return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
   });
 

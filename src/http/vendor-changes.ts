@@ -19,6 +19,7 @@ import {
   IdentityRuleWire,
   json,
   ReasonField,
+  RevocationPolicyField,
   VendorIdParam,
   VendorSchema,
   vendorFields,
@@ -30,7 +31,7 @@ import { problemResponses } from './schemas';
 import { tokenLineage } from './token-lineage';
 
 /**
- * Pending changes to a vendor's contacts or identity rules (proposed by PATCH /vendors/{id}, answered
+ * Pending changes to a vendor's contacts, identity rules or (back to best-effort) revocation policy (proposed by PATCH /vendors/{id}, answered
  * 202): listed, approved by a second admin, or withdrawn. See trust/vendor-changes.ts.
  */
 
@@ -44,6 +45,7 @@ export const VendorChangeSchema = z
       name: z.string().optional(),
       contacts: z.array(ContactSchema).optional(),
       identityRules: z.array(IdentityRuleWire).optional(),
+      revocationPolicy: RevocationPolicyField.optional(),
     }),
     reason: z.string(),
     proposedBy: z.string(),
@@ -79,7 +81,7 @@ export async function storeProposal(
   if (!reason) {
     throw new TrustgateError(
       'INVALID_FIELD',
-      'reason is required to propose a change of contacts or identity rules (a second admin approves it)',
+      'reason is required to propose a change of contacts, identity rules or the revocation policy back to best-effort (a second admin approves it)',
     );
   }
   const change = proposeVendorChange({

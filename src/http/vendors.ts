@@ -15,6 +15,7 @@ import {
   ETagHeader,
   IdentityRuleWire,
   json,
+  RevocationPolicyField,
   VendorIdParam,
   VendorSchema,
   vendorFields,
@@ -41,6 +42,7 @@ const CreateVendorSchema = z
     name: z.string().trim().min(1).max(200),
     contacts: z.array(ContactSchema).max(50).optional(),
     identityRules: rulesField.optional(),
+    revocationPolicy: RevocationPolicyField.optional(),
     reason: z.string().trim().min(1).max(2000).optional(),
   })
   .strict()
@@ -51,6 +53,7 @@ const PatchVendorSchema = z
     name: z.string().trim().min(1).max(200).optional(),
     contacts: z.array(ContactSchema).max(50).optional(),
     identityRules: rulesField.optional(),
+    revocationPolicy: RevocationPolicyField.optional(),
     reason: z.string().trim().min(1).max(2000).optional(),
   })
   .strict()
@@ -70,7 +73,8 @@ const listVendorsRoute = createRoute({
 const createVendorRoute = createRoute({
   method: 'post',
   path: '/vendors',
-  summary: 'Create a vendor (admin); contacts and identity rules are proposed, not applied (reason required)',
+  summary:
+    'Create a vendor (admin); its revocation policy applies at once, contacts and identity rules are proposed, not applied (reason required)',
   security: bearerSecurity,
   request: { body: { required: true, ...json(CreateVendorSchema) } },
   responses: {
@@ -100,7 +104,7 @@ const patchVendorRoute = createRoute({
   method: 'patch',
   path: '/vendors/{id}',
   summary:
-    'Change the name (applied: 200), or propose a change to escalation contacts or signer identity rules (202: a second admin approves it at /vendors/{id}/changes/{changeId}/approve; reason required). Admin; If-Match required',
+    'Change the name or move the revocation policy to `require` (applied: 200), or propose a change to escalation contacts, signer identity rules or a revocation policy back to `best-effort` (202: a second admin approves it at /vendors/{id}/changes/{changeId}/approve; reason required). Admin; If-Match required',
   security: bearerSecurity,
   request: {
     params: VendorIdParam,
@@ -110,7 +114,8 @@ const patchVendorRoute = createRoute({
   responses: {
     200: { description: 'The changed vendor', headers: ETagHeader, ...json(VendorSchema) },
     202: {
-      description: 'Contacts or identity rules: proposed, waiting for a second admin',
+      description:
+        'Contacts, identity rules or a widening revocation policy: proposed (with the rest of the patch), waiting for a second admin',
       ...json(VendorChangeSchema),
     },
     ...problemResponses(400, 401, 403, 404, 412, 428),
@@ -140,12 +145,14 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
     }
     const at = deps.now().toISOString();
     // Contacts and identity rules take two admins from the start too: the vendor is created without them
-    // and they are proposed, so that one admin cannot set them for roots that become active later.
+    // and they are proposed, so that one admin cannot set them for roots that become active later. A
+    // revocation policy is no widening at creation (best-effort is the default), so it applies.
     const vendor: Vendor = {
       id: body.id,
       name: body.name,
       contacts: [],
       identityRules: [],
+      revocationPolicy: body.revocationPolicy ?? 'best-effort',
       version: 1,
       createdAt: at,
       updatedAt: at,
@@ -202,6 +209,7 @@ export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.contacts !== undefined ? { contacts: body.contacts as Contact[] } : {}),
       ...(body.identityRules !== undefined ? { identityRules: body.identityRules } : {}),
+      ...(body.revocationPolicy !== undefined ? { revocationPolicy: body.revocationPolicy } : {}),
     };
     const changes = changedFields(current, patch);
     if (needsSecondAdmin(changes)) {

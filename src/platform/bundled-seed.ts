@@ -112,6 +112,7 @@ export async function importBundledSeed(
       anchorsAdded: report.anchorsAdded.length,
       conflicts: report.conflicts.length,
       distrusted: report.distrusted.length,
+      revocationRequired: report.revocationRequired,
       vendorConflicts: report.vendorConflicts.length,
       skipped: report.skipped,
       feedsSubscribed: feedsSubscribed.subscribed.length,
@@ -129,7 +130,13 @@ export function logSeedReport(report: BundledSeedReport, log: Pick<Console, 'log
   for (const c of report.conflicts)
     log.warn(`kept ${c.vendorId}/${c.sha256} as stored (${c.state}); the seed differs (audited)`);
   for (const d of report.distrusted)
-    log.warn(`distrusted ${d.vendorId}/${d.sha256} after ${d.after}, as the seed says (audited)`);
+    log.warn(
+      d.keyCompromise
+        ? `distrusted ${d.vendorId}/${d.sha256} for key compromise, as the seed says (audited)`
+        : `distrusted ${d.vendorId}/${d.sha256} after ${d.after}, as the seed says (audited)`,
+    );
+  for (const v of report.revocationRequired)
+    log.warn(`${v} now requires revocation information, as the seed says (audited)`);
   for (const v of report.vendorConflicts)
     log.warn(`kept the stored ${v.field} of ${v.vendorId}; its vendor.json differs (audited)`);
   for (const f of report.feedsSubscribed.subscribed)

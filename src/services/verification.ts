@@ -145,7 +145,11 @@ export async function verifyRequest(
       ? { storedCrls: (issuers: string[]) => (deps.storedCrls as StoredCrls)(vendor.id, issuers) }
       : {}),
     ...(memory ? { knownRevocations: (keys: RevocationKey[]) => memory.find(keys) } : {}),
-    revocation: deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY,
+    // The vendor's `require` is never loosened by the optional callback; it can only tighten best-effort.
+    revocation:
+      vendor.revocationPolicy === 'require'
+        ? 'require'
+        : (deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY),
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
     ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     ...(deps.digest ? { digest: deps.digest } : {}),

@@ -10,8 +10,9 @@ export interface ExportFile {
 
 /**
  * The store as `trust-store/` files, the layout importSeed reads: one PEM per root that anchors anything
- * (active, or distrusted with its `distrustAfter` in vendor.json), and vendor.json with the name, contacts
- * and identity rules. Pending and retired roots are left out: a seed file is trusted on import, so
+ * (active, or distrusted with its `distrustAfter`, and `keyCompromise: true` when it is distrusted for
+ * that, in vendor.json), and vendor.json with the name, contacts, identity rules and a `require`
+ * revocation policy (best-effort, the default, is left out). Pending and retired roots are left out: a seed file is trusted on import, so
  * writing them would make them active in a fresh database. `feeds` are kept from `previous` (the vendor.json
  * the directory held), since feeds are managed elsewhere.
  */
@@ -24,10 +25,13 @@ export function exportTrustStore(
     const exported = anchors
       .filter((a) => a.state === 'active' || (a.state === 'distrusted' && a.distrustAfter))
       .sort((a, b) => a.sha256.localeCompare(b.sha256));
-    const roots: Record<string, { distrustAfter: string }> = {};
+    const roots: Record<string, { distrustAfter: string; keyCompromise?: true }> = {};
     for (const anchor of exported) {
       if (anchor.state === 'distrusted' && anchor.distrustAfter)
-        roots[anchor.sha256] = { distrustAfter: anchor.distrustAfter };
+        roots[anchor.sha256] = {
+          distrustAfter: anchor.distrustAfter,
+          ...(anchor.keyCompromise ? { keyCompromise: true as const } : {}),
+        };
       files.push({
         path: `${vendor.id}/root-${anchor.sha256.slice(0, 16)}.pem`,
         content: `# ${anchor.subject}\n# sha256 ${anchor.sha256}\n${encodePem('CERTIFICATE', anchor.der)}`,
@@ -38,6 +42,7 @@ export function exportTrustStore(
     const feeds = previous.get(vendor.id)?.feeds;
     if (feeds && feeds.length > 0) file.feeds = feeds;
     if (vendor.identityRules.length > 0) file.identityRules = vendor.identityRules;
+    if (vendor.revocationPolicy === 'require') file.revocationPolicy = 'require';
     if (Object.keys(roots).length > 0) file.roots = roots;
     files.push({ path: `${vendor.id}/vendor.json`, content: `${JSON.stringify(file, null, 2)}\n` });
   }

@@ -3,6 +3,14 @@
 export const ANCHOR_STATES = ['pending', 'active', 'distrusted', 'retired'] as const;
 export type AnchorState = (typeof ANCHOR_STATES)[number];
 
+/**
+ * What missing revocation information does to a vendor's verdicts (see verify/revocation-policy.ts):
+ * `best-effort` makes it a warning, `require` rejects with REVOCATION_UNAVAILABLE. Moving to `require`
+ * narrows trust (one admin); moving back widens it (two admins).
+ */
+export const REVOCATION_POLICIES = ['best-effort', 'require'] as const;
+export type VendorRevocationPolicy = (typeof REVOCATION_POLICIES)[number];
+
 export interface Contact {
   name: string;
   /** How to reach them: email, phone, url, chat, ... */
@@ -15,6 +23,7 @@ export interface Vendor {
   name: string;
   contacts: Contact[];
   identityRules: unknown[];
+  revocationPolicy: VendorRevocationPolicy;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -30,6 +39,11 @@ export interface Anchor {
   notAfter: string;
   state: AnchorState;
   distrustAfter: string | null;
+  /**
+   * Distrusted because its key is (or may be) in someone else's hands: it vouches for no signature at all,
+   * whatever `distrustAfter` or a timestamp say, and nothing turns it back into a date-limited distrust.
+   */
+  keyCompromise: boolean;
   source: 'seed' | 'api';
   proposedBy: string | null;
   approvedBy: string | null;

@@ -98,6 +98,7 @@ export function pendingAnchor(
     notAfter: summary.notAfter,
     state: 'pending',
     distrustAfter: null,
+    keyCompromise: false,
     source: 'api',
     proposedBy,
     approvedBy: null,

@@ -47,9 +47,11 @@ export function approveRoot(
 /**
  * active -> distrusted from `after` on (signatures whose signer was issued, or timestamped, before it still
  * chain to the root). A distrusted root may only have its date moved earlier: a later date would give
- * trust back, which needs the two-person path.
+ * trust back, which needs the two-person path. A root distrusted for key compromise stays so: a date
+ * would give back every signature before it.
  */
 export function distrustRoot(anchor: Anchor, after: Date, now: Date): Transition {
+  if (anchor.keyCompromise) return keyCompromisedAlready();
   const iso = after.toISOString();
   if (anchor.state === 'active')
     return { ok: true, anchor: moved(anchor, now, { state: 'distrusted', distrustAfter: iso }) };
@@ -63,12 +65,44 @@ export function distrustRoot(anchor: Anchor, after: Date, now: Date): Transition
       detail: `the root is already distrusted from ${anchor.distrustAfter}; only an earlier date takes trust away`,
     };
   }
+  return notAnchoring(anchor);
+}
+
+/**
+ * active or distrusted -> distrusted for key compromise: the root vouches for no signature from now on,
+ * whatever its dates or a trusted timestamp (whoever holds the key can backdate both). It only takes trust
+ * away, so one admin may do it. `distrustAfter` is kept as the date the compromise is known from (`after`,
+ * else the earlier of the stored date and now): informative, and a limit still if the mark were lost.
+ */
+export function distrustForKeyCompromise(anchor: Anchor, after: Date | null, now: Date): Transition {
+  if (anchor.keyCompromise) return keyCompromisedAlready();
+  if (anchor.state !== 'active' && !(anchor.state === 'distrusted' && anchor.distrustAfter))
+    return notAnchoring(anchor);
+  const dates = [after ?? now];
+  if (anchor.state === 'distrusted' && anchor.distrustAfter) dates.push(new Date(anchor.distrustAfter));
+  const earliest = new Date(Math.min(...dates.map((d) => d.getTime())));
   return {
-    ok: false,
-    code: 'INVALID_STATE',
-    detail: `the root is ${anchor.state} and anchors nothing; distrusting it would give it trust (retire it instead)`,
+    ok: true,
+    anchor: moved(anchor, now, {
+      state: 'distrusted',
+      distrustAfter: earliest.toISOString(),
+      keyCompromise: true,
+    }),
   };
 }
+
+const keyCompromisedAlready = (): Transition => ({
+  ok: false,
+  code: 'INVALID_STATE',
+  detail:
+    'the root is distrusted for key compromise and anchors no signature; no distrust date can narrow that, and none may widen it',
+});
+
+const notAnchoring = (anchor: Anchor): Transition => ({
+  ok: false,
+  code: 'INVALID_STATE',
+  detail: `the root is ${anchor.state} and anchors nothing; distrusting it would give it trust (retire it instead)`,
+});
 
 /** pending, active or distrusted -> retired: the root anchors nothing from now on. */
 export function retireRoot(anchor: Anchor, now: Date): Transition {

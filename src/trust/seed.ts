@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isParseError, parseCertificate, summarize } from '../verify';
-import { type Anchor, type Contact, isVendorId, type Vendor } from './model';
+import { type Anchor, type Contact, isVendorId, REVOCATION_POLICIES, type Vendor } from './model';
 import type { TrustRepository } from './ports';
 import { anchorDefect } from './root-proposal';
 
@@ -20,11 +20,21 @@ export const vendorFileSchema = z
       .optional(),
     feeds: z.array(z.string().url()).max(50).optional(),
     identityRules: z.array(z.unknown()).max(50).optional(),
-    /** Per-root settings keyed by the root's SHA-256 (hex, colons allowed). */
+    /** What missing revocation information does (default best-effort); see trust/model.ts. */
+    revocationPolicy: z.enum(REVOCATION_POLICIES).optional(),
+    /**
+     * Per-root settings keyed by the root's SHA-256 (hex, colons allowed): `distrustAfter` limits the root
+     * to signatures made before it; `keyCompromise: true` distrusts every signature under it.
+     */
     roots: z
       .record(
         z.string(),
-        z.object({ distrustAfter: z.string().datetime({ offset: true }).optional() }).strict(),
+        z
+          .object({
+            distrustAfter: z.string().datetime({ offset: true }).optional(),
+            keyCompromise: z.boolean().optional(),
+          })
+          .strict(),
       )
       .optional(),
   })
@@ -47,11 +57,25 @@ export interface SeedReport {
   conflicts: Array<{ vendorId: string; sha256: string; state: Anchor['state'] }>;
   skipped: Array<{ vendorId: string; file: string; why: string }>;
   /** Vendor fields that vendor.json sets differently from the store (the store keeps its own). */
-  vendorConflicts: Array<{ vendorId: string; field: 'name' | 'contacts' | 'identityRules' }>;
-  /** Stored roots the seed distrusted (or distrusted from an earlier date): the safe direction is applied. */
-  distrusted: Array<{ vendorId: string; sha256: string; after: string }>;
+  vendorConflicts: Array<{
+    vendorId: string;
+    field: 'name' | 'contacts' | 'identityRules' | 'revocationPolicy';
+  }>;
+  /**
+   * Stored roots the seed distrusted (or distrusted from an earlier date, or for key compromise): the safe
+   * direction is applied.
+   */
+  distrusted: Array<{ vendorId: string; sha256: string; after: string; keyCompromise: boolean }>;
+  /** Stored vendors the seed moved from best-effort to `require` (the safe direction). */
+  revocationRequired: string[];
   feeds: Array<{ vendorId: string; url: string }>;
 }
+
+const seedAnchorState = (anchor: Anchor) => ({
+  state: anchor.state,
+  distrustAfter: anchor.distrustAfter,
+  keyCompromise: anchor.keyCompromise,
+});
 
 const normalizeFingerprint = (value: string) => value.replace(/[:\s]/g, '').toLowerCase();
 
@@ -75,8 +99,10 @@ export function parseVendorFile(vendorId: string, text: string): VendorFile {
 
 /**
  * Imports the reviewed seed: new vendors and roots become active (a distrustAfter in vendor.json makes a
- * root distrusted from that date). A root the database already holds is never changed: in particular a
- * root an admin distrusted or retired is not re-activated; the conflict goes to the audit log.
+ * root distrusted from that date, keyCompromise distrusts it for every signature; revocationPolicy sets a
+ * new vendor's policy). What the database already holds only moves in the safe direction (a root
+ * distrusted, from an earlier date, or for key compromise; a vendor's policy to `require`): in particular
+ * a root an admin distrusted or retired is not re-activated; the conflict goes to the audit log.
  */
 export async function importSeed(
   repository: TrustRepository,
@@ -91,6 +117,7 @@ export async function importSeed(
     feeds: [],
     distrusted: [],
     vendorConflicts: [],
+    revocationRequired: [],
   };
   const at = now.toISOString();
   for (const entry of seed) {
@@ -111,7 +138,33 @@ export async function importSeed(
           ['identityRules', file.identityRules, stored.identityRules],
         ] as const
       ).filter(([, wanted, have]) => wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(have));
-      for (const [field] of differs) {
+      // The revocation policy is applied in the safe direction only (best-effort -> require).
+      const policy = file.revocationPolicy;
+      if (policy === 'require' && stored.revocationPolicy !== 'require') {
+        const updated: Vendor = {
+          ...stored,
+          revocationPolicy: 'require',
+          version: stored.version + 1,
+          updatedAt: at,
+        };
+        const written = await repository.updateVendorAudited(updated, stored.version, {
+          at,
+          actor: 'seed',
+          action: 'vendor.revocation_policy',
+          targetType: 'vendor',
+          targetId: entry.id,
+          vendorId: entry.id,
+          reason: `trust-store/${entry.id}/vendor.json requires revocation information`,
+          before: { revocationPolicy: stored.revocationPolicy },
+          after: { revocationPolicy: updated.revocationPolicy },
+        });
+        if (written) report.revocationRequired.push(entry.id);
+      }
+      const widening = policy === 'best-effort' && stored.revocationPolicy !== 'best-effort';
+      for (const field of [
+        ...differs.map(([f]) => f),
+        ...(widening ? (['revocationPolicy'] as const) : []),
+      ]) {
         report.vendorConflicts.push({ vendorId: entry.id, field });
         await repository.appendAudit({
           at,
@@ -132,6 +185,7 @@ export async function importSeed(
         name: file.name ?? entry.id,
         contacts: (file.contacts ?? []) as Contact[],
         identityRules: file.identityRules ?? [],
+        revocationPolicy: file.revocationPolicy ?? 'best-effort',
         version: 1,
         createdAt: at,
         updatedAt: at,
@@ -173,46 +227,66 @@ export async function importSeed(
         continue;
       }
       const summary = summarize(certificate);
-      const distrustAfter = settings.get(summary.sha256)?.distrustAfter ?? null;
+      const setting = settings.get(summary.sha256);
+      const keyCompromise = setting?.keyCompromise === true;
+      // A key compromise without a date is known from the import on (the date is informative for it).
+      const distrustAfter = setting?.distrustAfter
+        ? new Date(setting.distrustAfter).toISOString()
+        : keyCompromise
+          ? at
+          : null;
       const wanted: Anchor['state'] = distrustAfter ? 'distrusted' : 'active';
       const existing = await repository.getAnchor(entry.id, summary.sha256);
       if (existing) {
-        const seedDistrust = distrustAfter ? new Date(distrustAfter).toISOString() : null;
+        const distrusting = existing.state === 'active' || existing.state === 'distrusted';
         // The safe direction needs no second person: a reviewed seed may narrow trust (distrust an active
-        // root, or distrust it from an earlier date), never widen it.
+        // root, distrust it from an earlier date, or for key compromise), never widen it. Nothing turns a
+        // key-compromise distrust back into a date-limited one.
         const narrows =
-          seedDistrust !== null &&
-          (existing.state === 'active' ||
-            (existing.state === 'distrusted' &&
-              (existing.distrustAfter === null || seedDistrust < existing.distrustAfter)));
+          distrustAfter !== null &&
+          !existing.keyCompromise &&
+          distrusting &&
+          (keyCompromise ||
+            existing.state === 'active' ||
+            existing.distrustAfter === null ||
+            distrustAfter < existing.distrustAfter);
         if (narrows) {
+          const after =
+            existing.state === 'distrusted' &&
+            existing.distrustAfter &&
+            existing.distrustAfter < distrustAfter
+              ? existing.distrustAfter
+              : distrustAfter;
           const updated: Anchor = {
             ...existing,
             state: 'distrusted',
-            distrustAfter: seedDistrust,
+            distrustAfter: after,
+            keyCompromise,
             version: existing.version + 1,
             updatedAt: at,
           };
-          if (await repository.updateAnchor(updated, existing.version)) {
-            await repository.appendAudit({
-              at,
-              actor: 'seed',
-              action: 'anchor.distrust',
-              targetType: 'anchor',
-              targetId: summary.sha256,
-              vendorId: entry.id,
-              reason: `trust-store/${entry.id}/vendor.json distrusts this root after ${seedDistrust}`,
-              before: { state: existing.state, distrustAfter: existing.distrustAfter },
-              after: { state: updated.state, distrustAfter: updated.distrustAfter },
-            });
-            report.distrusted.push({ vendorId: entry.id, sha256: summary.sha256, after: seedDistrust });
-          }
+          const written = await repository.updateAnchorAudited(updated, existing.version, {
+            at,
+            actor: 'seed',
+            action: 'anchor.distrust',
+            targetType: 'anchor',
+            targetId: summary.sha256,
+            vendorId: entry.id,
+            reason: keyCompromise
+              ? `trust-store/${entry.id}/vendor.json distrusts this root for key compromise`
+              : `trust-store/${entry.id}/vendor.json distrusts this root after ${after}`,
+            before: seedAnchorState(existing),
+            after: seedAnchorState(updated),
+          });
+          if (written)
+            report.distrusted.push({ vendorId: entry.id, sha256: summary.sha256, after, keyCompromise });
           continue;
         }
-        if (
-          existing.state !== wanted ||
-          existing.distrustAfter !== (distrustAfter && new Date(distrustAfter).toISOString())
-        ) {
+        const agrees =
+          existing.state === wanted &&
+          existing.keyCompromise === keyCompromise &&
+          (keyCompromise || existing.distrustAfter === distrustAfter);
+        if (!agrees) {
           report.conflicts.push({ vendorId: entry.id, sha256: summary.sha256, state: existing.state });
           await repository.appendAudit({
             at,
@@ -221,9 +295,9 @@ export async function importSeed(
             targetType: 'anchor',
             targetId: summary.sha256,
             vendorId: entry.id,
-            reason: `the seed lists this root as ${wanted}; the store keeps it ${existing.state}`,
-            before: { state: existing.state, distrustAfter: existing.distrustAfter },
-            after: { state: existing.state, distrustAfter: existing.distrustAfter },
+            reason: `the seed lists this root as ${wanted}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
+            before: seedAnchorState(existing),
+            after: seedAnchorState(existing),
           });
         }
         continue;
@@ -237,7 +311,8 @@ export async function importSeed(
         notBefore: summary.notBefore,
         notAfter: summary.notAfter,
         state: wanted,
-        distrustAfter: distrustAfter ? new Date(distrustAfter).toISOString() : null,
+        distrustAfter,
+        keyCompromise,
         source: 'seed',
         proposedBy: 'seed',
         approvedBy: 'seed',
@@ -255,7 +330,7 @@ export async function importSeed(
         vendorId: entry.id,
         reason: `imported from trust-store/${entry.id}/${fileName}`,
         before: null,
-        after: { state: anchor.state, distrustAfter: anchor.distrustAfter },
+        after: seedAnchorState(anchor),
       });
       report.anchorsAdded.push({ vendorId: entry.id, sha256: anchor.sha256, state: anchor.state });
     }

@@ -1,5 +1,5 @@
 import { type ApprovalLineage, independenceRefusal } from './approvals';
-import type { Contact, Vendor } from './model';
+import type { Contact, Vendor, VendorRevocationPolicy } from './model';
 import type { Refusal } from './root-proposal';
 
 /**
@@ -7,6 +7,10 @@ import type { Refusal } from './root-proposal';
  * active: the contact on file is whom on-call reads fingerprints to, and identity rules decide which
  * signers an active root vouches for, so one admin alone could otherwise redirect the out-of-band check
  * or widen trust. A name change is applied at once.
+ *
+ * The revocation policy goes by direction: `best-effort` -> `require` only takes trust away (a signature
+ * without revocation information is then rejected) and applies at once; `require` -> `best-effort` widens
+ * trust and takes a second admin.
  *
  * A proposal is made against one version of the vendor and can only be approved while the vendor is still
  * at that version, so the approver always approves the exact before and after they were shown.
@@ -16,6 +20,7 @@ export interface VendorChangeFields {
   name?: string;
   contacts?: Contact[];
   identityRules?: unknown[];
+  revocationPolicy?: VendorRevocationPolicy;
 }
 
 export type VendorChangeState = 'pending' | 'approved' | 'withdrawn';
@@ -56,12 +61,21 @@ export function changedFields(vendor: Vendor, patch: VendorChangeFields): Vendor
     out.contacts = patch.contacts;
   if (patch.identityRules !== undefined && canonical(patch.identityRules) !== canonical(vendor.identityRules))
     out.identityRules = patch.identityRules;
+  if (patch.revocationPolicy !== undefined && patch.revocationPolicy !== vendor.revocationPolicy)
+    out.revocationPolicy = patch.revocationPolicy;
   return out;
 }
 
-/** Whether applying these changes takes a second admin. */
+/**
+ * Whether applying these changes (as `changedFields` gives them: only what differs from the vendor) takes
+ * a second admin. Of the two policies only `best-effort` is a widening, so it is the one that waits.
+ */
 export function needsSecondAdmin(changes: VendorChangeFields): boolean {
-  return changes.contacts !== undefined || changes.identityRules !== undefined;
+  return (
+    changes.contacts !== undefined ||
+    changes.identityRules !== undefined ||
+    changes.revocationPolicy === 'best-effort'
+  );
 }
 
 /** The vendor with `changes` applied, one version on. */
@@ -71,6 +85,7 @@ export function applyVendorChange(vendor: Vendor, changes: VendorChangeFields, n
     name: changes.name ?? vendor.name,
     contacts: changes.contacts ?? vendor.contacts,
     identityRules: changes.identityRules ?? vendor.identityRules,
+    revocationPolicy: changes.revocationPolicy ?? vendor.revocationPolicy,
     version: vendor.version + 1,
     updatedAt: now.toISOString(),
   };

@@ -48,7 +48,7 @@ describe('GET /audit', () => {
           vendorId: 'acme',
           reason: 'rotation to R2, ticket SEC-7',
           before: null,
-          after: { state: 'pending', distrustAfter: null },
+          after: { state: 'pending', distrustAfter: null, keyCompromise: false },
         },
         {
           id: undefined,
@@ -59,8 +59,8 @@ describe('GET /audit', () => {
           targetId: ROOTS.acmeR2,
           vendorId: 'acme',
           reason: 'confirmed R2',
-          before: { state: 'pending', distrustAfter: null },
-          after: { state: 'active', distrustAfter: null },
+          before: { state: 'pending', distrustAfter: null, keyCompromise: false },
+          after: { state: 'active', distrustAfter: null, keyCompromise: false },
         },
       ]);
     });

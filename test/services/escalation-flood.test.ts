@@ -20,6 +20,7 @@ const vendor = (id: string): Vendor => ({
   name: `${id} Corp`,
   contacts: [{ name: `${id} PSIRT`, channel: 'email', value: `psirt@${id}.example` }],
   identityRules: [],
+  revocationPolicy: 'best-effort',
   version: 1,
   createdAt: T0.toISOString(),
   updatedAt: T0.toISOString(),

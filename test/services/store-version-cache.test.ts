@@ -127,6 +127,7 @@ describe('trust reads cached by store version', () => {
         name: id,
         contacts: [],
         identityRules: [],
+        revocationPolicy: 'best-effort',
         version: 1,
         createdAt: '',
         updatedAt: '',

@@ -7,6 +7,7 @@ import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { importSeed } from '../../src/trust';
+import { exportTrustStore } from '../../src/trust/export';
 import { FIXTURE_TRUST_STORE, MIGRATIONS } from '../helpers/test-app';
 import { ROOTS } from './helpers/admin-client';
 
@@ -86,6 +87,47 @@ describe('trust:export', () => {
         { field: 'subject.O', equals: 'Acme Corp' },
       ]);
       copy.close();
+    });
+  });
+
+  describe('when a vendor requires revocation information and a root is distrusted for key compromise', () => {
+    it('writes revocationPolicy and keyCompromise into vendor.json, which import back the same', async () => {
+      const source = await openLibsqlDatabase(':memory:', MIGRATIONS);
+      const trust = createTrustRepository(source.db);
+      await importSeed(trust, await readTrustStoreDir(FIXTURE_TRUST_STORE), NOW);
+      const rsa = await trust.getAnchor('acme', ROOTS.acmeRsa);
+      const acme = await trust.getVendor('acme');
+      if (!rsa || !acme) throw new Error('seed missing');
+      const compromised = {
+        ...rsa,
+        state: 'distrusted' as const,
+        distrustAfter: '2025-01-01T00:00:00.000Z',
+        keyCompromise: true,
+      };
+      const files = exportTrustStore([
+        { vendor: { ...acme, revocationPolicy: 'require' }, anchors: [compromised] },
+      ]);
+      const vendorJson = files.find((f) => f.path === 'acme/vendor.json')?.content ?? '';
+      expect(JSON.parse(vendorJson)).toMatchObject({
+        revocationPolicy: 'require',
+        roots: { [ROOTS.acmeRsa]: { distrustAfter: '2025-01-01T00:00:00.000Z', keyCompromise: true } },
+      });
+
+      const copy = await openLibsqlDatabase(':memory:', MIGRATIONS);
+      const copied = createTrustRepository(copy.db);
+      await importSeed(
+        copied,
+        [{ id: 'acme', vendorJson, certificates: [{ file: 'root.pem', der: rsa.der }] }],
+        NOW,
+      );
+      expect((await copied.getVendor('acme'))?.revocationPolicy).toBe('require');
+      expect(await copied.getAnchor('acme', ROOTS.acmeRsa)).toMatchObject({
+        state: 'distrusted',
+        distrustAfter: '2025-01-01T00:00:00.000Z',
+        keyCompromise: true,
+      });
+      copy.close();
+      source.close();
     });
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Anchor } from '../../src/trust';
-import { approveRoot, distrustRoot, retireRoot } from '../../src/trust/root-transitions';
+import {
+  approveRoot,
+  distrustForKeyCompromise,
+  distrustRoot,
+  retireRoot,
+} from '../../src/trust/root-transitions';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const anchor = (change: Partial<Anchor> = {}): Anchor => ({
@@ -13,6 +18,7 @@ const anchor = (change: Partial<Anchor> = {}): Anchor => ({
   notAfter: '2034-01-01T00:00:00.000Z',
   state: 'pending',
   distrustAfter: null,
+  keyCompromise: false,
   source: 'api',
   proposedBy: 'alice',
   approvedBy: null,
@@ -85,6 +91,66 @@ describe('distrustRoot', () => {
     it('refuses: a distrusted root anchors more than those do', () => {
       for (const state of ['pending', 'retired'] as const) {
         expect(distrustRoot(anchor({ state }), NOW, NOW)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+      }
+    });
+  });
+});
+
+describe('distrustForKeyCompromise', () => {
+  describe('when the root is active', () => {
+    it('distrusts it for key compromise, dated `after` or else now', () => {
+      const active = anchor({ state: 'active' });
+      expect(distrustForKeyCompromise(active, null, NOW)).toMatchObject({
+        ok: true,
+        anchor: { state: 'distrusted', keyCompromise: true, distrustAfter: NOW.toISOString(), version: 2 },
+      });
+      expect(distrustForKeyCompromise(active, new Date('2025-03-01T00:00:00Z'), NOW)).toMatchObject({
+        ok: true,
+        anchor: { keyCompromise: true, distrustAfter: '2025-03-01T00:00:00.000Z' },
+      });
+    });
+  });
+
+  describe('when the root is distrusted from a date', () => {
+    it('marks it and keeps the earlier of the two dates', () => {
+      const distrusted = anchor({ state: 'distrusted', distrustAfter: '2025-01-01T00:00:00.000Z' });
+      expect(distrustForKeyCompromise(distrusted, null, NOW)).toMatchObject({
+        ok: true,
+        anchor: { keyCompromise: true, distrustAfter: '2025-01-01T00:00:00.000Z' },
+      });
+      expect(distrustForKeyCompromise(distrusted, new Date('2024-01-01T00:00:00Z'), NOW)).toMatchObject({
+        anchor: { distrustAfter: '2024-01-01T00:00:00.000Z' },
+      });
+    });
+  });
+
+  describe('when the root is already distrusted for key compromise', () => {
+    it('refuses any distrust that would put a date limit back, and a second mark', () => {
+      const compromised = anchor({
+        state: 'distrusted',
+        distrustAfter: '2025-01-01T00:00:00.000Z',
+        keyCompromise: true,
+      });
+      for (const after of ['2024-01-01T00:00:00Z', '2030-01-01T00:00:00Z']) {
+        expect(distrustRoot(compromised, new Date(after), NOW)).toMatchObject({
+          ok: false,
+          code: 'INVALID_STATE',
+        });
+      }
+      expect(distrustForKeyCompromise(compromised, null, NOW)).toMatchObject({
+        ok: false,
+        code: 'INVALID_STATE',
+      });
+    });
+  });
+
+  describe('when the root is pending or retired', () => {
+    it('refuses (retire a pending root instead)', () => {
+      for (const state of ['pending', 'retired'] as const) {
+        expect(distrustForKeyCompromise(anchor({ state }), null, NOW)).toMatchObject({
+          ok: false,
+          code: 'INVALID_STATE',
+        });
       }
     });
   });

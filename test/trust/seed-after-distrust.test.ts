@@ -70,7 +70,12 @@ describe('importSeed when the reviewed seed distrusts a root the store holds as 
         });
         const report = await importSeed(app.trust, seed, new Date('2026-06-02T00:00:00Z'));
         expect(report.distrusted).toEqual([
-          { vendorId: 'acme', sha256: ROOTS.acmeRsa, after: '2023-06-01T00:00:00.000Z' },
+          {
+            vendorId: 'acme',
+            sha256: ROOTS.acmeRsa,
+            after: '2023-06-01T00:00:00.000Z',
+            keyCompromise: false,
+          },
         ]);
         const root = await (await app.call('GET', `/roots/${ROOTS.acmeRsa}`, { token: app.alice })).json();
         expect(root).toMatchObject({ state: 'distrusted', distrustAfter: '2023-06-01T00:00:00.000Z' });

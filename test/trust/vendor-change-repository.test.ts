@@ -12,6 +12,7 @@ const vendor: Vendor = {
   name: 'Acme',
   contacts: [{ name: 'PSIRT', channel: 'email', value: 'psirt@acme.example' }],
   identityRules: [],
+  revocationPolicy: 'best-effort',
   version: 1,
   createdAt: NOW.toISOString(),
   updatedAt: NOW.toISOString(),

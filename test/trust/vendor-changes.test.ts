@@ -13,6 +13,7 @@ const acme: Vendor = {
   name: 'Acme',
   contacts: [{ name: 'PSIRT', channel: 'email', value: 'psirt@acme.example' }],
   identityRules: [{ field: 'subject.O', equals: 'Acme Corp' }],
+  revocationPolicy: 'best-effort',
   version: 3,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -35,6 +36,22 @@ describe('changedFields', () => {
   describe('when only the name changes', () => {
     it('needs one admin', () => {
       expect(needsSecondAdmin(changedFields(acme, { name: 'Acme Inc' }))).toBe(false);
+    });
+  });
+
+  describe('when the revocation policy moves to require (narrowing)', () => {
+    it('needs one admin', () => {
+      const changes = changedFields(acme, { revocationPolicy: 'require' });
+      expect(changes).toEqual({ revocationPolicy: 'require' });
+      expect(needsSecondAdmin(changes)).toBe(false);
+    });
+  });
+
+  describe('when the revocation policy moves back to best-effort (widening)', () => {
+    it('needs a second admin, and asking for the policy the vendor has changes nothing', () => {
+      const requiring = { ...acme, revocationPolicy: 'require' as const };
+      expect(needsSecondAdmin(changedFields(requiring, { revocationPolicy: 'best-effort' }))).toBe(true);
+      expect(changedFields(acme, { revocationPolicy: 'best-effort' })).toEqual({});
     });
   });
 
