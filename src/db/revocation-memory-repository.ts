@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { KnownRevocation, RevocationMemory } from '../verify/revocation-memory';
 import type { Database } from './database';
+import { knownRevocations } from './schema';
 
 /**
  * The revocation memory in table `known_revocations`: rows are only ever inserted (INSERT OR IGNORE on
@@ -77,17 +78,21 @@ export function createRevocationMemory(db: Database, now: () => Date = () => new
       const firstSeenAt = now().toISOString();
       const statements = jsonChunks(entries, (e) =>
         JSON.stringify([e.issuer, e.serial, e.reasonCode, e.revocationDate.toISOString(), e.evidenceSha256]),
-      ).map(
-        (chunk) => sql`
-          INSERT OR IGNORE INTO known_revocations
-            (issuer, serial, reason_code, revocation_date, evidence_sha256, first_seen_at)
-          SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-                 json_extract(value, '$[3]'), json_extract(value, '$[4]'), ${firstSeenAt}
-          FROM json_each(${chunk})`,
+      ).map((chunk) =>
+        // The SELECT lists every column in table order, as drizzle's insert-select needs; its WHERE is
+        // SQLite's rule for an upsert after a SELECT (else ON CONFLICT would read as a join's ON).
+        db
+          .insert(knownRevocations)
+          .select(
+            sql`SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                       json_extract(value, '$[3]'), json_extract(value, '$[4]'), ${firstSeenAt}
+                FROM json_each(${chunk}) WHERE true`,
+          )
+          .onConflictDoNothing(),
       );
       // One batch is one transaction on libSQL and D1: a CRL's entries are remembered all or none.
-      if (batch) await batch(statements.map((statement) => db.run(statement)));
-      else for (const statement of statements) await db.run(statement);
+      if (batch) await batch(statements);
+      else for (const statement of statements) await statement.execute();
     },
   };
 }
