@@ -13,7 +13,7 @@ CREATE TABLE `known_revocations` (
 CREATE INDEX `known_revocations_certificate` ON `known_revocations` (`issuer`,`serial`);
 --> statement-breakpoint
 -- issuer_key, crl_number, delta_of and entries of rows stored before this migration need the DER parsed:
--- the CRL repository fills them in before its first read (fillMissingCrlFields).
+-- the CRL repository fills them in before its first read (fillMissingFields in src/db/crl-repository.ts).
 ALTER TABLE `crls` ADD `issuer_key` text;
 --> statement-breakpoint
 ALTER TABLE `crls` ADD `crl_number` text;
@@ -39,6 +39,8 @@ ALTER TABLE `crls` ADD `retired_at` text;
 ALTER TABLE `crls` ADD `version` integer DEFAULT 1 NOT NULL;
 --> statement-breakpoint
 CREATE INDEX `crls_vendor_issuer` ON `crls` (`vendor_id`,`issuer_key`);
+--> statement-breakpoint
+CREATE INDEX `crls_issuer_key_missing` ON `crls` (`id`) WHERE "crls"."issuer_key" IS NULL;
 --> statement-breakpoint
 -- Who uploaded an existing CRL is in the audit log (crl.upload, after.sha256 = the id after "vendor:").
 UPDATE `crls` SET `uploaded_by` = (

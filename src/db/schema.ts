@@ -227,7 +227,12 @@ export const crls = sqliteTable(
     retiredAt: text('retired_at'),
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('crls_vendor').on(t.vendorId), index('crls_vendor_issuer').on(t.vendorId, t.issuerKey)],
+  (t) => [
+    index('crls_vendor').on(t.vendorId),
+    index('crls_vendor_issuer').on(t.vendorId, t.issuerKey),
+    // Finds the rows still to fill in without reading every row (issuer_key is stored after the DER).
+    index('crls_issuer_key_missing').on(t.id).where(sql`${t.issuerKey} IS NULL`),
+  ],
 );
 
 /**

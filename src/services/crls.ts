@@ -221,8 +221,11 @@ export async function retireCrlStep(
   if (step === 'propose') decision = proposeCrlRetirement(current, input.actor, input.reason, now);
   else if (step === 'withdraw') decision = withdrawCrlRetirement(current);
   else {
-    const proposer = current.retirement?.proposedBy ?? input.actor;
-    decision = approveCrlRetirement(current, input.actor, now, await deps.lineage(proposer, input.actor));
+    // Token lineage matters only when there is a proposal to approve.
+    const lineage = current.retirement
+      ? await deps.lineage(current.retirement.proposedBy, input.actor)
+      : { proposer: [], approver: [] };
+    decision = approveCrlRetirement(current, input.actor, now, lineage);
   }
   if (!decision.ok) throw new TrustgateError(decision.code, decision.detail);
   const next = decision.crl;
