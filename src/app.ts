@@ -18,7 +18,7 @@ import { registerTokens } from './http/tokens';
 import { registerVendorChanges } from './http/vendor-changes';
 import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
-import { type CrlRepository, MAX_CRLS_PER_VERIFICATION } from './services/crls';
+import { type CrlRepository, storedCrlsOf } from './services/crls';
 import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feed-polling';
 import { cacheTrustReads } from './services/store-version-cache';
@@ -27,6 +27,7 @@ import type { Anchor, AuditReader, TokenRepository, TrustRepository } from './tr
 import type { RandomBytes } from './trust/tokens';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
 import { createPathCache, type PathCache } from './verify/path-cache';
+import type { RevocationMemory } from './verify/revocation-memory';
 
 export interface AppLimits extends VerifyLimits, BudgetLimits {
   /** Largest request body /verify reads. */
@@ -56,6 +57,8 @@ export interface AppDeps {
   tsaAnchors?: VerificationDeps['tsaAnchors'];
   /** CRLs admins upload (POST /vendors/{id}/crls), checked on every verification of that vendor. */
   crlRepository?: CrlRepository;
+  /** Revocations once seen in a CRL whose signature checked (never removed); see verify/revocation-memory.ts. */
+  revocationMemory?: RevocationMemory;
   /** Fetches CRLs from distribution points; off unless a platform provides it. */
   fetchCrls?: VerificationDeps['fetchCrls'];
   trust: TrustRepository;
@@ -155,12 +158,9 @@ export function createApp(deps: AppDeps) {
       ...(deps.createHasher ? { digest: slicedDigest(deps.createHasher) } : {}),
       ...(deps.tsaAnchors ? { tsaAnchors: deps.tsaAnchors } : {}),
       ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
-      ...(deps.crlRepository
-        ? {
-            storedCrls: (vendorId: string) =>
-              (deps.crlRepository as CrlRepository).listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
-          }
-        : {}),
+      // Every active CRL of the validated path's issuers.
+      ...(deps.crlRepository ? { storedCrls: storedCrlsOf(deps.crlRepository) } : {}),
+      ...(deps.revocationMemory ? { revocationMemory: deps.revocationMemory } : {}),
     },
     limits,
     {

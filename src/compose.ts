@@ -3,6 +3,7 @@ import { type AppDeps, createApp } from './app';
 import {
   createAuditReader,
   createEscalationRepository,
+  createRevocationMemory,
   createTokenRepository,
   createTrustRepository,
   type Database,
@@ -91,6 +92,7 @@ export function composeApp(options: CompositionOptions) {
     feeds,
     tokens: createTokenRepository(options.db),
     crlRepository: createCrlRepository(options.db),
+    revocationMemory: createRevocationMemory(options.db, options.now),
     audit: createAuditReader(options.db),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     requireVerifyToken: options.requireVerifyToken ?? false,

@@ -192,20 +192,74 @@ export const candidates = sqliteTable(
   ],
 );
 
-/** CRLs an admin uploaded or the service fetched, per vendor. */
+/**
+ * CRLs an admin uploaded or the service fetched, per vendor. Every one is kept (no newest-N across the
+ * vendor); verification reads the active ones of the issuers on a validated path (`crls_vendor_issuer`).
+ * Retiring one takes two admins: `retire_*` hold the pending proposal, `retired_*` its approval.
+ */
 export const crls = sqliteTable(
   'crls',
   {
     id: text('id').primaryKey(),
     vendorId: text('vendor_id').notNull(),
+    /** Display form of the CRL issuer's name. */
     issuer: text('issuer').notNull(),
+    /**
+     * Canonical form of the CRL issuer's name (equals `issuerCanonical` of the certificates it covers).
+     * Null only on rows stored before 0004, until the repository fills it in from the DER.
+     */
+    issuerKey: text('issuer_key'),
     der: blob('der', { mode: 'buffer' }).$type<Uint8Array>().notNull(),
+    /** CRLNumber, hex of the INTEGER's content. */
+    crlNumber: text('crl_number'),
+    /** BaseCRLNumber (hex) when this is a delta CRL. */
+    deltaOf: text('delta_of'),
     thisUpdate: text('this_update').notNull(),
     nextUpdate: text('next_update'),
+    /** Number of revokedCertificates entries. */
+    entries: integer('entries'),
     source: text('source').notNull(),
+    /** The admin who uploaded it (null for fetched CRLs). */
+    uploadedBy: text('uploaded_by'),
     createdAt: text('created_at').notNull(),
+    /** active | retired */
+    state: text('state').notNull().default('active'),
+    retireReason: text('retire_reason'),
+    retireProposedBy: text('retire_proposed_by'),
+    retireProposedAt: text('retire_proposed_at'),
+    retiredBy: text('retired_by'),
+    retiredAt: text('retired_at'),
+    version: integer('version').notNull().default(1),
   },
-  (t) => [index('crls_vendor').on(t.vendorId)],
+  (t) => [
+    index('crls_vendor').on(t.vendorId),
+    index('crls_vendor_issuer').on(t.vendorId, t.issuerKey),
+    // Finds the rows still to fill in without reading every row (issuer_key is stored after the DER).
+    index('crls_issuer_key_missing').on(t.id).where(sql`${t.issuerKey} IS NULL`),
+  ],
+);
+
+/**
+ * Revocations read from CRLs whose signature checked against a validated path (verify/revocation-memory.ts):
+ * only ever added to, so an older or partial CRL offered later cannot undo one.
+ */
+export const knownRevocations = sqliteTable(
+  'known_revocations',
+  {
+    /** Canonical name of the revoked certificate's issuer. */
+    issuer: text('issuer').notNull(),
+    /** Serial number, lower-case hex of the INTEGER's content. */
+    serial: text('serial').notNull(),
+    reasonCode: integer('reason_code'),
+    revocationDate: text('revocation_date').notNull(),
+    /** SHA-256 (hex) of the CRL or OCSP response it was read from. */
+    evidenceSha256: text('evidence_sha256').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.issuer, t.serial, t.evidenceSha256] }),
+    index('known_revocations_certificate').on(t.issuer, t.serial),
+  ],
 );
 
 /** Proposed changes to a vendor's contacts or identity rules, waiting for a second admin (trust/vendor-changes). */

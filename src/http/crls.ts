@@ -1,11 +1,23 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type CrlRepository, uploadCrls } from '../services/crls';
+import { TrustgateError } from '../errors';
+import {
+  type CrlAdminDeps,
+  type CrlRepository,
+  type CrlRetirementStep,
+  type CrlSummary,
+  crlNumberDecimal,
+  retireCrlStep,
+  uploadCrls,
+} from '../services/crls';
 import type { AdminDeps } from './admin-deps';
-import { bearerSecurity } from './admin-schemas';
+import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
 import { ROLES } from './auth';
 import { problemResponse } from './problem';
+import { normalizeSha256 } from './roots';
 import { problemResponses } from './schemas';
+import { tokenLineage } from './token-lineage';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -16,6 +28,9 @@ const CrlUploadSchema = z
       z.object({
         sha256: z.string(),
         issuer: z.string(),
+        crlNumber: z.string().openapi({ description: 'CRLNumber, decimal' }),
+        deltaOf: z.string().nullable().openapi({ description: 'BaseCRLNumber (decimal) of a delta CRL' }),
+        entries: z.number().int(),
         thisUpdate: z.string(),
         nextUpdate: z.string().nullable(),
         stored: z.boolean().openapi({ description: 'false when the vendor already held this CRL' }),
@@ -45,7 +60,172 @@ export const uploadCrlsRoute = createRoute({
   },
 });
 
+const DEFAULT_LIST_LIMIT = 200;
+const MAX_LIST_LIMIT = 1000;
+
+const RetirementSchema = z
+  .object({
+    reason: z.string(),
+    proposedBy: z.string(),
+    proposedAt: z.string(),
+    approvedBy: z.string().nullable().openapi({ description: 'null while the retirement is pending' }),
+    approvedAt: z.string().nullable(),
+  })
+  .openapi('CrlRetirement');
+
+export const CrlSchema = z
+  .object({
+    vendor: z.string(),
+    sha256: z.string(),
+    issuer: z.string().openapi({ description: "the CRL issuer's name" }),
+    crlNumber: z.string().nullable().openapi({ description: 'CRLNumber, decimal' }),
+    deltaOf: z.string().nullable().openapi({ description: 'BaseCRLNumber (decimal) when a delta CRL' }),
+    thisUpdate: z.string(),
+    nextUpdate: z.string().nullable(),
+    entries: z.number().int().nullable().openapi({ description: 'revoked certificates it lists' }),
+    source: z.enum(['upload', 'fetch']),
+    uploadedBy: z.string().nullable(),
+    createdAt: z.string(),
+    state: z.enum(['active', 'retired']).openapi({ description: 'a retired CRL is no longer consulted' }),
+    pendingRetirement: RetirementSchema.nullable().openapi({
+      description: 'a proposed retirement waiting for a second admin',
+    }),
+    retirement: RetirementSchema.nullable().openapi({
+      description: 'the approved retirement of a retired CRL',
+    }),
+    version: z.number().int(),
+  })
+  .openapi('Crl');
+
+export const crlView = (crl: CrlSummary) => ({
+  vendor: crl.vendorId,
+  sha256: crl.sha256,
+  issuer: crl.issuer,
+  crlNumber: crlNumberDecimal(crl.crlNumber),
+  deltaOf: crlNumberDecimal(crl.deltaOf),
+  thisUpdate: crl.thisUpdate,
+  nextUpdate: crl.nextUpdate,
+  entries: crl.entries,
+  source: crl.source,
+  uploadedBy: crl.uploadedBy,
+  createdAt: crl.createdAt,
+  state: crl.state,
+  pendingRetirement: crl.state === 'active' ? crl.retirement : null,
+  retirement: crl.state === 'retired' ? crl.retirement : null,
+  version: crl.version,
+});
+
+const ListQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIST_LIMIT)
+    .optional()
+    .openapi({ description: `at most this many, newest first (default ${DEFAULT_LIST_LIMIT})` }),
+});
+
+const listCrlsRoute = createRoute({
+  method: 'get',
+  path: '/vendors/{id}/crls',
+  summary: "A vendor's stored CRLs in every state, newest upload first (admin or oncall)",
+  security: bearerSecurity,
+  request: { params: VendorIdParam, query: ListQuery },
+  responses: {
+    200: {
+      description: 'CRLs',
+      ...json(
+        z.object({
+          crls: z.array(CrlSchema),
+          truncated: z.boolean().openapi({ description: 'true when more CRLs are stored than listed' }),
+        }),
+      ),
+    },
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+const CrlParams = VendorIdParam.extend({
+  sha256: z.string().openapi({
+    param: { name: 'sha256', in: 'path' },
+    description: 'SHA-256 of the CRL (hex, colons allowed)',
+  }),
+});
+const RetireBody = z.object({ reason: ReasonField }).strict().openapi('CrlRetirementAction');
+
+const retirementRequest = { params: CrlParams, body: { required: true, ...json(RetireBody) } };
+const retirementErrors = problemResponses(400, 401, 403, 404, 409);
+
+const proposeRetirementRoute = createRoute({
+  method: 'post',
+  path: '/vendors/{id}/crls/{sha256}/retire',
+  summary:
+    'Propose to retire a CRL: it stays in use until another admin approves (admin; 409 INVALID_STATE when retired or already proposed)',
+  security: bearerSecurity,
+  request: retirementRequest,
+  responses: { 202: { description: 'Pending approval', ...json(CrlSchema) }, ...retirementErrors },
+});
+const approveRetirementRoute = createRoute({
+  method: 'post',
+  path: '/vendors/{id}/crls/{sha256}/retire/approve',
+  summary:
+    'Approve a proposed retirement: the CRL is no longer consulted (an admin independent of the proposer, else 403 SELF_APPROVAL_FORBIDDEN); revocations it showed stay known',
+  security: bearerSecurity,
+  request: retirementRequest,
+  responses: { 200: { description: 'The retired CRL', ...json(CrlSchema) }, ...retirementErrors },
+});
+const withdrawRetirementRoute = createRoute({
+  method: 'post',
+  path: '/vendors/{id}/crls/{sha256}/retire/withdraw',
+  summary: 'Withdraw a proposed retirement: the CRL stays in use (admin, the proposer included)',
+  security: bearerSecurity,
+  request: retirementRequest,
+  responses: { 200: { description: 'The CRL, still active', ...json(CrlSchema) }, ...retirementErrors },
+});
+
 export function registerCrls(app: OpenAPIHono, deps: AdminDeps & { crls: CrlRepository }) {
+  const admin: CrlAdminDeps = {
+    trust: deps.trust,
+    crls: deps.crls,
+    now: deps.now,
+    lineage: async (proposer, approver) => ({
+      proposer: await tokenLineage(deps, proposer),
+      approver: await tokenLineage(deps, approver),
+    }),
+  };
+
+  app.openapi(listCrlsRoute, async (c) => {
+    await deps.auth.require(c, ROLES.read);
+    const id = c.req.valid('param').id;
+    const limit = c.req.valid('query').limit ?? DEFAULT_LIST_LIMIT;
+    if (!(await deps.trust.getVendor(id))) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
+    const found = await deps.crls.list(id, limit + 1);
+    return c.json({ crls: found.slice(0, limit).map(crlView), truncated: found.length > limit }, 200);
+  });
+
+  const step = async (
+    c: Context,
+    which: CrlRetirementStep,
+    params: { id: string; sha256: string },
+    reason: string,
+  ) => {
+    const actor = await deps.auth.require(c, ROLES.write);
+    const sha256 = normalizeSha256(params.sha256);
+    if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
+    return crlView(
+      await retireCrlStep(admin, which, { vendorId: params.id, sha256, actor: actor.name, reason }),
+    );
+  };
+  app.openapi(proposeRetirementRoute, async (c) =>
+    c.json(await step(c, 'propose', c.req.valid('param'), c.req.valid('json').reason), 202),
+  );
+  app.openapi(approveRetirementRoute, async (c) =>
+    c.json(await step(c, 'approve', c.req.valid('param'), c.req.valid('json').reason), 200),
+  );
+  app.openapi(withdrawRetirementRoute, async (c) =>
+    c.json(await step(c, 'withdraw', c.req.valid('param'), c.req.valid('json').reason), 200),
+  );
+
   app.openAPIRegistry.registerPath(uploadCrlsRoute);
   app.use(
     '/vendors/:id/crls',

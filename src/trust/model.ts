@@ -56,7 +56,7 @@ export interface AuditEntry {
   at: string;
   actor: string;
   action: string;
-  targetType: 'vendor' | 'anchor' | 'token' | 'feed' | 'escalation' | 'seed' | 'vendor_change';
+  targetType: 'vendor' | 'anchor' | 'token' | 'feed' | 'escalation' | 'seed' | 'vendor_change' | 'crl';
   targetId: string;
   vendorId: string | null;
   reason: string | null;

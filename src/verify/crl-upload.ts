@@ -1,4 +1,4 @@
-import { parseCrl } from './path/crl';
+import { type ParsedCrl, parseCrl } from './path/crl';
 import { decodePemBlocks, looksLikePem } from './pem';
 
 /**
@@ -19,6 +19,17 @@ export interface UploadedCrl {
   sha256Hex: string;
   /** Display form of the issuer name. */
   issuer: string;
+  /**
+   * Canonical form of the issuer name (`X500Name.canonical`): equal to `ParsedCertificate.issuerCanonical`
+   * of the certificates the CRL speaks about, so stored CRLs can be looked up by a path's issuers.
+   */
+  issuerKey: string;
+  /** CRLNumber as hex of the DER INTEGER's content (a usable CRL always has one). */
+  crlNumber: string;
+  /** For a delta CRL, the BaseCRLNumber it completes (hex); null for a full CRL. */
+  deltaOf: string | null;
+  /** How many revokedCertificates entries it lists. */
+  entries: number;
   thisUpdate: Date;
   nextUpdate: Date | null;
 }
@@ -59,15 +70,31 @@ export function readUploadedCrls(
     if (parsed.thisUpdate.getTime() > now.getTime() + 5 * 60_000) {
       return { ok: false, code: 'INVALID_CRL', detail: `CRL ${i + 1} is dated in the future` };
     }
-    crls.push({
-      der,
-      sha256Hex: parsed.sha256Hex,
-      issuer: parsed.issuerName.display,
-      thisUpdate: parsed.thisUpdate,
-      nextUpdate: parsed.nextUpdate,
-    });
+    crls.push(describeCrl(der, parsed));
   }
   return { ok: true, crls };
+}
+
+/** What the store keeps besides the DER of one usable CRL. */
+function describeCrl(der: Uint8Array, parsed: ParsedCrl): UploadedCrl {
+  return {
+    der,
+    sha256Hex: parsed.sha256Hex,
+    issuer: parsed.issuerName.display,
+    issuerKey: parsed.issuerName.canonical,
+    // parseCrl marks a CRL without a CRLNumber unusable, so a usable one always has it.
+    crlNumber: parsed.crlNumber ?? '',
+    deltaOf: parsed.baseCrlNumber,
+    entries: parsed.revoked.size,
+    thisUpdate: parsed.thisUpdate,
+    nextUpdate: parsed.nextUpdate,
+  };
+}
+
+/** A stored CRL described again from its DER (rows stored before these fields existed), or null. */
+export function describeStoredCrl(der: Uint8Array): UploadedCrl | null {
+  const parsed = parseCrl(der);
+  return parsed && !parsed.unusable ? describeCrl(der, parsed) : null;
 }
 
 /** Issuer and dates of one DER CRL, or null when it is not a usable CertificateList. */

@@ -8,7 +8,7 @@ import { createAuthenticator } from '../../src/http/auth';
 import { registerCrls } from '../../src/http/crls';
 import { errorResponse } from '../../src/http/problem';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
-import { MAX_CRLS_PER_VERIFICATION } from '../../src/services/crls';
+import { storedCrlsOf } from '../../src/services/crls';
 import { verifyRequest } from '../../src/services/verification';
 import { importSeed } from '../../src/trust';
 import { DEFAULT_VERIFY_LIMITS, encodePem } from '../../src/verify';
@@ -60,7 +60,7 @@ describe('POST /vendors/{id}/crls', () => {
     it('refuses with 401 and stores nothing', async () => {
       const res = await upload('acme', crl('root-revokes-nothing'), null);
       expect(res.status).toBe(401);
-      expect(await ctx.crls.listDer('acme', 10)).toEqual([]);
+      expect(await ctx.crls.list('acme', 10)).toEqual([]);
     });
   });
 
@@ -86,7 +86,7 @@ describe('POST /vendors/{id}/crls', () => {
           now: () => now,
           limits: DEFAULT_VERIFY_LIMITS,
           escalate: async () => null,
-          storedCrls: (vendorId) => ctx.crls.listDer(vendorId, MAX_CRLS_PER_VERIFICATION),
+          storedCrls: storedCrlsOf(ctx.crls),
         },
         {
           vendor: 'acme',

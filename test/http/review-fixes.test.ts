@@ -62,17 +62,37 @@ describe('isUniqueViolation', () => {
     it('reports the second as already there', async () => {
       const crls = createCrlRepository(t.db);
       const record: CrlRecord = {
-        id: 'acme:abc',
+        id: `acme:${'ab'.repeat(32)}`,
         vendorId: 'acme',
+        sha256: 'ab'.repeat(32),
         issuer: 'CN=x',
+        issuerKey: '[["2.5.4.3=x"]]',
         der: Uint8Array.of(1),
+        crlNumber: '01',
+        deltaOf: null,
         thisUpdate: '2026-01-01T00:00:00.000Z',
         nextUpdate: null,
+        entries: 0,
         source: 'upload',
+        uploadedBy: 'alice',
         createdAt: '2026-06-01T00:00:00.000Z',
+        state: 'active',
+        retirement: null,
+        version: 1,
       };
-      expect(await crls.insert(record)).toBe(true);
-      expect(await crls.insert(record)).toBe(false);
+      const entry = {
+        at: record.createdAt,
+        actor: 'alice',
+        action: 'crl.upload',
+        targetType: 'crl' as const,
+        targetId: record.sha256,
+        vendorId: 'acme',
+        reason: null,
+        before: null,
+        after: null,
+      };
+      expect(await crls.insertAudited(record, entry)).toBe(true);
+      expect(await crls.insertAudited(record, entry)).toBe(false);
     });
   });
 });
