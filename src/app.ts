@@ -61,6 +61,8 @@ export interface AppDeps {
   revocationMemory?: RevocationMemory;
   /** Fetches CRLs from distribution points; off unless a platform provides it. */
   fetchCrls?: VerificationDeps['fetchCrls'];
+  /** Asks the signer's OCSP responders; off unless a platform provides it. */
+  fetchOcsp?: VerificationDeps['fetchOcsp'];
   trust: TrustRepository;
   subtle: SubtleCrypto;
   now: () => Date;
@@ -158,6 +160,7 @@ export function createApp(deps: AppDeps) {
       ...(deps.createHasher ? { digest: slicedDigest(deps.createHasher) } : {}),
       ...(deps.tsaAnchors ? { tsaAnchors: deps.tsaAnchors } : {}),
       ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
+      ...(deps.fetchOcsp ? { fetchOcsp: deps.fetchOcsp } : {}),
       // Every active CRL of the validated path's issuers.
       ...(deps.crlRepository ? { storedCrls: storedCrlsOf(deps.crlRepository) } : {}),
       ...(deps.revocationMemory ? { revocationMemory: deps.revocationMemory } : {}),

@@ -89,6 +89,13 @@ function fetchWithLookup(input: string, init: RequestInit, lookup: LookupFunctio
   new Headers(init.headers).forEach((value, name) => {
     headers[name] = value;
   });
+  // Bodies the service sends (an OCSP request) are bytes or text; anything else is a programming error.
+  const body = init.body ?? undefined;
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    return Promise.reject(new TypeError('only string or Uint8Array request bodies are supported'));
+  }
+  if (body !== undefined)
+    headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
   const requestOptions: RequestOptions = {
     method: init.method ?? 'GET',
     headers,
@@ -133,6 +140,6 @@ function fetchWithLookup(input: string, init: RequestInit, lookup: LookupFunctio
       else signal.addEventListener('abort', onAbort, { once: true });
       req.on('close', () => signal.removeEventListener('abort', onAbort));
     }
-    req.end();
+    req.end(body);
   });
 }

@@ -13,6 +13,7 @@ import type { HasherFactory } from '../http/hasher';
 import { createRequestBudget } from '../http/request-budget';
 import { createCrlFetcher } from '../services/crl-fetcher';
 import { pollDueFeeds } from '../services/feed-polling';
+import { createOcspFetcher } from '../services/ocsp-fetcher';
 import { importSeed } from '../trust';
 import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
@@ -52,6 +53,8 @@ export interface NodeConfig {
   escalationWebhookUrl: string | undefined;
   /** CRL_FETCH=false: do not fetch the CRL distribution points a chain names (default true). */
   crlFetch: boolean;
+  /** OCSP_FETCH=false: do not ask the OCSP responder a signer certificate names (default true). */
+  ocspFetch: boolean;
   /** FEEDS_ALLOW_PRIVATE=true: feeds may be on loopback and private addresses (default false). */
   feedsAllowPrivate: boolean;
   /** FEEDS_TICK_SECONDS: how often the poller looks for due feeds (default 60; 0 turns polling off). */
@@ -123,6 +126,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig 
     trustStoreDir: resolve(env.TRUST_STORE_DIR ?? resolve(ROOT, 'trust-store')),
     feedsAllowPrivate: allowPrivate === 'true' || allowPrivate === '1',
     crlFetch: !['false', '0'].includes((env.CRL_FETCH ?? 'true').trim().toLowerCase()),
+    ocspFetch: !['false', '0'].includes((env.OCSP_FETCH ?? 'true').trim().toLowerCase()),
     feedsTickSeconds: intFromEnv('FEEDS_TICK_SECONDS', env.FEEDS_TICK_SECONDS, 60, 0, 86_400),
     feedsPerTick: intFromEnv('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
     feedsConcurrency: intFromEnv('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
@@ -230,6 +234,17 @@ export async function startNodeServer(config: NodeConfig) {
       ...(config.crlFetch
         ? {
             fetchCrls: createCrlFetcher({
+              fetch: feedFetch,
+              now: () => new Date(),
+              isAllowedUrl: feedUrlGuard,
+            }),
+          }
+        : {}),
+      // The signer's OCSP responder (AIA), under the same address rules, 64 KiB, 5 s, cached until the
+      // response's nextUpdate (OCSP_FETCH=false turns this off).
+      ...(config.ocspFetch
+        ? {
+            fetchOcsp: createOcspFetcher({
               fetch: feedFetch,
               now: () => new Date(),
               isAllowedUrl: feedUrlGuard,

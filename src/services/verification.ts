@@ -65,6 +65,8 @@ export interface VerificationDeps {
   revocationPolicy?: (vendorId: string) => RevocationPolicy;
   /** Fetches CRLs from the distribution points the signature's certificates name (see crl-fetcher.ts). */
   fetchCrls?: (urls: string[]) => Promise<Uint8Array[]>;
+  /** Asks the signer's OCSP responders (its AIA) with a DER request (see ocsp-fetcher.ts). */
+  fetchOcsp?: (request: { urls: string[]; der: Uint8Array; cacheKey: string }) => Promise<Uint8Array[]>;
   /** Hashes artifacts (default WebCrypto's one-shot digest; servers hash big ones in slices). */
   digest?: DigestBytes;
   /** Path building and validation for CMS signers, e.g. through a `PathCache` (default: uncached). */
@@ -151,6 +153,7 @@ export async function verifyRequest(
         ? 'require'
         : (deps.revocationPolicy?.(vendor.id) ?? DEFAULT_REVOCATION_POLICY),
     ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
+    ...(deps.fetchOcsp ? { fetchOcsp: deps.fetchOcsp } : {}),
     ...(deps.validatePath ? { validatePath: deps.validatePath } : {}),
     ...(deps.digest ? { digest: deps.digest } : {}),
     time: at,

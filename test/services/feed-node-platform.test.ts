@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFeedFetch } from '../../src/platform/feed-fetch';
@@ -78,6 +79,45 @@ describe('guardedFeedFetch (the Node feed poller fetch)', () => {
           host: `feeds.vendor.example:${new URL(server.origin).port}`,
         },
       });
+    });
+  });
+
+  describe('when the request has a body (an OCSP request is a POST)', () => {
+    it('sends the body with its length (regression: the body was dropped)', async () => {
+      const received: Array<{ method: string; type: string; length: string; body: string }> = [];
+      const poster = createHttpServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          received.push({
+            method: req.method ?? '',
+            type: req.headers['content-type'] ?? '',
+            length: req.headers['content-length'] ?? '',
+            body: Buffer.concat(chunks).toString('hex'),
+          });
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => poster.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (poster.address() as { port: number }).port;
+        const guarded = guardedFeedFetch({
+          allowPrivate: false,
+          lookup: resolvesTo('127.0.0.1'),
+          isAllowedAddress: (address) => address === '127.0.0.1',
+        });
+        const response = await guarded(`http://ocsp.vendor.example:${port}/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/ocsp-request' },
+          body: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05),
+        });
+        expect(await response.text()).toBe('ok');
+        expect(received).toEqual([
+          { method: 'POST', type: 'application/ocsp-request', length: '5', body: '3003020105' },
+        ]);
+      } finally {
+        await new Promise((resolve) => poster.close(resolve));
+      }
     });
   });
 
