@@ -9,6 +9,7 @@ import {
   type RetirableCrl,
   withdrawCrlRetirement,
 } from '../trust/crl-retirement';
+import { MAX_STORED_CRLS_PER_ISSUER } from '../verify';
 import { readUploadedCrls } from '../verify/crl-upload';
 
 /**
@@ -65,11 +66,11 @@ export interface CrlRepository {
 }
 
 /**
- * How many CRLs of one issuer a verification reads (the newest by thisUpdate). A CA's newer CRL carries
- * its revocations forward, and what a consulted CRL revoked stays in the revocation memory, so older CRLs
- * of the same issuer beyond this add nothing a verification needs; the bound keeps its cost fixed.
+ * How many CRLs of one issuer the store answers (the newest by thisUpdate): one more than a verification
+ * accepts, so that it can tell when there are too many and fail closed instead of letting old or junk
+ * uploads crowd out the CRL that revokes (verify/path-revocation.ts).
  */
-export const MAX_CRLS_PER_ISSUER = 64;
+export const MAX_CRLS_PER_ISSUER = MAX_STORED_CRLS_PER_ISSUER + 1;
 
 /**
  * The stored CRLs a verification consults for a vendor, given the canonical issuer names of a validated

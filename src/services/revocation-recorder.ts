@@ -1,12 +1,13 @@
 import type { KnownRevocation, RevocationMemory } from '../verify';
 
 /**
- * Remembers what the CRLs that verified against a path say (see verify/revocation-memory.ts). A CRL is
- * written once per process: the same CRL arrives with most verifications of a vendor, and its entries
- * are already held (the write is idempotent, so a second process writing it again changes nothing).
+ * Remembers what the CRLs and OCSP responses that verified against a path say (see
+ * verify/revocation-memory.ts). Each lesson (by its key: a CRL under one anchor, or one certificate's
+ * revocation) is written once per process: the same CRL arrives with most verifications of a vendor, and
+ * the write is idempotent, so a second process writing it again changes nothing.
  */
 export interface RevocationRecorder {
-  record(evidence: ReadonlyArray<{ sha256Hex: string; revocations: KnownRevocation[] }>): Promise<void>;
+  record(evidence: ReadonlyArray<{ key: string; revocations: KnownRevocation[] }>): Promise<void>;
 }
 
 /** CRLs remembered as written; past this the oldest are forgotten (and at worst written once more). */
@@ -16,11 +17,11 @@ export function createRevocationRecorder(memory: Pick<RevocationMemory, 'remembe
   const written = new Set<string>();
   return {
     async record(evidence) {
-      for (const crl of evidence) {
-        if (written.has(crl.sha256Hex)) continue;
-        if (crl.revocations.length > 0) await memory.remember(crl.revocations);
+      for (const lesson of evidence) {
+        if (written.has(lesson.key)) continue;
+        if (lesson.revocations.length > 0) await memory.remember(lesson.revocations);
         if (written.size >= MAX_WRITTEN) written.delete(written.values().next().value as string);
-        written.add(crl.sha256Hex);
+        written.add(lesson.key);
       }
     },
   };

@@ -8,6 +8,7 @@ export {
   verifyJar,
 } from './jar';
 export type { PathAnchor } from './path';
+export { MAX_STORED_CRLS_PER_ISSUER } from './path-revocation';
 export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';

@@ -34,9 +34,10 @@ export interface RevocationSources {
   fetchOcsp?: (request: { urls: string[]; der: Uint8Array; cacheKey: string }) => Promise<Uint8Array[]>;
 }
 
-/** CRLs whose signature checked against a validated path, with the revocations they list. */
+/** What a CRL or OCSP response that checked against a validated path teaches, for the memory. */
 export interface RevocationEvidence {
-  sha256Hex: string;
+  /** Names this lesson: the same key always carries the same revocations (a recorder writes it once). */
+  key: string;
   revocations: KnownRevocation[];
 }
 
@@ -48,6 +49,12 @@ export interface PathRevocationResult {
   evidence: RevocationEvidence[];
 }
 
+/**
+ * Most stored CRLs of one issuer a verification reads; the store answers one more when it holds more,
+ * and the verification then fails (see checkPathRevocation).
+ */
+export const MAX_STORED_CRLS_PER_ISSUER = 128;
+
 /** Distribution point URLs fetched per certificate, and for one path. */
 export const MAX_DISTRIBUTION_POINTS_PER_CERTIFICATE = 2;
 export const MAX_DISTRIBUTION_POINTS = 6;
@@ -55,6 +62,8 @@ export const MAX_DISTRIBUTION_POINTS = 6;
 export async function checkPathRevocation(input: {
   /** The validated path, signer first, anchor last. */
   path: ParsedCertificate[];
+  /** The trust anchor the path ends at: remembered revocations are kept per anchor. */
+  anchorId: string;
   /** Other certificates that may have signed a CRL (the signature's bag). */
   pool: ParsedCertificate[];
   sources: RevocationSources;
@@ -68,18 +77,22 @@ export async function checkPathRevocation(input: {
   const { path, sources } = input;
   const covered = path.slice(0, -1);
   const issuers = [...new Set(covered.map((cert) => cert.issuerCanonical))];
+  const scope = memoryScope(input.anchorId);
   const [stored, fetched, known] = await Promise.all([
     sources.storedCrls?.(issuers) ?? [],
     sources.fetchCrls?.(distributionPointUrls(covered)) ?? [],
-    sources.knownRevocations?.(covered.map((c) => ({ issuer: c.issuerCanonical, serial: c.serialHex }))) ??
-      [],
+    sources.knownRevocations?.(
+      covered.map((c) => ({ issuer: scope + c.issuerCanonical, serial: c.serialHex })),
+    ) ?? [],
   ]);
   // The service's own sources first: a bag full of CRLs that fail to verify must not use up the
   // signature-check budget before them (and a budget run out fails the path, see below).
   const crls = readCrls([...stored, ...fetched, ...sources.crls]);
+  const crowded = crowdedIssuers(readCrls(stored));
   const knownByKey = new Map<string, KnownRevocation[]>();
   for (const k of known) {
-    const key = revokedKey(k.issuer, k.serial);
+    if (!k.issuer.startsWith(scope)) continue;
+    const key = revokedKey(k.issuer.slice(scope.length), k.serial);
     knownByKey.set(key, [...(knownByKey.get(key) ?? []), k]);
   }
   const verified = new Set<ParsedCrl>();
@@ -112,6 +125,16 @@ export async function checkPathRevocation(input: {
     learned,
   };
   const reasons = await checkRevocation(path, context);
+  for (const issuer of crowded) {
+    // The store answers one more than this when there are more: rather than pick some (and let old or
+    // junk uploads crowd out the one that revokes), refuse until an admin retires some.
+    reasons.push(
+      reason(
+        'PATH_BUDGET_EXCEEDED',
+        `more than ${MAX_STORED_CRLS_PER_ISSUER} stored CRLs of "${issuer}" are active: an admin must retire old ones`,
+      ),
+    );
+  }
   if (context.checker.exceeded) {
     // A CRL left unchecked could be the one that revokes: running out of budget is a failure, not a
     // status unknown that a best-effort policy would let pass.
@@ -122,14 +145,40 @@ export async function checkPathRevocation(input: {
       ),
     );
   }
+  const scoped = (r: KnownRevocation): KnownRevocation => ({ ...r, issuer: scope + r.issuer });
   return {
     reasons,
     anySource: crls.length > 0 || known.length > 0 || carried.length > 0 || sources.fetchOcsp !== undefined,
     evidence: [
-      ...[...verified].map(evidenceOf),
-      ...learned.map((r) => ({ sha256Hex: r.evidenceSha256, revocations: [r] })),
+      ...[...verified].map((crl) => ({
+        key: `${scope}crl:${crl.sha256Hex}`,
+        revocations: ownRevocations(crl).map(scoped),
+      })),
+      // What was established for the path's own certificates (indirect CRLs and OCSP included).
+      ...learned.map((r) => ({
+        key: `${scope}${r.evidenceSha256}:${r.serial}@${r.issuer}`,
+        revocations: [scoped(r)],
+      })),
     ],
   };
+}
+
+/**
+ * Remembered revocations are kept per trust anchor: a CRL teaches only about certificates under the root
+ * it verified under, so another vendor's CA that merely copies a name (under a root of its own) cannot
+ * make anyone else's certificates revoked.
+ */
+const memoryScope = (anchorId: string): string => `anchor:${anchorId}|`;
+
+/** Display names of the issuers with more than MAX_STORED_CRLS_PER_ISSUER CRLs among these. */
+function crowdedIssuers(crls: ParsedCrl[]): string[] {
+  const counts = new Map<string, { display: string; n: number }>();
+  for (const crl of crls) {
+    const entry = counts.get(crl.issuerName.canonical) ?? { display: crl.issuerName.display, n: 0 };
+    entry.n++;
+    counts.set(crl.issuerName.canonical, entry);
+  }
+  return [...counts.values()].filter((c) => c.n > MAX_STORED_CRLS_PER_ISSUER).map((c) => c.display);
 }
 
 /**
@@ -171,7 +220,7 @@ export function distributionPointUrls(certificates: ParsedCertificate[]): string
 }
 
 /** What a verified CRL teaches: its own issuer's revocations other than holds (temporary) and removals. */
-function evidenceOf(crl: ParsedCrl): RevocationEvidence {
+function ownRevocations(crl: ParsedCrl): KnownRevocation[] {
   const revocations: KnownRevocation[] = [];
   for (const [key, entry] of crl.revoked) {
     if (entry.reasonCode === CRL_REASON.certificateHold || entry.reasonCode === CRL_REASON.removeFromCRL)
@@ -190,5 +239,5 @@ function evidenceOf(crl: ParsedCrl): RevocationEvidence {
       evidenceSha256: crl.sha256Hex,
     });
   }
-  return { sha256Hex: crl.sha256Hex, revocations };
+  return revocations;
 }

@@ -9,7 +9,11 @@
 
 /** A revocation read from a CRL (or OCSP response) whose signature checked against a validated path. */
 export interface KnownRevocation {
-  /** Canonical name of the revoked certificate's issuer (`ParsedCertificate.issuerCanonical`). */
+  /**
+   * Who revoked it: the trust anchor the CRL verified under and the canonical name of the certificate's
+   * issuer (`anchor:<anchor id>|<ParsedCertificate.issuerCanonical>`), so that one root's CA cannot speak
+   * for another root's certificates by copying a name.
+   */
   issuer: string;
   /** Serial number as `ParsedCertificate.serialHex` (lower-case hex of the DER INTEGER's content). */
   serial: string;

@@ -351,6 +351,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
     structural.status === 'valid' && integrity.reasons.length === 0
       ? await checkPathRevocation({
           path: structural.path,
+          anchorId: structural.anchor.id,
           pool: bagCertificates(envelope.certificates),
           sources: {
             crls: [...envelope.crls, ...(request.crls ?? [])],

@@ -301,7 +301,12 @@ describe('revocation (issue 14 bypasses)', () => {
       const lifted = await caCrl({ number: 11, thisUpdate: day('2026-05-28') });
       expect((await verify(await signature({ bag: [rootCrl, hold, lifted] }))).verdict).toBe('trusted');
 
-      const removal = await caCrl({ number: 11, deltaOf: 10, entries: [revokedEntry(REMOVE_FROM_CRL)] });
+      const removal = await caCrl({
+        number: 11,
+        deltaOf: 10,
+        thisUpdate: day('2026-05-28'),
+        entries: [revokedEntry(REMOVE_FROM_CRL)],
+      });
       expect((await verify(await signature({ bag: [rootCrl, hold, removal] }))).verdict).toBe('trusted');
     });
 
@@ -343,6 +348,7 @@ describe('revocation (issue 14 bypasses)', () => {
       const path = [signer, ca, root].map((c) => parseCertificate(c.der) as ParsedCertificate);
       const result = await checkPathRevocation({
         path,
+        anchorId: 'root',
         pool: [],
         sources: { crls: [rootCrl, await caCrl({ entries })] },
         time: NOW,
@@ -378,6 +384,131 @@ describe('revocation (issue 14 bypasses)', () => {
       const superseded = revokedEntry(SUPERSEDED, day('2026-04-02'));
       expect(await statusAtStamp([compromise, superseded])).toEqual(['CERT_REVOKED']);
       expect(await statusAtStamp([superseded, compromise])).toEqual(['CERT_REVOKED']);
+    });
+  });
+
+  describe('attacks found in review', () => {
+    it('a CRL of the CA for another distribution point that lists the signer still revokes it', async () => {
+      const otherScope = await caCrl({
+        idpUri: 'http://crl.ca.example.test/partition-7.crl',
+        entries: [revokedEntry()],
+      });
+      const outcome = await verify(await signature({ bag: [rootCrl, await caCrl(), otherScope] }));
+      expect(outcome.codes).toEqual(['CERT_REVOKED']);
+    });
+
+    it("a year-old full CRL with a higher number of its own does not lift a partition's current hold", async () => {
+      const partitionHold = await caCrl({
+        number: 5,
+        idpUri: SIGNER_CRL_URL,
+        entries: [revokedEntry(CERTIFICATE_HOLD)],
+      });
+      const oldFull = await caCrl({
+        number: 1000,
+        thisUpdate: day('2025-05-01'),
+        nextUpdate: day('2025-05-15'),
+      });
+      const outcome = await verify(await signature({ bag: [rootCrl, partitionHold, oldFull] }), {
+        revocation: 'require',
+      });
+      expect(outcome.codes).toEqual(['CERT_REVOKED']);
+    });
+
+    it('64 stale CRLs of the CA that do not list the signer cost no signature check', async () => {
+      const old = await Promise.all(
+        Array.from({ length: 64 }, (_, i) =>
+          caCrl({ number: i + 1, thisUpdate: day('2026-01-01'), nextUpdate: day('2026-01-15') }),
+        ),
+      );
+      const outcome = await verify(await signature({ bag: [rootCrl] }), {
+        storedCrls: async () => [...old, await caCrl({ number: 100 })],
+        revocation: 'require',
+      });
+      expect(outcome.verdict).toBe('trusted');
+    });
+
+    it('junk CRLs under the CA name uploaded next to the revoking one never make the signer trusted', async () => {
+      const impostor = await makeCa(ca.cn, root);
+      const junk = await Promise.all(
+        Array.from({ length: 70 }, (_, i) =>
+          makeCrl({
+            issuer: impostor,
+            number: 50 + i,
+            thisUpdate: day('2026-05-30'),
+            nextUpdate: day('2026-06-20'),
+          }),
+        ),
+      );
+      const revoking = await caCrl({ entries: [revokedEntry()] });
+      const outcome = await verify(await signature({ bag: [rootCrl] }), {
+        storedCrls: async () => [...junk, revoking],
+      });
+      expect(outcome.verdict).toBe('rejected');
+      expect(outcome.codes).toContain('PATH_BUDGET_EXCEEDED');
+    });
+
+    it('more stored CRLs of one issuer than a verification reads fail closed instead of crowding one out', async () => {
+      const many = await Promise.all(
+        Array.from({ length: 129 }, (_, i) =>
+          caCrl({ number: i + 1, thisUpdate: day('2026-01-01'), nextUpdate: day('2026-01-15') }),
+        ),
+      );
+      const outcome = await verify(await signature({ bag: [rootCrl, await caCrl({ number: 200 })] }), {
+        storedCrls: async () => many,
+      });
+      expect(outcome.verdict).toBe('rejected');
+      expect(outcome.codes).toEqual(['PATH_BUDGET_EXCEEDED']);
+    });
+
+    it("a revoking CRL signed by the CA's separate CRL signer counts even when that signer's own status is unknown", async () => {
+      const crlSigner = await makeCa(ca.cn, root); // same name, own key, issued by the root (RFC 5280 §6.3.3(f))
+      const revoking = await makeCrl({
+        issuer: crlSigner,
+        number: 10,
+        entries: [revokedEntry()],
+        thisUpdate: day('2026-05-25'),
+        nextUpdate: day('2026-06-08'),
+      });
+      const staleRootCrl = await makeCrl({
+        issuer: root,
+        thisUpdate: day('2026-01-01'),
+        nextUpdate: day('2026-01-15'),
+      });
+      const outcome = await verify(
+        await signature({ certificates: [signer.der, ca.der, crlSigner.der], bag: [staleRootCrl, revoking] }),
+      );
+      expect(outcome.codes).toEqual(['CERT_REVOKED']);
+    });
+
+    it("another root's CA that copies the CA's name cannot revoke this CA's signers through the memory", async () => {
+      const memory = memoryInMap();
+      const malloryRoot = await makeRoot('Mallory Root');
+      const malloryCa = await makeCa(ca.cn, malloryRoot);
+      const mallorySigner = await makeLeaf('Mallory Signer', malloryCa, { serial: 17 });
+      const poison = await makeCrl({
+        issuer: malloryCa,
+        entries: [revokedEntry()],
+        thisUpdate: day('2026-05-25'),
+        nextUpdate: day('2026-06-08'),
+      });
+      const mallory = await verify(
+        await signDetached({
+          content,
+          signer: mallorySigner,
+          issuerCn: malloryCa.cn,
+          serial: 17,
+          certificates: [mallorySigner.der, malloryCa.der],
+          crls: [poison],
+        }),
+        { anchors: [{ id: 'mallory-root', der: malloryRoot.der }], knownRevocations: memory.find },
+      );
+      expect(mallory.verdict).toBe('trusted');
+      await memory.remember(mallory.revocationEvidence?.flatMap((e) => e.revocations) ?? []);
+      expect(memory.rows.size).toBe(1);
+      const victim = await verify(await signature({ bag: [rootCrl, await caCrl()] }), {
+        knownRevocations: memory.find,
+      });
+      expect(victim.verdict).toBe('trusted');
     });
   });
 });

@@ -52,7 +52,7 @@ export interface RevocationContext {
    * response to read; asked for each certificate that no CRL shows revoked.
    */
   ocsp?: (cert: ParsedCertificate, issuer: ParsedCertificate) => Promise<OcspStatus | null>;
-  /** Filled with revocations OCSP responses established (for the memory). */
+  /** Filled with the revocations of the path's certificates that CRLs and OCSP responses established. */
   learned?: KnownRevocation[];
 }
 
@@ -216,21 +216,41 @@ async function statusOf(
   const covered = new Set<number>();
   const key = revokedKey(cert.issuerCanonical, cert.serialHex);
   const listings: Array<{ crl: ParsedCrl; entry: RevokedEntry }> = [];
-  const speaking: ParsedCrl[] = [];
+  const checked: ParsedCrl[] = [];
   for (const crl of rc.crls) {
-    if (crl.issuerName.canonical !== cert.issuerCanonical && !crl.idp?.indirectCrl) continue;
+    const direct = crl.issuerName.canonical === cert.issuerCanonical;
+    if (!direct && !crl.idp?.indirectCrl) continue;
     const scope = scopeProblem(crl, cert);
-    if (scope) {
+    // The certificate's own issuer revokes its certificates whatever distribution point a CRL is for;
+    // scope decides only what a CRL vouches for (and whether an indirect CRL may speak at all).
+    if (scope && !direct) {
       why.push(scope);
       continue;
     }
-    const signer = await findSigner(crl, above, rc, depth, why, verifying);
+    const entry = crl.revoked.get(key);
+    const unfit = scope ?? coverageProblem(crl, rc.time);
+    // A CRL that neither lists the certificate nor could vouch for it says nothing of it: it is not worth
+    // a signature check (so old CRLs, however many, cost nothing).
+    if (!entry && unfit) {
+      why.push(unfit);
+      continue;
+    }
+    const signer = await findSigner(crl, above, rc, depth, why, verifying, entry !== undefined);
     if (!signer) continue;
     rc.verified?.add(crl);
-    speaking.push(crl);
-    const entry = crl.revoked.get(key);
-    if (entry) listings.push({ crl, entry });
-    const unfit = coverageProblem(crl, rc.time);
+    checked.push(crl);
+    if (entry) {
+      listings.push({ crl, entry });
+      if (entry.reasonCode !== CRL_REASON.certificateHold && entry.reasonCode !== CRL_REASON.removeFromCRL) {
+        rc.learned?.push({
+          issuer: cert.issuerCanonical,
+          serial: cert.serialHex,
+          reasonCode: entry.reasonCode,
+          revocationDate: entry.revocationDate,
+          evidenceSha256: crl.sha256Hex,
+        });
+      }
+    }
     if (unfit) {
       why.push(unfit);
       continue;
@@ -241,7 +261,7 @@ async function statusOf(
     ...listings
       .filter(
         ({ crl, entry }) =>
-          !(entry.reasonCode === CRL_REASON.certificateHold && holdLifted(crl, key, speaking)),
+          !(entry.reasonCode === CRL_REASON.certificateHold && holdLifted(crl, key, checked, rc.time)),
       )
       .map(({ entry }) => entry),
     ...(rc.known?.get(key) ?? []),
@@ -257,6 +277,11 @@ async function statusOf(
 function coverageProblem(crl: ParsedCrl, time: Date): string | null {
   if (crl.unusable) return crl.unusable;
   if (crl.baseCrlNumber !== null) return 'a delta CRL alone does not cover a certificate';
+  return stalenessOf(crl, time);
+}
+
+/** Why a CRL is not current at `time` (thisUpdate <= time <= nextUpdate or the maximum age), or null. */
+function stalenessOf(crl: ParsedCrl, time: Date): string | null {
   if (crl.thisUpdate > time) return `a CRL is not valid before ${crl.thisUpdate.toISOString()}`;
   const expires = crl.nextUpdate ?? new Date(crl.thisUpdate.getTime() + MAX_CRL_AGE_WITHOUT_NEXT_UPDATE_MS);
   if (expires < time) {
@@ -268,14 +293,16 @@ function coverageProblem(crl: ParsedCrl, time: Date): string | null {
 }
 
 /**
- * Whether a certificateHold listed in `holding` was lifted by a newer CRL of the same issuer that speaks
- * for the certificate and covers the certificateHold reason: a delta that says removeFromCRL, or a
- * complete CRL that no longer lists it.
+ * Whether a certificateHold listed in `holding` was lifted by a later CRL of the same issuer and scope
+ * (CRL numbers only compare within one scope, RFC 5280 §5.2.3) that is itself current, covers the
+ * certificateHold reason and verified against the path: a delta on the holding CRL's numbering that says
+ * removeFromCRL, or a complete CRL that no longer lists the certificate.
  */
-function holdLifted(holding: ParsedCrl, key: string, speaking: ParsedCrl[]): boolean {
-  return speaking.some((crl) => {
+function holdLifted(holding: ParsedCrl, key: string, checked: ParsedCrl[], time: Date): boolean {
+  return checked.some((crl) => {
     if (crl === holding || crl.issuerName.canonical !== holding.issuerName.canonical) return false;
-    if (!isNewer(crl, holding)) return false;
+    if (scopeKey(crl) !== scopeKey(holding) || !isNewer(crl, holding) || stalenessOf(crl, time)) return false;
+    if (crl.unusable) return false;
     if (crl.idp?.onlySomeReasons && !crl.idp.onlySomeReasons.has(CRL_REASON.certificateHold)) return false;
     const entry = crl.revoked.get(key);
     if (crl.baseCrlNumber !== null) return entry?.reasonCode === CRL_REASON.removeFromCRL;
@@ -283,13 +310,23 @@ function holdLifted(holding: ParsedCrl, key: string, speaking: ParsedCrl[]): boo
   });
 }
 
+/** What makes two CRLs of one issuer one numbering: their issuingDistributionPoint. */
+function scopeKey(crl: ParsedCrl): string {
+  const idp = crl.idp;
+  if (!idp) return '';
+  return JSON.stringify({
+    ...idp,
+    fullName: idp.fullName?.map(nameKey) ?? null,
+    onlySomeReasons: idp.onlySomeReasons ? [...idp.onlySomeReasons].sort() : null,
+  });
+}
+
 const crlNumber = (hex: string): bigint => BigInt(`0x${hex || '0'}`);
 
-/** Issued after `than`: by CRLNumber when both have one (RFC 5280 5.2.3 numbers increase), else by thisUpdate. */
+/** Issued after `than` (same scope): a higher CRLNumber (RFC 5280 §5.2.3) and a later thisUpdate. */
 function isNewer(crl: ParsedCrl, than: ParsedCrl): boolean {
-  if (crl.crlNumber !== null && than.crlNumber !== null)
-    return crlNumber(crl.crlNumber) > crlNumber(than.crlNumber);
-  return crl.thisUpdate > than.thisUpdate;
+  if (crl.crlNumber === null || than.crlNumber === null) return false;
+  return crlNumber(crl.crlNumber) > crlNumber(than.crlNumber) && crl.thisUpdate > than.thisUpdate;
 }
 
 async function findSigner(
@@ -299,6 +336,8 @@ async function findSigner(
   depth: number,
   why: string[],
   verifying: ReadonlySet<string>,
+  /** The CRL lists the certificate: its signer need not be known good (a bad one can only revoke more). */
+  revoking: boolean,
 ): Promise<ParsedCertificate | null> {
   const seen = new Set<string>();
   const candidates = [...above, ...rc.pool].filter((c) => {
@@ -321,7 +360,7 @@ async function findSigner(
     // A CRL signer whose own status is being established from this very CRL (an indirect CRL that
     // covers its issuer's certificates, its own included): its path is being checked by the caller.
     if (verifying.has(signer.sha256Hex)) return signer;
-    if (await offPathSignerTrusted(signer, above, rc, depth, why, verifying)) return signer;
+    if (await offPathSignerTrusted(signer, above, rc, depth, why, verifying, revoking)) return signer;
   }
   if (candidates.length === 0) why.push('no certificate of the CRL issuer is at hand');
   return null;
@@ -335,18 +374,20 @@ async function offPathSignerTrusted(
   depth: number,
   why: string[],
   verifying: ReadonlySet<string>,
+  revoking: boolean,
 ): Promise<boolean> {
   if (depth >= MAX_SIGNER_DEPTH) return false;
-  if (rc.time < signer.notBefore || rc.time > signer.notAfter) {
+  if (!revoking && (rc.time < signer.notBefore || rc.time > signer.notAfter)) {
     why.push(`CRL signer "${signer.subject}" is not valid at the validation time`);
     return false;
   }
-  if (signer.unknownCriticalExtensions.length > 0) return false;
+  if (!revoking && signer.unknownCriticalExtensions.length > 0) return false;
   for (let j = 0; j < above.length; j++) {
     const issuer = above[j] as ParsedCertificate;
     if (issuer.subjectCanonical !== signer.issuerCanonical) continue;
     const outcome = await rc.checker.signs(issuer, signer);
     if (!outcome?.ok) continue;
+    if (revoking) return true;
     const status = await statusOf(
       signer,
       above.slice(j),

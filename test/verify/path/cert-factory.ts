@@ -242,6 +242,8 @@ export async function makeCrl(spec: {
   nextUpdate: Date | null;
   number?: number;
   deltaOf?: number;
+  /** An issuingDistributionPoint naming this URI (a CRL for one distribution point only). */
+  idpUri?: string;
 }): Promise<Uint8Array> {
   const entries = (spec.entries ?? []).map((e) =>
     seq(
@@ -266,6 +268,15 @@ export async function makeCrl(spec: {
         seq(oid('2.5.29.35'), octets(seq(tlv(0x80, spec.issuer.ski)))),
         ...(spec.deltaOf !== undefined
           ? [seq(oid('2.5.29.27'), bool(true), octets(integer(spec.deltaOf)))]
+          : []),
+        ...(spec.idpUri !== undefined
+          ? [
+              seq(
+                oid('2.5.29.28'),
+                bool(true),
+                octets(seq(tlv(0xa0, tlv(0xa0, tlv(0x86, utf8(spec.idpUri)))))),
+              ),
+            ]
           : []),
       ),
     ),
