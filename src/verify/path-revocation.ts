@@ -1,6 +1,7 @@
 import type { ParsedCertificate } from './certificate';
+import { parseCrlMemo } from './crl-memo';
 import { type OcspStatus, ocspRequestFor, ocspResponderUrls, ocspStatus } from './ocsp';
-import { CRL_REASON, type ParsedCrl, parseCrl, revokedKey } from './path/crl';
+import { CRL_REASON, type ParsedCrl, revokedKey } from './path/crl';
 import { checkRevocation, type RevocationContext } from './path/revocation';
 import { SignatureChecker } from './path/signature-checker';
 import { flooredTime } from './path/validate';
@@ -152,7 +153,7 @@ export async function checkPathRevocation(input: {
     evidence: [
       ...[...verified].map((crl) => ({
         key: `${scope}crl:${crl.sha256Hex}`,
-        revocations: ownRevocations(crl).map(scoped),
+        revocations: ownRevocations(crl, scope),
       })),
       // What was established for the path's own certificates (indirect CRLs and OCSP included).
       ...learned.map((r) => ({
@@ -189,7 +190,7 @@ function readCrls(ders: Uint8Array[]): ParsedCrl[] {
   const seen = new Set<string>();
   const out: ParsedCrl[] = [];
   for (const der of ders) {
-    const crl = parseCrl(der);
+    const crl = parseCrlMemo(der);
     if (!crl || seen.has(crl.sha256Hex)) continue;
     seen.add(crl.sha256Hex);
     out.push(crl);
@@ -219,8 +220,14 @@ export function distributionPointUrls(certificates: ParsedCertificate[]): string
   return urls;
 }
 
+/** Per parsed CRL (shared between requests through the parse memo) and anchor scope, built once. */
+const lessons = new WeakMap<ParsedCrl, Map<string, KnownRevocation[]>>();
+
 /** What a verified CRL teaches: its own issuer's revocations other than holds (temporary) and removals. */
-function ownRevocations(crl: ParsedCrl): KnownRevocation[] {
+function ownRevocations(crl: ParsedCrl, scope: string): KnownRevocation[] {
+  let byScope = lessons.get(crl);
+  const known = byScope?.get(scope);
+  if (known) return known;
   const revocations: KnownRevocation[] = [];
   for (const [key, entry] of crl.revoked) {
     if (entry.reasonCode === CRL_REASON.certificateHold || entry.reasonCode === CRL_REASON.removeFromCRL)
@@ -232,12 +239,19 @@ function ownRevocations(crl: ParsedCrl): KnownRevocation[] {
     // anyone else is not remembered.
     if (issuer !== crl.issuerName.canonical) continue;
     revocations.push({
-      issuer,
+      issuer: scope + issuer,
       serial: key.slice(0, at),
       reasonCode: entry.reasonCode,
       revocationDate: entry.revocationDate,
       evidenceSha256: crl.sha256Hex,
     });
   }
+  Object.freeze(revocations);
+  if (!byScope) {
+    byScope = new Map();
+    lessons.set(crl, byScope);
+  }
+  // A handful of anchors share a CA at most; the bound keeps a CRL from holding many copies.
+  if (byScope.size < 4) byScope.set(scope, revocations);
   return revocations;
 }
