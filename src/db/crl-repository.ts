@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { type CrlRecord, type CrlRepository, type CrlSummary, MAX_CRLS_PER_ISSUER } from '../services/crls';
 import type { CrlState } from '../trust/crl-retirement';
 import { describeStoredCrl } from '../verify/crl-upload';
@@ -6,8 +6,6 @@ import { writeAudited } from './audited-write';
 import type { Database } from './database';
 import { crls } from './schema';
 
-/** Issuers per lookup statement: D1 binds at most 100 parameters, and three more are bound besides. */
-const ISSUERS_PER_STATEMENT = 90;
 /** Rows filled in per round by the start-up step (each holds a whole CRL). */
 const FILL_BATCH = 16;
 
@@ -63,12 +61,6 @@ const toSummary = (row: SummaryRow): CrlSummary => ({
   version: row.version,
 });
 
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
-
 /**
  * Rows stored before migration 0004 lack the issuer key, CRL number and entry count, which only the DER
  * holds (SQL cannot parse it): they are filled in here, once per repository, before its first read. A row
@@ -102,27 +94,30 @@ async function fillMissingFields(db: Database): Promise<void> {
   }
 }
 
-/** The DER of the vendor's active CRLs matching `filter`, the newest MAX_CRLS_PER_ISSUER of each issuer. */
-async function newestPerIssuer(
-  db: Database,
-  vendorId: string,
-  filter: SQL | undefined,
-): Promise<Uint8Array[]> {
-  const ranked = db
-    .select({
-      der: crls.der,
-      rank: sql<number>`row_number() over (partition by ${crls.issuerKey} order by ${crls.thisUpdate} desc, ${crls.id})`.as(
-        'rank',
-      ),
-    })
+/**
+ * The DER of a vendor's active CRLs whose issuer is in a JSON array of issuer keys, newest first, at most
+ * MAX_CRLS_PER_ISSUER for each issuer asked about. One bound for all instead of one per issuer (a window
+ * function cost more than the rest of a verification): an issuer whose CRLs crowd another's out has more
+ * than a verification reads, which fails the verification anyway (verify/path-revocation.ts).
+ */
+function prepareNewestForIssuers(db: Database) {
+  return db
+    .select({ der: crls.der })
     .from(crls)
-    .where(and(eq(crls.vendorId, vendorId), eq(crls.state, 'active'), filter))
-    .as('ranked');
-  const rows = await db.select({ der: ranked.der }).from(ranked).where(lte(ranked.rank, MAX_CRLS_PER_ISSUER));
-  return rows.map((row) => new Uint8Array(row.der));
+    .where(
+      and(
+        eq(crls.vendorId, sql.placeholder('vendorId')),
+        eq(crls.state, 'active'),
+        sql`${crls.issuerKey} IN (SELECT value FROM json_each(${sql.placeholder('issuers')}))`,
+      ),
+    )
+    .orderBy(desc(crls.thisUpdate), crls.id)
+    .limit(sql.placeholder('limit'))
+    .prepare();
 }
 
 export function createCrlRepository(db: Database): CrlRepository {
+  const newestForIssuers = prepareNewestForIssuers(db);
   let filled: Promise<void> | null = null;
   // A failed fill is tried again by the next read (and that read fails too: a CRL left without its issuer
   // key would silently not be consulted).
@@ -185,11 +180,12 @@ export function createCrlRepository(db: Database): CrlRepository {
       const wanted = [...new Set(issuers)];
       if (wanted.length === 0) return [];
       await ready();
-      const out: Uint8Array[] = [];
-      for (const group of chunks(wanted, ISSUERS_PER_STATEMENT)) {
-        out.push(...(await newestPerIssuer(db, vendorId, inArray(crls.issuerKey, group))));
-      }
-      return out;
+      const rows = await newestForIssuers.all({
+        vendorId,
+        issuers: JSON.stringify(wanted),
+        limit: MAX_CRLS_PER_ISSUER * wanted.length,
+      });
+      return rows.map((row) => new Uint8Array(row.der));
     },
 
     async updateRetirementAudited(next, expectedVersion, entry) {

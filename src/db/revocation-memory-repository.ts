@@ -40,33 +40,35 @@ function jsonChunks<T>(items: readonly T[], encode: (item: T) => string): string
   return out;
 }
 
-interface Row {
-  issuer: string;
-  serial: string;
-  reason_code: number | null;
-  revocation_date: string;
-  evidence_sha256: string;
-}
-
 export function createRevocationMemory(db: Database, now: () => Date = () => new Date()): RevocationMemory {
   const batch = (db as unknown as Batchable).batch?.bind(db);
+  // Run on every verification: prepared once (compiling the SQL each time cost more than running it).
+  // The keys are one JSON parameter; the row-value IN is one lookup in the (issuer, serial) index per key.
+  const findStatement = db
+    .select({
+      issuer: knownRevocations.issuer,
+      serial: knownRevocations.serial,
+      reasonCode: knownRevocations.reasonCode,
+      revocationDate: knownRevocations.revocationDate,
+      evidenceSha256: knownRevocations.evidenceSha256,
+    })
+    .from(knownRevocations)
+    .where(
+      sql`(${knownRevocations.issuer}, ${knownRevocations.serial}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${sql.placeholder('keys')}))`,
+    )
+    .prepare();
   return {
     async find(keys) {
-      const unique = [...new Map(keys.map((k) => [JSON.stringify([k.issuer, k.serial]), k])).values()];
+      const unique = [...new Set(keys.map((k) => JSON.stringify([k.issuer, k.serial])))];
       const out: KnownRevocation[] = [];
-      for (const chunk of jsonChunks(unique, (k) => JSON.stringify([k.issuer, k.serial]))) {
-        // CROSS JOIN keeps the keys as the outer loop, so each key is one lookup in the (issuer, serial) index.
-        const rows = await db.all<Row>(sql`
-          SELECT k.issuer, k.serial, k.reason_code, k.revocation_date, k.evidence_sha256
-          FROM json_each(${chunk}) AS j CROSS JOIN known_revocations AS k
-          WHERE k.issuer = json_extract(j.value, '$[0]') AND k.serial = json_extract(j.value, '$[1]')`);
-        for (const row of rows) {
+      for (const chunk of jsonChunks(unique, (k) => k)) {
+        for (const row of await findStatement.all({ keys: chunk })) {
           out.push({
             issuer: row.issuer,
             serial: row.serial,
-            reasonCode: row.reason_code === null ? null : Number(row.reason_code),
-            revocationDate: new Date(row.revocation_date),
-            evidenceSha256: row.evidence_sha256,
+            reasonCode: row.reasonCode === null ? null : Number(row.reasonCode),
+            revocationDate: new Date(row.revocationDate),
+            evidenceSha256: row.evidenceSha256,
           });
         }
       }

@@ -57,8 +57,9 @@ export interface CrlRepository {
   /** A vendor's CRLs in every state, newest upload first, at most `limit`. */
   list(vendorId: string, limit: number): Promise<CrlSummary[]>;
   /**
-   * The DER of the vendor's active CRLs issued by one of `issuers` (canonical names): the newest
-   * MAX_CRLS_PER_ISSUER of each issuer by thisUpdate. Other issuers' CRLs never push one out.
+   * The DER of the vendor's active CRLs issued by one of `issuers` (canonical names), newest first by
+   * thisUpdate, at most MAX_CRLS_PER_ISSUER times the number of issuers: an issuer whose CRLs push
+   * another's out has more than a verification reads, and the verification fails closed.
    */
   listForIssuers(vendorId: string, issuers: readonly string[]): Promise<Uint8Array[]>;
   /** Writes the retirement fields and state of `next` if the row is still at `expectedVersion`, audited. */
