@@ -157,7 +157,10 @@ async function judge(bytes: Uint8Array, input: OcspStatusInput, maxAgeMs: number
     if (input.nonce && response.nonce && !bytesEqual(input.nonce, response.nonce))
       return unusable('its nonce is not the one sent');
   }
-  const signer = await signerProblem(response, input.issuer, input.time, input.checker);
+  // A revocation stays one: the delegated responder must have been valid when it said so (producedAt),
+  // not now; a good answer needs a responder valid now.
+  const responderTime = single.status.kind === 'revoked' ? response.producedAt : input.time;
+  const signer = await signerProblem(response, input.issuer, responderTime, input.checker);
   if (signer) return unusable(signer);
   if (single.status.kind === 'revoked') return { ...single.status, evidenceSha256: response.sha256Hex };
   return { kind: 'good', evidenceSha256: response.sha256Hex };

@@ -120,6 +120,14 @@ describe('ocspStatus', () => {
     it('says unknown for a good answer past its nextUpdate', async () => {
       expect(await why(statusOf([ocspResponse('good-stale')], { time: hourLater }))).toContain('stale');
     });
+    it('still says revoked once the delegated responder has expired (it was valid when it answered)', async () => {
+      // The responder certificate is valid until 2034; its answers were produced in 2026.
+      const after = new Date('2035-01-01T00:00:00Z');
+      expect(
+        (await statusOf([ocspResponse('revoked-by-responder')], { cert: revoked, time: after })).kind,
+      ).toBe('revoked');
+      expect((await statusOf([ocspResponse('good-by-responder')], { time: after })).kind).toBe('unknown');
+    });
     it('still says revoked for a revoked answer past its nextUpdate (revoked stays revoked)', async () => {
       expect((await statusOf([ocspResponse('revoked-stale')], { cert: revoked, time: hourLater })).kind).toBe(
         'revoked',
