@@ -1,6 +1,6 @@
-import { readCappedBody } from '../advisories/read-capped-body';
 import type { UrlGuard } from '../advisories/url-guard';
 import { parseCrlInfo } from '../verify/crl-upload';
+import { fetchCappedBytes } from './fetch-capped-bytes';
 
 /**
  * Fetches CRLs from the distribution points certificates name, with limits (URL guard, size, time) and a
@@ -40,32 +40,11 @@ export function createCrlFetcher(options: CrlFetcherOptions): (urls: string[]) =
   async function fetchOne(url: string): Promise<CacheEntry> {
     const now = settings.now().getTime();
     const failed: CacheEntry = { der: null, expiresAt: now + settings.failureTtlMs };
-    let parsedUrl: URL;
-    try {
-      parsedUrl = new URL(url);
-    } catch {
-      return failed;
-    }
-    if (!settings.isAllowedUrl(parsedUrl)) return failed;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
-    try {
-      const response = await settings.fetch(url, { redirect: 'manual', signal: controller.signal });
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        return failed;
-      }
-      const body = await readCappedBody(response.body, settings.maxBytes);
-      if (body.kind !== 'ok') return failed;
-      const info = parseCrlInfo(body.bytes);
-      if (!info) return failed;
-      const nextUpdate = info.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY;
-      return { der: body.bytes, expiresAt: Math.min(now + settings.maxAgeMs, nextUpdate) };
-    } catch {
-      return failed;
-    } finally {
-      clearTimeout(timer);
-    }
+    const bytes = await fetchCappedBytes(settings, url);
+    const info = bytes ? parseCrlInfo(bytes) : null;
+    if (!bytes || !info) return failed;
+    const nextUpdate = info.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY;
+    return { der: bytes, expiresAt: Math.min(now + settings.maxAgeMs, nextUpdate) };
   }
 
   return async (urls) => {

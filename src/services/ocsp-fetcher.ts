@@ -1,6 +1,6 @@
-import { readCappedBody } from '../advisories/read-capped-body';
 import type { UrlGuard } from '../advisories/url-guard';
 import { OCSP_LIMITS, readOcspResponse } from '../verify/ocsp';
+import { fetchCappedBytes } from './fetch-capped-bytes';
 
 /**
  * Asks OCSP responders (RFC 6960 Appendix A.1: HTTP POST of application/ocsp-request) with limits (URL
@@ -58,41 +58,16 @@ export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
 
   /** The response of one responder, or null. */
   async function ask(url: string, der: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: number } | null> {
-    let parsedUrl: URL;
-    try {
-      parsedUrl = new URL(url);
-    } catch {
-      return null;
-    }
-    if (!settings.isAllowedUrl(parsedUrl)) return null;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
-    try {
-      const response = await settings.fetch(parsedUrl.href, {
-        method: 'POST',
-        headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-        body: new Uint8Array(der),
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        return null;
-      }
-      const body = await readCappedBody(response.body, settings.maxBytes);
-      if (body.kind !== 'ok') return null;
-      const read = readOcspResponse(body.bytes);
-      if (!read.ok) return null;
-      const updates = read.response.responses.flatMap((s) => (s.nextUpdate ? [s.nextUpdate.getTime()] : []));
-      return {
-        der: body.bytes,
-        nextUpdate: updates.length > 0 ? Math.min(...updates) : Number.POSITIVE_INFINITY,
-      };
-    } catch {
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+    const bytes = await fetchCappedBytes(settings, url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
+      body: new Uint8Array(der),
+    });
+    if (!bytes) return null;
+    const read = readOcspResponse(bytes);
+    if (!read.ok) return null;
+    const updates = read.response.responses.flatMap((s) => (s.nextUpdate ? [s.nextUpdate.getTime()] : []));
+    return { der: bytes, nextUpdate: updates.length > 0 ? Math.min(...updates) : Number.POSITIVE_INFINITY };
   }
 
   async function fetchEntry(request: OcspFetchRequest): Promise<CacheEntry> {
