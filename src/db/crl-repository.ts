@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { type CrlRecord, type CrlRepository, type CrlSummary, MAX_CRLS_PER_ISSUER } from '../services/crls';
+import { type CrlRecord, type CrlRepository, type CrlSummary, MAX_CRLS_PER_ISSUER } from '../trust';
 import type { CrlState } from '../trust/crl-retirement';
 import { describeStoredCrl } from '../verify/crl-upload';
 import { writeAudited } from './audited-write';

@@ -4,13 +4,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { TrustgateError } from '../errors';
 import {
   type CrlAdminDeps,
-  type CrlRepository,
   type CrlRetirementStep,
-  type CrlSummary,
   crlNumberDecimal,
   retireCrlStep,
   uploadCrls,
 } from '../services/crls';
+import type { CrlRepository, CrlSummary } from '../trust';
 import type { AdminDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
 import { ROLES } from './auth';

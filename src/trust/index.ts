@@ -1,3 +1,5 @@
+export type { CrlRecord, CrlRepository, CrlSummary } from './crl-store';
+export { MAX_CRLS_PER_ISSUER } from './crl-store';
 export * from './model';
 export { pathAnchorsOf } from './path-anchors';
 export type { AuditReader, TokenRepository, TrustRepository } from './ports';

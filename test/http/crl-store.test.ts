@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrlRepository } from '../../src/db/crl-repository';
-import { type CrlRepository, MAX_CRLS_PER_ISSUER } from '../../src/services/crls';
+import { type CrlRepository, MAX_CRLS_PER_ISSUER } from '../../src/trust';
 import { encodePem } from '../../src/verify';
 import { isParseError, parseCertificate } from '../../src/verify/certificate';
 import { readTimestampFixture, TIMESTAMP_FIXTURES, timestampCase } from '../helpers/timestamp-fixtures';

@@ -4,7 +4,7 @@ import { createEscalationRepository } from '../../src/db/escalation-repository';
 import { vendors } from '../../src/db/schema';
 import { isUniqueViolation } from '../../src/db/unique-violation';
 import type { EscalationCase } from '../../src/escalation';
-import type { CrlRecord } from '../../src/services/crls';
+import type { CrlRecord } from '../../src/trust';
 import { createAdminTestApp, fixturePem, problem } from '../trust/helpers/admin-client';
 
 type App = Awaited<ReturnType<typeof createAdminTestApp>>;
