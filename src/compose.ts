@@ -9,9 +9,9 @@ import {
   type Database,
 } from './db';
 import { createCrlRepository } from './db/crl-repository';
+import type { EscalationEvidence } from './escalation';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import { createAdvisoryEvidence } from './services/advisory-evidence';
-import type { EscalationEvidence } from './services/escalation-ports';
 import { createEscalationService } from './services/escalations';
 import { createFeedService } from './services/feed-polling';
 

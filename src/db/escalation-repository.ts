@@ -1,6 +1,6 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { EscalationRepository } from '../escalation';
 import { caseRoot, type EscalationCase } from '../escalation';
-import type { EscalationRepository } from '../services/escalation-ports';
 import type { Database } from './database';
 import { escalationCases, escalationOpeningSlots } from './schema';
 import { isUniqueViolation } from './unique-violation';

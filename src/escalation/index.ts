@@ -47,6 +47,7 @@ export {
   type Playbooks,
   playbookFile,
 } from './playbook';
+export type { EscalationEvidence, EscalationRepository, StoredCase } from './ports';
 export { renderCase } from './render-case';
 export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
 export { type ApprovedRoot, casesSettledByRoot } from './settled-by-root';

@@ -8,7 +8,7 @@ import {
   type StoredCandidateData,
   type StoredProvenance,
 } from '../db/candidate-repository';
-import type { EscalationEvidence } from './escalation-ports';
+import type { EscalationEvidence } from '../escalation';
 
 type Evidence = Awaited<ReturnType<EscalationEvidence['forTop']>>;
 

@@ -9,7 +9,9 @@ import {
   decideOpening,
   deliverWebhook,
   type EscalationCase,
+  type EscalationEvidence,
   type EscalationLimits,
+  type EscalationRepository,
   escalationLimits,
   factsFromCase,
   openOrJoin,
@@ -19,6 +21,7 @@ import {
   type RenderedCase,
   renderCase,
   resolve,
+  type StoredCase,
   type VerdictEscalation,
   verdictEscalation,
   type WebhookEventType,
@@ -26,7 +29,6 @@ import {
 } from '../escalation';
 import type { AuditEntry, Vendor } from '../trust';
 import { toHex, type VerifyOutcome } from '../verify';
-import type { EscalationEvidence, EscalationRepository, StoredCase } from './escalation-ports';
 import type { Escalator } from './verification';
 
 export interface EscalationDeps {

@@ -1,4 +1,5 @@
-import type { CaseKind, CaseState, EscalationCase, OpeningSlot } from '../escalation';
+import type { OpeningSlot } from './opening-budget';
+import type { CaseKind, CaseState, EscalationCase } from './types';
 
 export interface StoredCase {
   case: EscalationCase;
