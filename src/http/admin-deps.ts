@@ -1,6 +1,13 @@
+import type { FeedService } from '../services/feed-polling';
 import type { Anchor, AuditReader, TokenRepository, TrustRepository } from '../trust';
 import type { RandomBytes } from '../trust/tokens';
 import type { Authenticator } from './auth';
+
+/** What the feed, candidate and advisory routes need. */
+export interface FeedRouteDeps {
+  feeds: FeedService;
+  auth: Authenticator;
+}
 
 /** What the admin routes (vendors, roots, audit, tokens) need. */
 export interface AdminDeps {

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredAdvisory } from '../db/advisory-repository';
+import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity } from './admin-schemas';
 import { ROLES } from './auth';
-import type { FeedRouteDeps } from './feeds';
 import { problemResponses } from './schemas';
 
 const AdvisorySchema = z

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredCandidate, StoredProvenance } from '../db/candidate-repository';
 import { ANCHOR_STATES, type Anchor } from '../trust';
+import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity } from './admin-schemas';
 import { ROLES } from './auth';
-import type { FeedRouteDeps } from './feeds';
 import { problemResponses } from './schemas';
 
 const ProvenanceSchema = z

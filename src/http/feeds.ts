@@ -1,17 +1,13 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredFeed } from '../db/feed-repository';
-import type { FeedPollOutcome, FeedService } from '../services/feed-polling';
+import type { FeedPollOutcome } from '../services/feed-polling';
+import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
-import { type Authenticator, ROLES } from './auth';
+import { ROLES } from './auth';
 import { CandidateSchema, candidateView } from './candidates';
 import { problemResponses } from './schemas';
 
 /** What the feed, candidate and advisory routes need. */
-export interface FeedRouteDeps {
-  feeds: FeedService;
-  auth: Authenticator;
-}
-
 export const FeedSchema = z
   .object({
     id: z.string(),
