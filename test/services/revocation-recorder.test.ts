@@ -15,6 +15,7 @@ describe('createRevocationRecorder', () => {
     it('remembers both (regression: the second was skipped as already written)', async () => {
       const written: KnownRevocation[] = [];
       const recorder = createRevocationRecorder({
+        find: async () => [],
         remember: async (entries) => void written.push(...entries),
       });
       await recorder.record([{ key: 'ocsp-response-1:0a@cn=ca', revocations: [revocation('0a')] }]);
@@ -26,7 +27,10 @@ describe('createRevocationRecorder', () => {
   describe('when the same lesson comes again', () => {
     it('writes it once', async () => {
       let writes = 0;
-      const recorder = createRevocationRecorder({ remember: async () => void writes++ });
+      const recorder = createRevocationRecorder({
+        find: async () => [],
+        remember: async () => void writes++,
+      });
       for (let i = 0; i < 3; i++)
         await recorder.record([{ key: 'crl:abc', revocations: [revocation('0a')] }]);
       expect(writes).toBe(1);
@@ -37,6 +41,7 @@ describe('createRevocationRecorder', () => {
     it('fails the call and writes the lesson again next time', async () => {
       let attempts = 0;
       const recorder = createRevocationRecorder({
+        find: async () => [],
         remember: async () => {
           attempts++;
           if (attempts === 1) throw new Error('database is locked');
@@ -46,6 +51,22 @@ describe('createRevocationRecorder', () => {
       await expect(recorder.record(lesson)).rejects.toThrow('database is locked');
       await recorder.record(lesson);
       expect(attempts).toBe(2);
+    });
+  });
+
+  describe("when the CA's next CRL lists again what an earlier one did", () => {
+    it('writes only the revocations not yet held with the same reason and date', async () => {
+      const held: KnownRevocation[] = [];
+      const recorder = createRevocationRecorder({
+        find: async (keys) =>
+          held.filter((r) => keys.some((k) => k.issuer === r.issuer && k.serial === r.serial)),
+        remember: async (entries) => void held.push(...entries),
+      });
+      await recorder.record([{ key: 'crl:day-1', revocations: [revocation('0a', 'day-1')] }]);
+      await recorder.record([
+        { key: 'crl:day-2', revocations: [revocation('0a', 'day-2'), revocation('0b', 'day-2')] },
+      ]);
+      expect(held.map((r) => `${r.serial} ${r.evidenceSha256}`)).toEqual(['0a day-1', '0b day-2']);
     });
   });
 });
