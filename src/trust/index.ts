@@ -1,3 +1,4 @@
+export { type AuditContext, type AuditTarget, auditEntry } from './audit-entry';
 export type { CrlRecord, CrlRepository, CrlSummary } from './crl-store';
 export { MAX_CRLS_PER_ISSUER } from './crl-store';
 export * from './model';
