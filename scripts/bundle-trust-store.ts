@@ -102,11 +102,13 @@ async function main() {
   if (process.argv.includes('--check')) {
     if (current !== source) {
       console.error(
-        `${relative(ROOT, BUNDLE_MODULE)} is out of date with ${relative(ROOT, dir)}/: run npx tsx scripts/bundle-trust-store.ts and commit it`,
+        `${relative(ROOT, BUNDLE_MODULE)} is out of date with ${relative(ROOT, dir)}/ or ${relative(ROOT, playbooksDir)}/: run npx tsx scripts/bundle-trust-store.ts and commit it`,
       );
       process.exit(1);
     }
-    console.log(`${relative(ROOT, BUNDLE_MODULE)} is up to date with ${relative(ROOT, dir)}/`);
+    console.log(
+      `${relative(ROOT, BUNDLE_MODULE)} is up to date with ${relative(ROOT, dir)}/ and ${relative(ROOT, playbooksDir)}/`,
+    );
     return;
   }
   if (current !== source) writeFileSync(BUNDLE_MODULE, source);
