@@ -4,7 +4,7 @@
  *  - the trust store (`trust-store/`), read with the Node entry's own reader (`readTrustStoreDir`: the
  *    same folders, files and PEM blocks), so the worker imports exactly what `npm start` imports, through
  *    the same `importSeed`;
- *  - the escalation playbooks (`src/advisories/playbooks/<kind>.md`), checked with `loadPlaybooks` here
+ *  - the escalation playbooks (`advisories/playbooks/<kind>.md`), checked with `loadPlaybooks` here
  *    so that a broken template fails the build, as it stops the Node server's start-up.
  *
  *   npx tsx scripts/bundle-trust-store.ts            write the module (wrangler's [build] command runs this)
@@ -24,7 +24,7 @@ import { bytesToBase64 } from '../src/verify';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_TRUST_STORE_DIR = resolve(ROOT, 'trust-store');
-export const DEFAULT_PLAYBOOKS_DIR = resolve(ROOT, 'src/advisories/playbooks');
+export const DEFAULT_PLAYBOOKS_DIR = resolve(ROOT, 'advisories/playbooks');
 
 /** The playbook sources as the Node entry reads them (`<kind>.md`, missing files left out), validated. */
 export function readPlaybookSources(dir: string): Partial<Record<CaseKind, string>> {
@@ -102,11 +102,13 @@ async function main() {
   if (process.argv.includes('--check')) {
     if (current !== source) {
       console.error(
-        `${relative(ROOT, BUNDLE_MODULE)} is out of date with ${relative(ROOT, dir)}/: run npx tsx scripts/bundle-trust-store.ts and commit it`,
+        `${relative(ROOT, BUNDLE_MODULE)} is out of date with ${relative(ROOT, dir)}/ or ${relative(ROOT, playbooksDir)}/: run npx tsx scripts/bundle-trust-store.ts and commit it`,
       );
       process.exit(1);
     }
-    console.log(`${relative(ROOT, BUNDLE_MODULE)} is up to date with ${relative(ROOT, dir)}/`);
+    console.log(
+      `${relative(ROOT, BUNDLE_MODULE)} is up to date with ${relative(ROOT, dir)}/ and ${relative(ROOT, playbooksDir)}/`,
+    );
     return;
   }
   if (current !== source) writeFileSync(BUNDLE_MODULE, source);

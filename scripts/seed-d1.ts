@@ -16,10 +16,12 @@ import { join, resolve } from 'node:path';
 import type { D1Database } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
 import { getPlatformProxy, unstable_readConfig } from 'wrangler';
-import { createTrustRepository, type Database, schema } from '../src/db';
+import { bootstrap } from '../src/bootstrap';
+import { readWorkerConfig } from '../src/config';
+import { type Database, schema } from '../src/db';
 import { describeSeedReport, importBundledSeed, logSeedReport } from '../src/platform/bundled-seed';
-import { createFeedService } from '../src/services/feed-polling';
-import { buildTrustStoreBundle, DEFAULT_TRUST_STORE_DIR } from './bundle-trust-store';
+import { readPlaybooks } from '../src/platform/playbook-files';
+import { buildTrustStoreBundle, DEFAULT_PLAYBOOKS_DIR, DEFAULT_TRUST_STORE_DIR } from './bundle-trust-store';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CONFIG = join(ROOT, 'wrangler.toml');
@@ -64,18 +66,17 @@ const proxy = await getPlatformProxy<{ DB: D1Database }>({
 });
 try {
   const db = drizzle(proxy.env.DB, { schema }) as unknown as Database;
-  const trust = createTrustRepository(db);
   const dir = resolve(process.env.TRUST_STORE_DIR ?? DEFAULT_TRUST_STORE_DIR);
   const bundle = await buildTrustStoreBundle(dir);
-  // The feed service only subscribes here (no fetch): vendor.json feeds, as the worker and `npm start` do.
-  const feeds = createFeedService({
+  // Assembled as the worker assembles itself; only its feed service is used here, to subscribe (no fetch)
+  // the vendor.json feeds, as the worker and `npm start` do.
+  const { services } = bootstrap(readWorkerConfig(process.env), {
     db,
-    trust,
-    fetch: (input, init) => fetch(input, init),
     subtle: crypto.subtle,
     now: () => new Date(),
-    random: Math.random,
+    playbooks: await readPlaybooks(resolve(process.env.PLAYBOOKS_DIR ?? DEFAULT_PLAYBOOKS_DIR)),
   });
+  const { trust, feeds } = services;
   const report = await importBundledSeed(db, trust, bundle, new Date(), {
     force: true,
     subscribeFeeds: (list) => feeds.subscribeSeedFeeds(list),

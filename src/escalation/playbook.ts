@@ -3,7 +3,7 @@ import { compileTemplate, type Template, type TemplateErrorCode } from './templa
 import { CASE_KINDS, type CaseKind } from './types';
 
 /**
- * Playbooks: one Markdown template per kind of case, under `src/advisories/playbooks/<kind>.md`.
+ * Playbooks: one Markdown template per kind of case, under `advisories/playbooks/<kind>.md`.
  *
  *   ---
  *   kind: unknown-root
@@ -58,7 +58,7 @@ export type LoadPlaybooksResult =
   | { ok: false; errors: PlaybookError[]; message: string };
 
 /** Where a kind's playbook lives in the repository (used in error messages unless told otherwise). */
-export const playbookFile = (kind: CaseKind): string => `src/advisories/playbooks/${kind}.md`;
+export const playbookFile = (kind: CaseKind): string => `advisories/playbooks/${kind}.md`;
 
 export interface LoadPlaybooksOptions {
   /** The file name to name in errors, when the platform read the playbooks from somewhere else. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CASE_KINDS, type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 
 /**
- * Reads and validates the escalation playbooks (`src/advisories/playbooks/<kind>.md`, or PLAYBOOKS_DIR).
+ * Reads and validates the escalation playbooks (`advisories/playbooks/<kind>.md`, or PLAYBOOKS_DIR).
  * A broken template stops the start-up with the errors, rather than failing a case at 3 a.m.
  */
 export async function readPlaybooks(dir: string): Promise<Playbooks> {

@@ -5,8 +5,9 @@
 import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
 import { publicHttpOnly } from '../advisories';
-import { composeApp } from '../compose';
-import { createTrustRepository, type Database, schema } from '../db';
+import { type Bootstrapped, bootstrap } from '../bootstrap';
+import { readWorkerConfig, type WorkerConfig } from '../config';
+import { type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
 import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
 import {
@@ -35,43 +36,6 @@ export interface Env {
   FEEDS_CONCURRENCY?: string;
 }
 
-function intSetting(name: string, value: string | undefined, fallback: number, min: number, max: number) {
-  if (value === undefined || value.trim() === '') return fallback;
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  console.error(`${name} must be an integer from ${min} to ${max}, got ${value}: using ${fallback}`);
-  return fallback;
-}
-
-/**
- * The same settings as the Node entry's `configFromEnv`. A malformed ADMIN_TOKEN leaves the admin API
- * closed (the bootstrap admin disabled, logged) instead of failing every request of the isolate.
- */
-function settingsFromEnv(env: Env) {
-  let adminToken = env.ADMIN_TOKEN?.trim() || undefined;
-  if (adminToken && !/^[\x21-\x7e]{16,512}$/.test(adminToken)) {
-    console.error(
-      'ADMIN_TOKEN must be 16 to 512 printable characters without spaces: bootstrap admin disabled',
-    );
-    adminToken = undefined;
-  }
-  const requireToken = (env.REQUIRE_VERIFY_TOKEN ?? 'false').trim().toLowerCase();
-  if (!['true', 'false', '1', '0', ''].includes(requireToken))
-    console.error(
-      `REQUIRE_VERIFY_TOKEN must be true or false, got ${env.REQUIRE_VERIFY_TOKEN}: requiring tokens`,
-    );
-  // Anything but an explicit false requires a token: a typo must not open /verify.
-  return {
-    adminToken,
-    requireVerifyToken: !['false', '0', ''].includes(requireToken),
-    // The Node entry's default too; set PUBLIC_URL to the deployed URL ([vars] in wrangler.toml).
-    serviceBaseUrl: env.PUBLIC_URL?.trim() || 'http://localhost:8787',
-    escalationWebhookUrl: env.ESCALATION_WEBHOOK_URL?.trim() || undefined,
-    feedsPerTick: intSetting('FEEDS_PER_TICK', env.FEEDS_PER_TICK, 10, 1, 1000),
-    feedsConcurrency: intSetting('FEEDS_CONCURRENCY', env.FEEDS_CONCURRENCY, 4, 1, 64),
-  };
-}
-
 export interface WorkerOptions {
   /** trust-store/ as bundled at build time: imported into D1 once per bundle and database. */
   bundle: BundledTrustStore;
@@ -84,9 +48,9 @@ export interface WorkerOptions {
 }
 
 interface Runtime {
-  db: Database;
-  app: ReturnType<typeof composeApp>['app'];
-  settings: ReturnType<typeof settingsFromEnv>;
+  app: Bootstrapped['app'];
+  config: WorkerConfig;
+  pollDueFeeds: Bootstrapped['pollDueFeeds'];
   /** Settles once the bundled seed is in D1 (or the attempt failed: then the next request tries again). */
   seeded: () => Promise<void>;
   /** Hands the work started in the background (escalation webhooks, ...) to a request's waitUntil. */
@@ -101,14 +65,41 @@ function parsePlaybooks(sources: WorkerOptions['playbooks']): Playbooks {
 
 function createRuntime(env: Env, options: WorkerOptions): Runtime {
   const { bundle } = options;
-  const settings = settingsFromEnv(env);
+  const config = readWorkerConfig(env);
   const db = drizzle(env.DB, { schema }) as unknown as Database;
-  const trust = createTrustRepository(db);
   let seeding: Promise<void> | null = null;
   let ready = false;
+  // Background work outlives the response only through a request's waitUntil: whichever request ends next
+  // hands over everything still running (work started while handling a request is there when it ends).
+  const inFlight = new Set<Promise<unknown>>();
+  const background = (work: Promise<unknown>) => {
+    const tracked = work
+      .catch((error: unknown) => console.error('background work failed', error))
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  const { app, services, pollDueFeeds } = bootstrap(
+    config,
+    {
+      db,
+      subtle: crypto.subtle,
+      now: () => new Date(),
+      playbooks: parsePlaybooks(options.playbooks),
+      // Workers cannot reach private addresses anyway; literal ones are refused before asking.
+      feedUrlGuard: publicHttpOnly,
+      // Looked up at call time: the platform's fetch (tests answer it themselves).
+      fetch: (input, init) => fetch(input, init),
+      background,
+      // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
+      createHasher: createWorkerHasher,
+      tsaAnchors: tsaAnchorsFromBundle(options.tsa),
+      ready: () => ready,
+    },
+    { feedPoller: options.pollDueFeeds },
+  );
   const seeded = () => {
-    seeding ??= importBundledSeed(db, trust, bundle, new Date(), {
-      subscribeFeeds: (list) => feeds.subscribeSeedFeeds(list),
+    seeding ??= importBundledSeed(db, services.trust, bundle, new Date(), {
+      subscribeFeeds: (list) => services.feeds.subscribeSeedFeeds(list),
     }).then(
       (report) => {
         if (report) {
@@ -124,40 +115,10 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
     );
     return seeding;
   };
-  // Background work outlives the response only through a request's waitUntil: whichever request ends next
-  // hands over everything still running (work started while handling a request is there when it ends).
-  const inFlight = new Set<Promise<unknown>>();
-  const background = (work: Promise<unknown>) => {
-    const tracked = work
-      .catch((error: unknown) => console.error('background work failed', error))
-      .finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
-  const { app, feeds } = composeApp({
-    db,
-    subtle: crypto.subtle,
-    now: () => new Date(),
-    // Workers cannot reach private addresses anyway; literal ones are refused before asking.
-    feedUrlGuard: publicHttpOnly,
-    playbooks: parsePlaybooks(options.playbooks),
-    adminToken: settings.adminToken,
-    requireVerifyToken: settings.requireVerifyToken,
-    serviceBaseUrl: settings.serviceBaseUrl,
-    escalationWebhookUrl: settings.escalationWebhookUrl,
-    // Looked up at call time: the platform's fetch (tests answer it themselves).
-    fetch: (input, init) => fetch(input, init),
-    background,
-    // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
-    extra: {
-      ready: () => ready,
-      createHasher: createWorkerHasher,
-      tsaAnchors: tsaAnchorsFromBundle(options.tsa),
-    },
-  });
   const keepAlive = (ctx: ExecutionContext) => {
     if (inFlight.size > 0) ctx.waitUntil(Promise.allSettled([...inFlight]));
   };
-  return { db, app, seeded, keepAlive, settings };
+  return { app, config, pollDueFeeds, seeded, keepAlive };
 }
 
 /** `{ fetch, scheduled }` for `export default`. */
@@ -186,18 +147,8 @@ export function createWorker(options: WorkerOptions) {
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const runtime = runtimeFor(env);
       await runtime.seeded();
-      const run = options
-        .pollDueFeeds({
-          db: runtime.db,
-          // Looked up at call time: the platform's fetch (tests answer it themselves).
-          fetch: (input, init) => fetch(input, init),
-          subtle: crypto.subtle,
-          now: () => new Date(),
-          random: Math.random,
-          isAllowedUrl: publicHttpOnly,
-          maxFeeds: runtime.settings.feedsPerTick,
-          concurrency: runtime.settings.feedsConcurrency,
-        })
+      const run = runtime
+        .pollDueFeeds({ maxFeeds: runtime.config.feedsPerTick, concurrency: runtime.config.feedsConcurrency })
         .then((report) => {
           console.log(`cron ${controller.cron}: polled ${report.polled} feeds`);
           return report;

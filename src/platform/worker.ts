@@ -6,8 +6,8 @@
  * ./trust-store-bundle.ts (scripts/bundle-trust-store.ts, wrangler's [build] command) and imported into
  * D1 with the same `importSeed` as on Node, once per bundle and database: the first request (or cron run)
  * of an isolate looks for the bundle's audit entry and imports it when it is missing. `npm run seed:d1`
- * does the same import ahead of traffic. The TSA roots and escalation playbooks are bundled the same way. The app is
- * composed as on Node (src/compose.ts). Secrets (ADMIN_TOKEN) come from `wrangler secret put`.
+ * does the same import ahead of traffic. The TSA roots and escalation playbooks are bundled the same way.The app is
+ * assembled as on Node (src/bootstrap.ts, settings from src/config.ts). Secrets (ADMIN_TOKEN) come from `wrangler secret put`.
  *
  * Only the default export: workerd treats every named export of the main module as an entrypoint.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASE_KINDS, type CaseFacts, type CaseKind } from '../../src/escalation';
 
-export const PLAYBOOK_DIR = join(import.meta.dirname, '../../src/advisories/playbooks');
+export const PLAYBOOK_DIR = join(import.meta.dirname, '../../advisories/playbooks');
 
 /** The playbook files as the platform would read them. */
 export function playbookSources(): Record<CaseKind, string> {

@@ -19,10 +19,10 @@ function documentedNames(schema: Schema, prefix: string, out: string[]): string[
   return out;
 }
 
-describe('playbooks README', () => {
+describe('advisories/README.md', () => {
   describe('when compared with the names playbooks can use', () => {
     it('documents every one of them', () => {
-      const readme = readFileSync(join(PLAYBOOK_DIR, 'README.md'), 'utf8');
+      const readme = readFileSync(join(PLAYBOOK_DIR, '..', 'README.md'), 'utf8');
       const missing = documentedNames(PLAYBOOK_SCHEMA, '', []).filter(
         (name) => !readme.includes(`\`${name}\``),
       );

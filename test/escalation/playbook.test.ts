@@ -33,7 +33,7 @@ describe('loadPlaybooks', () => {
       if (result.ok) return;
       expect(result.errors).toEqual([
         expect.objectContaining({
-          file: 'src/advisories/playbooks/unknown-root.md',
+          file: 'advisories/playbooks/unknown-root.md',
           line: 12,
           code: 'UNKNOWN_VARIABLE',
         }),

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { anyHttpUrl } from '../../src/advisories';
-import type { AppDeps } from '../../src/app';
-import { composeApp } from '../../src/compose';
-import { createTrustRepository } from '../../src/db';
+import { type BootstrapOptions, bootstrap } from '../../src/bootstrap';
+import { type AppConfig, readWorkerConfig } from '../../src/config';
 import { openLibsqlDatabase } from '../../src/db/libsql';
+import type { HasherFactory } from '../../src/http/hasher';
 import { readPlaybooks } from '../../src/platform/playbook-files';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-files';
@@ -12,13 +12,28 @@ import { CMS_FIXTURES } from './cms-fixtures';
 
 export const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 export const FIXTURE_TRUST_STORE = join(CMS_FIXTURES, 'trust-store');
-export const PLAYBOOKS = join(import.meta.dirname, '../../src/advisories/playbooks');
+export const PLAYBOOKS = join(import.meta.dirname, '../../advisories/playbooks');
 
 /** The Hono app over a fresh in-memory database seeded from the fixture trust store, with a pinned clock. */
 export const TEST_ADMIN_TOKEN = 'test-bootstrap-admin-token-0123456789';
 
+/**
+ * The settings both platforms read, as an unset environment gives them (no Node-only settings: no CRL or
+ * OCSP fetches), with the checklists' base URL https://trustgate.test.
+ */
+export const testConfig = (overrides: Partial<AppConfig> = {}): AppConfig => ({
+  ...readWorkerConfig({}),
+  publicUrl: 'https://trustgate.test',
+  ...overrides,
+});
+
 /** Options beyond the clock and store: admin API settings (ADMIN_TOKEN defaults to TEST_ADMIN_TOKEN). */
-type AdminOptions = Pick<AppDeps, 'requireVerifyToken' | 'onRootActivated' | 'adminToken'>;
+type AdminOptions = {
+  adminToken?: string | undefined;
+  requireVerifyToken?: boolean;
+  /** Told after a second admin approved a root (after the escalation cases it answers were settled). */
+  onRootActivated?: BootstrapOptions['onRootActivated'];
+};
 
 /**
  * Feed options: `allowPrivateFeeds` lets feed URLs and fetches reach 127.0.0.1 (the tests' feed servers);
@@ -32,42 +47,47 @@ type FeedOptions = {
   subscribeSeedFeeds?: boolean;
 };
 
-/** `extra`: more of the app's dependencies (limits, a hasher for streamed artifacts, ...), given last. */
+/**
+ * The app as `bootstrap` assembles it on every platform. `limits` overrides size and budget limits;
+ * `createHasher` streams multipart artifacts through an incremental hash as the platforms do.
+ */
 export async function createTestApp(
   options: {
     now?: Date;
     trustStoreDir?: string;
     escalationWebhookUrl?: string;
-    extra?: Partial<AppDeps>;
+    limits?: BootstrapOptions['limits'];
+    createHasher?: HasherFactory;
   } & AdminOptions &
     FeedOptions = {},
 ) {
   const { db, close } = await openLibsqlDatabase(':memory:', MIGRATIONS);
-  const trust = createTrustRepository(db);
   const now = options.now ?? new Date('2026-06-01T00:00:00Z');
   const clock = options.clock ?? (() => now);
-  const seed = await importSeed(
-    trust,
-    await readTrustStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE),
-    clock(),
-  );
-  const { app, escalations, feeds } = composeApp({
-    db,
-    subtle: globalThis.crypto.subtle,
-    now: clock,
-    random: options.random ?? (() => 0.5),
-    ...(options.allowPrivateFeeds ? { feedUrlGuard: anyHttpUrl } : {}),
-    playbooks: await readPlaybooks(PLAYBOOKS),
-    serviceBaseUrl: 'https://trustgate.test',
-    adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
-    requireVerifyToken: options.requireVerifyToken ?? false,
-    escalationWebhookUrl: options.escalationWebhookUrl,
-    extra: {
-      tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE)),
-      ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
-      ...options.extra,
+  const trustStoreDir = options.trustStoreDir ?? FIXTURE_TRUST_STORE;
+  const { app, services } = bootstrap(
+    testConfig({
+      adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
+      requireVerifyToken: options.requireVerifyToken ?? false,
+      escalationWebhookUrl: options.escalationWebhookUrl,
+    }),
+    {
+      db,
+      subtle: globalThis.crypto.subtle,
+      now: clock,
+      random: options.random ?? (() => 0.5),
+      ...(options.allowPrivateFeeds ? { feedUrlGuard: anyHttpUrl } : {}),
+      playbooks: await readPlaybooks(PLAYBOOKS),
+      tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(trustStoreDir)),
+      ...(options.createHasher ? { createHasher: options.createHasher } : {}),
     },
-  });
+    {
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
+    },
+  );
+  const { trust, escalations, feeds } = services;
+  const seed = await importSeed(trust, await readTrustStoreDir(trustStoreDir), clock());
   const seedFeeds = options.subscribeSeedFeeds ? await feeds.subscribeSeedFeeds(seed.feeds) : null;
   return { app, db, trust, escalations, feeds, seed, seedFeeds, close };
 }

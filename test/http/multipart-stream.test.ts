@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { composeApp } from '../../src/compose';
+import { bootstrap } from '../../src/bootstrap';
 import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import {
@@ -13,7 +13,7 @@ import { readPlaybooks } from '../../src/platform/playbook-files';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { importSeed } from '../../src/trust';
 import { cmsCase, readFixture } from '../helpers/cms-fixtures';
-import { FIXTURE_TRUST_STORE, MIGRATIONS, PLAYBOOKS } from '../helpers/test-app';
+import { FIXTURE_TRUST_STORE, MIGRATIONS, PLAYBOOKS, testConfig } from '../helpers/test-app';
 
 const enc = new TextEncoder();
 const BOUNDARY = 'XyZ-boundary-42';
@@ -222,14 +222,17 @@ async function streamingApp(createHasher = vi.fn(nodeHasher)) {
   const { db } = await openLibsqlDatabase(':memory:', MIGRATIONS);
   const now = new Date('2026-06-01T00:00:00Z');
   await importSeed(createTrustRepository(db), await readTrustStoreDir(FIXTURE_TRUST_STORE), now);
-  const { app } = composeApp({
-    db,
-    subtle: globalThis.crypto.subtle,
-    now: () => now,
-    playbooks: await readPlaybooks(PLAYBOOKS),
-    serviceBaseUrl: 'https://trustgate.test',
-    extra: { createHasher, limits: { maxArtifactBytes: 100, maxStreamedArtifactBytes: 1000 } },
-  });
+  const { app } = bootstrap(
+    testConfig({ adminToken: undefined }),
+    {
+      db,
+      subtle: globalThis.crypto.subtle,
+      now: () => now,
+      playbooks: await readPlaybooks(PLAYBOOKS),
+      createHasher,
+    },
+    { limits: { maxArtifactBytes: 100, maxStreamedArtifactBytes: 1000 } },
+  );
   return { app, createHasher };
 }
 

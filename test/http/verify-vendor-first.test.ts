@@ -21,7 +21,7 @@ const JUNK_SIGNATURE = new Uint8Array([0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x06,
 let ctx: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
   // Artifacts over 1 KiB sent before the signature are hashed (SHA-256) and not kept, as 64 MiB ones are.
-  ctx = await createTestApp({ extra: { createHasher: nodeHasher, limits: { maxArtifactBytes: 1024 } } });
+  ctx = await createTestApp({ createHasher: nodeHasher, limits: { maxArtifactBytes: 1024 } });
 });
 afterAll(() => ctx.close());
 

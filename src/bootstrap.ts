@@ -1,0 +1,194 @@
+/**
+ * The one way the application is assembled, on Node, on Workers and in tests: from the settings
+ * (src/config.ts) and what the platform provides (its ports), the repositories, the use cases and the
+ * Hono app. Platforms differ only in the ports they pass; nothing here can be replaced from outside.
+ */
+import { type FetchLike, publicHttpOnly, type UrlGuard } from './advisories';
+import { type AppLimits, createApp, DEFAULT_APP_LIMITS } from './app';
+import type { AppConfig } from './config';
+import {
+  createAuditReader,
+  createEscalationRepository,
+  createRevocationMemory,
+  createTokenRepository,
+  createTrustRepository,
+  type Database,
+} from './db';
+import { createCrlRepository } from './db/crl-repository';
+import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
+import type { HasherFactory } from './http/hasher';
+import { createRequestBudget } from './http/request-budget';
+import { createAdvisoryEvidence } from './services/advisory-evidence';
+import { createCrlFetcher } from './services/crl-fetcher';
+import { createEscalationService } from './services/escalations';
+import {
+  createFeedService,
+  type FeedPollingDeps,
+  type FeedPollingReport,
+  pollDueFeeds,
+} from './services/feed-polling';
+import { createOcspFetcher } from './services/ocsp-fetcher';
+import type { VerificationDeps } from './services/verification';
+import type { Anchor } from './trust';
+
+/** What the platform provides; everything else is wired the same everywhere. */
+export interface PlatformPorts {
+  db: Database;
+  subtle: SubtleCrypto;
+  now: () => Date;
+  /** The escalation playbooks, read and validated by the platform (files on Node, the bundle on Workers). */
+  playbooks: Playbooks;
+  /** The platform's fetch, for escalation webhooks (default: the global fetch, looked up at call time). */
+  fetch?: typeof fetch;
+  /** The fetch feeds, CRLs and OCSP go through (Node: one that also refuses hosts resolving to private addresses). */
+  feedFetch?: FetchLike;
+  /** Which feed, CRL and OCSP URLs may be fetched (each redirect hop too); default: public http(s) hosts only. */
+  feedUrlGuard?: UrlGuard;
+  /** Uniform in [0, 1): jitter of the feed schedule; default Math.random. */
+  random?: () => number;
+  /** Runs work after the response; Node lets the promise run, Workers hands it to waitUntil. */
+  background?: (work: Promise<unknown>) => void;
+  /** Incremental hashing for streamed artifacts (Node: node:crypto; Workers: crypto.DigestStream). */
+  createHasher?: HasherFactory;
+  /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa). */
+  tsaAnchors?: VerificationDeps['tsaAnchors'];
+  /** Readiness for GET /health (Workers: the bundled seed imported); default always ready. */
+  ready?: () => boolean;
+}
+
+/** Named options tests (and tools) may set; none of them replaces wiring. */
+export interface BootstrapOptions {
+  /** Size and budget limits over DEFAULT_APP_LIMITS and the configured request budget. */
+  limits?: Partial<AppLimits>;
+  /** Escalation flood limits beyond the configured ones (e.g. overflowRootsListed). */
+  escalationLimits?: Partial<EscalationLimits>;
+  /** Told after a second admin approved a root, once the escalation cases it answers are settled. */
+  onRootActivated?: (vendorId: string, anchor: Anchor) => Promise<void> | void;
+  /**
+   * The due-feeds poll (default `pollDueFeeds`); the Workers tests look at what the cron hands it.
+   * TODO(merge): becomes `services.feeds.pollDue(options)` when the feed service has it.
+   */
+  feedPoller?: (deps: FeedPollingDeps) => Promise<FeedPollingReport>;
+}
+
+export interface PollOptions {
+  maxFeeds: number;
+  concurrency: number;
+}
+
+const runDetached = (work: Promise<unknown>) => {
+  work.catch((error) => console.error('background work failed', error));
+};
+
+const MiB = 1024 * 1024;
+
+export function bootstrap(config: AppConfig, ports: PlatformPorts, options: BootstrapOptions = {}) {
+  const { db, subtle, now } = ports;
+  const platformFetch = (input: RequestInfo | URL, init?: RequestInit) => (ports.fetch ?? fetch)(input, init);
+  const feedFetch: FetchLike = ports.feedFetch ?? ((input, init) => platformFetch(input, init));
+  const random = ports.random ?? Math.random;
+  const guard = ports.feedUrlGuard ? { isAllowedUrl: ports.feedUrlGuard } : {};
+
+  const trust = createTrustRepository(db);
+  const feeds = createFeedService({ db, trust, fetch: feedFetch, subtle, now, random, ...guard });
+  const escalationLimits: Partial<EscalationLimits> = {
+    ...(config.escalationNewCasesPerVendor !== undefined
+      ? { newCasesPerVendor: config.escalationNewCasesPerVendor }
+      : {}),
+    ...(config.escalationWindowSeconds !== undefined
+      ? { windowSeconds: config.escalationWindowSeconds }
+      : {}),
+    ...options.escalationLimits,
+  };
+  const escalations = createEscalationService({
+    cases: createEscalationRepository(db),
+    playbooks: ports.playbooks,
+    vendors: trust,
+    appendAudit: (entry) => trust.appendAudit(entry),
+    // Escalations cite the advisories and candidate roots that match the unknown root.
+    evidence: createAdvisoryEvidence(db, {
+      refreshCorroboration: (rows) => feeds.refreshCorroboration(rows),
+    }),
+    now,
+    randomBytes: (bytes) => crypto.getRandomValues(bytes),
+    serviceBaseUrl: config.publicUrl,
+    ...(config.escalationWebhookUrl
+      ? {
+          webhook: {
+            url: config.escalationWebhookUrl,
+            fetch: (url: string, init: RequestInit) => platformFetch(url, init),
+            sleep: timerSleep,
+          },
+        }
+      : {}),
+    background: ports.background ?? runDetached,
+    ...(Object.keys(escalationLimits).length > 0 ? { limits: escalationLimits } : {}),
+  });
+
+  const limits: Partial<AppLimits> = {
+    ...(config.maxBufferedMib !== undefined ? { maxBufferedBytes: config.maxBufferedMib * MiB } : {}),
+    ...(config.maxConcurrentVerifications !== undefined
+      ? { maxConcurrentVerifications: config.maxConcurrentVerifications }
+      : {}),
+    ...(config.maxQueuedVerifications !== undefined
+      ? { maxQueuedVerifications: config.maxQueuedVerifications }
+      : {}),
+    ...options.limits,
+  };
+  // One budget, which the platform may watch too (Node's stats log).
+  const budget = createRequestBudget({ ...DEFAULT_APP_LIMITS, ...limits });
+  // CRL distribution points and the signer's OCSP responder: fetched under the feeds' address rules, with
+  // size and time limits, cached until nextUpdate; only where the platform turned them on (Node).
+  const revocationFetch = { fetch: feedFetch, now, isAllowedUrl: ports.feedUrlGuard ?? publicHttpOnly };
+
+  const app = createApp({
+    trust,
+    subtle,
+    now,
+    escalate: escalations.escalate,
+    escalations,
+    feeds,
+    tokens: createTokenRepository(db),
+    crlRepository: createCrlRepository(db),
+    revocationMemory: createRevocationMemory(db, now),
+    audit: createAuditReader(db),
+    ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
+    requireVerifyToken: config.requireVerifyToken,
+    limits,
+    budget,
+    ...(ports.createHasher ? { createHasher: ports.createHasher } : {}),
+    ...(ports.tsaAnchors ? { tsaAnchors: ports.tsaAnchors } : {}),
+    ...(ports.ready ? { ready: ports.ready } : {}),
+    ...(config.crlFetch ? { fetchCrls: createCrlFetcher(revocationFetch) } : {}),
+    ...(config.ocspFetch ? { fetchOcsp: createOcspFetcher(revocationFetch) } : {}),
+    // Approving a root answers the open cases whose chains it completes.
+    onRootActivated: async (vendorId, anchor) => {
+      await escalations.settleByRoot(
+        { vendorId, spkiSha256: anchor.spkiSha256, subject: anchor.subject },
+        anchor.approvedBy ?? 'admin',
+      );
+      await options.onRootActivated?.(vendorId, anchor);
+    },
+  });
+
+  const poller = options.feedPoller ?? pollDueFeeds;
+  return {
+    app,
+    services: { trust, escalations, feeds },
+    budget,
+    /** The feed cron / timer step: the due feeds, most overdue first. */
+    pollDueFeeds: (poll: PollOptions) =>
+      poller({
+        db,
+        fetch: feedFetch,
+        subtle,
+        now,
+        random,
+        ...guard,
+        maxFeeds: poll.maxFeeds,
+        concurrency: poll.concurrency,
+      }),
+  };
+}
+
+export type Bootstrapped = ReturnType<typeof bootstrap>;
