@@ -17,6 +17,9 @@ import type { D1Database } from '@cloudflare/workers-types/index';
 import { drizzle } from 'drizzle-orm/d1';
 import { getPlatformProxy, unstable_readConfig } from 'wrangler';
 import { createTrustRepository, type Database, schema } from '../src/db';
+import { createAdvisoryRepository } from '../src/db/advisory-repository';
+import { createCandidateRepository } from '../src/db/candidate-repository';
+import { createFeedRepository } from '../src/db/feed-repository';
 import { describeSeedReport, importBundledSeed, logSeedReport } from '../src/platform/bundled-seed';
 import { createFeedService } from '../src/services/feed-polling';
 import { buildTrustStoreBundle, DEFAULT_TRUST_STORE_DIR } from './bundle-trust-store';
@@ -69,7 +72,9 @@ try {
   const bundle = await buildTrustStoreBundle(dir);
   // The feed service only subscribes here (no fetch): vendor.json feeds, as the worker and `npm start` do.
   const feeds = createFeedService({
-    db,
+    feeds: createFeedRepository(db),
+    advisories: createAdvisoryRepository(db),
+    candidates: createCandidateRepository(db),
     trust,
     fetch: (input, init) => fetch(input, init),
     subtle: crypto.subtle,

@@ -8,11 +8,15 @@ import {
   createTrustRepository,
   type Database,
 } from './db';
+import { createAdvisoryRepository } from './db/advisory-repository';
+import { createCandidateRepository } from './db/candidate-repository';
 import { createCrlRepository } from './db/crl-repository';
+import { createFeedRepository } from './db/feed-repository';
 import type { EscalationEvidence } from './escalation';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import { createAdvisoryEvidence } from './services/advisory-evidence';
 import { createEscalationService } from './services/escalations';
+import { activeRootsOf } from './services/feed-candidates';
 import { createFeedService } from './services/feed-polling';
 
 /** What differs between platforms; everything else is wired the same on Node and Workers. */
@@ -48,8 +52,13 @@ const runDetached = (work: Promise<unknown>) => {
 
 export function composeApp(options: CompositionOptions) {
   const trust = createTrustRepository(options.db);
+  const feedStores = {
+    feeds: createFeedRepository(options.db),
+    advisories: createAdvisoryRepository(options.db),
+    candidates: createCandidateRepository(options.db),
+  };
   const feeds = createFeedService({
-    db: options.db,
+    ...feedStores,
     trust,
     fetch: options.feedFetch ?? ((input, init) => (options.fetch ?? fetch)(input, init)),
     subtle: options.subtle,
@@ -65,8 +74,12 @@ export function composeApp(options: CompositionOptions) {
     // Escalations cite the advisories and candidate roots that match the unknown root.
     evidence:
       options.evidence ??
-      createAdvisoryEvidence(options.db, {
-        refreshCorroboration: (rows) => feeds.refreshCorroboration(rows),
+      createAdvisoryEvidence({
+        candidates: feedStores.candidates,
+        advisories: feedStores.advisories,
+        activeRoots: activeRootsOf(trust),
+        subtle: options.subtle,
+        now: options.now,
       }),
     now: options.now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
