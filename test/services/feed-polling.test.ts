@@ -110,6 +110,24 @@ describe('pollDueFeeds', () => {
     });
   });
 
+  describe("when the app's own feed service runs the tick (`feeds.pollDue`)", () => {
+    it('polls the due feeds with the same limits, over the same stores the routes use', async () => {
+      for (let i = 0; i < 3; i++) {
+        server.route(`/tick-${i}.xml`, serve(EMPTY_RSS, { 'content-type': 'application/rss+xml' }));
+        await subscribe(`/tick-${i}.xml`);
+      }
+      expect(await t.feeds.pollDue({ maxFeeds: 2, concurrency: 1 })).toMatchObject({
+        polled: 2,
+        succeeded: 2,
+      });
+      expect(await t.feeds.pollDue({ maxFeeds: 2, concurrency: 1 })).toMatchObject({
+        polled: 1,
+        succeeded: 1,
+      });
+      expect((await t.feeds.list()).map((f) => f.state.lastOutcome)).toEqual(['ok', 'ok', 'ok']);
+    });
+  });
+
   describe('when two pollers run at the same time (Node timer and a manual poll, two cron runs)', () => {
     it('polls each due feed once: the second finds it held', async () => {
       server.route('/held.xml', (_req, res) => {
