@@ -14,19 +14,18 @@ import {
   createTrustRepository,
   type Database,
 } from './db';
+import { createAdvisoryRepository } from './db/advisory-repository';
+import { createCandidateRepository } from './db/candidate-repository';
 import { createCrlRepository } from './db/crl-repository';
+import { createFeedRepository } from './db/feed-repository';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
 import { createAdvisoryEvidence } from './services/advisory-evidence';
 import { createCrlFetcher } from './services/crl-fetcher';
 import { createEscalationService } from './services/escalations';
-import {
-  createFeedService,
-  type FeedPollingDeps,
-  type FeedPollingReport,
-  pollDueFeeds,
-} from './services/feed-polling';
+import { activeRootsOf } from './services/feed-candidates';
+import { createFeedService } from './services/feed-polling';
 import { createOcspFetcher } from './services/ocsp-fetcher';
 import type { VerificationDeps } from './services/verification';
 import type { Anchor } from './trust';
@@ -64,11 +63,6 @@ export interface BootstrapOptions {
   escalationLimits?: Partial<EscalationLimits>;
   /** Told after a second admin approved a root, once the escalation cases it answers are settled. */
   onRootActivated?: (vendorId: string, anchor: Anchor) => Promise<void> | void;
-  /**
-   * The due-feeds poll (default `pollDueFeeds`); the Workers tests look at what the cron hands it.
-   * TODO(merge): becomes `services.feeds.pollDue(options)` when the feed service has it.
-   */
-  feedPoller?: (deps: FeedPollingDeps) => Promise<FeedPollingReport>;
 }
 
 export interface PollOptions {
@@ -90,7 +84,12 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
   const guard = ports.feedUrlGuard ? { isAllowedUrl: ports.feedUrlGuard } : {};
 
   const trust = createTrustRepository(db);
-  const feeds = createFeedService({ db, trust, fetch: feedFetch, subtle, now, random, ...guard });
+  const feedStores = {
+    feeds: createFeedRepository(db),
+    advisories: createAdvisoryRepository(db),
+    candidates: createCandidateRepository(db),
+  };
+  const feeds = createFeedService({ ...feedStores, trust, fetch: feedFetch, subtle, now, random, ...guard });
   const escalationLimits: Partial<EscalationLimits> = {
     ...(config.escalationNewCasesPerVendor !== undefined
       ? { newCasesPerVendor: config.escalationNewCasesPerVendor }
@@ -106,8 +105,12 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     vendors: trust,
     appendAudit: (entry) => trust.appendAudit(entry),
     // Escalations cite the advisories and candidate roots that match the unknown root.
-    evidence: createAdvisoryEvidence(db, {
-      refreshCorroboration: (rows) => feeds.refreshCorroboration(rows),
+    evidence: createAdvisoryEvidence({
+      candidates: feedStores.candidates,
+      advisories: feedStores.advisories,
+      activeRoots: activeRootsOf(trust),
+      subtle,
+      now,
     }),
     now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
@@ -171,23 +174,12 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     },
   });
 
-  const poller = options.feedPoller ?? pollDueFeeds;
   return {
     app,
     services: { trust, escalations, feeds },
     budget,
     /** The feed cron / timer step: the due feeds, most overdue first. */
-    pollDueFeeds: (poll: PollOptions) =>
-      poller({
-        db,
-        fetch: feedFetch,
-        subtle,
-        now,
-        random,
-        ...guard,
-        maxFeeds: poll.maxFeeds,
-        concurrency: poll.concurrency,
-      }),
+    pollDueFeeds: (poll: PollOptions) => feeds.pollDue(poll),
   };
 }
 

@@ -6,6 +6,13 @@
 export { bytesToBase64, toHex } from './bytes';
 export { type CertificateFingerprints, candidateMatches } from './candidate-match';
 export {
+  mergeCandidate,
+  mergeProvenance,
+  type RecheckedCandidates,
+  recheckCorroboration,
+  storedCandidateData,
+} from './candidate-merge';
+export {
   type Candidate,
   type CertificateCandidate,
   deriveCandidates,
@@ -72,6 +79,27 @@ export {
 export type { PollPorts } from './ports';
 export { parseRetryAfter } from './retry-after';
 export { nextPollAt, type ScheduleDecision, type ScheduleOutcome } from './schedule';
+export type {
+  AdvisoryEdit,
+  AdvisoryItemData,
+  AdvisoryRepository,
+  StoredAdvisory,
+} from './stored-advisory';
+export {
+  type CandidateRepository,
+  candidateKey,
+  derOfPem,
+  type StoredCandidate,
+  type StoredCandidateData,
+  type StoredProvenance,
+} from './stored-candidate';
+export {
+  type FeedRecordState,
+  type FeedRepository,
+  feedStateOf,
+  initialFeedState,
+  type StoredFeed,
+} from './stored-feed';
 export {
   anyHttpUrl,
   classifyHost,

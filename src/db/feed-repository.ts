@@ -1,68 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { FeedState, FeedStatus } from '../advisories';
+import { type FeedRecordState, type FeedRepository, initialFeedState, type StoredFeed } from '../advisories';
 import type { Database } from './database';
 import { feeds } from './schema';
 import { isUniqueViolation } from './unique-violation';
-
-/**
- * What the `feeds.state` JSON column holds: the pure domain's `FeedState` fields, the schedule and the last
- * poll's outcome, plus `rev`, a counter every write bumps (optimistic concurrency on the JSON, so that the
- * Node timer, a Workers cron run and `POST /feeds/{id}/poll` never store over one another).
- */
-export interface FeedRecordState {
-  rev: number;
-  etag: string | null;
-  lastModified: string | null;
-  status: FeedStatus;
-  disabledReason: string | null;
-  consecutiveFailures: number;
-  pollIntervalSeconds: number | null;
-  /** ISO 8601; null: never polled (due at once), or disabled. While a poll runs: the end of its lease. */
-  nextPollAt: string | null;
-  /** Set while a poll holds the feed; a crashed poller's lease simply runs out. */
-  leaseUntil: string | null;
-  lastPolledAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: string | null;
-  /** ok | not_modified | retry_later | gone | error, of the last poll. */
-  lastOutcome: string | null;
-}
-
-export interface StoredFeed {
-  id: string;
-  vendorId: string;
-  url: string;
-  createdBy: string;
-  createdAt: string;
-  state: FeedRecordState;
-}
-
-export interface FeedRepository {
-  list(filter?: { vendorId?: string }): Promise<StoredFeed[]>;
-  get(id: string): Promise<StoredFeed | null>;
-  findByUrl(vendorId: string, url: string): Promise<StoredFeed | null>;
-  /** False when the vendor already has a feed with this URL (unique index). */
-  insert(feed: StoredFeed): Promise<boolean>;
-  /** Stores `state` (its `rev` must be `expectedRev + 1`) if the stored rev is still `expectedRev`. */
-  updateState(id: string, state: FeedRecordState, expectedRev: number): Promise<boolean>;
-  delete(id: string): Promise<boolean>;
-}
-
-export const initialFeedState = (pollIntervalSeconds: number | null = null): FeedRecordState => ({
-  rev: 0,
-  etag: null,
-  lastModified: null,
-  status: 'active',
-  disabledReason: null,
-  consecutiveFailures: 0,
-  pollIntervalSeconds,
-  nextPollAt: null,
-  leaseUntil: null,
-  lastPolledAt: null,
-  lastSuccessAt: null,
-  lastError: null,
-  lastOutcome: null,
-});
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -86,19 +26,6 @@ export function readFeedState(raw: unknown): FeedRecordState {
     lastOutcome: str(s.lastOutcome),
   };
 }
-
-/** The pure domain's view of a stored feed. */
-export const feedStateOf = (feed: StoredFeed): FeedState => ({
-  id: feed.id,
-  vendorId: feed.vendorId,
-  url: feed.url,
-  etag: feed.state.etag,
-  lastModified: feed.state.lastModified,
-  status: feed.state.status,
-  disabledReason: feed.state.disabledReason,
-  consecutiveFailures: feed.state.consecutiveFailures,
-  pollIntervalSeconds: feed.state.pollIntervalSeconds,
-});
 
 type Row = typeof feeds.$inferSelect;
 

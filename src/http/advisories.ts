@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { StoredAdvisory } from '../db/advisory-repository';
+import type { StoredAdvisory } from '../advisories';
 import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity } from './admin-schemas';
 import { ROLES } from './auth';

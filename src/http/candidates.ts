@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { StoredCandidate, StoredProvenance } from '../db/candidate-repository';
+import type { StoredCandidate, StoredProvenance } from '../advisories';
 import { ANCHOR_STATES, type Anchor } from '../trust';
 import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity } from './admin-schemas';

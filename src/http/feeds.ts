@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { StoredFeed } from '../db/feed-repository';
+import type { StoredFeed } from '../advisories';
 import type { FeedPollOutcome } from '../services/feed-polling';
 import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';

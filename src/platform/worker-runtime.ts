@@ -9,7 +9,6 @@ import { type Bootstrapped, bootstrap } from '../bootstrap';
 import { readWorkerConfig, type WorkerConfig } from '../config';
 import { type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
-import type { FeedPollingDeps, FeedPollingReport } from '../services/feed-polling';
 import {
   type BundledTrustStore,
   type BundledTsaStore,
@@ -43,8 +42,6 @@ export interface WorkerOptions {
   tsa: BundledTsaStore;
   /** The escalation playbooks' sources, bundled at build time (validated there too). */
   playbooks: Partial<Record<CaseKind, string>>;
-  /** The feed poller the cron trigger runs. */
-  pollDueFeeds: (deps: FeedPollingDeps) => Promise<FeedPollingReport>;
 }
 
 interface Runtime {
@@ -78,25 +75,21 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
       .finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
-  const { app, services, pollDueFeeds } = bootstrap(
-    config,
-    {
-      db,
-      subtle: crypto.subtle,
-      now: () => new Date(),
-      playbooks: parsePlaybooks(options.playbooks),
-      // Workers cannot reach private addresses anyway; literal ones are refused before asking.
-      feedUrlGuard: publicHttpOnly,
-      // Looked up at call time: the platform's fetch (tests answer it themselves).
-      fetch: (input, init) => fetch(input, init),
-      background,
-      // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
-      createHasher: createWorkerHasher,
-      tsaAnchors: tsaAnchorsFromBundle(options.tsa),
-      ready: () => ready,
-    },
-    { feedPoller: options.pollDueFeeds },
-  );
+  const { app, services, pollDueFeeds } = bootstrap(config, {
+    db,
+    subtle: crypto.subtle,
+    now: () => new Date(),
+    playbooks: parsePlaybooks(options.playbooks),
+    // Workers cannot reach private addresses anyway; literal ones are refused before asking.
+    feedUrlGuard: publicHttpOnly,
+    // Looked up at call time: the platform's fetch (tests answer it themselves).
+    fetch: (input, init) => fetch(input, init),
+    background,
+    // Streamed artifacts are hashed as they arrive with crypto.DigestStream (Node: node:crypto).
+    createHasher: createWorkerHasher,
+    tsaAnchors: tsaAnchorsFromBundle(options.tsa),
+    ready: () => ready,
+  });
   const seeded = () => {
     seeding ??= importBundledSeed(db, services.trust, bundle, new Date(), {
       subscribeFeeds: (list) => services.feeds.subscribeSeedFeeds(list),

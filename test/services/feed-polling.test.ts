@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anyHttpUrl } from '../../src/advisories';
-import { createAuditReader } from '../../src/db';
-import { type FeedPollingDeps, pollDueFeeds } from '../../src/services/feed-polling';
+import { createAuditReader, createTrustRepository } from '../../src/db';
+import { createAdvisoryRepository } from '../../src/db/advisory-repository';
+import { createCandidateRepository } from '../../src/db/candidate-repository';
+import { createFeedRepository } from '../../src/db/feed-repository';
+import { createFeedService, type FeedServiceDeps } from '../../src/services/feed-polling';
 import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
 import { cmsFixtureText } from '../e2e/rotation-helpers';
 import { createTestApp } from '../helpers/test-app';
@@ -15,13 +18,16 @@ const START = new Date('2026-06-01T00:00:00Z');
 const EMPTY_RSS = '<rss version="2.0"><channel><title>t</title></channel></rss>';
 const HOUR = 3600_000;
 
-describe('pollDueFeeds', () => {
+describe('feed service pollDue (the Node timer and the Workers cron)', () => {
   let server: FeedServer;
   let t: App;
   let clock: Date;
   let random: number;
-  const deps = (extra: Partial<FeedPollingDeps> = {}): FeedPollingDeps => ({
-    db: t.db,
+  const deps = (extra: Partial<FeedServiceDeps> = {}): FeedServiceDeps => ({
+    feeds: createFeedRepository(t.db),
+    advisories: createAdvisoryRepository(t.db),
+    candidates: createCandidateRepository(t.db),
+    trust: createTrustRepository(t.db),
     fetch: globalThis.fetch,
     subtle: globalThis.crypto.subtle,
     now: () => new Date(clock),
@@ -30,6 +36,7 @@ describe('pollDueFeeds', () => {
     limits: { timeoutMs: 2_000 },
     ...extra,
   });
+  const pollDueFeeds = (serviceDeps: FeedServiceDeps) => createFeedService(serviceDeps).pollDue();
   const subscribe = (path: string, pollIntervalSeconds: number | null = null) =>
     t.feeds.subscribe({
       vendorId: 'acme',
@@ -107,6 +114,24 @@ describe('pollDueFeeds', () => {
       expect(peak).toBe(2);
       expect((await pollDueFeeds(deps({ maxFeeds: 3, concurrency: 2 }))).polled).toBe(2);
       expect(server.requests).toHaveLength(5);
+    });
+  });
+
+  describe("when the app's own feed service runs the tick (`feeds.pollDue`)", () => {
+    it('polls the due feeds with the same limits, over the same stores the routes use', async () => {
+      for (let i = 0; i < 3; i++) {
+        server.route(`/tick-${i}.xml`, serve(EMPTY_RSS, { 'content-type': 'application/rss+xml' }));
+        await subscribe(`/tick-${i}.xml`);
+      }
+      expect(await t.feeds.pollDue({ maxFeeds: 2, concurrency: 1 })).toMatchObject({
+        polled: 2,
+        succeeded: 2,
+      });
+      expect(await t.feeds.pollDue({ maxFeeds: 2, concurrency: 1 })).toMatchObject({
+        polled: 1,
+        succeeded: 1,
+      });
+      expect((await t.feeds.list()).map((f) => f.state.lastOutcome)).toEqual(['ok', 'ok', 'ok']);
     });
   });
 

@@ -5,11 +5,10 @@ import type { BundledTrustStore } from '../../src/platform/bundled-seed';
 import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE, TSA_BUNDLE } from '../../src/platform/trust-store-bundle';
 import worker from '../../src/platform/worker';
 import { createWorker } from '../../src/platform/worker-runtime';
-import type { FeedPollingDeps } from '../../src/services/feed-polling';
-import { pollDueFeeds } from '../../src/services/feed-polling';
 import { call, fixtures, testDatabase, testEnv } from './helpers';
 
 const FEED_URL = 'https://vendor.example/feed.xml';
+const GLOBEX_FEED_URL = 'https://globex.example/advisories.xml';
 const CRON = '*/15 * * * *';
 
 /** Answers the worker's outbound fetches here (nothing leaves the machine); records what was asked. */
@@ -34,30 +33,31 @@ afterEach(() => {
 });
 
 describe('scheduled (the cron trigger in wrangler.toml)', () => {
-  it('hands the feed poller D1 with the seed imported, the platform fetch, a clock, jitter and WebCrypto', async () => {
-    const seen: FeedPollingDeps[] = [];
-    const probe = createWorker({
-      bundle: TRUST_STORE_BUNDLE,
-      tsa: TSA_BUNDLE,
-      playbooks: PLAYBOOK_SOURCES,
-      pollDueFeeds: async (deps) => {
-        seen.push(deps);
-        const res = await deps.fetch(FEED_URL, { headers: { accept: 'application/rss+xml' } });
-        return { polled: res.ok ? 1 : 0 };
-      },
-    });
+  it('polls a due feed through the platform fetch into D1, with the seed imported first', async () => {
+    const edge = createWorker({ bundle: TRUST_STORE_BUNDLE, tsa: TSA_BUNDLE, playbooks: PLAYBOOK_SOURCES });
+    const subscribed = await edge.fetch(
+      new Request('https://trustgate.test/vendors/globex/feeds', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${testEnv.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: GLOBEX_FEED_URL, reason: 'workers test' }),
+      }),
+      testEnv,
+      createExecutionContext(),
+    );
+    expect(subscribed.status).toBe(201);
+    const feedId = ((await subscribed.json()) as { id: string }).id;
     const asked = answerFetches(() => new Response(fixtures.feeds['vendor-rss.xml'], { status: 200 }));
-    await runCron(probe);
+    await runCron(edge);
 
-    expect(seen).toHaveLength(1);
-    expect(asked).toEqual([FEED_URL]);
-    const deps = seen[0] as FeedPollingDeps;
-    expect(deps.now()).toBeInstanceOf(Date);
-    expect(deps.random()).toBeGreaterThanOrEqual(0);
-    expect(deps.random()).toBeLessThan(1);
-    expect(deps.subtle).toBe(crypto.subtle);
-    const vendors = await deps.db.all<{ id: string }>(sql`select id from vendors order by id`);
+    // the feed first; then the certificate files its items link to, through the same fetch
+    expect(asked[0]).toBe(GLOBEX_FEED_URL);
+    const { db } = testDatabase();
+    const vendors = await db.all<{ id: string }>(sql`select id from vendors order by id`);
     expect(vendors.map((v) => v.id)).toEqual(['acme', 'globex']);
+    const items = await db.all<{ guid: string }>(
+      sql`select guid from advisory_items where feed_id = ${feedId}`,
+    );
+    expect(items.map((i) => i.guid)).toContain('https://vendor.example/2026/05/20/root-ye/');
   });
 
   it('runs the real entry (src/platform/worker.ts) to completion', async () => {
@@ -75,7 +75,7 @@ describe('scheduled (the cron trigger in wrangler.toml)', () => {
           : v,
       ),
     };
-    const edge = createWorker({ bundle, tsa: TSA_BUNDLE, playbooks: PLAYBOOK_SOURCES, pollDueFeeds });
+    const edge = createWorker({ bundle, tsa: TSA_BUNDLE, playbooks: PLAYBOOK_SOURCES });
     const asked = answerFetches((url) =>
       url === FEED_URL
         ? new Response(fixtures.feeds['vendor-rss.xml'], {

@@ -2,7 +2,6 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { PLAYBOOK_SOURCES, TRUST_STORE_BUNDLE, TSA_BUNDLE } from '../../src/platform/trust-store-bundle';
 import { createWorker } from '../../src/platform/worker-runtime';
-import { pollDueFeeds } from '../../src/services/feed-polling';
 import { caseForm, testEnv } from './helpers';
 
 /** The worker with other settings (as `wrangler secret put` / [vars] would give it), over the same D1. */
@@ -11,7 +10,6 @@ async function requestWith(settings: Record<string, string>, request: Request) {
     bundle: TRUST_STORE_BUNDLE,
     tsa: TSA_BUNDLE,
     playbooks: PLAYBOOK_SOURCES,
-    pollDueFeeds,
   });
   const ctx = createExecutionContext();
   const res = await edge.fetch(request, { ...testEnv, ...settings }, ctx);

@@ -2,7 +2,6 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest';
 import { PLAYBOOK_SOURCES } from '../../src/platform/trust-store-bundle';
 import { createWorker } from '../../src/platform/worker-runtime';
-import { pollDueFeeds } from '../../src/services/feed-polling';
 import { createAdmin, fixtures, reasonCodes, testEnv } from './helpers';
 
 // The worker built from test/fixtures/timestamp/trust-store (its roots, _tsa/ and acme/tsa/) instead of
@@ -11,7 +10,6 @@ const edge = createWorker({
   bundle: fixtures.timestamp.bundle,
   tsa: fixtures.timestamp.tsa,
   playbooks: PLAYBOOK_SOURCES,
-  pollDueFeeds,
 });
 
 async function call(path: string, init: RequestInit) {
