@@ -1,7 +1,7 @@
 /**
  * The layer rules of src/ (README, "Architecture"), checked by `npm run lint` and by
  * test/architecture/dependency-rules.test.ts. Outer to inner:
- *   platform/  ->  bootstrap, config, app  ->  http/  ->  services/  ->  db/  ->  domain
+ *   platform/  ->  bootstrap, config  ->  app, http/  ->  services/  ->  domain  <-  db/ (implements ports)
  * where the domain is verify/, trust/, advisories/, escalation/ (with encoding/ and errors.ts beside them).
  * An arrow may only point inward; the domain knows no framework and no runtime.
  */
@@ -51,6 +51,13 @@ module.exports = {
       comment: 'db/ implements the ports the domain defines; it never reaches up to use cases or HTTP.',
       from: { path: '^src/db/' },
       to: { path: ['^src/(http|services|platform)/', ROOT_FILES] },
+    },
+    {
+      name: 'services-take-ports',
+      severity: 'error',
+      comment: 'Use cases take the ports they need as arguments; only bootstrap.ts picks the repositories.',
+      from: { path: '^src/services/' },
+      to: { path: '^src/db/' },
     },
     {
       name: 'services-know-no-http',

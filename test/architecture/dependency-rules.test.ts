@@ -48,6 +48,12 @@ const PLANTED: { file: string; source: string; rule: string; attack: string }[] 
     rule: 'db-only-implements-ports',
   },
   {
+    attack: 'a use case builds its own repository',
+    file: 'src/services/opens-db.ts',
+    source: "import { repo } from '../db/repo';\nexport const u = repo;\n",
+    rule: 'services-take-ports',
+  },
+  {
     attack: 'a use case imports a handler',
     file: 'src/services/knows-http.ts',
     source: "import { handler } from '../http/handler';\nexport const w = handler;\n",
@@ -76,11 +82,12 @@ const PLANTED: { file: string; source: string; rule: string; attack: string }[] 
 /** Files the planted ones import, and files that break no rule. */
 const SUPPORT: Record<string, string> = {
   'src/advisories/cycle-b.ts': "import { a } from './cycle-a';\nexport const b = () => a;\n",
-  'src/services/use-case.ts': "import { repo } from '../db/repo';\nexport const useCase = repo;\n",
+  'src/services/use-case.ts': "import { rule } from '../trust/rule';\nexport const useCase = rule;\n",
   'src/http/handler.ts': "import { useCase } from '../services/use-case';\nexport const handler = useCase;\n",
   'src/db/repo.ts': "import { rule } from '../trust/rule';\nexport const repo = rule;\n",
   'src/trust/rule.ts': 'export const rule = 1;\n',
-  'src/bootstrap.ts': "import { handler } from './http/handler';\nexport const start = handler;\n",
+  'src/bootstrap.ts':
+    "import { handler } from './http/handler';\nimport { repo } from './db/repo';\nexport const start = [handler, repo];\n",
   'src/platform/node.ts':
     "import { readFileSync } from 'node:fs';\nimport { start } from '../bootstrap';\nexport const n = [readFileSync, start];\n",
 };
