@@ -14,6 +14,7 @@ import { type EscalationLimits, type Playbooks, timerSleep } from './escalation'
 import { createAdvisoryEvidence } from './services/advisory-evidence';
 import { createEscalationService } from './services/escalations';
 import { createFeedService } from './services/feed-polling';
+import { createTrustAdmin } from './services/trust-admin';
 
 /** What differs between platforms; everything else is wired the same on Node and Workers. */
 export interface CompositionOptions {
@@ -83,6 +84,20 @@ export function composeApp(options: CompositionOptions) {
     background: options.background ?? runDetached,
     ...(options.escalationLimits ? { limits: options.escalationLimits } : {}),
   });
+  const tokens = createTokenRepository(options.db);
+  const crls = createCrlRepository(options.db);
+  const audit = createAuditReader(options.db);
+  const trustAdmin = createTrustAdmin({
+    trust,
+    tokens,
+    audit,
+    crls,
+    subtle: options.subtle,
+    now: options.now,
+    random: (bytes) => crypto.getRandomValues(bytes),
+    // Approving a root answers the open cases whose chains it completes.
+    cases: escalations,
+  });
   const app = createApp({
     trust,
     subtle: options.subtle,
@@ -90,19 +105,13 @@ export function composeApp(options: CompositionOptions) {
     escalate: escalations.escalate,
     escalations,
     feeds,
-    tokens: createTokenRepository(options.db),
-    crlRepository: createCrlRepository(options.db),
+    tokens,
+    crlRepository: crls,
     revocationMemory: createRevocationMemory(options.db, options.now),
-    audit: createAuditReader(options.db),
+    audit,
+    trustAdmin,
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     requireVerifyToken: options.requireVerifyToken ?? false,
-    // Approving a root answers the open cases whose chains it completes.
-    onRootActivated: async (vendorId, anchor) => {
-      await escalations.settleByRoot(
-        { vendorId, spkiSha256: anchor.spkiSha256, subject: anchor.subject },
-        anchor.approvedBy ?? 'admin',
-      );
-    },
     ...options.extra,
   });
   return { app, trust, escalations, feeds };

@@ -18,7 +18,7 @@ export const PLAYBOOKS = join(import.meta.dirname, '../../src/advisories/playboo
 export const TEST_ADMIN_TOKEN = 'test-bootstrap-admin-token-0123456789';
 
 /** Options beyond the clock and store: admin API settings (ADMIN_TOKEN defaults to TEST_ADMIN_TOKEN). */
-type AdminOptions = Pick<AppDeps, 'requireVerifyToken' | 'onRootActivated' | 'adminToken'>;
+type AdminOptions = Pick<AppDeps, 'requireVerifyToken' | 'adminToken'>;
 
 /**
  * Feed options: `allowPrivateFeeds` lets feed URLs and fetches reach 127.0.0.1 (the tests' feed servers);
@@ -64,7 +64,6 @@ export async function createTestApp(
     escalationWebhookUrl: options.escalationWebhookUrl,
     extra: {
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(options.trustStoreDir ?? FIXTURE_TRUST_STORE)),
-      ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
       ...options.extra,
     },
   });
