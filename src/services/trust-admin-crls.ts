@@ -88,8 +88,9 @@ export function createCrlAdmin(deps: TrustAdminDeps) {
       return { crls: found.slice(0, limit), truncated: found.length > limit };
     },
     /** Stores the CRLs of a DER or PEM upload (a CRL already held is not stored twice). */
-    uploadCrls: (actor: Principal, vendorId: string, body: Uint8Array) =>
-      uploadCrls({ trust: deps.trust, crls: repository(), now: deps.now }, vendorId, body, actor.name),
+    async uploadCrls(actor: Principal, vendorId: string, body: Uint8Array) {
+      return uploadCrls({ trust: deps.trust, crls: repository(), now: deps.now }, vendorId, body, actor.name);
+    },
     /** The CRL stays in use until another admin approves. */
     proposeCrlRetirement: (actor: Principal, input: CrlRetirementInput) =>
       retirementStep('propose', actor, input),

@@ -73,7 +73,9 @@ export function createTokenAdmin(deps: TrustAdminDeps) {
       return { token, secret };
     },
 
-    listTokens: (): Promise<ApiToken[]> => repository().list(),
+    async listTokens(): Promise<ApiToken[]> {
+      return repository().list();
+    },
 
     /** The token stops working at once; revoking it twice is refused. */
     async revokeToken(actor: Principal, id: string): Promise<ApiToken> {
