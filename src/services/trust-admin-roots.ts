@@ -17,6 +17,7 @@ import {
   decided,
   loadVendor,
   type TrustAdminDeps,
+  type VersionCheck,
 } from './trust-admin-shared';
 
 /** A root named by its SHA-256 (hex, colons allowed), and its vendor when more than one has it on file. */
@@ -24,12 +25,6 @@ export interface RootRef {
   sha256: string;
   vendor?: string | undefined;
 }
-
-/**
- * The caller's precondition on the root as read (HTTP: If-Match against its version); it throws to refuse.
- * Checked after the root is found and before anything is decided.
- */
-export type VersionCheck = (version: number) => void;
 
 export interface DistrustInput {
   /** Required unless `keyCompromise`; an ISO 8601 instant. */
@@ -128,7 +123,7 @@ export function createRootAdmin(deps: TrustAdminDeps) {
       const anchor = pendingAnchor(vendorId, read.der, read.summary, actor.name, now);
       const entry = auditEntry(
         'root.propose',
-        { type: 'anchor', id: anchor.sha256, vendorId: vendorId },
+        { type: 'anchor', id: anchor.sha256, vendorId },
         { actor: actor.name, at: anchor.createdAt, reason: input.reason },
         { before: null, after: anchorState(anchor) },
       );

@@ -29,6 +29,12 @@ export interface TrustAdminDeps {
   cases: CaseSettlement;
 }
 
+/**
+ * The caller's precondition on the resource as read (HTTP: If-Match against its version); it throws to refuse.
+ * Checked after the resource is found and before anything is decided.
+ */
+export type VersionCheck = (version: number) => void;
+
 /** A refusal of the domain (an expected outcome) becomes the TrustgateError the API answers with. */
 export function decided<T extends { ok: true }>(decision: T | Refusal): T {
   if (!decision.ok) throw new TrustgateError(decision.code, decision.detail);

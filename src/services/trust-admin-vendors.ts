@@ -1,26 +1,16 @@
 import { TrustgateError } from '../errors';
 import { auditEntry, type Contact, isVendorId, type Vendor, type VendorRevocationPolicy } from '../trust';
-import { vendorChangeRecord, vendorFields, vendorRecord } from '../trust/audit-states';
+import { vendorFields, vendorRecord } from '../trust/audit-states';
 import type { Principal } from '../trust/tokens';
 import {
   applyVendorChange,
-  approveVendorChange,
   changedFields,
   needsSecondAdmin,
-  proposeVendorChange,
   type VendorChange,
   type VendorChangeFields,
-  withdrawVendorChange,
 } from '../trust/vendor-changes';
-import { toHex } from '../verify';
-import type { VersionCheck } from './trust-admin-roots';
-import {
-  approvalLineage,
-  commitAudited,
-  decided,
-  loadVendor,
-  type TrustAdminDeps,
-} from './trust-admin-shared';
+import { commitAudited, loadVendor, type TrustAdminDeps, type VersionCheck } from './trust-admin-shared';
+import { storeProposal } from './trust-admin-vendor-changes';
 
 export interface VendorInput {
   name?: string | undefined;
@@ -43,46 +33,6 @@ const patchOf = (input: VendorInput): VendorChangeFields => ({
 });
 
 export function createVendorAdmin(deps: TrustAdminDeps) {
-  /** Stores a proposal of `changes` to `vendor` by `actor`, audited. */
-  async function storeProposal(
-    actor: Principal,
-    vendor: Vendor,
-    changes: VendorChangeFields,
-    reason: string | undefined,
-  ): Promise<VendorChange> {
-    if (!reason) {
-      throw new TrustgateError(
-        'INVALID_FIELD',
-        'reason is required to propose a change of contacts, identity rules or the revocation policy back to best-effort (a second admin approves it)',
-      );
-    }
-    const change = proposeVendorChange({
-      id: `chg_${toHex(deps.random(new Uint8Array(12)))}`,
-      vendor,
-      changes,
-      reason,
-      proposedBy: actor.name,
-      now: deps.now(),
-    });
-    await deps.trust.insertVendorChangeAudited(
-      change,
-      auditEntry(
-        'vendor.change.propose',
-        { type: 'vendor_change', id: change.id, vendorId: vendor.id },
-        { actor: actor.name, at: change.proposedAt, reason },
-        { before: null, after: vendorChangeRecord(change) },
-      ),
-    );
-    return change;
-  }
-
-  async function loadChange(vendorId: string, changeId: string): Promise<[Vendor, VendorChange]> {
-    const vendor = await loadVendor(deps, vendorId);
-    const change = await deps.trust.getVendorChange(vendorId, changeId);
-    if (!change) throw new TrustgateError('NOT_FOUND', `no change '${changeId}' for vendor '${vendorId}'`);
-    return [vendor, change];
-  }
-
   return {
     listVendors: (): Promise<Vendor[]> => deps.trust.listVendors(),
 
@@ -142,7 +92,7 @@ export function createVendorAdmin(deps: TrustAdminDeps) {
         throw error;
       }
       const pendingChange = needsApproval
-        ? await storeProposal(actor, vendor, proposed, input.reason)
+        ? await storeProposal(deps, actor, vendor, proposed, input.reason)
         : undefined;
       return { vendor, pendingChange };
     },
@@ -161,7 +111,7 @@ export function createVendorAdmin(deps: TrustAdminDeps) {
       check(current.version);
       const changes = changedFields(current, patchOf(input));
       if (needsSecondAdmin(changes)) {
-        return { proposed: await storeProposal(actor, current, changes, input.reason) };
+        return { proposed: await storeProposal(deps, actor, current, changes, input.reason) };
       }
       const next = applyVendorChange(current, changes, deps.now());
       await commitAudited(
@@ -178,74 +128,6 @@ export function createVendorAdmin(deps: TrustAdminDeps) {
         { code: 'PRECONDITION_FAILED', detail: 'the vendor changed while this request ran; read it again' },
       );
       return { applied: next };
-    },
-
-    /** Proposed changes to a vendor, newest first. */
-    async listVendorChanges(vendorId: string): Promise<VendorChange[]> {
-      await loadVendor(deps, vendorId);
-      return deps.trust.listVendorChanges(vendorId);
-    },
-
-    /** One proposed change, with the vendor as it is now. */
-    async getVendorChange(vendorId: string, changeId: string) {
-      const [vendor, change] = await loadChange(vendorId, changeId);
-      return { vendor, change };
-    },
-
-    /** Applies a pending change, by an admin independent of the proposer, while the vendor is still as proposed against. */
-    async approveVendorChange(actor: Principal, vendorId: string, changeId: string, reason: string) {
-      const [vendor, change] = await loadChange(vendorId, changeId);
-      const decision = decided(
-        approveVendorChange(
-          change,
-          vendor,
-          actor.name,
-          deps.now(),
-          await approvalLineage(deps, change.proposedBy, actor.name),
-        ),
-      );
-      await commitAudited(
-        (entry) => deps.trust.approveVendorChangeAudited(decision.change, decision.vendor, entry),
-        {
-          action: 'vendor.change.approve',
-          target: { type: 'vendor', id: vendorId, vendorId },
-          actor: actor.name,
-          at: decision.vendor.updatedAt,
-          reason,
-          before: vendorFields(vendor),
-          after: { ...vendorFields(decision.vendor), change: change.id, proposedBy: change.proposedBy },
-        },
-        {
-          code: 'INVALID_STATE',
-          detail: 'the vendor or the change moved on while this request ran; read them again',
-        },
-      );
-      return { vendor: decision.vendor, change: decision.change };
-    },
-
-    /** Withdraws a pending change (the proposer included); the vendor stays as it is. */
-    async withdrawVendorChange(
-      actor: Principal,
-      vendorId: string,
-      changeId: string,
-      reason: string,
-    ): Promise<VendorChange> {
-      const [, change] = await loadChange(vendorId, changeId);
-      const decision = decided(withdrawVendorChange(change, actor.name, deps.now()));
-      await commitAudited(
-        (entry) => deps.trust.withdrawVendorChangeAudited(decision.change, entry),
-        {
-          action: 'vendor.change.withdraw',
-          target: { type: 'vendor_change', id: change.id, vendorId },
-          actor: actor.name,
-          at: decision.change.decidedAt ?? deps.now().toISOString(),
-          reason,
-          before: { state: change.state },
-          after: { state: decision.change.state },
-        },
-        { code: 'INVALID_STATE', detail: 'the change is no longer pending; read it again' },
-      );
-      return decision.change;
     },
   };
 }

@@ -4,12 +4,13 @@ import { createCrlAdmin } from './trust-admin-crls';
 import { createRootAdmin } from './trust-admin-roots';
 import type { TrustAdminDeps } from './trust-admin-shared';
 import { createTokenAdmin } from './trust-admin-tokens';
+import { createVendorChangeAdmin } from './trust-admin-vendor-changes';
 import { createVendorAdmin } from './trust-admin-vendors';
 
 export type { CrlRetirementInput } from './trust-admin-crls';
-export type { DistrustInput, RootRef, VersionCheck } from './trust-admin-roots';
+export type { DistrustInput, RootRef } from './trust-admin-roots';
 export { normalizeSha256 } from './trust-admin-roots';
-export type { TrustAdminDeps } from './trust-admin-shared';
+export type { TrustAdminDeps, VersionCheck } from './trust-admin-shared';
 export type { VendorInput, VendorUpdate } from './trust-admin-vendors';
 
 /**
@@ -21,6 +22,7 @@ export type { VendorInput, VendorUpdate } from './trust-admin-vendors';
 export function createTrustAdmin(deps: TrustAdminDeps) {
   return {
     ...createVendorAdmin(deps),
+    ...createVendorChangeAdmin(deps),
     ...createRootAdmin(deps),
     ...createTokenAdmin(deps),
     ...createCrlAdmin(deps),
