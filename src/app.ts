@@ -22,9 +22,9 @@ import { storedCrlsOf } from './services/crls';
 import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feed-polling';
 import { cacheTrustReads } from './services/store-version-cache';
+import type { TrustAdmin } from './services/trust-admin';
 import type { Escalator, VerificationDeps } from './services/verification';
-import type { Anchor, AuditReader, CrlRepository, TokenRepository, TrustRepository } from './trust';
-import type { RandomBytes } from './trust/tokens';
+import type { AuditReader, CrlRepository, TokenRepository, TrustRepository } from './trust';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
 import { createPathCache, type PathCache } from './verify/path-cache';
 import type { RevocationMemory } from './verify/revocation-memory';
@@ -89,10 +89,8 @@ export interface AppDeps {
   adminToken?: string;
   /** `REQUIRE_VERIFY_TOKEN=true`: POST /verify needs a verifier (or admin) token. */
   requireVerifyToken?: boolean;
-  /** Randomness for token secrets; defaults to crypto.getRandomValues. */
-  random?: RandomBytes;
-  /** Called after a second admin approved a root (e.g. to settle escalation cases it answers). */
-  onRootActivated?: (vendorId: string, anchor: Anchor) => Promise<void> | void;
+  /** The admin use cases (vendors, roots, tokens, CRL retirement, audit) behind the admin routes. */
+  trustAdmin: TrustAdmin;
 }
 
 const healthRoute = createRoute({
@@ -172,22 +170,13 @@ export function createApp(deps: AppDeps) {
       createHasher: deps.createHasher,
     },
   );
-  const admin = {
-    trust: deps.trust,
-    tokens: deps.tokens,
-    audit: deps.audit,
-    subtle: deps.subtle,
-    now: deps.now,
-    random: deps.random ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes)),
-    auth,
-    onRootActivated: deps.onRootActivated,
-  };
+  const admin = { admin: deps.trustAdmin, auth };
   registerTokens(app, admin);
   registerVendors(app, admin);
   registerVendorChanges(app, admin);
   registerRoots(app, admin);
   registerAudit(app, admin);
-  if (deps.crlRepository) registerCrls(app, { ...admin, crls: deps.crlRepository });
+  if (deps.crlRepository) registerCrls(app, admin);
   if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });
   if (deps.feeds) {
     const feedRoutes = { feeds: deps.feeds, auth, now: deps.now };

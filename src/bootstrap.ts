@@ -27,8 +27,8 @@ import { createEscalationService } from './services/escalations';
 import { activeRootsOf } from './services/feed-candidates';
 import { createFeedService } from './services/feed-polling';
 import { createOcspFetcher } from './services/ocsp-fetcher';
+import { createTrustAdmin } from './services/trust-admin';
 import type { VerificationDeps } from './services/verification';
-import type { Anchor } from './trust';
 
 /** What the platform provides; everything else is wired the same everywhere. */
 export interface PlatformPorts {
@@ -61,8 +61,6 @@ export interface BootstrapOptions {
   limits?: Partial<AppLimits>;
   /** Escalation flood limits beyond the configured ones (e.g. overflowRootsListed). */
   escalationLimits?: Partial<EscalationLimits>;
-  /** Told after a second admin approved a root, once the escalation cases it answers are settled. */
-  onRootActivated?: (vendorId: string, anchor: Anchor) => Promise<void> | void;
 }
 
 export interface PollOptions {
@@ -144,6 +142,21 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
   // size and time limits, cached until nextUpdate; only where the platform turned them on (Node).
   const revocationFetch = { fetch: feedFetch, now, isAllowedUrl: ports.feedUrlGuard ?? publicHttpOnly };
 
+  const tokens = createTokenRepository(db);
+  const crls = createCrlRepository(db);
+  const audit = createAuditReader(db);
+  const trustAdmin = createTrustAdmin({
+    trust,
+    tokens,
+    audit,
+    crls,
+    subtle,
+    now,
+    random: (bytes) => crypto.getRandomValues(bytes),
+    // Approving a root answers the open cases whose chains it completes.
+    cases: escalations,
+  });
+
   const app = createApp({
     trust,
     subtle,
@@ -151,10 +164,11 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     escalate: escalations.escalate,
     escalations,
     feeds,
-    tokens: createTokenRepository(db),
-    crlRepository: createCrlRepository(db),
+    trustAdmin,
+    tokens,
+    crlRepository: crls,
     revocationMemory: createRevocationMemory(db, now),
-    audit: createAuditReader(db),
+    audit,
     ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
     requireVerifyToken: config.requireVerifyToken,
     limits,
@@ -164,19 +178,11 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     ...(ports.ready ? { ready: ports.ready } : {}),
     ...(config.crlFetch ? { fetchCrls: createCrlFetcher(revocationFetch) } : {}),
     ...(config.ocspFetch ? { fetchOcsp: createOcspFetcher(revocationFetch) } : {}),
-    // Approving a root answers the open cases whose chains it completes.
-    onRootActivated: async (vendorId, anchor) => {
-      await escalations.settleByRoot(
-        { vendorId, spkiSha256: anchor.spkiSha256, subject: anchor.subject },
-        anchor.approvedBy ?? 'admin',
-      );
-      await options.onRootActivated?.(vendorId, anchor);
-    },
   });
 
   return {
     app,
-    services: { trust, escalations, feeds },
+    services: { trust, trustAdmin, escalations, feeds },
     budget,
     /** The feed cron / timer step: the due feeds, most overdue first. */
     pollDueFeeds: (poll: PollOptions) => feeds.pollDue(poll),

@@ -1,4 +1,5 @@
 import type { OpeningSlot } from './opening-budget';
+import type { ApprovedRoot } from './settled-by-root';
 import type { CaseKind, CaseState, EscalationCase } from './types';
 
 export interface StoredCase {
@@ -49,4 +50,12 @@ export interface EscalationEvidence {
     advisories: Array<{ title: string; link: string; feed: string; published: string }>;
     candidates: Array<{ sha256: string; spkiSha256: string; corroborated: boolean; provenance: string }>;
   }>;
+}
+
+/**
+ * Settles the open cases a root answers once an admin approved it (the escalation service implements it;
+ * the root-approval use case calls it after the approval is written).
+ */
+export interface CaseSettlement {
+  settleByRoot(root: ApprovedRoot, actor: string): Promise<unknown>;
 }

@@ -1,6 +1,5 @@
 import type { FeedService } from '../services/feed-polling';
-import type { Anchor, AuditReader, TokenRepository, TrustRepository } from '../trust';
-import type { RandomBytes } from '../trust/tokens';
+import type { TrustAdmin } from '../services/trust-admin';
 import type { Authenticator } from './auth';
 
 /** What the feed, candidate and advisory routes need. */
@@ -9,15 +8,8 @@ export interface FeedRouteDeps {
   auth: Authenticator;
 }
 
-/** What the admin routes (vendors, roots, audit, tokens) need. */
+/** What the admin routes (vendors, roots, audit, tokens, CRLs) need: the use cases, and who may call them. */
 export interface AdminDeps {
-  trust: TrustRepository;
-  tokens: TokenRepository | undefined;
-  audit: AuditReader | undefined;
-  subtle: SubtleCrypto;
-  now: () => Date;
-  random: RandomBytes;
+  admin: TrustAdmin;
   auth: Authenticator;
-  /** Called after a second admin approved a root (pending -> active); failures are logged, not returned. */
-  onRootActivated?: ((vendorId: string, anchor: Anchor) => Promise<void> | void) | undefined;
 }

@@ -1,12 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import {
-  ANCHOR_STATES,
-  type Anchor,
-  type AuditRecord,
-  REVOCATION_POLICIES,
-  TOKEN_ROLES,
-  type Vendor,
-} from '../trust';
+import { ANCHOR_STATES, type AuditRecord, REVOCATION_POLICIES, TOKEN_ROLES, type Vendor } from '../trust';
+import { vendorRecord } from '../trust/audit-states';
 import { IDENTITY_FIELDS } from '../trust/identity-rules';
 
 /** Wire schemas of the admin API (vendors, roots, audit, tokens). */
@@ -129,35 +123,12 @@ export const ETagHeader = {
 };
 
 export const vendorView = (vendor: Vendor) => ({
-  id: vendor.id,
-  name: vendor.name,
-  contacts: vendor.contacts,
+  ...vendorRecord(vendor),
   identityRules: vendor.identityRules as z.infer<typeof IdentityRuleWire>[],
-  revocationPolicy: vendor.revocationPolicy,
-  version: vendor.version,
-  createdAt: vendor.createdAt,
-  updatedAt: vendor.updatedAt,
 });
-
-/** The fields of a vendor that changes touch, as the audit log records them before and after. */
-export const vendorFields = (vendor: Vendor) => {
-  const view = vendorView(vendor);
-  return {
-    name: view.name,
-    contacts: view.contacts,
-    identityRules: view.identityRules,
-    revocationPolicy: view.revocationPolicy,
-  };
-};
 
 export const auditView = (entry: AuditRecord) => ({
   ...entry,
   before: entry.before ?? null,
   after: entry.after ?? null,
-});
-
-export const anchorState = (anchor: Anchor) => ({
-  state: anchor.state,
-  distrustAfter: anchor.distrustAfter,
-  keyCompromise: anchor.keyCompromise,
 });

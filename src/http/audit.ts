@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { TrustgateError } from '../errors';
 import type { AuditFilter } from '../trust';
 import type { AdminDeps } from './admin-deps';
 import { AuditEntrySchema, auditView, bearerSecurity } from './admin-schemas';
@@ -43,7 +42,6 @@ const auditRoute = createRoute({
 export function registerAudit(app: OpenAPIHono, deps: AdminDeps) {
   app.openapi(auditRoute, async (c) => {
     await deps.auth.require(c, ROLES.read);
-    if (!deps.audit) throw new TrustgateError('NOT_FOUND', 'this deployment has no audit reader');
     const q = c.req.valid('query');
     const limit = q.limit ?? 100;
     const filter: AuditFilter = { limit };
@@ -53,7 +51,7 @@ export function registerAudit(app: OpenAPIHono, deps: AdminDeps) {
     if (q.since !== undefined) filter.since = new Date(q.since).toISOString();
     if (q.until !== undefined) filter.until = new Date(q.until).toISOString();
     if (q.after !== undefined) filter.afterId = q.after;
-    const entries = await deps.audit.list(filter);
+    const entries = await deps.admin.listAudit(filter);
     const last = entries[entries.length - 1];
     return c.json(
       { entries: entries.map(auditView), next: entries.length === limit && last ? last.id : null },

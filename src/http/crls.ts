@@ -1,22 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { TrustgateError } from '../errors';
-import {
-  type CrlAdminDeps,
-  type CrlRetirementStep,
-  crlNumberDecimal,
-  retireCrlStep,
-  uploadCrls,
-} from '../services/crls';
-import type { CrlRepository, CrlSummary } from '../trust';
+import { crlNumberDecimal } from '../services/crls';
+import type { CrlSummary } from '../trust';
 import type { AdminDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
 import { ROLES } from './auth';
 import { problemResponse } from './problem';
-import { normalizeSha256 } from './roots';
 import { problemResponses } from './schemas';
-import { tokenLineage } from './token-lineage';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -182,48 +172,35 @@ const withdrawRetirementRoute = createRoute({
   responses: { 200: { description: 'The CRL, still active', ...json(CrlSchema) }, ...retirementErrors },
 });
 
-export function registerCrls(app: OpenAPIHono, deps: AdminDeps & { crls: CrlRepository }) {
-  const admin: CrlAdminDeps = {
-    trust: deps.trust,
-    crls: deps.crls,
-    now: deps.now,
-    lineage: async (proposer, approver) => ({
-      proposer: await tokenLineage(deps, proposer),
-      approver: await tokenLineage(deps, approver),
-    }),
-  };
-
+export function registerCrls(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   app.openapi(listCrlsRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    const id = c.req.valid('param').id;
+    await auth.require(c, ROLES.read);
     const limit = c.req.valid('query').limit ?? DEFAULT_LIST_LIMIT;
-    if (!(await deps.trust.getVendor(id))) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
-    const found = await deps.crls.list(id, limit + 1);
-    return c.json({ crls: found.slice(0, limit).map(crlView), truncated: found.length > limit }, 200);
+    const { crls, truncated } = await admin.listCrls(c.req.valid('param').id, limit);
+    return c.json({ crls: crls.map(crlView), truncated }, 200);
   });
 
-  const step = async (
-    c: Context,
-    which: CrlRetirementStep,
-    params: { id: string; sha256: string },
-    reason: string,
-  ) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const sha256 = normalizeSha256(params.sha256);
-    if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
-    return crlView(
-      await retireCrlStep(admin, which, { vendorId: params.id, sha256, actor: actor.name, reason }),
-    );
-  };
-  app.openapi(proposeRetirementRoute, async (c) =>
-    c.json(await step(c, 'propose', c.req.valid('param'), c.req.valid('json').reason), 202),
-  );
-  app.openapi(approveRetirementRoute, async (c) =>
-    c.json(await step(c, 'approve', c.req.valid('param'), c.req.valid('json').reason), 200),
-  );
-  app.openapi(withdrawRetirementRoute, async (c) =>
-    c.json(await step(c, 'withdraw', c.req.valid('param'), c.req.valid('json').reason), 200),
-  );
+  /** The CRL the path names, and the reason the body gives. */
+  const retirement = (params: { id: string; sha256: string }, body: { reason: string }) => ({
+    vendorId: params.id,
+    sha256: params.sha256,
+    reason: body.reason,
+  });
+  app.openapi(proposeRetirementRoute, async (c) => {
+    const actor = await auth.require(c, ROLES.write);
+    const input = retirement(c.req.valid('param'), c.req.valid('json'));
+    return c.json(crlView(await admin.proposeCrlRetirement(actor, input)), 202);
+  });
+  app.openapi(approveRetirementRoute, async (c) => {
+    const actor = await auth.require(c, ROLES.write);
+    const input = retirement(c.req.valid('param'), c.req.valid('json'));
+    return c.json(crlView(await admin.approveCrlRetirement(actor, input)), 200);
+  });
+  app.openapi(withdrawRetirementRoute, async (c) => {
+    const actor = await auth.require(c, ROLES.write);
+    const input = retirement(c.req.valid('param'), c.req.valid('json'));
+    return c.json(crlView(await admin.withdrawCrlRetirement(actor, input)), 200);
+  });
 
   app.openAPIRegistry.registerPath(uploadCrlsRoute);
   app.use(
@@ -235,14 +212,8 @@ export function registerCrls(app: OpenAPIHono, deps: AdminDeps & { crls: CrlRepo
   );
   // The raw body (DER or PEM) is read by hand, within the size limit, once the caller is known to be an admin.
   app.post('/vendors/:id/crls', async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
+    const actor = await auth.require(c, ROLES.write);
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const response = await uploadCrls(
-      { trust: deps.trust, crls: deps.crls, now: deps.now },
-      c.req.param('id'),
-      body,
-      actor.name,
-    );
-    return c.json(response, 201);
+    return c.json(await admin.uploadCrls(actor, c.req.param('id'), body), 201);
   });
 }

@@ -1,20 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { TrustgateError } from '../errors';
+import type { Context } from 'hono';
 import type { Anchor } from '../trust';
-import { pendingAnchor, readProposedRoot } from '../trust/root-proposal';
-import {
-  approveRoot,
-  distrustForKeyCompromise,
-  distrustRoot,
-  retireRoot,
-  type Transition,
-} from '../trust/root-transitions';
-import type { Principal } from '../trust/tokens';
-import { encodePem, toHex } from '../verify';
+import { encodePem } from '../verify';
 import type { AdminDeps } from './admin-deps';
 import {
   AuditEntrySchema,
-  anchorState,
   auditView,
   bearerSecurity,
   ETagHeader,
@@ -27,7 +17,6 @@ import {
 import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
-import { tokenLineage } from './token-lineage';
 
 const Sha256Param = z.object({
   sha256: z.string().openapi({
@@ -151,11 +140,6 @@ const retireRoute = actionRoute(
   ReasonOnly,
 );
 
-export const normalizeSha256 = (value: string): string | null => {
-  const hex = value.replace(/[:\s]/g, '').toLowerCase();
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
-};
-
 export const rootView = (anchor: Anchor) => ({
   vendor: anchor.vendorId,
   sha256: anchor.sha256,
@@ -175,103 +159,25 @@ export const rootView = (anchor: Anchor) => ({
   pem: encodePem('CERTIFICATE', anchor.der),
 });
 
-async function findRoot(deps: AdminDeps, sha256Param: string, vendor: string | undefined): Promise<Anchor> {
-  const sha256 = normalizeSha256(sha256Param);
-  if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
-  const found = (await deps.trust.findAnchorsBySha256(sha256)).filter(
-    (a) => !vendor || a.vendorId === vendor,
-  );
-  if (found.length === 0)
-    throw new TrustgateError('NOT_FOUND', `no root ${sha256}${vendor ? ` for vendor '${vendor}'` : ''}`);
-  if (found.length > 1) {
-    throw new TrustgateError(
-      'ROOT_AMBIGUOUS',
-      `root ${sha256} is on file for ${found.map((a) => a.vendorId).join(', ')}; add ?vendor=<id>`,
-    );
-  }
-  return found[0] as Anchor;
-}
-
-async function applyTransition(
-  deps: AdminDeps,
-  actor: Principal,
-  current: Anchor,
-  result: Transition,
-  action: string,
-  reason: string,
-): Promise<Anchor> {
-  if (!result.ok) throw new TrustgateError(result.code, result.detail);
-  const next = result.anchor;
-  const written = await deps.trust.updateAnchorAudited(next, current.version, {
-    at: next.updatedAt,
-    actor: actor.name,
-    action,
-    targetType: 'anchor',
-    targetId: next.sha256,
-    vendorId: next.vendorId,
-    reason,
-    before: anchorState(current),
-    after: anchorState(next),
-  });
-  if (!written) {
-    throw new TrustgateError('PRECONDITION_FAILED', 'the root changed while this request ran; read it again');
-  }
-  return next;
-}
-
-export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
+export function registerRoots(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   app.openapi(listRootsRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    const id = c.req.valid('param').id;
-    if (!(await deps.trust.getVendor(id))) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
-    return c.json({ roots: (await deps.trust.listAnchors(id)).map(rootView) }, 200);
+    await auth.require(c, ROLES.read);
+    const roots = await admin.listRoots(c.req.valid('param').id);
+    return c.json({ roots: roots.map(rootView) }, 200);
   });
 
   app.openapi(proposeRootRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const id = c.req.valid('param').id;
-    const body = c.req.valid('json');
-    if (!(await deps.trust.getVendor(id))) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
-    const now = deps.now();
-    const read = readProposedRoot(body.pem, now);
-    if (!read.ok) throw new TrustgateError(read.code, read.detail);
-    const existing = await deps.trust.getAnchor(id, read.summary.sha256);
-    if (existing) {
-      throw new TrustgateError(
-        'ROOT_DUPLICATE',
-        `vendor '${id}' already has this root (${existing.state}); see GET /roots/${existing.sha256}`,
-      );
-    }
-    const anchor = pendingAnchor(id, read.der, read.summary, actor.name, now);
-    try {
-      await deps.trust.insertAnchorAudited(anchor, {
-        at: anchor.createdAt,
-        actor: actor.name,
-        action: 'root.propose',
-        targetType: 'anchor',
-        targetId: anchor.sha256,
-        vendorId: id,
-        reason: body.reason,
-        before: null,
-        after: anchorState(anchor),
-      });
-    } catch (error) {
-      // A concurrent proposal of the same root lost the race on the primary key.
-      if (await deps.trust.getAnchor(id, anchor.sha256)) {
-        throw new TrustgateError('ROOT_DUPLICATE', `vendor '${id}' already has this root`);
-      }
-      throw error;
-    }
+    const actor = await auth.require(c, ROLES.write);
+    const anchor = await admin.proposeRoot(actor, c.req.valid('param').id, c.req.valid('json'));
     return c.json(rootView(anchor), 202, { ETag: etagOf(anchor.version) });
   });
 
   app.openapi(getRootRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    const anchor = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
-    const sha1 = toHex(new Uint8Array(await deps.subtle.digest('SHA-1', new Uint8Array(anchor.der))));
-    const history = deps.audit
-      ? await deps.audit.list({ vendorId: anchor.vendorId, targetId: anchor.sha256, limit: 1000 })
-      : [];
+    await auth.require(c, ROLES.read);
+    const { anchor, sha1, history } = await admin.getRoot({
+      sha256: c.req.valid('param').sha256,
+      vendor: c.req.valid('query').vendor,
+    });
     return c.json(
       {
         ...rootView(anchor),
@@ -283,70 +189,41 @@ export function registerRoots(app: OpenAPIHono, deps: AdminDeps) {
     );
   });
 
+  /** Holds a state change to the If-Match the caller sent (412 when stale). */
+  const ifMatch = (c: Context) => (version: number) => checkIfMatch(c.req.header('if-match'), version);
+
   app.openapi(approveRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const current = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
-    checkIfMatch(c.req.header('if-match'), current.version);
-    const { reason } = c.req.valid('json') as z.infer<typeof ReasonOnly>;
-    const next = await applyTransition(
-      deps,
+    const actor = await auth.require(c, ROLES.write);
+    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
+    const next = await admin.approveRoot(
       actor,
-      current,
-      approveRoot(current, actor.name, deps.now(), {
-        proposer: await tokenLineage(deps, current.proposedBy),
-        approver: await tokenLineage(deps, actor.name),
-      }),
-      'root.approve',
-      reason,
+      ref,
+      c.req.valid('json') as z.infer<typeof ReasonOnly>,
+      ifMatch(c),
     );
-    if (deps.onRootActivated) {
-      try {
-        await deps.onRootActivated(next.vendorId, next);
-      } catch (error) {
-        console.error('onRootActivated failed (the approval stands)', error);
-      }
-    }
     return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
   });
 
   app.openapi(distrustRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const current = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
-    checkIfMatch(c.req.header('if-match'), current.version);
-    const { after, keyCompromise, reason } = c.req.valid('json') as z.infer<typeof DistrustSchema>;
-    const now = deps.now();
-    const next = keyCompromise
-      ? await applyTransition(
-          deps,
-          actor,
-          current,
-          distrustForKeyCompromise(current, after ? new Date(after) : null, now),
-          'root.distrust.key_compromise',
-          reason,
-        )
-      : await applyTransition(
-          deps,
-          actor,
-          current,
-          distrustRoot(current, new Date(after as string), now),
-          'root.distrust',
-          reason,
-        );
+    const actor = await auth.require(c, ROLES.write);
+    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
+    const next = await admin.distrustRoot(
+      actor,
+      ref,
+      c.req.valid('json') as z.infer<typeof DistrustSchema>,
+      ifMatch(c),
+    );
     return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
   });
 
   app.openapi(retireRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const current = await findRoot(deps, c.req.valid('param').sha256, c.req.valid('query').vendor);
-    checkIfMatch(c.req.header('if-match'), current.version);
-    const { reason } = c.req.valid('json') as z.infer<typeof ReasonOnly>;
-    const next = await applyTransition(
-      deps,
+    const actor = await auth.require(c, ROLES.write);
+    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
+    const next = await admin.retireRoot(
       actor,
-      current,
-      retireRoot(current, deps.now()),
-      'root.retire',
-      reason,
+      ref,
+      c.req.valid('json') as z.infer<typeof ReasonOnly>,
+      ifMatch(c),
     );
     return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
   });

@@ -1,16 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { TrustgateError } from '../errors';
-import type { Vendor } from '../trust';
-import type { Refusal } from '../trust/root-proposal';
-import type { Principal } from '../trust/tokens';
-import {
-  approveVendorChange,
-  proposeVendorChange,
-  type VendorChange,
-  type VendorChangeFields,
-  withdrawVendorChange,
-} from '../trust/vendor-changes';
-import { toHex } from '../verify';
+import { vendorChangeRecord } from '../trust/audit-states';
+import type { VendorChange } from '../trust/vendor-changes';
 import type { AdminDeps } from './admin-deps';
 import {
   bearerSecurity,
@@ -22,13 +12,11 @@ import {
   RevocationPolicyField,
   VendorIdParam,
   VendorSchema,
-  vendorFields,
   vendorView,
 } from './admin-schemas';
 import { ROLES } from './auth';
 import { etagOf } from './etag';
 import { problemResponses } from './schemas';
-import { tokenLineage } from './token-lineage';
 
 /**
  * Pending changes to a vendor's contacts, identity rules or (back to best-effort) revocation policy (proposed by PATCH /vendors/{id}, answered
@@ -56,55 +44,9 @@ export const VendorChangeSchema = z
   .openapi('VendorChange');
 
 export const vendorChangeView = (change: VendorChange) => ({
-  id: change.id,
-  vendor: change.vendorId,
-  state: change.state,
-  baseVersion: change.baseVersion,
+  ...vendorChangeRecord(change),
   changes: change.changes as z.infer<typeof VendorChangeSchema>['changes'],
-  reason: change.reason,
-  proposedBy: change.proposedBy,
-  proposedAt: change.proposedAt,
-  decidedBy: change.decidedBy,
-  decidedAt: change.decidedAt,
 });
-
-const newVendorChangeId = (deps: AdminDeps): string => `chg_${toHex(deps.random(new Uint8Array(12)))}`;
-
-/** Stores a proposal of `changes` to `vendor` by `actor`, audited; answers it as the wire shows it. */
-export async function storeProposal(
-  deps: AdminDeps,
-  actor: Principal,
-  vendor: Vendor,
-  changes: VendorChangeFields,
-  reason: string | undefined,
-) {
-  if (!reason) {
-    throw new TrustgateError(
-      'INVALID_FIELD',
-      'reason is required to propose a change of contacts, identity rules or the revocation policy back to best-effort (a second admin approves it)',
-    );
-  }
-  const change = proposeVendorChange({
-    id: newVendorChangeId(deps),
-    vendor,
-    changes,
-    reason,
-    proposedBy: actor.name,
-    now: deps.now(),
-  });
-  await deps.trust.insertVendorChangeAudited(change, {
-    at: change.proposedAt,
-    actor: actor.name,
-    action: 'vendor.change.propose',
-    targetType: 'vendor_change',
-    targetId: change.id,
-    vendorId: vendor.id,
-    reason,
-    before: null,
-    after: vendorChangeView(change),
-  });
-  return vendorChangeView(change);
-}
 
 const ChangeParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
@@ -170,84 +112,38 @@ const withdrawRoute = createRoute({
   },
 });
 
-async function load(deps: AdminDeps, vendorId: string, changeId: string): Promise<[Vendor, VendorChange]> {
-  const vendor = await deps.trust.getVendor(vendorId);
-  if (!vendor) throw new TrustgateError('NOT_FOUND', `no vendor '${vendorId}'`);
-  const change = await deps.trust.getVendorChange(vendorId, changeId);
-  if (!change) throw new TrustgateError('NOT_FOUND', `no change '${changeId}' for vendor '${vendorId}'`);
-  return [vendor, change];
-}
-
-const refuse = (refusal: Refusal): never => {
-  throw new TrustgateError(refusal.code, refusal.detail);
-};
-
-export function registerVendorChanges(app: OpenAPIHono, deps: AdminDeps) {
+export function registerVendorChanges(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   app.openapi(listRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    const id = c.req.valid('param').id;
-    if (!(await deps.trust.getVendor(id))) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
-    return c.json({ changes: (await deps.trust.listVendorChanges(id)).map(vendorChangeView) }, 200);
+    await auth.require(c, ROLES.read);
+    const changes = await admin.listVendorChanges(c.req.valid('param').id);
+    return c.json({ changes: changes.map(vendorChangeView) }, 200);
   });
 
   app.openapi(getRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
+    await auth.require(c, ROLES.read);
     const { id, changeId } = c.req.valid('param');
-    const [vendor, change] = await load(deps, id, changeId);
+    const { vendor, change } = await admin.getVendorChange(id, changeId);
     return c.json({ ...vendorChangeView(change), current: vendorView(vendor) }, 200);
   });
 
   app.openapi(approveRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
+    const actor = await auth.require(c, ROLES.write);
     const { id, changeId } = c.req.valid('param');
-    const { reason } = c.req.valid('json');
-    const [vendor, change] = await load(deps, id, changeId);
-    const decision = approveVendorChange(change, vendor, actor.name, deps.now(), {
-      proposer: await tokenLineage(deps, change.proposedBy),
-      approver: await tokenLineage(deps, actor.name),
-    });
-    if (!decision.ok) return refuse(decision);
-    const written = await deps.trust.approveVendorChangeAudited(decision.change, decision.vendor, {
-      at: decision.vendor.updatedAt,
-      actor: actor.name,
-      action: 'vendor.change.approve',
-      targetType: 'vendor',
-      targetId: id,
-      vendorId: id,
-      reason,
-      before: vendorFields(vendor),
-      after: { ...vendorFields(decision.vendor), change: change.id, proposedBy: change.proposedBy },
-    });
-    if (!written) {
-      throw new TrustgateError(
-        'INVALID_STATE',
-        'the vendor or the change moved on while this request ran; read them again',
-      );
-    }
-    return c.json({ vendor: vendorView(decision.vendor), change: vendorChangeView(decision.change) }, 200, {
-      ETag: etagOf(decision.vendor.version),
+    const { vendor, change } = await admin.approveVendorChange(
+      actor,
+      id,
+      changeId,
+      c.req.valid('json').reason,
+    );
+    return c.json({ vendor: vendorView(vendor), change: vendorChangeView(change) }, 200, {
+      ETag: etagOf(vendor.version),
     });
   });
 
   app.openapi(withdrawRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
+    const actor = await auth.require(c, ROLES.write);
     const { id, changeId } = c.req.valid('param');
-    const { reason } = c.req.valid('json');
-    const [, change] = await load(deps, id, changeId);
-    const decision = withdrawVendorChange(change, actor.name, deps.now());
-    if (!decision.ok) return refuse(decision);
-    const written = await deps.trust.withdrawVendorChangeAudited(decision.change, {
-      at: decision.change.decidedAt ?? deps.now().toISOString(),
-      actor: actor.name,
-      action: 'vendor.change.withdraw',
-      targetType: 'vendor_change',
-      targetId: change.id,
-      vendorId: id,
-      reason,
-      before: { state: change.state },
-      after: { state: decision.change.state },
-    });
-    if (!written) throw new TrustgateError('INVALID_STATE', 'the change is no longer pending; read it again');
-    return c.json(vendorChangeView(decision.change), 200);
+    const change = await admin.withdrawVendorChange(actor, id, changeId, c.req.valid('json').reason);
+    return c.json(vendorChangeView(change), 200);
   });
 }

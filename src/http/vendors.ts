@@ -1,13 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { TrustgateError } from '../errors';
-import { type Contact, isVendorId, type Vendor } from '../trust';
+import type { Contact } from '../trust';
 import { identityRulesSchema } from '../trust/identity-rules';
-import {
-  applyVendorChange,
-  changedFields,
-  needsSecondAdmin,
-  type VendorChangeFields,
-} from '../trust/vendor-changes';
 import type { AdminDeps } from './admin-deps';
 import {
   bearerSecurity,
@@ -18,13 +11,12 @@ import {
   RevocationPolicyField,
   VendorIdParam,
   VendorSchema,
-  vendorFields,
   vendorView,
 } from './admin-schemas';
 import { ROLES } from './auth';
 import { checkIfMatch, etagOf } from './etag';
 import { problemResponses } from './schemas';
-import { storeProposal, VendorChangeSchema } from './vendor-changes';
+import { VendorChangeSchema, vendorChangeView } from './vendor-changes';
 
 const rulesField = z
   .array(IdentityRuleWire)
@@ -122,119 +114,47 @@ const patchVendorRoute = createRoute({
   },
 });
 
-async function loadVendor(deps: AdminDeps, id: string): Promise<Vendor> {
-  const vendor = await deps.trust.getVendor(id);
-  if (!vendor) throw new TrustgateError('NOT_FOUND', `no vendor '${id}'`);
-  return vendor;
-}
-
-export function registerVendors(app: OpenAPIHono, deps: AdminDeps) {
+export function registerVendors(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   app.openapi(listVendorsRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    return c.json({ vendors: (await deps.trust.listVendors()).map(vendorView) }, 200);
+    await auth.require(c, ROLES.read);
+    return c.json({ vendors: (await admin.listVendors()).map(vendorView) }, 200);
   });
 
   app.openapi(createVendorRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
+    const actor = await auth.require(c, ROLES.write);
     const body = c.req.valid('json');
-    if (!isVendorId(body.id)) {
-      throw new TrustgateError('INVALID_FIELD', 'id must match [a-z0-9][a-z0-9._-]{0,63}');
-    }
-    if (await deps.trust.getVendor(body.id)) {
-      throw new TrustgateError('VENDOR_EXISTS', `vendor '${body.id}' exists`);
-    }
-    const at = deps.now().toISOString();
-    // Contacts and identity rules take two admins from the start too: the vendor is created without them
-    // and they are proposed, so that one admin cannot set them for roots that become active later. A
-    // revocation policy is no widening at creation (best-effort is the default), so it applies.
-    const vendor: Vendor = {
-      id: body.id,
-      name: body.name,
-      contacts: [],
-      identityRules: [],
-      revocationPolicy: body.revocationPolicy ?? 'best-effort',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const proposed = changedFields(vendor, {
-      ...(body.contacts !== undefined ? { contacts: body.contacts as Contact[] } : {}),
-      ...(body.identityRules !== undefined ? { identityRules: body.identityRules } : {}),
+    const { vendor, pendingChange } = await admin.createVendor(actor, {
+      ...body,
+      contacts: body.contacts as Contact[] | undefined,
     });
-    const needsApproval = needsSecondAdmin(proposed);
-    if (needsApproval && !body.reason) {
-      throw new TrustgateError(
-        'INVALID_FIELD',
-        'reason is required with contacts or identity rules (they are proposed for a second admin to approve)',
-      );
-    }
-    try {
-      await deps.trust.insertVendorAudited(vendor, {
-        at,
-        actor: actor.name,
-        action: 'vendor.create',
-        targetType: 'vendor',
-        targetId: vendor.id,
-        vendorId: vendor.id,
-        reason: body.reason ?? null,
-        before: null,
-        after: vendorView(vendor),
-      });
-    } catch (error) {
-      // A concurrent create of the same id lost the race on the primary key.
-      if (await deps.trust.getVendor(vendor.id))
-        throw new TrustgateError('VENDOR_EXISTS', `vendor '${vendor.id}' exists`);
-      throw error;
-    }
-    const pendingChange = needsApproval
-      ? await storeProposal(deps, actor, vendor, proposed, body.reason)
-      : undefined;
-    return c.json({ ...vendorView(vendor), ...(pendingChange ? { pendingChange } : {}) }, 201, {
-      ETag: etagOf(vendor.version),
-    });
+    return c.json(
+      { ...vendorView(vendor), ...(pendingChange ? { pendingChange: vendorChangeView(pendingChange) } : {}) },
+      201,
+      { ETag: etagOf(vendor.version) },
+    );
   });
 
   app.openapi(getVendorRoute, async (c) => {
-    await deps.auth.require(c, ROLES.read);
-    const vendor = await loadVendor(deps, c.req.valid('param').id);
+    await auth.require(c, ROLES.read);
+    const vendor = await admin.getVendor(c.req.valid('param').id);
     return c.json(vendorView(vendor), 200, { ETag: etagOf(vendor.version) });
   });
 
   app.openapi(patchVendorRoute, async (c) => {
-    const actor = await deps.auth.require(c, ROLES.write);
-    const current = await loadVendor(deps, c.req.valid('param').id);
-    checkIfMatch(c.req.header('if-match'), current.version, true);
+    const actor = await auth.require(c, ROLES.write);
     const body = c.req.valid('json');
-    const patch: VendorChangeFields = {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.contacts !== undefined ? { contacts: body.contacts as Contact[] } : {}),
-      ...(body.identityRules !== undefined ? { identityRules: body.identityRules } : {}),
-      ...(body.revocationPolicy !== undefined ? { revocationPolicy: body.revocationPolicy } : {}),
-    };
-    const changes = changedFields(current, patch);
-    if (needsSecondAdmin(changes)) {
-      const change = await storeProposal(deps, actor, current, changes, body.reason);
-      return c.json(change, 202, { Location: `/vendors/${current.id}/changes/${change.id}` });
+    const update = await admin.updateVendor(
+      actor,
+      c.req.valid('param').id,
+      { ...body, contacts: body.contacts as Contact[] | undefined },
+      (version) => checkIfMatch(c.req.header('if-match'), version, true),
+    );
+    if (update.proposed) {
+      const change = update.proposed;
+      return c.json(vendorChangeView(change), 202, {
+        Location: `/vendors/${change.vendorId}/changes/${change.id}`,
+      });
     }
-    const now = deps.now();
-    const next: Vendor = applyVendorChange(current, changes, now);
-    const written = await deps.trust.updateVendorAudited(next, current.version, {
-      at: next.updatedAt,
-      actor: actor.name,
-      action: 'vendor.update',
-      targetType: 'vendor',
-      targetId: current.id,
-      vendorId: current.id,
-      reason: body.reason ?? null,
-      before: vendorFields(current),
-      after: vendorFields(next),
-    });
-    if (!written) {
-      throw new TrustgateError(
-        'PRECONDITION_FAILED',
-        'the vendor changed while this request ran; read it again',
-      );
-    }
-    return c.json(vendorView(next), 200, { ETag: etagOf(next.version) });
+    return c.json(vendorView(update.applied), 200, { ETag: etagOf(update.applied.version) });
   });
 }

@@ -1,12 +1,11 @@
 import { TrustgateError } from '../errors';
-import type { CrlRecord, CrlRepository, CrlSummary, TrustRepository } from '../trust';
-import type { ApprovalLineage } from '../trust/approvals';
 import {
-  approveCrlRetirement,
-  type CrlRetirementDecision,
-  proposeCrlRetirement,
-  withdrawCrlRetirement,
-} from '../trust/crl-retirement';
+  auditEntry,
+  type CrlRecord,
+  type CrlRepository,
+  type CrlSummary,
+  type TrustRepository,
+} from '../trust';
 import { readUploadedCrls } from '../verify/crl-upload';
 
 /**
@@ -90,21 +89,22 @@ export async function uploadCrls(
     };
     const stored =
       !(await deps.crls.has(vendor.id, record.id)) &&
-      (await deps.crls.insertAudited(record, {
-        at: record.createdAt,
-        actor,
-        action: 'crl.upload',
-        targetType: 'crl',
-        targetId: record.sha256,
-        vendorId: vendor.id,
-        reason: `CRL of ${crl.issuer}`,
-        before: null,
-        after: {
-          ...crlAuditState(record),
-          entries: record.entries,
-          deltaOf: crlNumberDecimal(record.deltaOf),
-        },
-      }));
+      (await deps.crls.insertAudited(
+        record,
+        auditEntry(
+          'crl.upload',
+          { type: 'crl', id: record.sha256, vendorId: vendor.id },
+          { actor, at: record.createdAt, reason: `CRL of ${crl.issuer}` },
+          {
+            before: null,
+            after: {
+              ...crlAuditState(record),
+              entries: record.entries,
+              deltaOf: crlNumberDecimal(record.deltaOf),
+            },
+          },
+        ),
+      ));
     out.push({
       sha256: record.sha256,
       issuer: record.issuer,
@@ -117,61 +117,4 @@ export async function uploadCrls(
     });
   }
   return { vendor: vendor.id, crls: out };
-}
-
-export interface CrlAdminDeps {
-  trust: TrustRepository;
-  crls: CrlRepository;
-  now: () => Date;
-  /** Who made whose token (trust/approvals.ts), for the second admin's independence. */
-  lineage: (proposer: string, approver: string) => Promise<ApprovalLineage>;
-}
-
-export type CrlRetirementStep = 'propose' | 'approve' | 'withdraw';
-
-async function loadCrl(deps: CrlAdminDeps, vendorId: string, sha256: string): Promise<CrlSummary> {
-  if (!(await deps.trust.getVendor(vendorId)))
-    throw new TrustgateError('NOT_FOUND', `no vendor '${vendorId}'`);
-  const crl = await deps.crls.get(vendorId, `${vendorId}:${sha256}`);
-  if (!crl) throw new TrustgateError('NOT_FOUND', `no CRL ${sha256} for vendor '${vendorId}'`);
-  return crl;
-}
-
-/**
- * One step of a CRL's retirement by `actor` (propose, approve by an independent admin, or withdraw),
- * written with its audit entry; the CRL as it is afterwards.
- */
-export async function retireCrlStep(
-  deps: CrlAdminDeps,
-  step: CrlRetirementStep,
-  input: { vendorId: string; sha256: string; actor: string; reason: string },
-): Promise<CrlSummary> {
-  const current = await loadCrl(deps, input.vendorId, input.sha256);
-  const now = deps.now();
-  let decision: CrlRetirementDecision<CrlSummary>;
-  if (step === 'propose') decision = proposeCrlRetirement(current, input.actor, input.reason, now);
-  else if (step === 'withdraw') decision = withdrawCrlRetirement(current);
-  else {
-    // Token lineage matters only when there is a proposal to approve.
-    const lineage = current.retirement
-      ? await deps.lineage(current.retirement.proposedBy, input.actor)
-      : { proposer: [], approver: [] };
-    decision = approveCrlRetirement(current, input.actor, now, lineage);
-  }
-  if (!decision.ok) throw new TrustgateError(decision.code, decision.detail);
-  const next = decision.crl;
-  const written = await deps.crls.updateRetirementAudited(next, current.version, {
-    at: now.toISOString(),
-    actor: input.actor,
-    action: `crl.retire.${step}`,
-    targetType: 'crl',
-    targetId: current.sha256,
-    vendorId: current.vendorId,
-    reason: input.reason,
-    before: crlAuditState(current),
-    after: crlAuditState(next),
-  });
-  if (!written)
-    throw new TrustgateError('INVALID_STATE', 'the CRL changed while this request ran; read it again');
-  return next;
 }

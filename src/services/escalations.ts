@@ -1,5 +1,6 @@
 import { TrustgateError } from '../errors';
 import {
+  type ApprovedRoot,
   applyStep,
   type BlockedVerification,
   type CaseKind,
@@ -27,7 +28,7 @@ import {
   type WebhookEventType,
   webhookEvent,
 } from '../escalation';
-import type { AuditEntry, Vendor } from '../trust';
+import { type AuditEntry, auditEntry, type Vendor } from '../trust';
 import { toHex, type VerifyOutcome } from '../verify';
 import type { Escalator } from './verification';
 
@@ -138,22 +139,22 @@ export function createEscalationService(deps: EscalationDeps) {
     reason: string | null,
     before: unknown,
   ) {
-    await deps.appendAudit({
-      at: deps.now().toISOString(),
-      actor,
-      action,
-      targetType: 'escalation',
-      targetId: c.id,
-      vendorId: c.vendorId,
-      reason,
-      before,
-      after: {
-        state: c.state,
-        verificationsBlocked: c.verificationsBlocked,
-        steps: c.steps,
-        resolution: c.resolution,
-      },
-    });
+    await deps.appendAudit(
+      auditEntry(
+        action,
+        { type: 'escalation', id: c.id, vendorId: c.vendorId },
+        { actor, at: deps.now(), reason },
+        {
+          before,
+          after: {
+            state: c.state,
+            verificationsBlocked: c.verificationsBlocked,
+            steps: c.steps,
+            resolution: c.resolution,
+          },
+        },
+      ),
+    );
   }
 
   /**
@@ -312,6 +313,22 @@ export function createEscalationService(deps: EscalationDeps) {
     throw new TrustgateError('CONFLICT', `escalation case ${id} changed concurrently; try again`);
   }
 
+  async function resolveCase(
+    id: string,
+    input: { outcome: 'approved' | 'rejected'; note?: string; actor: string },
+  ) {
+    const resolved = await change(
+      id,
+      (c) =>
+        resolve(c, { outcome: input.outcome, note: input.note ?? '', actor: input.actor, at: deps.now() }),
+      `escalation.resolve.${input.outcome}`,
+      input.actor,
+      input.note ?? null,
+    );
+    notify('escalation.resolved', resolved);
+    return resolved;
+  }
+
   return {
     escalate,
     render,
@@ -330,26 +347,15 @@ export function createEscalationService(deps: EscalationDeps) {
         input.note ?? null,
       );
     },
-    async resolve(id: string, input: { outcome: 'approved' | 'rejected'; note?: string; actor: string }) {
-      const resolved = await change(
-        id,
-        (c) =>
-          resolve(c, { outcome: input.outcome, note: input.note ?? '', actor: input.actor, at: deps.now() }),
-        `escalation.resolve.${input.outcome}`,
-        input.actor,
-        input.note ?? null,
-      );
-      notify('escalation.resolved', resolved);
-      return resolved;
-    },
+    resolve: resolveCase,
     /** An approved root answers the open cases whose chain it completes: resolve them as approved. */
-    async settleByRoot(root: { vendorId: string; spkiSha256: string; subject: string }, actor: string) {
+    async settleByRoot(root: ApprovedRoot, actor: string) {
       const open = await deps.cases.list({ state: 'open', vendorId: root.vendorId, limit: 500 });
       const settled: EscalationCase[] = [];
       for (const c of casesSettledByRoot(open, root)) {
         try {
           settled.push(
-            await this.resolve(c.id, {
+            await resolveCase(c.id, {
               outcome: 'approved',
               note: `root ${root.subject} approved and active`,
               actor,

@@ -31,8 +31,6 @@ export const testConfig = (overrides: Partial<AppConfig> = {}): AppConfig => ({
 type AdminOptions = {
   adminToken?: string | undefined;
   requireVerifyToken?: boolean;
-  /** Told after a second admin approved a root (after the escalation cases it answers were settled). */
-  onRootActivated?: BootstrapOptions['onRootActivated'];
 };
 
 /**
@@ -83,7 +81,6 @@ export async function createTestApp(
     },
     {
       ...(options.limits ? { limits: options.limits } : {}),
-      ...(options.onRootActivated ? { onRootActivated: options.onRootActivated } : {}),
     },
   );
   const { trust, escalations, feeds } = services;

@@ -9,6 +9,7 @@ import { registerCrls } from '../../src/http/crls';
 import { errorResponse } from '../../src/http/problem';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { storedCrlsOf } from '../../src/services/crls';
+import { createTrustAdmin } from '../../src/services/trust-admin';
 import { verifyRequest } from '../../src/services/verification';
 import { importSeed } from '../../src/trust';
 import { DEFAULT_VERIFY_LIMITS, encodePem } from '../../src/verify';
@@ -28,14 +29,18 @@ async function setup() {
   const app = new OpenAPIHono();
   app.onError((error, c) => errorResponse(c, error));
   registerCrls(app, {
-    trust,
-    tokens: undefined,
-    audit: undefined,
-    subtle,
-    now: () => now,
-    random: (bytes) => crypto.getRandomValues(bytes),
+    admin: createTrustAdmin({
+      trust,
+      tokens: undefined,
+      audit: undefined,
+      crls,
+      subtle,
+      now: () => now,
+      random: (bytes) => crypto.getRandomValues(bytes),
+      // These routes approve no root, so no case is ever settled.
+      cases: { settleByRoot: () => Promise.reject(new Error('no root is approved in the CRL tests')) },
+    }),
     auth: createAuthenticator({ subtle, adminToken: ADMIN }),
-    crls,
   });
   return { app, trust, crls, close };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Anchor } from '../../src/trust';
 import {
   createAdminTestApp,
   fixturePem,
@@ -24,17 +23,23 @@ async function snapshot(t: App) {
 
 describe('roots: propose, approve', () => {
   let t: App;
-  const activated: Array<{ vendorId: string; anchor: Anchor }> = [];
+  /** The unknown-root case the first verification opens: the proposed root completes its chain. */
+  let openCase: string;
+  const caseOf = async (id: string) =>
+    (await (await t.call('GET', `/escalations/${id}`, { token: t.alice })).json()).case as {
+      state: string;
+      resolution: { outcome: string; actor: string } | null;
+    };
   beforeAll(async () => {
-    t = await createAdminTestApp({
-      onRootActivated: (vendorId, anchor) => void activated.push({ vendorId, anchor }),
-    });
+    t = await createAdminTestApp();
   });
   afterAll(() => t.close());
 
   describe('when an admin proposes a new root', () => {
     it('answers 202 with the root pending, and it anchors nothing yet', async () => {
-      expect((await t.verify(GLOBEX_FOR_ACME, { vendor: 'acme' })).body.verdict).toBe('unknown_root');
+      const unknown = await t.verify(GLOBEX_FOR_ACME, { vendor: 'acme' });
+      expect(unknown.body.verdict).toBe('unknown_root');
+      openCase = (unknown.body.escalation as { id: string }).id;
       const res = await t.call('POST', '/vendors/acme/roots', {
         token: t.alice,
         body: {
@@ -69,7 +74,7 @@ describe('roots: propose, approve', () => {
         await t.call('GET', `/roots/${ROOTS.globexP384}?vendor=acme`, { token: t.bob })
       ).json();
       expect(root.state).toBe('pending');
-      expect(activated).toEqual([]);
+      expect((await caseOf(openCase)).state).toBe('open');
     });
   });
 
@@ -81,7 +86,7 @@ describe('roots: propose, approve', () => {
   });
 
   describe('when a second admin approves it', () => {
-    it('makes it active, calls onRootActivated, and the chain is trusted', async () => {
+    it('makes it active, resolves the open case it answers, and the chain is trusted', async () => {
       const res = await t.call('POST', `/roots/${ROOTS.globexP384}/approve?vendor=acme`, {
         token: t.bob,
         body: { reason: 'fingerprint confirmed by phone with Acme PSIRT' },
@@ -89,9 +94,10 @@ describe('roots: propose, approve', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('etag')).toBe('"v2"');
       expect(await res.json()).toMatchObject({ state: 'active', proposedBy: 'alice', approvedBy: 'bob' });
-      expect(activated.map((a) => [a.vendorId, a.anchor.sha256, a.anchor.state])).toEqual([
-        ['acme', ROOTS.globexP384, 'active'],
-      ]);
+      expect(await caseOf(openCase)).toMatchObject({
+        state: 'resolved',
+        resolution: { outcome: 'approved', actor: 'bob' },
+      });
       const { body } = await t.verify(GLOBEX_FOR_ACME, { vendor: 'acme' });
       expect(body.verdict).toBe('trusted');
       expect(body.anchor).toMatchObject({ vendor: 'acme', sha256: ROOTS.globexP384 });

@@ -1,0 +1,194 @@
+import { TrustgateError } from '../errors';
+import { type Anchor, type AuditRecord, auditEntry } from '../trust';
+import { anchorState } from '../trust/audit-states';
+import { pendingAnchor, readProposedRoot } from '../trust/root-proposal';
+import {
+  approveRoot,
+  distrustForKeyCompromise,
+  distrustRoot,
+  retireRoot,
+  type Transition,
+} from '../trust/root-transitions';
+import type { Principal } from '../trust/tokens';
+import { toHex } from '../verify';
+import {
+  approvalLineage,
+  commitAudited,
+  decided,
+  loadVendor,
+  type TrustAdminDeps,
+  type VersionCheck,
+} from './trust-admin-shared';
+
+/** A root named by its SHA-256 (hex, colons allowed), and its vendor when more than one has it on file. */
+export interface RootRef {
+  sha256: string;
+  vendor?: string | undefined;
+}
+
+export interface DistrustInput {
+  /** Required unless `keyCompromise`; an ISO 8601 instant. */
+  after?: string | undefined;
+  keyCompromise?: boolean | undefined;
+  reason: string;
+}
+
+export const normalizeSha256 = (value: string): string | null => {
+  const hex = value.replace(/[:\s]/g, '').toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
+};
+
+export function createRootAdmin(deps: TrustAdminDeps) {
+  async function findRoot(ref: RootRef): Promise<Anchor> {
+    const sha256 = normalizeSha256(ref.sha256);
+    if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
+    const found = (await deps.trust.findAnchorsBySha256(sha256)).filter(
+      (a) => !ref.vendor || a.vendorId === ref.vendor,
+    );
+    if (found.length === 0)
+      throw new TrustgateError(
+        'NOT_FOUND',
+        `no root ${sha256}${ref.vendor ? ` for vendor '${ref.vendor}'` : ''}`,
+      );
+    if (found.length > 1) {
+      throw new TrustgateError(
+        'ROOT_AMBIGUOUS',
+        `root ${sha256} is on file for ${found.map((a) => a.vendorId).join(', ')}; add ?vendor=<id>`,
+      );
+    }
+    return found[0] as Anchor;
+  }
+
+  /** Writes the root a transition decided, if it is still at the version read, with its audit entry. */
+  async function transition(
+    actor: Principal,
+    current: Anchor,
+    result: Transition,
+    action: string,
+    reason: string,
+  ): Promise<Anchor> {
+    const next = decided(result).anchor;
+    await commitAudited(
+      (entry) => deps.trust.updateAnchorAudited(next, current.version, entry),
+      {
+        action,
+        target: { type: 'anchor', id: next.sha256, vendorId: next.vendorId },
+        actor: actor.name,
+        at: next.updatedAt,
+        reason,
+        before: anchorState(current),
+        after: anchorState(next),
+      },
+      { code: 'PRECONDITION_FAILED', detail: 'the root changed while this request ran; read it again' },
+    );
+    return next;
+  }
+
+  /** Finds the root and holds it to the caller's precondition. */
+  async function current(ref: RootRef, check: VersionCheck): Promise<Anchor> {
+    const anchor = await findRoot(ref);
+    check(anchor.version);
+    return anchor;
+  }
+
+  return {
+    /** A vendor's roots in every state. */
+    async listRoots(vendorId: string): Promise<Anchor[]> {
+      await loadVendor(deps, vendorId);
+      return deps.trust.listAnchors(vendorId);
+    },
+
+    /** A root, its SHA-1 (for reading to a vendor, never to match) and its history from the audit log. */
+    async getRoot(ref: RootRef): Promise<{ anchor: Anchor; sha1: string; history: AuditRecord[] }> {
+      const anchor = await findRoot(ref);
+      const sha1 = toHex(new Uint8Array(await deps.subtle.digest('SHA-1', new Uint8Array(anchor.der))));
+      const history = deps.audit
+        ? await deps.audit.list({ vendorId: anchor.vendorId, targetId: anchor.sha256, limit: 1000 })
+        : [];
+      return { anchor, sha1, history };
+    },
+
+    /** A new root for a vendor, pending: it anchors nothing until another admin approves it. */
+    async proposeRoot(actor: Principal, vendorId: string, input: { pem: string; reason: string }) {
+      await loadVendor(deps, vendorId);
+      const now = deps.now();
+      const read = decided(readProposedRoot(input.pem, now));
+      const existing = await deps.trust.getAnchor(vendorId, read.summary.sha256);
+      if (existing) {
+        throw new TrustgateError(
+          'ROOT_DUPLICATE',
+          `vendor '${vendorId}' already has this root (${existing.state}); see GET /roots/${existing.sha256}`,
+        );
+      }
+      const anchor = pendingAnchor(vendorId, read.der, read.summary, actor.name, now);
+      const entry = auditEntry(
+        'root.propose',
+        { type: 'anchor', id: anchor.sha256, vendorId },
+        { actor: actor.name, at: anchor.createdAt, reason: input.reason },
+        { before: null, after: anchorState(anchor) },
+      );
+      try {
+        await deps.trust.insertAnchorAudited(anchor, entry);
+      } catch (error) {
+        // A concurrent proposal of the same root lost the race on the primary key.
+        if (await deps.trust.getAnchor(vendorId, anchor.sha256)) {
+          throw new TrustgateError('ROOT_DUPLICATE', `vendor '${vendorId}' already has this root`);
+        }
+        throw error;
+      }
+      return anchor;
+    },
+
+    /**
+     * pending -> active by an admin independent of the proposer; then the open escalation cases the root
+     * answers are settled. The approval is written first and stands even when settling fails (logged).
+     */
+    async approveRoot(actor: Principal, ref: RootRef, input: { reason: string }, check: VersionCheck) {
+      const root = await current(ref, check);
+      const lineage = await approvalLineage(deps, root.proposedBy, actor.name);
+      const next = await transition(
+        actor,
+        root,
+        approveRoot(root, actor.name, deps.now(), lineage),
+        'root.approve',
+        input.reason,
+      );
+      try {
+        await deps.cases.settleByRoot(
+          { vendorId: next.vendorId, spkiSha256: next.spkiSha256, subject: next.subject },
+          actor.name,
+        );
+      } catch (error) {
+        console.error(`settling the cases root ${next.sha256} answers failed (the approval stands)`, error);
+      }
+      return next;
+    },
+
+    /** Distrust from `after` on, or for key compromise (every signature); one admin, at once. */
+    async distrustRoot(actor: Principal, ref: RootRef, input: DistrustInput, check: VersionCheck) {
+      const root = await current(ref, check);
+      const now = deps.now();
+      return input.keyCompromise
+        ? transition(
+            actor,
+            root,
+            distrustForKeyCompromise(root, input.after ? new Date(input.after) : null, now),
+            'root.distrust.key_compromise',
+            input.reason,
+          )
+        : transition(
+            actor,
+            root,
+            distrustRoot(root, new Date(input.after as string), now),
+            'root.distrust',
+            input.reason,
+          );
+    },
+
+    /** The root anchors nothing from now on; one admin. */
+    async retireRoot(actor: Principal, ref: RootRef, input: { reason: string }, check: VersionCheck) {
+      const root = await current(ref, check);
+      return transition(actor, root, retireRoot(root, deps.now()), 'root.retire', input.reason);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { TrustgateError } from '../errors';
+import type { AuditFilter, AuditRecord } from '../trust';
+import { createCrlAdmin } from './trust-admin-crls';
+import { createRootAdmin } from './trust-admin-roots';
+import type { TrustAdminDeps } from './trust-admin-shared';
+import { createTokenAdmin } from './trust-admin-tokens';
+import { createVendorChangeAdmin } from './trust-admin-vendor-changes';
+import { createVendorAdmin } from './trust-admin-vendors';
+
+export type { CrlRetirementInput } from './trust-admin-crls';
+export type { DistrustInput, RootRef } from './trust-admin-roots';
+export { normalizeSha256 } from './trust-admin-roots';
+export type { TrustAdminDeps, VersionCheck } from './trust-admin-shared';
+export type { VendorInput, VendorUpdate } from './trust-admin-vendors';
+
+/**
+ * The admin use cases over the trust data: vendors and their two-admin changes, roots, tokens, CRL
+ * retirement, and the audit log. Each takes the acting principal (for writes) and parsed input, and answers
+ * domain values or throws a TrustgateError; every write goes with its audit entry in one transaction.
+ * Authorisation is the caller's (the HTTP handlers check the role before calling).
+ */
+export function createTrustAdmin(deps: TrustAdminDeps) {
+  return {
+    ...createVendorAdmin(deps),
+    ...createVendorChangeAdmin(deps),
+    ...createRootAdmin(deps),
+    ...createTokenAdmin(deps),
+    ...createCrlAdmin(deps),
+    /** The append-only audit log, oldest first. */
+    async listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+      if (!deps.audit) throw new TrustgateError('NOT_FOUND', 'this deployment has no audit reader');
+      return deps.audit.list(filter);
+    },
+  };
+}
+
+export type TrustAdmin = ReturnType<typeof createTrustAdmin>;
