@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { type Database, schema } from '../db';
-import { importSeed, type SeedReport, type SeedVendor, type TrustRepository } from '../trust';
+import { auditEntry, importSeed, type SeedReport, type SeedVendor, type TrustRepository } from '../trust';
 import { base64ToBytes, type PathAnchor } from '../verify';
 
 /** `trust-store/` as read by `readTrustStoreDir` at build time, with DER as base64 (scripts/bundle-trust-store.ts). */
@@ -98,26 +98,25 @@ export async function importBundledSeed(
   const feedsSubscribed = options.subscribeFeeds
     ? await options.subscribeFeeds(report.feeds)
     : { subscribed: [], skipped: [] };
-  await trust.appendAudit({
-    at: now.toISOString(),
-    actor: 'seed',
-    action: SEED_BUNDLE_ACTION,
-    targetType: 'seed',
-    targetId: bundle.sha256,
-    vendorId: null,
-    reason: 'trust-store/ as bundled at build time',
-    before: null,
-    after: {
-      vendorsCreated: report.vendorsCreated,
-      anchorsAdded: report.anchorsAdded.length,
-      conflicts: report.conflicts.length,
-      distrusted: report.distrusted.length,
-      revocationRequired: report.revocationRequired,
-      vendorConflicts: report.vendorConflicts.length,
-      skipped: report.skipped,
-      feedsSubscribed: feedsSubscribed.subscribed.length,
-    },
-  });
+  await trust.appendAudit(
+    auditEntry(
+      SEED_BUNDLE_ACTION,
+      { type: 'seed', id: bundle.sha256, vendorId: null },
+      { actor: 'seed', at: now.toISOString(), reason: 'trust-store/ as bundled at build time' },
+      {
+        after: {
+          vendorsCreated: report.vendorsCreated,
+          anchorsAdded: report.anchorsAdded.length,
+          conflicts: report.conflicts.length,
+          distrusted: report.distrusted.length,
+          revocationRequired: report.revocationRequired,
+          vendorConflicts: report.vendorConflicts.length,
+          skipped: report.skipped,
+          feedsSubscribed: feedsSubscribed.subscribed.length,
+        },
+      },
+    ),
+  );
   return { ...report, feedsSubscribed };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isParseError, parseCertificate, summarize } from '../verify';
+import { auditEntry } from './audit-entry';
 import { type Anchor, type Contact, isVendorId, REVOCATION_POLICIES, type Vendor } from './model';
 import type { TrustRepository } from './ports';
 import { anchorDefect } from './root-proposal';
@@ -147,17 +148,23 @@ export async function importSeed(
           version: stored.version + 1,
           updatedAt: at,
         };
-        const written = await repository.updateVendorAudited(updated, stored.version, {
-          at,
-          actor: 'seed',
-          action: 'vendor.revocation_policy',
-          targetType: 'vendor',
-          targetId: entry.id,
-          vendorId: entry.id,
-          reason: `trust-store/${entry.id}/vendor.json requires revocation information`,
-          before: { revocationPolicy: stored.revocationPolicy },
-          after: { revocationPolicy: updated.revocationPolicy },
-        });
+        const written = await repository.updateVendorAudited(
+          updated,
+          stored.version,
+          auditEntry(
+            'vendor.revocation_policy',
+            { type: 'vendor', id: entry.id, vendorId: entry.id },
+            {
+              actor: 'seed',
+              at: at,
+              reason: `trust-store/${entry.id}/vendor.json requires revocation information`,
+            },
+            {
+              before: { revocationPolicy: stored.revocationPolicy },
+              after: { revocationPolicy: updated.revocationPolicy },
+            },
+          ),
+        );
         if (written) report.revocationRequired.push(entry.id);
       }
       const widening = policy === 'best-effort' && stored.revocationPolicy !== 'best-effort';
@@ -166,17 +173,17 @@ export async function importSeed(
         ...(widening ? (['revocationPolicy'] as const) : []),
       ]) {
         report.vendorConflicts.push({ vendorId: entry.id, field });
-        await repository.appendAudit({
-          at,
-          actor: 'seed',
-          action: 'seed.conflict',
-          targetType: 'vendor',
-          targetId: entry.id,
-          vendorId: entry.id,
-          reason: `vendor.json sets ${field} differently from the store, which keeps its own (change it through PATCH /vendors/${entry.id})`,
-          before: null,
-          after: null,
-        });
+        await repository.appendAudit(
+          auditEntry(
+            'seed.conflict',
+            { type: 'vendor', id: entry.id, vendorId: entry.id },
+            {
+              actor: 'seed',
+              at: at,
+              reason: `vendor.json sets ${field} differently from the store, which keeps its own (change it through PATCH /vendors/${entry.id})`,
+            },
+          ),
+        );
       }
     }
     if (!stored) {
@@ -191,17 +198,14 @@ export async function importSeed(
         updatedAt: at,
       };
       await repository.insertVendor(vendor);
-      await repository.appendAudit({
-        at,
-        actor: 'seed',
-        action: 'vendor.create',
-        targetType: 'vendor',
-        targetId: entry.id,
-        vendorId: entry.id,
-        reason: 'imported from the trust-store seed',
-        before: null,
-        after: vendor,
-      });
+      await repository.appendAudit(
+        auditEntry(
+          'vendor.create',
+          { type: 'vendor', id: entry.id, vendorId: entry.id },
+          { actor: 'seed', at: at, reason: 'imported from the trust-store seed' },
+          { after: vendor },
+        ),
+      );
       report.vendorsCreated.push(entry.id);
     }
     const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [normalizeFingerprint(k), v]));
@@ -265,19 +269,22 @@ export async function importSeed(
             version: existing.version + 1,
             updatedAt: at,
           };
-          const written = await repository.updateAnchorAudited(updated, existing.version, {
-            at,
-            actor: 'seed',
-            action: 'anchor.distrust',
-            targetType: 'anchor',
-            targetId: summary.sha256,
-            vendorId: entry.id,
-            reason: keyCompromise
-              ? `trust-store/${entry.id}/vendor.json distrusts this root for key compromise`
-              : `trust-store/${entry.id}/vendor.json distrusts this root after ${after}`,
-            before: seedAnchorState(existing),
-            after: seedAnchorState(updated),
-          });
+          const written = await repository.updateAnchorAudited(
+            updated,
+            existing.version,
+            auditEntry(
+              'anchor.distrust',
+              { type: 'anchor', id: summary.sha256, vendorId: entry.id },
+              {
+                actor: 'seed',
+                at: at,
+                reason: keyCompromise
+                  ? `trust-store/${entry.id}/vendor.json distrusts this root for key compromise`
+                  : `trust-store/${entry.id}/vendor.json distrusts this root after ${after}`,
+              },
+              { before: seedAnchorState(existing), after: seedAnchorState(updated) },
+            ),
+          );
           if (written)
             report.distrusted.push({ vendorId: entry.id, sha256: summary.sha256, after, keyCompromise });
           continue;
@@ -288,17 +295,18 @@ export async function importSeed(
           (keyCompromise || existing.distrustAfter === distrustAfter);
         if (!agrees) {
           report.conflicts.push({ vendorId: entry.id, sha256: summary.sha256, state: existing.state });
-          await repository.appendAudit({
-            at,
-            actor: 'seed',
-            action: 'seed.conflict',
-            targetType: 'anchor',
-            targetId: summary.sha256,
-            vendorId: entry.id,
-            reason: `the seed lists this root as ${wanted}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
-            before: seedAnchorState(existing),
-            after: seedAnchorState(existing),
-          });
+          await repository.appendAudit(
+            auditEntry(
+              'seed.conflict',
+              { type: 'anchor', id: summary.sha256, vendorId: entry.id },
+              {
+                actor: 'seed',
+                at: at,
+                reason: `the seed lists this root as ${wanted}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
+              },
+              { before: seedAnchorState(existing), after: seedAnchorState(existing) },
+            ),
+          );
         }
         continue;
       }
@@ -321,17 +329,14 @@ export async function importSeed(
         updatedAt: at,
       };
       await repository.insertAnchor(anchor);
-      await repository.appendAudit({
-        at,
-        actor: 'seed',
-        action: 'anchor.import',
-        targetType: 'anchor',
-        targetId: anchor.sha256,
-        vendorId: entry.id,
-        reason: `imported from trust-store/${entry.id}/${fileName}`,
-        before: null,
-        after: seedAnchorState(anchor),
-      });
+      await repository.appendAudit(
+        auditEntry(
+          'anchor.import',
+          { type: 'anchor', id: anchor.sha256, vendorId: entry.id },
+          { actor: 'seed', at: at, reason: `imported from trust-store/${entry.id}/${fileName}` },
+          { after: seedAnchorState(anchor) },
+        ),
+      );
       report.anchorsAdded.push({ vendorId: entry.id, sha256: anchor.sha256, state: anchor.state });
     }
     // A per-root setting that names no certificate of the folder (a typo in a distrust fingerprint, say)
