@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
 import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
 import { applySignerIdentityRules } from '../trust/signer-identity';
@@ -11,7 +12,6 @@ import {
   type Reason,
   type RevocationMemory,
   type RevocationPolicy,
-  toHex,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
