@@ -73,7 +73,8 @@ export interface VerificationDeps {
   validatePath?: VerifyRequest['validatePath'];
 }
 
-export interface VerificationResponse {
+/** What a verification decided, as the service has it; http/verdict-schema.ts maps it to the response. */
+export interface VerificationResult {
   verdict: VerifyOutcome['verdict'];
   reasons: Reason[];
   vendor: string;
@@ -120,10 +121,7 @@ export async function requireKnownVendor(
   return snapshot;
 }
 
-export async function verifyRequest(
-  deps: VerificationDeps,
-  input: VerifyInput,
-): Promise<VerificationResponse> {
+export async function verifyRequest(deps: VerificationDeps, input: VerifyInput): Promise<VerificationResult> {
   // The vendor and its anchors as of one store version (one version read per request when cached).
   const { vendor, anchors: stored } =
     input.known?.vendor?.id === input.vendor
