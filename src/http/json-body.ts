@@ -10,7 +10,7 @@
  * and so what JSON.parse accepts or refuses, is the same; fields that hold a placeholder are read from
  * the body's bytes (`string`, `base64`). Long work is sliced with turns of the event loop between.
  */
-import { base64ToBytesSliced } from '../encoding';
+import { base64ToBytesSliced, toHex } from '../encoding';
 import { nextTurn } from './next-turn';
 
 /** Strings at least this long are candidates to be set aside. */
@@ -89,7 +89,7 @@ async function appendText(decoder: TextDecoder, bytes: Uint8Array, last: boolean
 
 function nonce(): string {
   const random = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(random);
 }
 
 /** The body parsed as JSON; throws what JSON.parse throws for text it refuses. */
