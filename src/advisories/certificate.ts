@@ -1,5 +1,5 @@
+import { sha1Hex } from '../encoding';
 import { isParseError, parseCertificate } from '../verify/certificate';
-import { sha1Hex } from './bytes';
 import { derToPem } from './pem';
 
 /**

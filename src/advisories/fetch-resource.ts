@@ -1,6 +1,6 @@
+import { parseRetryAfter } from '../encoding';
 import type { FetchLimits } from './limits';
 import { readCappedBody } from './read-capped-body';
-import { parseRetryAfter } from './retry-after';
 import { isHttpUrl, publicHttpOnly, type UrlGuard } from './url-guard';
 
 /** The subset of `fetch` the poller uses; inject `globalThis.fetch` (it is never called as a method) or a double. */

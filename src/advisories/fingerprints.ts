@@ -1,4 +1,4 @@
-import { base64ToBytes, toHex } from './bytes';
+import { base64ToBytes, stripFingerprint, toHex } from '../encoding';
 
 export type FingerprintAlgorithm = 'sha256' | 'sha1';
 
@@ -55,7 +55,7 @@ export function findFingerprints(text: string): ExtractedFingerprint[] {
   const matches: Match[] = [];
   for (const { form, re } of PATTERNS) {
     for (const m of text.matchAll(re)) {
-      const hex = m[0].replace(/[: ]/g, '').toLowerCase();
+      const hex = stripFingerprint(m[0]);
       const algorithm = hex.length === 64 ? 'sha256' : hex.length === 40 ? 'sha1' : null;
       if (!algorithm || m.index === undefined) continue;
       matches.push({
@@ -67,7 +67,7 @@ export function findFingerprints(text: string): ExtractedFingerprint[] {
     }
   }
   for (const m of text.matchAll(BASE64_SHA256)) {
-    const bytes = base64ToBytes(m[1] ?? '');
+    const bytes = base64ToBytes(m[1] ?? '', { padding: 'optional' });
     if (bytes?.length !== 32 || m.index === undefined) continue;
     matches.push({
       start: m.index,

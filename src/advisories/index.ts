@@ -3,7 +3,6 @@
  * ROLIE), extraction of fingerprints/PEMs/certificate links, item change detection, candidate roots and
  * their corroboration. Pure: no Node, Workers, Hono or database imports.
  */
-export { bytesToBase64, toHex } from './bytes';
 export { type CertificateFingerprints, candidateMatches } from './candidate-match';
 export {
   mergeCandidate,
@@ -77,7 +76,6 @@ export {
   pollFeed,
 } from './poll-feed';
 export type { PollPorts } from './ports';
-export { parseRetryAfter } from './retry-after';
 export { nextPollAt, type ScheduleDecision, type ScheduleOutcome } from './schedule';
 export type {
   AdvisoryEdit,

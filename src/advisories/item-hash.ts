@@ -1,4 +1,4 @@
-import { sha256Hex } from './bytes';
+import { sha256Hex } from '../encoding';
 import type { Extraction } from './extract';
 import type { FeedItem } from './feed-item';
 

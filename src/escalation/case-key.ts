@@ -1,3 +1,4 @@
+import { stripFingerprint } from '../encoding';
 import type { CaseKind } from './types';
 
 /** The kinds that gather many roots into one case per vendor (see `opening-budget.ts`). */
@@ -19,6 +20,6 @@ export function caseRoot(kind: CaseKind, spkiSha256: string): string {
  * re-issued certificate of the same key joins the same case; an overflow case is one per vendor.
  */
 export function caseKey(vendorId: string, spkiSha256: string, kind: CaseKind = 'unknown-root'): string {
-  const spki = caseRoot(kind, spkiSha256).replace(/[\s:]/g, '').toLowerCase();
+  const spki = stripFingerprint(caseRoot(kind, spkiSha256));
   return `${kind}/${encodeURIComponent(vendorId)}/${spki}`;
 }

@@ -55,7 +55,6 @@ export * from './types';
 export { type VerdictEscalation, type VerdictOverflow, verdictEscalation } from './verdict-escalation';
 export {
   deliverWebhook,
-  parseRetryAfter,
   timerSleep,
   type WebhookDelivery,
   type WebhookDeps,

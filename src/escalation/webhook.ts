@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../encoding';
 import { clampAttempts, DEFAULT_MAX_DELAY_MS, webhookRetryDelays } from './retry-schedule';
 import type { WebhookEvent } from './webhook-event';
 
@@ -55,15 +56,6 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
-/** `Retry-After` as delta-seconds or an HTTP-date, in ms from `now`; undefined when absent or invalid. */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now.getTime());
-}
-
 async function discardBody(response: Response): Promise<void> {
   try {
     await response.body?.cancel();
@@ -109,12 +101,13 @@ async function attemptOnce(
     await discardBody(winner);
     if (winner.status >= 200 && winner.status < 300) return { ok: true, httpStatus: winner.status };
     const retryable = winner.status >= 500 || RETRYABLE_STATUS.has(winner.status);
-    const retryAfterMs = parseRetryAfter(winner.headers.get('retry-after'), deps.now());
+    const now = deps.now();
+    const until = parseRetryAfter(winner.headers.get('retry-after'), now);
     return {
       ok: false,
       retryable,
       error: `HTTP ${winner.status}`,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(until ? { retryAfterMs: until.getTime() - now.getTime() } : {}),
     };
   } catch (error) {
     return { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };

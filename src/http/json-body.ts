@@ -10,7 +10,7 @@
  * and so what JSON.parse accepts or refuses, is the same; fields that hold a placeholder are read from
  * the body's bytes (`string`, `base64`). Long work is sliced with turns of the event loop between.
  */
-import { decodeBase64, decodeBase64Bytes } from './base64';
+import { base64ToBytesSliced, toHex } from '../encoding';
 import { nextTurn } from './next-turn';
 
 /** Strings at least this long are candidates to be set aside. */
@@ -89,7 +89,7 @@ async function appendText(decoder: TextDecoder, bytes: Uint8Array, last: boolean
 
 function nonce(): string {
   const random = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(random, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(random);
 }
 
 /** The body parsed as JSON; throws what JSON.parse throws for text it refuses. */
@@ -119,7 +119,9 @@ export async function parseJsonBody(bytes: Uint8Array): Promise<JsonBody> {
     async base64(field) {
       if (typeof field !== 'string') return undefined;
       const range = rangeOf(field);
-      return range ? decodeBase64Bytes(bytes.subarray(...range)) : decodeBase64(field);
+      // Non-ASCII characters become bytes over 0x7f, which are not base64 either.
+      const ascii = range ? bytes.subarray(...range) : new TextEncoder().encode(field);
+      return base64ToBytesSliced(ascii, nextTurn);
     },
   };
 }

@@ -10,6 +10,7 @@
  * that keeps one must copy it.
  */
 
+import { concatBytes } from '../encoding';
 import { nextTurn } from './next-turn';
 
 const MAX_EPILOGUE = 16;
@@ -109,14 +110,6 @@ function partialTail(buf: Uint8Array, needle: Uint8Array): number {
   return 0;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 function parameter(header: string, name: string): string | null {
   const re = new RegExp(`;\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i');
   const match = re.exec(header);
@@ -198,7 +191,7 @@ export async function readMultipartStream(
     total += chunk.byteLength;
     if (total > limits.maxBodyBytes)
       throw new MultipartError(`the request body is over ${limits.maxBodyBytes} bytes`, true);
-    buf = concat(buf, chunk);
+    buf = buf.length === 0 ? chunk : concatBytes(buf, chunk);
     return true;
   };
 

@@ -23,10 +23,12 @@ export const problemResponses = (...statuses: number[]) =>
     ]),
   );
 
-export const ReasonSchema = z.object({ code: z.enum(REASON_CODES), message: z.string() }).openapi('Reason');
+export const ReasonSchema = z
+  .strictObject({ code: z.enum(REASON_CODES), message: z.string() })
+  .openapi('Reason');
 
 export const CertificateSchema = z
-  .object({
+  .strictObject({
     subject: z.string(),
     issuer: z.string(),
     serial: z.string().openapi({ description: 'hex' }),

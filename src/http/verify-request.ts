@@ -1,6 +1,7 @@
+import { hexToBytes } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { VerifyInput } from '../services/verification';
-import { type ArtifactInput, type HashName, hexToBytes } from '../verify';
+import type { ArtifactInput, HashName } from '../verify';
 import type { JsonBody } from './json-body';
 
 export interface RequestLimits {

@@ -12,7 +12,8 @@ import type { HasherFactory } from './hasher';
 import { type JsonBody, parseJsonBody } from './json-body';
 import { declaredLength, guardedBody, readWholeBody } from './request-body';
 import type { RequestBudget } from './request-budget';
-import { CertificateSchema, problemResponses, ReasonSchema } from './schemas';
+import { problemResponses } from './schemas';
+import { VerdictSchema, verdictResponse } from './verdict-schema';
 import { type RequestLimits, readJson } from './verify-request';
 import { readMultipartStreaming } from './verify-stream';
 
@@ -41,28 +42,6 @@ const VerifyMultipartSchema = z.object({
   digest: z.string().optional(),
   time: z.string().optional(),
 });
-
-const VerdictSchema = z
-  .object({
-    verdict: z.enum(['trusted', 'rejected', 'unknown_root']),
-    reasons: z.array(ReasonSchema),
-    vendor: z.string(),
-    verifiedAt: z.string(),
-    signer: CertificateSchema.nullable(),
-    chain: z.array(CertificateSchema),
-    anchor: z.object({ vendor: z.string(), sha256: z.string(), subject: z.string() }).nullable(),
-    escalation: z
-      .object({
-        id: z.string(),
-        state: z.string(),
-        kind: z.string(),
-        topCertificate: z.object({ subject: z.string(), sha256: z.string(), spkiSha256: z.string() }),
-        checklist: z.array(z.object({ n: z.number().int(), title: z.string(), detail: z.string() })),
-      })
-      .passthrough()
-      .nullable(),
-  })
-  .openapi('Verdict');
 
 export const verifyRoute = createRoute({
   method: 'post',
@@ -170,7 +149,7 @@ export function registerVerify(
       }
       const slot = budget.freeVerificationSlot() ?? (await budget.verificationSlot(() => request.signal));
       try {
-        return c.json(await verifyRequest(deps, input), 200);
+        return c.json(verdictResponse(await verifyRequest(deps, input)), 200);
       } finally {
         slot.release();
       }

@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
 import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
 import { applySignerIdentityRules } from '../trust/signer-identity';
@@ -11,7 +12,6 @@ import {
   type Reason,
   type RevocationMemory,
   type RevocationPolicy,
-  toHex,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
@@ -73,7 +73,8 @@ export interface VerificationDeps {
   validatePath?: VerifyRequest['validatePath'];
 }
 
-export interface VerificationResponse {
+/** What a verification decided, as the service has it; http/verdict-schema.ts maps it to the response. */
+export interface VerificationResult {
   verdict: VerifyOutcome['verdict'];
   reasons: Reason[];
   vendor: string;
@@ -120,10 +121,7 @@ export async function requireKnownVendor(
   return snapshot;
 }
 
-export async function verifyRequest(
-  deps: VerificationDeps,
-  input: VerifyInput,
-): Promise<VerificationResponse> {
+export async function verifyRequest(deps: VerificationDeps, input: VerifyInput): Promise<VerificationResult> {
   // The vendor and its anchors as of one store version (one version read per request when cached).
   const { vendor, anchors: stored } =
     input.known?.vendor?.id === input.vendor

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripFingerprint } from '../encoding';
 import { isParseError, parseCertificate, summarize } from '../verify';
 import { auditEntry } from './audit-entry';
 import { type Anchor, type Contact, isVendorId, REVOCATION_POLICIES, type Vendor } from './model';
@@ -77,8 +78,6 @@ const seedAnchorState = (anchor: Anchor) => ({
   distrustAfter: anchor.distrustAfter,
   keyCompromise: anchor.keyCompromise,
 });
-
-const normalizeFingerprint = (value: string) => value.replace(/[:\s]/g, '').toLowerCase();
 
 export class SeedError extends Error {}
 
@@ -208,7 +207,7 @@ export async function importSeed(
       );
       report.vendorsCreated.push(entry.id);
     }
-    const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [normalizeFingerprint(k), v]));
+    const settings = new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
     const seenFingerprints = new Set<string>();
     for (const { file: fileName, der } of entry.certificates) {
       const certificate = parseCertificate(der, { trustAnchor: true });

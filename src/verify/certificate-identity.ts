@@ -1,5 +1,5 @@
+import { toHex } from '../encoding';
 import { children, type DerNode, decodeOid, derTry, expectTag, parseDer, TAG } from './der';
-import { toHex } from './pem';
 
 const OID_SKI = '2.5.29.14';
 

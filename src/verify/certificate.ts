@@ -1,3 +1,4 @@
+import { bytesEqual, toHex } from '../encoding';
 /**
  * Strict X.509 certificate parsing (RFC 5280 §4) with a DER reader of our own (`der.ts`): BER, trailing
  * bytes, unknown versions, bad serial numbers, mismatched signature algorithms and duplicate extensions
@@ -7,7 +8,6 @@
  * (`path/sha256.ts`); signatures are never checked here (that is `verifySignature`'s job).
  */
 import {
-  bytesEqual,
   children,
   countChildren,
   DerError,
@@ -22,7 +22,6 @@ import {
   parseDer,
   sequence,
   TAG,
-  toHex,
 } from './der';
 import {
   emptyExtensions,

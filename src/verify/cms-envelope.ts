@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import type { ErrorCode } from '../errors';
 import { type BerElement, berChildren, berOctetString, readBerWhole } from './ber';
 import { isParseError } from './certificate';
@@ -19,7 +20,7 @@ import { createBytesMemo } from './memo';
 import { readOcspResponse } from './ocsp/response';
 import { parseCrl } from './path/crl';
 import { parseName } from './path/names';
-import { decodePemBlocks, looksLikePem, toHex } from './pem';
+import { decodePemBlocks, looksLikePem } from './pem';
 import { parseTstInfo } from './tst-info';
 
 /**

@@ -349,18 +349,6 @@ export function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Decodes a directory string (PrintableString, UTF8String, IA5String, BMPString, ...) to text. */
 export function decodeString(node: DerNode): string | null {
   const v = node.value;

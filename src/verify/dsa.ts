@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import { DerError, decodeBitString, decodeOid, expectTag, parseDer, sequence, TAG } from './der';
 
 /**
@@ -34,9 +35,7 @@ const ALLOWED_SIZES: ReadonlyArray<readonly [number, number]> = [
 ];
 
 function unsignedInteger(bytes: Uint8Array): bigint {
-  let hex = '0';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return BigInt(`0x${hex}`);
+  return BigInt(`0x0${toHex(bytes)}`);
 }
 
 function positiveInteger(bytes: Uint8Array, what: string): bigint {

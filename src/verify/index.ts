@@ -1,3 +1,5 @@
+// Kept for callers outside verify/ until they import ../encoding themselves.
+export { base64ToBytes, bytesToBase64, hexToBytes, toHex } from '../encoding';
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 export {
   type ArchiveLimits,
@@ -9,7 +11,7 @@ export {
 } from './jar';
 export type { PathAnchor } from './path';
 export { MAX_STORED_CRLS_PER_ISSUER } from './path-revocation';
-export { base64ToBytes, bytesToBase64, decodePemBlocks, encodePem, hexToBytes, toHex } from './pem';
+export { decodePemBlocks, encodePem } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';

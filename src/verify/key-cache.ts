@@ -5,14 +5,14 @@
  * an answer; a key that fails to import is not kept (the next request tries again and fails the same
  * way). Bounded: least recently used keys are dropped past MAX_KEYS.
  */
+import { toHex } from '../encoding';
+
 const MAX_KEYS = 2048;
 
 const caches = new WeakMap<SubtleCrypto, Map<string, CryptoKey>>();
 
 function keyOf(spki: Uint8Array, algorithm: unknown): string {
-  let hex = '';
-  for (let i = 0; i < spki.length; i++) hex += (spki[i] as number).toString(16).padStart(2, '0');
-  return `${JSON.stringify(algorithm)}|${hex}`;
+  return `${JSON.stringify(algorithm)}|${toHex(spki)}`;
 }
 
 export async function importVerifyKey(

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../encoding';
 /**
  * Remembering pure functions of byte strings: an entry is found by a cheap hash (FNV-1a) and served only
  * when its bytes and tag are identical to the request's, so a hash collision is a miss, never another
@@ -11,23 +12,6 @@ export function fnv1a(bytes: Uint8Array): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** Byte-for-byte equality; 4 bytes at a time when both are aligned (every cached lookup compares KBs). */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  const n = a.length;
-  if (n !== b.length) return false;
-  let i = 0;
-  if (n >= 64 && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
-    const words = n >>> 2;
-    const aw = new Int32Array(a.buffer, a.byteOffset, words);
-    const bw = new Int32Array(b.buffer, b.byteOffset, words);
-    for (let w = 0; w < words; w++) if (aw[w] !== bw[w]) return false;
-    i = words << 2;
-  }
-  for (; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export interface MemoBounds {
@@ -52,7 +36,7 @@ export function createBytesMemo<T>(bounds: number | MemoBounds) {
   return (bytes: Uint8Array, tag: string, compute: () => T): T => {
     const key = `${fnv1a(bytes)}:${bytes.length}:${tag}`;
     const found = entries.get(key);
-    if (found && found.tag === tag && sameBytes(found.bytes, bytes)) {
+    if (found && found.tag === tag && bytesEqual(found.bytes, bytes)) {
       entries.delete(key);
       entries.set(key, found);
       return found.value;

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../encoding';
 /**
  * A cache of validated certificate paths in front of `buildAndValidatePath`, built so that it can never
  * serve an answer the validator would not give:
@@ -26,7 +27,7 @@
  * pick another valid path first (it prefers certificates valid at the time), never a different verdict.
  */
 import type { ParsedCertificate } from './certificate';
-import { fnv1a, sameBytes } from './memo';
+import { fnv1a } from './memo';
 import { buildAndValidatePath } from './path';
 import type { PathOutcome, PathRequest } from './path/types';
 import { flooredTime } from './path/validate';
@@ -126,9 +127,9 @@ function sameKey(key: Key, req: PathRequest, scope: string, parameters: string):
   if (key.scope !== scope || key.parameters !== parameters) return false;
   if (key.intermediates.length !== req.intermediates.length || key.anchors.length !== req.anchors.length)
     return false;
-  if (!sameBytes(key.leaf, req.leaf)) return false;
+  if (!bytesEqual(key.leaf, req.leaf)) return false;
   for (let i = 0; i < key.intermediates.length; i++) {
-    if (!sameBytes(key.intermediates[i] as Uint8Array, req.intermediates[i] as Uint8Array)) return false;
+    if (!bytesEqual(key.intermediates[i] as Uint8Array, req.intermediates[i] as Uint8Array)) return false;
   }
   for (let i = 0; i < key.anchors.length; i++) {
     const kept = key.anchors[i] as KeyedAnchor;
@@ -136,7 +137,7 @@ function sameKey(key: Key, req: PathRequest, scope: string, parameters: string):
     if (kept.id !== anchor.id || kept.distrustAfter !== (anchor.distrustAfter?.getTime() ?? null))
       return false;
     if (kept.keyCompromised !== (anchor.keyCompromised === true)) return false;
-    if (!sameBytes(kept.der, anchor.der)) return false;
+    if (!bytesEqual(kept.der, anchor.der)) return false;
   }
   return true;
 }

@@ -1,29 +1,9 @@
 /** PEM armour, decoded without Node's Buffer so that the same code runs in Workers. */
+import { base64ToBytes, bytesToBase64 } from '../encoding';
+
 export interface PemBlock {
   label: string;
   der: Uint8Array;
-}
-
-export function base64ToBytes(text: string): Uint8Array | null {
-  const clean = text.replace(/[\r\n\t ]/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return null;
-  try {
-    const binary = atob(clean);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
 }
 
 const BEGIN = '-----BEGIN ';
@@ -88,17 +68,4 @@ export function encodePem(label: string, der: Uint8Array): string {
 export function looksLikePem(bytes: Uint8Array): boolean {
   const head = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 256)));
   return /-----BEGIN /.test(head);
-}
-
-export const toHex = (bytes: Uint8Array): string => {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-};
-
-export function hexToBytes(hex: string): Uint8Array | null {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }

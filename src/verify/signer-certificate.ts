@@ -1,11 +1,10 @@
+import { bytesEqual, toHex } from '../encoding';
 import { isParseError, type ParsedCertificate } from './certificate';
 import { certificateIdentity } from './certificate-identity';
 import { parseCertificateMemo as parseCertificate } from './certificate-memo';
 import type { SignerIdentifier } from './cms-envelope';
 import { derTry, parseDer } from './der';
-import { sameBytes } from './memo';
 import { parseName } from './path/names';
-import { toHex } from './pem';
 import { type Reason, reason } from './reasons';
 
 export interface SignerMatch {
@@ -63,7 +62,7 @@ export function findSignerCertificate(
       // issuer (both read by the same strict reader); otherwise the canonical forms are compared.
       (sid.kind === 'issuerSerial' &&
         parsed.serialHex === sid.serialHex &&
-        sameBytes(parsed.issuerRaw, sid.issuer)) ||
+        bytesEqual(parsed.issuerRaw, sid.issuer)) ||
       matches(
         parsed.serialHex,
         () => parsed.issuerCanonical,
@@ -77,7 +76,7 @@ export function findSignerCertificate(
     }
     if (!match) continue;
     if (!found) found = { der, match };
-    else if (!sameBytes(found.der, der)) {
+    else if (!bytesEqual(found.der, der)) {
       return {
         certificate: null,
         problem: reason(

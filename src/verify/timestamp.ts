@@ -1,3 +1,4 @@
+import { bytesEqual } from '../encoding';
 import type { ParsedCertificate } from './certificate';
 import {
   type CmsSigner,
@@ -83,8 +84,6 @@ const invalid = (message: string): TimestampOutcome => ({
   reason: reason('TIMESTAMP_INVALID', message),
 });
 
-const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
-
 async function digest(subtle: SubtleCrypto, hash: string, data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await subtle.digest(hash, new Uint8Array(data)));
 }
@@ -135,7 +134,7 @@ function namesCertificate(
   issuerSerial: NonNullable<EssCertId['issuerSerial']>,
   tsa: ParsedCertificate,
 ): boolean {
-  if (!equalBytes(issuerSerial.serial, tsa.serial)) return false;
+  if (!bytesEqual(issuerSerial.serial, tsa.serial)) return false;
   return issuerSerial.issuerNames.some((name) => {
     if (name.tag !== 0xa4) return false;
     const inner = children(name)[0];
@@ -170,7 +169,7 @@ async function signingCertificateMatches(
     hashName = strong.hash;
   }
   if (id.issuerSerial && !namesCertificate(id.issuerSerial, tsa)) return false;
-  return equalBytes(await digest(subtle, hashName, tsa.der), id.certHash);
+  return bytesEqual(await digest(subtle, hashName, tsa.der), id.certHash);
 }
 
 export async function verifyTimestampToken(request: TimestampRequest): Promise<TimestampOutcome> {
@@ -203,7 +202,7 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   const imprintHash = digestAlgorithm(tst.imprintAlgorithmOid);
   if (!imprintHash.ok) return { ok: false, reason: imprintHash.reason };
   const expected = await digest(request.subtle, imprintHash.hash, request.signatureValue);
-  if (!equalBytes(expected, tst.imprint)) {
+  if (!bytesEqual(expected, tst.imprint)) {
     return {
       ok: false,
       reason: reason('TIMESTAMP_IMPRINT_MISMATCH', 'the timestamp token stamps another signature value'),
@@ -221,7 +220,7 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   const messageDigest = readMessageDigest(signer);
   if (
     !messageDigest ||
-    !equalBytes(messageDigest, await digest(request.subtle, signerDigest.hash, envelope.content))
+    !bytesEqual(messageDigest, await digest(request.subtle, signerDigest.hash, envelope.content))
   )
     return invalid('the TSTInfo differs from what the TSA signed');
   const binding = await signingCertificateMatches(request.subtle, signer, tsa);
@@ -261,7 +260,7 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   // The TSA's chain, at the time it stamped, to a TSA anchor, with EKU timeStamping.
   const path = await buildAndValidatePath({
     leaf: tsa.der,
-    intermediates: envelope.certificates.filter((der) => !equalBytes(der, tsa.der)),
+    intermediates: envelope.certificates.filter((der) => !bytesEqual(der, tsa.der)),
     anchors: request.tsaAnchors,
     time,
     requiredEku: [TIME_STAMPING_EKU],

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../encoding';
 import type { ErrorCode } from '../errors';
 import { isParseError, type ParsedCertificate } from './certificate';
 import { parseCertificateMemo as parseCertificate } from './certificate-memo';
@@ -11,7 +12,6 @@ import {
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
-import { sameBytes } from './memo';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import {
   checkPathRevocation,
@@ -152,8 +152,6 @@ export const webCryptoDigest =
       ),
     );
 
-const equalBytes = sameBytes;
-
 /**
  * Integrity of one signer: the content digest against messageDigest (or the content itself when there
  * are no signed attributes), and the signature. Returns the reasons found, empty when it holds.
@@ -217,7 +215,7 @@ async function checkIntegrity(
       reasons.push(
         reason('MESSAGE_DIGEST_MISSING', 'the signed attributes carry no single message-digest value'),
       );
-    } else if (!contentDigests.every((d) => equalBytes(d, messageDigest))) {
+    } else if (!contentDigests.every((d) => bytesEqual(d, messageDigest))) {
       reasons.push(
         reason('DIGEST_MISMATCH', `the artifact's ${hash} digest differs from the signed message digest`),
       );
@@ -236,7 +234,7 @@ async function checkIntegrity(
     // The signature covers `content`; every other form of the content we were given (the uploaded
     // artifact, or a digest the caller computed) must be that same content.
     const [signedDigest, ...others] = contentDigests;
-    if (signedDigest && others.some((d) => !equalBytes(d, signedDigest))) {
+    if (signedDigest && others.some((d) => !bytesEqual(d, signedDigest))) {
       reasons.push(reason('DIGEST_MISMATCH', 'the artifact differs from the content inside the signature'));
     }
     signedData = content;
@@ -334,7 +332,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
   const structural = await (request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
-    intermediates: envelope.certificates.filter((der) => !equalBytes(der, signerCertificate.der)),
+    intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,
     time: stamped ? stamped.time : request.time,
     ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),

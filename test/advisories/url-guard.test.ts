@@ -57,6 +57,46 @@ describe('classifyHost', () => {
     });
   });
 
+  describe('when the host is in a special-purpose range the hand-written ranges missed', () => {
+    it.each([
+      ['192.88.99.1', 'reserved'], // 6to4 relay anycast (RFC 7526)
+      ['3fff::1', 'reserved'], // documentation (RFC 9637)
+      ['5f00::1', 'reserved'], // segment routing SIDs (RFC 9602)
+      ['2001:2::1', 'reserved'], // benchmarking (RFC 5180)
+      ['2001:20::1', 'reserved'], // ORCHIDv2 (RFC 7343)
+    ])('%s is %s', (host, scope) => {
+      expect(classifyHost(host).scope).toBe(scope);
+    });
+  });
+
+  describe('when an IPv6 form carries an IPv4 address', () => {
+    it.each([
+      ['::127.0.0.1', 'loopback'], // IPv4-compatible (deprecated)
+      ['64:ff9b::7f00:1', 'loopback'], // NAT64
+      ['64:ff9b::808:808', 'public'],
+    ])('%s is %s', (host, scope) => {
+      expect(classifyHost(host).scope).toBe(scope);
+    });
+  });
+
+  describe('when an IPv4 literal is not in dotted decimal (given straight, not through the URL parser)', () => {
+    it.each([
+      ['2130706433', 'loopback'],
+      ['0x7f.1', 'loopback'],
+      ['0177.0.0.1', 'loopback'],
+      ['127.1', 'loopback'],
+      ['0xa9fea9fe', 'link-local'],
+    ])('%s is %s', (host, scope) => {
+      expect(classifyHost(host).scope).toBe(scope);
+    });
+
+    it('refuses a dotted quad with leading zeros when either reading is not public', () => {
+      // 010.0.0.1: 8.0.0.1 to inet_aton, 10.0.0.1 to a decimal reader
+      expect(isPrivateHost('010.0.0.1')).toBe(true);
+      expect(isPrivateHost('08.8.8.8')).toBe(false);
+    });
+  });
+
   describe('when the URL parser normalises odd IPv4 spellings', () => {
     it('still sees loopback in decimal, hex and short forms', () => {
       for (const url of [

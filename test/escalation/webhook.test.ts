@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   deliverWebhook,
   openOrJoin,
-  parseRetryAfter,
   timerSleep,
   type WebhookDeps,
   type WebhookEvent,
@@ -218,17 +217,6 @@ describe('deliverWebhook', () => {
         timeoutMs: 10,
       });
       expect(result).toMatchObject({ status: 'gave-up', reason: 'invalid-url', attempts: 0 });
-    });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  describe('when given seconds or an HTTP date', () => {
-    it('gives milliseconds from now', () => {
-      expect(parseRetryAfter('3', NOW)).toBe(3000);
-      expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:10 GMT', NOW)).toBe(10_000);
-      expect(parseRetryAfter('soon', NOW)).toBeUndefined();
-      expect(parseRetryAfter(null, NOW)).toBeUndefined();
     });
   });
 });

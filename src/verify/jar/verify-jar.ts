@@ -1,4 +1,4 @@
-import { base64ToBytes } from '../pem';
+import { base64ToBytes, bytesEqual } from '../../encoding';
 import { type Reason, reason } from '../reasons';
 import {
   DEFAULT_VERIFY_LIMITS,
@@ -14,7 +14,7 @@ import { readEntryData } from './entry-data';
 import { type JarHash, type Manifest, type ManifestSection, parseManifest, pickDigest } from './manifest';
 import { ReasonList } from './reason-list';
 import { findSignatureFiles, MANIFEST_NAME } from './signature-files';
-import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, equalBytes, readZip, type ZipEntry } from './zip-reader';
+import { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, readZip, type ZipEntry } from './zip-reader';
 
 /**
  * Verifies a signed JAR (or any ZIP signed the JAR way) as `jarsigner -verify -strict` would, and then
@@ -55,7 +55,7 @@ async function digestBase64Matches(
 ): Promise<boolean> {
   const want = base64ToBytes(expected);
   if (!want) return false;
-  return equalBytes(await digest(hash, data), want);
+  return bytesEqual(await digest(hash, data), want);
 }
 
 async function sectionMatches(

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../../encoding';
 import { type Reason, reason } from '../reasons';
 import { ReasonList } from './reason-list';
 
@@ -210,7 +211,7 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     const localExtraLength = view.getUint16(localOffset + 28, true);
     const localName = bytes.subarray(localOffset + LFH_SIZE, localOffset + LFH_SIZE + localNameLength);
     const mismatches: string[] = [];
-    if (!equalBytes(localName, nameBytes)) mismatches.push('name');
+    if (!bytesEqual(localName, nameBytes)) mismatches.push('name');
     if (localFlags !== flags) mismatches.push('flags');
     if (localMethod !== method) mismatches.push('compression method');
     const hasDescriptor = (flags & FLAG_DESCRIPTOR) !== 0;
@@ -283,6 +284,3 @@ export function readZip(bytes: Uint8Array, limits: ArchiveLimits = DEFAULT_ARCHI
     ? { ok: false, kind: 'rejected', reasons: rejected.toArray() }
     : { ok: true, entries };
 }
-
-export const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
-  a.length === b.length && a.every((v, i) => v === b[i]);

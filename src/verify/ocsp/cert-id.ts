@@ -1,15 +1,6 @@
+import { bytesEqual } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
-import {
-  bytesEqual,
-  children,
-  type DerNode,
-  decodeBitString,
-  decodeOid,
-  expectTag,
-  fail,
-  parseDer,
-  TAG,
-} from '../der';
+import { children, type DerNode, decodeBitString, decodeOid, expectTag, fail, parseDer, TAG } from '../der';
 import { sha256 } from '../path/sha256';
 import { sha1 } from './sha1';
 

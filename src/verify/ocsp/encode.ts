@@ -1,24 +1,15 @@
 /** The little DER writing an OCSP request needs (definite, minimal lengths). */
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { concatBytes } from '../../encoding';
 
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const value = concat(contents);
+  const value = concatBytes(...contents);
   const length: number[] = [];
   if (value.length < 0x80) length.push(value.length);
   else {
     for (let n = value.length; n > 0; n = Math.floor(n / 256)) length.unshift(n & 0xff);
     length.unshift(0x80 | length.length);
   }
-  return concat([Uint8Array.of(tag, ...length), value]);
+  return concatBytes(Uint8Array.of(tag, ...length), value);
 }
 
 /** An OBJECT IDENTIFIER in dotted form, encoded. */

@@ -1,3 +1,4 @@
+import { toHex } from '../../encoding';
 import {
   children,
   countChildren,
@@ -14,7 +15,6 @@ import {
   parseNested,
   sequence,
   TAG,
-  toHex,
 } from '../der';
 import { parseName, type X500Name } from '../path/names';
 import { sha256 } from '../path/sha256';

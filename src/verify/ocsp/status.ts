@@ -1,5 +1,5 @@
+import { bytesEqual } from '../../encoding';
 import { isParseError, type ParsedCertificate, parseCertificate } from '../certificate';
-import { bytesEqual } from '../der';
 import type { SignatureChecker } from '../path/signature-checker';
 import { certIdMatches, keyHash } from './cert-id';
 import { type BasicOcspResponse, type ResponderId, readOcspResponse, type SingleResponse } from './response';

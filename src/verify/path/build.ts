@@ -1,5 +1,5 @@
+import { bytesEqual } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
-import { bytesEqual } from '../der';
 import { parseDsaPublicKey, withInheritedParameters } from '../dsa';
 import { type Reason, type ReasonCode, reason } from '../reasons';
 import type { SignatureChecker } from './signature-checker';

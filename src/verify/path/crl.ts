@@ -1,5 +1,5 @@
+import { bytesEqual, toHex } from '../../encoding';
 import {
-  bytesEqual,
   children,
   countChildren,
   DerError,
@@ -15,7 +15,6 @@ import {
   parseNested,
   sequence,
   TAG,
-  toHex,
 } from '../der';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-names';
 import { parseName, parseRdn, rdnKey, type X500Name } from './names';

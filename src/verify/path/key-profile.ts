@@ -1,4 +1,5 @@
-import { bytesEqual, children, DerError, decodeBitString, expectTag, parseDer, sequence, TAG } from '../der';
+import { bytesEqual } from '../../encoding';
+import { children, DerError, decodeBitString, expectTag, parseDer, sequence, TAG } from '../der';
 
 /**
  * Key checks the path adds to `checkPublicKeyPolicy` (which owns sizes, curves and algorithms): an RSA

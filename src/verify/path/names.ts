@@ -1,4 +1,5 @@
-import { children, type DerNode, decodeOid, decodeString, expectTag, fail, TAG, toHex } from '../der';
+import { toHex } from '../../encoding';
+import { children, type DerNode, decodeOid, decodeString, expectTag, fail, TAG } from '../der';
 
 /**
  * X.500 names: parsed RDNs, an RFC 4514-style display string, and a canonical form for comparison in

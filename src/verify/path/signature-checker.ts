@@ -1,5 +1,5 @@
+import { toHex } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
-import { toHex } from '../der';
 import { type AlgorithmOptions, type SignatureOutcome, verifySignature } from '../signature';
 import type { ParsedCrl } from './crl';
 import { sha256 } from './sha256';

@@ -1,5 +1,5 @@
+import { bytesEqual } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
-import { bytesEqual } from '../der';
 import { type Reason, reason } from '../reasons';
 import { checkPublicKeyPolicy } from '../signature';
 import { ANY_EKU, type NameConstraints } from './extensions';

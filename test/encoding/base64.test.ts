@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../../src/http/base64';
-import { base64ToBytes, bytesToBase64 } from '../../src/verify';
+import { base64ToBytes, base64ToBytesSliced, bytesToBase64, bytesToBase64Url } from '../../src/encoding';
+import { nextTurn } from '../../src/http/next-turn';
+
+const decodeBase64 = (text: string) => base64ToBytesSliced(new TextEncoder().encode(text), nextTurn);
 
 /** A fixed sequence of pseudo-random bytes (xorshift), so every run checks the same inputs. */
 function bytes(length: number, seed: number): Uint8Array {
@@ -15,7 +17,7 @@ function bytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-describe('decodeBase64 (JSON fields)', () => {
+describe('base64ToBytesSliced (JSON fields)', () => {
   describe('when the text is base64 of any length, with or without line breaks', () => {
     it('gives the same bytes as base64ToBytes', async () => {
       for (let length = 0; length < 70; length++) {
@@ -48,5 +50,28 @@ describe('decodeBase64 (JSON fields)', () => {
       expect(base64ToBytes(input)).toBeNull();
       expect(await decodeBase64(input)).toBeNull();
     });
+  });
+});
+
+describe('base64ToBytes', () => {
+  describe('when padding is optional (OpenSSH fingerprints)', () => {
+    it('supplies the missing padding and still refuses a length of 4n+1', () => {
+      expect(base64ToBytes('QUI', { padding: 'optional' })).toEqual(new TextEncoder().encode('AB'));
+      expect(base64ToBytes('QQ', { padding: 'optional' })).toEqual(new TextEncoder().encode('A'));
+      expect(base64ToBytes('QUJDR', { padding: 'optional' })).toBeNull();
+      expect(base64ToBytes('QUI')).toBeNull();
+    });
+  });
+
+  describe('when the text is wrapped like a PEM body', () => {
+    it('leaves out spaces, tabs and line breaks', () => {
+      expect(base64ToBytes(' QUJD\r\n\tREVG ')).toEqual(new TextEncoder().encode('ABCDEF'));
+    });
+  });
+});
+
+describe('bytesToBase64Url', () => {
+  it('uses the URL-safe alphabet without padding', () => {
+    expect(bytesToBase64Url(Uint8Array.of(0xfb, 0xff, 0xbf, 0x01))).toBe('-_-_AQ');
   });
 });

@@ -1,0 +1,72 @@
+import { z } from '@hono/zod-openapi';
+import type { VerificationResult } from '../services/verification';
+import { CertificateSchema, ReasonSchema } from './schemas';
+
+/**
+ * The one definition of the `/verify` response: the OpenAPI document is generated from it, the response
+ * type is inferred from it, and `verdictResponse` (the view from the service's result) is typed against
+ * it. Objects are strict, so a field the schema lacks fails the schema test instead of reaching clients
+ * undocumented.
+ */
+
+const StepSchema = z.strictObject({
+  n: z.number().int(),
+  title: z.string(),
+  detail: z.string().openapi({ description: 'Markdown' }),
+  done: z.boolean().optional(),
+});
+
+const EscalationSchema = z
+  .strictObject({
+    id: z.string(),
+    state: z.string().openapi({ description: 'open, resolved, ...' }),
+    kind: z.string().openapi({ description: 'unknown-root, unknown-root-overflow, ...' }),
+    topCertificate: z.strictObject({ subject: z.string(), sha256: z.string(), spkiSha256: z.string() }),
+    verificationsBlocked: z.number().int().optional(),
+    firstSeen: z.string().optional(),
+    lastSeen: z.string().optional(),
+    checklist: z.array(StepSchema),
+    overflow: z
+      .strictObject({
+        verificationsSuppressed: z.number().int(),
+        newCasesPerVendor: z.number().int(),
+        windowSeconds: z.number().int(),
+      })
+      .optional()
+      .openapi({ description: 'only on an unknown-root-overflow case' }),
+  })
+  .openapi('VerdictEscalation');
+
+export const VerdictSchema = z
+  .strictObject({
+    verdict: z.enum(['trusted', 'rejected', 'unknown_root']),
+    reasons: z.array(ReasonSchema),
+    vendor: z.string(),
+    verifiedAt: z.string(),
+    signer: CertificateSchema.nullable(),
+    chain: z.array(CertificateSchema),
+    anchor: z.strictObject({ vendor: z.string(), sha256: z.string(), subject: z.string() }).nullable(),
+    escalation: EscalationSchema.nullable(),
+    warnings: z.array(ReasonSchema).optional().openapi({
+      description:
+        'present when something did not decide the verdict but should be known (e.g. revocation unchecked)',
+    }),
+  })
+  .openapi('Verdict');
+
+export type VerdictResponse = z.infer<typeof VerdictSchema>;
+
+/** The response body for the service's result: every field named, nothing passed through unseen. */
+export function verdictResponse(result: VerificationResult): VerdictResponse {
+  return {
+    verdict: result.verdict,
+    reasons: result.reasons,
+    vendor: result.vendor,
+    verifiedAt: result.verifiedAt,
+    signer: result.signer,
+    chain: result.chain,
+    anchor: result.anchor,
+    escalation: result.escalation,
+    ...(result.warnings ? { warnings: result.warnings } : {}),
+  };
+}
