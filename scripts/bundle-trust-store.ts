@@ -16,11 +16,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bytesToBase64 } from '../src/encoding';
 import { CASE_KINDS, type CaseKind, loadPlaybooks } from '../src/escalation';
 import type { BundledTrustStore, BundledTsaStore } from '../src/platform/bundled-seed';
 import { readTrustStoreDir } from '../src/platform/trust-store-files';
 import { readTsaStoreDir } from '../src/platform/tsa-store-files';
-import { bytesToBase64 } from '../src/verify';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_TRUST_STORE_DIR = resolve(ROOT, 'trust-store');

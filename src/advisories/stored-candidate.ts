@@ -1,3 +1,4 @@
+import { base64ToBytes } from '../encoding';
 import type { Candidate, Provenance } from './candidates';
 
 /** A provenance as stored: the domain's plus what a reader needs without joining (feed URL, item title). */
@@ -35,9 +36,8 @@ export const candidateKey = (c: Candidate): string =>
   c.kind === 'certificate' ? c.sha256 : `${c.algorithm}:${c.hex}`;
 
 export const derOfPem = (pem: string): Uint8Array => {
-  const b64 = pem.replace(/-----[A-Z ]+-----|\s+/g, '');
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const der = base64ToBytes(pem.replace(/-----[A-Z ]+-----|\s+/g, ''));
+  // Stored candidates' PEM was written by this service: unreadable base64 is a damaged row, a fault.
+  if (!der) throw new Error('a stored candidate certificate is not base64');
+  return der;
 };

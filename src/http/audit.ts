@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { stripFingerprint } from '../encoding';
 import type { AuditFilter } from '../trust';
 import type { AdminDeps } from './admin-deps';
 import { AuditEntrySchema, auditView, bearerSecurity } from './admin-schemas';
@@ -46,7 +47,7 @@ export function registerAudit(app: OpenAPIHono, deps: AdminDeps) {
     const limit = q.limit ?? 100;
     const filter: AuditFilter = { limit };
     if (q.vendor !== undefined) filter.vendorId = q.vendor;
-    if (q.root !== undefined) filter.targetId = q.root.replace(/[:\s]/g, '').toLowerCase();
+    if (q.root !== undefined) filter.targetId = stripFingerprint(q.root);
     if (q.actor !== undefined) filter.actor = q.actor;
     if (q.since !== undefined) filter.since = new Date(q.since).toISOString();
     if (q.until !== undefined) filter.until = new Date(q.until).toISOString();

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { type Database, schema } from '../db';
+import { base64ToBytes } from '../encoding';
 import { auditEntry, importSeed, type SeedReport, type SeedVendor, type TrustRepository } from '../trust';
-import { base64ToBytes, type PathAnchor } from '../verify';
+import type { PathAnchor } from '../verify';
 
 /** `trust-store/` as read by `readTrustStoreDir` at build time, with DER as base64 (scripts/bundle-trust-store.ts). */
 export interface BundledTrustStore {

@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
 import {
   type ApprovedRoot,
@@ -29,7 +30,7 @@ import {
   webhookEvent,
 } from '../escalation';
 import { type AuditEntry, auditEntry, type Vendor } from '../trust';
-import { toHex, type VerifyOutcome } from '../verify';
+import type { VerifyOutcome } from '../verify';
 import type { Escalator } from './verification';
 
 export interface EscalationDeps {
@@ -372,5 +373,4 @@ export function createEscalationService(deps: EscalationDeps) {
 
 export type EscalationService = ReturnType<typeof createEscalationService>;
 
-export { createInterimEscalator } from './interim-escalator';
 export type { VerdictEscalation };

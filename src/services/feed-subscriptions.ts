@@ -6,9 +6,9 @@ import {
   type StoredFeed,
   type UrlGuard,
 } from '../advisories';
+import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { TrustRepository } from '../trust';
-import { toHex } from '../verify';
 import type { FeedAuditor } from './feed-audit';
 
 export interface FeedSubscriptionDeps {

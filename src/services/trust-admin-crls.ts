@@ -1,3 +1,4 @@
+import { normalizeSha256 } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { CrlRepository, CrlSummary } from '../trust';
 import {
@@ -8,7 +9,6 @@ import {
 } from '../trust/crl-retirement';
 import type { Principal } from '../trust/tokens';
 import { crlAuditState, uploadCrls } from './crls';
-import { normalizeSha256 } from './trust-admin-roots';
 import {
   approvalLineage,
   commitAudited,

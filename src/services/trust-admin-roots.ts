@@ -1,3 +1,4 @@
+import { normalizeSha256, sha1Hex } from '../encoding';
 import { TrustgateError } from '../errors';
 import { type Anchor, type AuditRecord, auditEntry } from '../trust';
 import { anchorState } from '../trust/audit-states';
@@ -10,7 +11,6 @@ import {
   type Transition,
 } from '../trust/root-transitions';
 import type { Principal } from '../trust/tokens';
-import { toHex } from '../verify';
 import {
   approvalLineage,
   commitAudited,
@@ -32,11 +32,6 @@ export interface DistrustInput {
   keyCompromise?: boolean | undefined;
   reason: string;
 }
-
-export const normalizeSha256 = (value: string): string | null => {
-  const hex = value.replace(/[:\s]/g, '').toLowerCase();
-  return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
-};
 
 export function createRootAdmin(deps: TrustAdminDeps) {
   async function findRoot(ref: RootRef): Promise<Anchor> {
@@ -101,7 +96,7 @@ export function createRootAdmin(deps: TrustAdminDeps) {
     /** A root, its SHA-1 (for reading to a vendor, never to match) and its history from the audit log. */
     async getRoot(ref: RootRef): Promise<{ anchor: Anchor; sha1: string; history: AuditRecord[] }> {
       const anchor = await findRoot(ref);
-      const sha1 = toHex(new Uint8Array(await deps.subtle.digest('SHA-1', new Uint8Array(anchor.der))));
+      const sha1 = await sha1Hex(deps.subtle, anchor.der);
       const history = deps.audit
         ? await deps.audit.list({ vendorId: anchor.vendorId, targetId: anchor.sha256, limit: 1000 })
         : [];

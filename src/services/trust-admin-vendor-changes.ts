@@ -1,3 +1,4 @@
+import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
 import { auditEntry, type Vendor } from '../trust';
 import { vendorChangeRecord, vendorFields } from '../trust/audit-states';
@@ -9,7 +10,6 @@ import {
   type VendorChangeFields,
   withdrawVendorChange,
 } from '../trust/vendor-changes';
-import { toHex } from '../verify';
 import {
   approvalLineage,
   commitAudited,

@@ -9,7 +9,6 @@ import { createVendorAdmin } from './trust-admin-vendors';
 
 export type { CrlRetirementInput } from './trust-admin-crls';
 export type { DistrustInput, RootRef } from './trust-admin-roots';
-export { normalizeSha256 } from './trust-admin-roots';
 export type { TrustAdminDeps, VersionCheck } from './trust-admin-shared';
 export type { VendorInput, VendorUpdate } from './trust-admin-vendors';
 

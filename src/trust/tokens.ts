@@ -1,4 +1,4 @@
-import { toHex } from '../verify';
+import { bytesToBase64Url, toHex } from '../encoding';
 import type { TokenRole } from './model';
 
 /** Fills its argument with random bytes: `crypto.getRandomValues` on Node and Workers alike. */
@@ -15,14 +15,9 @@ export interface Principal {
 export const BOOTSTRAP_ADMIN_NAME = 'bootstrap-admin';
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-function base64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
 /** A new secret: `tg_` and 256 random bits, base64url. Shown once; only its hash is stored. */
-export const newTokenSecret = (random: RandomBytes): string => `tg_${base64Url(random(new Uint8Array(32)))}`;
+export const newTokenSecret = (random: RandomBytes): string =>
+  `tg_${bytesToBase64Url(random(new Uint8Array(32)))}`;
 
 export const newTokenId = (random: RandomBytes): string => `tok_${toHex(random(new Uint8Array(12)))}`;
 

@@ -1,5 +1,4 @@
 // Kept for callers outside verify/ until they import ../encoding themselves.
-export { base64ToBytes, bytesToBase64, hexToBytes, toHex } from '../encoding';
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 export {
   type ArchiveLimits,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../src/verify';
+import { bytesToBase64 } from '../../src/encoding';
 import { readTimestampFixture, TIMESTAMP_FIXTURES, timestampCase } from '../helpers/timestamp-fixtures';
 import { createAdminTestApp, problem } from '../trust/helpers/admin-client';
 

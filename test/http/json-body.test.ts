@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { base64ToBytes, bytesToBase64 } from '../../src/encoding';
 import { parseJsonBody } from '../../src/http/json-body';
-import { base64ToBytes, bytesToBase64 } from '../../src/verify';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToBase64 } from '../../src/encoding';
 import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-files';
 import { verifyRequest } from '../../src/services/verification';
-import { bytesToBase64, DEFAULT_VERIFY_LIMITS } from '../../src/verify';
+import { DEFAULT_VERIFY_LIMITS } from '../../src/verify';
 import { JAR_FIXTURES, jarCase, readJarFixture } from '../helpers/jar-fixtures';
 import { createTestApp } from '../helpers/test-app';
 import { patchEntry } from '../helpers/zip-edit';

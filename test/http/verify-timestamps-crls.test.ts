@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../src/verify';
+import { bytesToBase64 } from '../../src/encoding';
 import {
   readTimestampFixture,
   TIMESTAMP_FIXTURES,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../src/verify';
+import { bytesToBase64 } from '../../src/encoding';
 import { cmsCase, readFixture } from '../helpers/cms-fixtures';
 import { createTestApp } from '../helpers/test-app';
 

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../src/verify';
+import { bytesToBase64 } from '../../src/encoding';
 import { cmsCase, readFixture } from '../helpers/cms-fixtures';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
 import { FIXTURE_TRUST_STORE } from '../helpers/test-app';

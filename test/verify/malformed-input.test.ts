@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, verifyPackage } from '../../src/verify';
+import { base64ToBytes } from '../../src/encoding';
+import { verifyPackage } from '../../src/verify';
 import { cmsCase, fixtureRoots, readFixture } from '../helpers/cms-fixtures';
 
 const subtle = globalThis.crypto.subtle;

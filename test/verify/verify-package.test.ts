@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ArtifactInput, hexToBytes, verifyPackage } from '../../src/verify';
+import { hexToBytes } from '../../src/encoding';
+import { type ArtifactInput, verifyPackage } from '../../src/verify';
 import { cmsCase, cmsCases, fixtureRoots, readFixture } from '../helpers/cms-fixtures';
 
 const subtle = globalThis.crypto.subtle;

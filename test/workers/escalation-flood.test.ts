@@ -1,8 +1,8 @@
 import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createEscalationRepository, schema } from '../../src/db';
+import { bytesToBase64 } from '../../src/encoding';
 import { DEFAULT_ESCALATION_LIMITS, openOrJoin } from '../../src/escalation';
-import { bytesToBase64 } from '../../src/verify';
 import { signUnderMintedRoot } from '../helpers/mint-unknown-root';
 import { postVerify, testDatabase } from './helpers';
 

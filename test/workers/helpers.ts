@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { createTrustRepository, type Database, schema } from '../../src/db';
-import { base64ToBytes } from '../../src/verify';
+import { base64ToBytes } from '../../src/encoding';
 import type { WorkerTestCase } from './bindings';
 import type { TestEnv } from './test-env';
 

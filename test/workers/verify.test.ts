@@ -2,9 +2,9 @@ import { exports } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/db';
+import { bytesToBase64 } from '../../src/encoding';
 import { SEED_BUNDLE_ACTION } from '../../src/platform/bundled-seed';
 import { TRUST_STORE_BUNDLE } from '../../src/platform/trust-store-bundle';
-import { bytesToBase64 } from '../../src/verify';
 import {
   bytes,
   caseForm,
