@@ -1,19 +1,10 @@
 import { join } from 'node:path';
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTrustRepository } from '../../src/db';
 import { createCrlRepository } from '../../src/db/crl-repository';
-import { openLibsqlDatabase } from '../../src/db/libsql';
-import { createAuthenticator } from '../../src/http/auth';
-import { registerCrls } from '../../src/http/crls';
-import { errorResponse } from '../../src/http/problem';
-import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { storedCrlsOf } from '../../src/services/crls';
-import { createTrustAdmin } from '../../src/services/trust-admin';
 import { verifyRequest } from '../../src/services/verification';
-import { importSeed } from '../../src/trust';
 import { DEFAULT_VERIFY_LIMITS, encodePem } from '../../src/verify';
-import { MIGRATIONS } from '../helpers/test-app';
+import { createTestApp } from '../helpers/test-app';
 import { readTimestampFixture, TIMESTAMP_FIXTURES, timestampCase } from '../helpers/timestamp-fixtures';
 
 const ADMIN = 'admin-secret-for-tests';
@@ -21,28 +12,14 @@ const now = new Date('2026-06-01T00:00:00Z');
 const subtle = globalThis.crypto.subtle;
 let ctx: Awaited<ReturnType<typeof setup>>;
 
+/** The app as every platform assembles it, over the timestamp fixtures' trust store. */
 async function setup() {
-  const { db, close } = await openLibsqlDatabase(':memory:', MIGRATIONS);
-  const trust = createTrustRepository(db);
-  await importSeed(trust, await readTrustStoreDir(join(TIMESTAMP_FIXTURES, 'trust-store')), now);
-  const crls = createCrlRepository(db);
-  const app = new OpenAPIHono();
-  app.onError((error, c) => errorResponse(c, error));
-  registerCrls(app, {
-    admin: createTrustAdmin({
-      trust,
-      tokens: undefined,
-      audit: undefined,
-      crls,
-      subtle,
-      now: () => now,
-      random: (bytes) => crypto.getRandomValues(bytes),
-      // These routes approve no root, so no case is ever settled.
-      cases: { settleByRoot: () => Promise.reject(new Error('no root is approved in the CRL tests')) },
-    }),
-    auth: createAuthenticator({ subtle, adminToken: ADMIN }),
+  const t = await createTestApp({
+    now,
+    adminToken: ADMIN,
+    trustStoreDir: join(TIMESTAMP_FIXTURES, 'trust-store'),
   });
-  return { app, trust, crls, close };
+  return { app: t.app, trust: t.trust, crls: createCrlRepository(t.db), close: t.close };
 }
 beforeAll(async () => {
   ctx = await setup();
