@@ -13,7 +13,7 @@
  * leave blank lines behind (which would break Markdown lists and tables).
  *
  * Why not mustache: it has no `{{else}}`, `@number`, `code` or `raw` forms, so every playbook in
- * src/advisories/playbooks (and any an operator wrote) would change syntax; its one global `escape` does
+ * advisories/playbooks (and any an operator wrote) would change syntax; its one global `escape` does
  * not tell a code span from text, so per-output escaping (Markdown, shell) would move into the values;
  * and its parser checks no variable against a schema, so the load-time refusal of a misspelt or untrusted
  * `raw` variable would still have to be written here, walking mustache's tokens. Mustache would replace

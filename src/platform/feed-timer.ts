@@ -8,7 +8,7 @@ export interface FeedTimer {
 }
 
 /**
- * The Node server's feed poller: every `intervalMs` it calls `run` (the same `pollDueFeeds` the Workers cron
+ * The Node server's feed poller: every `intervalMs` it calls `run` (the same feed-service poll the Workers cron
  * calls), never two at a time: a tick that finds the previous one still running is skipped. Each feed keeps
  * its own schedule (`nextPollAt`, jittered) in the database; the tick only looks for feeds that are due.
  * The timer does not keep the process alive.
