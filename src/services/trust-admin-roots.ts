@@ -33,59 +33,8 @@ export interface DistrustInput {
   reason: string;
 }
 
+/** The root use cases: reading, proposing, and the four-eyes and one-admin transitions of a vendor's roots. */
 export function createRootAdmin(deps: TrustAdminDeps) {
-  async function findRoot(ref: RootRef): Promise<Anchor> {
-    const sha256 = normalizeSha256(ref.sha256);
-    if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
-    const found = (await deps.trust.findAnchorsBySha256(sha256)).filter(
-      (a) => !ref.vendor || a.vendorId === ref.vendor,
-    );
-    if (found.length === 0)
-      throw new TrustgateError(
-        'NOT_FOUND',
-        `no root ${sha256}${ref.vendor ? ` for vendor '${ref.vendor}'` : ''}`,
-      );
-    if (found.length > 1) {
-      throw new TrustgateError(
-        'ROOT_AMBIGUOUS',
-        `root ${sha256} is on file for ${found.map((a) => a.vendorId).join(', ')}; add ?vendor=<id>`,
-      );
-    }
-    return found[0] as Anchor;
-  }
-
-  /** Writes the root a transition decided, if it is still at the version read, with its audit entry. */
-  async function transition(
-    actor: Principal,
-    current: Anchor,
-    result: Transition,
-    action: string,
-    reason: string,
-  ): Promise<Anchor> {
-    const next = decided(result).anchor;
-    await commitAudited(
-      (entry) => deps.trust.updateAnchorAudited(next, current.version, entry),
-      {
-        action,
-        target: { type: 'anchor', id: next.sha256, vendorId: next.vendorId },
-        actor: actor.name,
-        at: next.updatedAt,
-        reason,
-        before: anchorState(current),
-        after: anchorState(next),
-      },
-      { code: 'PRECONDITION_FAILED', detail: 'the root changed while this request ran; read it again' },
-    );
-    return next;
-  }
-
-  /** Finds the root and holds it to the caller's precondition. */
-  async function current(ref: RootRef, check: VersionCheck): Promise<Anchor> {
-    const anchor = await findRoot(ref);
-    check(anchor.version);
-    return anchor;
-  }
-
   return {
     /** A vendor's roots in every state. */
     async listRoots(vendorId: string): Promise<Anchor[]> {
@@ -95,7 +44,7 @@ export function createRootAdmin(deps: TrustAdminDeps) {
 
     /** A root, its SHA-1 (for reading to a vendor, never to match) and its history from the audit log. */
     async getRoot(ref: RootRef): Promise<{ anchor: Anchor; sha1: string; history: AuditRecord[] }> {
-      const anchor = await findRoot(ref);
+      const anchor = await findRoot(deps, ref);
       const sha1 = await sha1Hex(deps.subtle, anchor.der);
       const history = deps.audit
         ? await deps.audit.list({ vendorId: anchor.vendorId, targetId: anchor.sha256, limit: 1000 })
@@ -104,67 +53,23 @@ export function createRootAdmin(deps: TrustAdminDeps) {
     },
 
     /** A new root for a vendor, pending: it anchors nothing until another admin approves it. */
-    async proposeRoot(actor: Principal, vendorId: string, input: { pem: string; reason: string }) {
-      await loadVendor(deps, vendorId);
-      const now = deps.now();
-      const read = decided(readProposedRoot(input.pem, now));
-      const existing = await deps.trust.getAnchor(vendorId, read.summary.sha256);
-      if (existing) {
-        throw new TrustgateError(
-          'ROOT_DUPLICATE',
-          `vendor '${vendorId}' already has this root (${existing.state}); see GET /roots/${existing.sha256}`,
-        );
-      }
-      const anchor = pendingAnchor(vendorId, read.der, read.summary, actor.name, now);
-      const entry = auditEntry(
-        'root.propose',
-        { type: 'anchor', id: anchor.sha256, vendorId },
-        { actor: actor.name, at: anchor.createdAt, reason: input.reason },
-        { before: null, after: anchorState(anchor) },
-      );
-      try {
-        await deps.trust.insertAnchorAudited(anchor, entry);
-      } catch (error) {
-        // A concurrent proposal of the same root lost the race on the primary key.
-        if (await deps.trust.getAnchor(vendorId, anchor.sha256)) {
-          throw new TrustgateError('ROOT_DUPLICATE', `vendor '${vendorId}' already has this root`);
-        }
-        throw error;
-      }
-      return anchor;
-    },
+    proposeRoot: (actor: Principal, vendorId: string, input: { pem: string; reason: string }) =>
+      proposeRoot(deps, actor, vendorId, input),
 
     /**
      * pending -> active by an admin independent of the proposer; then the open escalation cases the root
      * answers are settled. The approval is written first and stands even when settling fails (logged).
      */
-    async approveRoot(actor: Principal, ref: RootRef, input: { reason: string }, check: VersionCheck) {
-      const root = await current(ref, check);
-      const lineage = await approvalLineage(deps, root.proposedBy, actor.name);
-      const next = await transition(
-        actor,
-        root,
-        approveRoot(root, actor.name, deps.now(), lineage),
-        'root.approve',
-        input.reason,
-      );
-      try {
-        await deps.cases.settleByRoot(
-          { vendorId: next.vendorId, spkiSha256: next.spkiSha256, subject: next.subject },
-          actor.name,
-        );
-      } catch (error) {
-        console.error(`settling the cases root ${next.sha256} answers failed (the approval stands)`, error);
-      }
-      return next;
-    },
+    approveRoot: (actor: Principal, ref: RootRef, input: { reason: string }, check: VersionCheck) =>
+      approve(deps, actor, ref, input, check),
 
     /** Distrust from `after` on, or for key compromise (every signature); one admin, at once. */
     async distrustRoot(actor: Principal, ref: RootRef, input: DistrustInput, check: VersionCheck) {
-      const root = await current(ref, check);
+      const root = await current(deps, ref, check);
       const now = deps.now();
       return input.keyCompromise
         ? transition(
+            deps,
             actor,
             root,
             distrustForKeyCompromise(root, input.after ? new Date(input.after) : null, now),
@@ -172,6 +77,7 @@ export function createRootAdmin(deps: TrustAdminDeps) {
             input.reason,
           )
         : transition(
+            deps,
             actor,
             root,
             distrustRoot(root, new Date(input.after as string), now),
@@ -182,8 +88,125 @@ export function createRootAdmin(deps: TrustAdminDeps) {
 
     /** The root anchors nothing from now on; one admin. */
     async retireRoot(actor: Principal, ref: RootRef, input: { reason: string }, check: VersionCheck) {
-      const root = await current(ref, check);
-      return transition(actor, root, retireRoot(root, deps.now()), 'root.retire', input.reason);
+      const root = await current(deps, ref, check);
+      return transition(deps, actor, root, retireRoot(root, deps.now()), 'root.retire', input.reason);
     },
   };
+}
+
+/** The one root `ref` names; ambiguous when several vendors have it on file and no vendor is given. */
+async function findRoot(deps: TrustAdminDeps, ref: RootRef): Promise<Anchor> {
+  const sha256 = normalizeSha256(ref.sha256);
+  if (!sha256) throw new TrustgateError('INVALID_FIELD', 'sha256 must be 64 hex digits (colons allowed)');
+  const found = (await deps.trust.findAnchorsBySha256(sha256)).filter(
+    (a) => !ref.vendor || a.vendorId === ref.vendor,
+  );
+  if (found.length === 0)
+    throw new TrustgateError(
+      'NOT_FOUND',
+      `no root ${sha256}${ref.vendor ? ` for vendor '${ref.vendor}'` : ''}`,
+    );
+  if (found.length > 1) {
+    throw new TrustgateError(
+      'ROOT_AMBIGUOUS',
+      `root ${sha256} is on file for ${found.map((a) => a.vendorId).join(', ')}; add ?vendor=<id>`,
+    );
+  }
+  return found[0] as Anchor;
+}
+
+/** Finds the root and holds it to the caller's precondition. */
+async function current(deps: TrustAdminDeps, ref: RootRef, check: VersionCheck): Promise<Anchor> {
+  const anchor = await findRoot(deps, ref);
+  check(anchor.version);
+  return anchor;
+}
+
+/** Writes the root a transition decided, if it is still at the version read, with its audit entry. */
+async function transition(
+  deps: TrustAdminDeps,
+  actor: Principal,
+  stored: Anchor,
+  result: Transition,
+  action: string,
+  reason: string,
+): Promise<Anchor> {
+  const next = decided(result).anchor;
+  await commitAudited(
+    (entry) => deps.trust.updateAnchorAudited(next, stored.version, entry),
+    {
+      action,
+      target: { type: 'anchor', id: next.sha256, vendorId: next.vendorId },
+      actor: actor.name,
+      at: next.updatedAt,
+      reason,
+      before: anchorState(stored),
+      after: anchorState(next),
+    },
+    { code: 'PRECONDITION_FAILED', detail: 'the root changed while this request ran; read it again' },
+  );
+  return next;
+}
+
+async function proposeRoot(
+  deps: TrustAdminDeps,
+  actor: Principal,
+  vendorId: string,
+  input: { pem: string; reason: string },
+): Promise<Anchor> {
+  await loadVendor(deps, vendorId);
+  const now = deps.now();
+  const read = decided(readProposedRoot(input.pem, now));
+  const existing = await deps.trust.getAnchor(vendorId, read.summary.sha256);
+  if (existing) {
+    throw new TrustgateError(
+      'ROOT_DUPLICATE',
+      `vendor '${vendorId}' already has this root (${existing.state}); see GET /roots/${existing.sha256}`,
+    );
+  }
+  const anchor = pendingAnchor(vendorId, read.der, read.summary, actor.name, now);
+  const entry = auditEntry(
+    'root.propose',
+    { type: 'anchor', id: anchor.sha256, vendorId },
+    { actor: actor.name, at: anchor.createdAt, reason: input.reason },
+    { before: null, after: anchorState(anchor) },
+  );
+  try {
+    await deps.trust.insertAnchorAudited(anchor, entry);
+  } catch (error) {
+    // A concurrent proposal of the same root lost the race on the primary key.
+    if (await deps.trust.getAnchor(vendorId, anchor.sha256)) {
+      throw new TrustgateError('ROOT_DUPLICATE', `vendor '${vendorId}' already has this root`);
+    }
+    throw error;
+  }
+  return anchor;
+}
+
+async function approve(
+  deps: TrustAdminDeps,
+  actor: Principal,
+  ref: RootRef,
+  input: { reason: string },
+  check: VersionCheck,
+): Promise<Anchor> {
+  const root = await current(deps, ref, check);
+  const lineage = await approvalLineage(deps, root.proposedBy, actor.name);
+  const next = await transition(
+    deps,
+    actor,
+    root,
+    approveRoot(root, actor.name, deps.now(), lineage),
+    'root.approve',
+    input.reason,
+  );
+  try {
+    await deps.cases.settleByRoot(
+      { vendorId: next.vendorId, spkiSha256: next.spkiSha256, subject: next.subject },
+      actor.name,
+    );
+  } catch (error) {
+    console.error(`settling the cases root ${next.sha256} answers failed (the approval stands)`, error);
+  }
+  return next;
 }

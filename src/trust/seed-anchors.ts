@@ -1,0 +1,227 @@
+import { stripFingerprint } from '../encoding';
+import {
+  type CertificateSummary,
+  isParseError,
+  type ParsedCertificate,
+  parseCertificate,
+  summarize,
+} from '../verify';
+import { auditEntry } from './audit-entry';
+import type { Anchor } from './model';
+import type { TrustRepository } from './ports';
+import { anchorDefect } from './root-proposal';
+import type { SeedReport, SeedVendor } from './seed-report';
+import type { VendorFile } from './seed-vendor-file';
+
+type RootSetting = NonNullable<VendorFile['roots']>[string];
+
+/** What the seed wants for one root: active, or distrusted from a date (for key compromise: from `at`). */
+interface WantedRoot {
+  state: Anchor['state'];
+  distrustAfter: string | null;
+  keyCompromise: boolean;
+}
+
+const seedAnchorState = (anchor: Anchor) => ({
+  state: anchor.state,
+  distrustAfter: anchor.distrustAfter,
+  keyCompromise: anchor.keyCompromise,
+});
+
+/** vendor.json's per-root settings, keyed by the bare SHA-256 hex of the root. */
+export function rootSettings(file: VendorFile): Map<string, RootSetting> {
+  return new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
+}
+
+/**
+ * The anchor part of a seed folder: each CA certificate becomes a root of the vendor, unless the store
+ * already holds it; then only a narrowing distrust is applied and any other difference is a conflict.
+ * Returns the SHA-256 of every certificate read, for `reportUnknownSettings`.
+ */
+export async function importSeedAnchors(
+  repository: TrustRepository,
+  entry: SeedVendor,
+  settings: Map<string, RootSetting>,
+  at: string,
+  report: SeedReport,
+): Promise<Set<string>> {
+  const seenFingerprints = new Set<string>();
+  for (const { file: fileName, der } of entry.certificates) {
+    const certificate = parseCertificate(der, { trustAnchor: true });
+    if (isParseError(certificate)) {
+      report.skipped.push({ vendorId: entry.id, file: fileName, why: certificate.error.message });
+      continue;
+    }
+    seenFingerprints.add(certificate.sha256Hex);
+    const unusable = unusableRoot(certificate);
+    if (unusable) {
+      report.skipped.push({ vendorId: entry.id, file: fileName, why: unusable });
+      continue;
+    }
+    const summary = summarize(certificate);
+    const wanted = wantedRoot(settings.get(summary.sha256), at);
+    const existing = await repository.getAnchor(entry.id, summary.sha256);
+    if (existing) await reconcileStoredAnchor(repository, entry.id, existing, wanted, at, report);
+    else await insertSeedAnchor(repository, entry.id, { fileName, der, summary }, wanted, at, report);
+  }
+  return seenFingerprints;
+}
+
+/**
+ * A per-root setting that names no certificate of the folder (a typo in a distrust fingerprint, say)
+ * would leave that root trusted without a word: report it.
+ */
+export function reportUnknownSettings(
+  vendorId: string,
+  settings: Map<string, RootSetting>,
+  seenFingerprints: Set<string>,
+  report: SeedReport,
+): void {
+  for (const fingerprint of settings.keys()) {
+    if (!seenFingerprints.has(fingerprint)) {
+      report.skipped.push({
+        vendorId,
+        file: 'vendor.json',
+        why: `roots names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${vendorId}`,
+      });
+    }
+  }
+}
+
+function unusableRoot(certificate: ParsedCertificate): string | null {
+  if (!certificate.extensions.basicConstraints?.cA) return `${certificate.subject} is not a CA certificate`;
+  const defect = anchorDefect(certificate);
+  return defect ? `${certificate.subject}: ${defect}` : null;
+}
+
+function wantedRoot(setting: RootSetting | undefined, at: string): WantedRoot {
+  const keyCompromise = setting?.keyCompromise === true;
+  // A key compromise without a date is known from the import on (the date is informative for it).
+  const distrustAfter = setting?.distrustAfter
+    ? new Date(setting.distrustAfter).toISOString()
+    : keyCompromise
+      ? at
+      : null;
+  return { state: distrustAfter ? 'distrusted' : 'active', distrustAfter, keyCompromise };
+}
+
+/**
+ * The safe direction needs no second person: a reviewed seed may narrow trust (distrust an active root,
+ * distrust it from an earlier date, or for key compromise), never widen it. Nothing turns a key-compromise
+ * distrust back into a date-limited one. The date the root ends up distrusted after, or null.
+ */
+function narrowedDistrust(existing: Anchor, wanted: WantedRoot): string | null {
+  const { distrustAfter, keyCompromise } = wanted;
+  const distrusting = existing.state === 'active' || existing.state === 'distrusted';
+  const narrows =
+    distrustAfter !== null &&
+    !existing.keyCompromise &&
+    distrusting &&
+    (keyCompromise ||
+      existing.state === 'active' ||
+      existing.distrustAfter === null ||
+      distrustAfter < existing.distrustAfter);
+  if (!narrows) return null;
+  return existing.state === 'distrusted' && existing.distrustAfter && existing.distrustAfter < distrustAfter
+    ? existing.distrustAfter
+    : distrustAfter;
+}
+
+/** A root the store already holds: narrowed if the seed distrusts it further, else a conflict if it differs. */
+async function reconcileStoredAnchor(
+  repository: TrustRepository,
+  vendorId: string,
+  existing: Anchor,
+  wanted: WantedRoot,
+  at: string,
+  report: SeedReport,
+): Promise<void> {
+  const { sha256 } = existing;
+  const { keyCompromise } = wanted;
+  const after = narrowedDistrust(existing, wanted);
+  if (after !== null) {
+    const updated: Anchor = {
+      ...existing,
+      state: 'distrusted',
+      distrustAfter: after,
+      keyCompromise,
+      version: existing.version + 1,
+      updatedAt: at,
+    };
+    const written = await repository.updateAnchorAudited(
+      updated,
+      existing.version,
+      auditEntry(
+        'anchor.distrust',
+        { type: 'anchor', id: sha256, vendorId },
+        {
+          actor: 'seed',
+          at,
+          reason: keyCompromise
+            ? `trust-store/${vendorId}/vendor.json distrusts this root for key compromise`
+            : `trust-store/${vendorId}/vendor.json distrusts this root after ${after}`,
+        },
+        { before: seedAnchorState(existing), after: seedAnchorState(updated) },
+      ),
+    );
+    if (written) report.distrusted.push({ vendorId, sha256, after, keyCompromise });
+    return;
+  }
+  const agrees =
+    existing.state === wanted.state &&
+    existing.keyCompromise === keyCompromise &&
+    (keyCompromise || existing.distrustAfter === wanted.distrustAfter);
+  if (agrees) return;
+  report.conflicts.push({ vendorId, sha256, state: existing.state });
+  await repository.appendAudit(
+    auditEntry(
+      'seed.conflict',
+      { type: 'anchor', id: sha256, vendorId },
+      {
+        actor: 'seed',
+        at,
+        reason: `the seed lists this root as ${wanted.state}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
+      },
+      { before: seedAnchorState(existing), after: seedAnchorState(existing) },
+    ),
+  );
+}
+
+async function insertSeedAnchor(
+  repository: TrustRepository,
+  vendorId: string,
+  read: { fileName: string; der: Uint8Array; summary: CertificateSummary },
+  wanted: WantedRoot,
+  at: string,
+  report: SeedReport,
+): Promise<void> {
+  const { summary } = read;
+  const anchor: Anchor = {
+    vendorId,
+    sha256: summary.sha256,
+    spkiSha256: summary.spkiSha256,
+    subject: summary.subject,
+    der: read.der,
+    notBefore: summary.notBefore,
+    notAfter: summary.notAfter,
+    state: wanted.state,
+    distrustAfter: wanted.distrustAfter,
+    keyCompromise: wanted.keyCompromise,
+    source: 'seed',
+    proposedBy: 'seed',
+    approvedBy: 'seed',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await repository.insertAnchor(anchor);
+  await repository.appendAudit(
+    auditEntry(
+      'anchor.import',
+      { type: 'anchor', id: anchor.sha256, vendorId },
+      { actor: 'seed', at, reason: `imported from trust-store/${vendorId}/${read.fileName}` },
+      { after: seedAnchorState(anchor) },
+    ),
+  );
+  report.anchorsAdded.push({ vendorId, sha256: anchor.sha256, state: anchor.state });
+}
