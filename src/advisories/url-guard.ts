@@ -28,8 +28,10 @@ export type UrlGuard = (url: URL) => boolean;
 type Ipv4 = ipaddr.IPv4;
 type Ipv6 = ipaddr.IPv6;
 
+type ScopeTable = Readonly<Record<string, HostScope>>;
+
 /** Range names (ipaddr.js's special-purpose ranges, RFC 6890 and successors) both families use alike. */
-const SHARED_SCOPES: Readonly<Record<string, HostScope>> = {
+const SHARED_SCOPES: ScopeTable = {
   unspecified: 'unspecified',
   loopback: 'loopback',
   linkLocal: 'link-local',
@@ -38,36 +40,33 @@ const SHARED_SCOPES: Readonly<Record<string, HostScope>> = {
   amt: 'public', // globally reachable relays (RFC 7450)
 };
 
-/**
- * Any range not listed is 'reserved': for IPv4 the IETF assignments, documentation, benchmarking, 6to4
- * relay anycast, 240/4 and broadcast.
- */
-const IPV4_SCOPES = new Map<string, HostScope>(
-  Object.entries({
-    ...SHARED_SCOPES,
-    private: 'private',
-    carrierGradeNat: 'private',
-    as112: 'public', // globally reachable anycast (RFC 7534)
-  }),
-);
+/** Unlisted IPv4: IETF assignments, documentation, benchmarking, 6to4 relay anycast, 240/4, broadcast. */
+const IPV4_SCOPES: ScopeTable = {
+  ...SHARED_SCOPES,
+  private: 'private',
+  carrierGradeNat: 'private',
+  as112: 'public', // globally reachable anycast (RFC 7534)
+};
 
 /**
- * Any range not listed is 'reserved': Teredo hides its IPv4 address XOR-ed, 100::/64 is discard-only;
- * documentation (2001:db8::/32, 3fff::/20), benchmarking, ORCHID, segment routing SIDs and the rest of
- * 2001::/23: no feed host. The ranges that carry an IPv4 address are decided in `ipv6Scope`.
+ * Unlisted IPv6: Teredo hides its IPv4 address XOR-ed, 100::/64 is discard-only; documentation
+ * (2001:db8::/32, 3fff::/20), benchmarking, ORCHID, segment routing SIDs and the rest of 2001::/23: no
+ * feed host. The ranges that carry an IPv4 address are decided in `ipv6Scope`.
  */
-const IPV6_SCOPES = new Map<string, HostScope>(
-  Object.entries({
-    ...SHARED_SCOPES,
-    uniqueLocal: 'private',
-    deprecatedSiteLocal: 'private',
-    as112v6: 'public',
-  }),
-);
+const IPV6_SCOPES: ScopeTable = {
+  ...SHARED_SCOPES,
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  as112v6: 'public',
+};
+
+/** The scope a table gives an address's range; any range it does not list is reserved. */
+const scopeIn = (table: ScopeTable, range: string): HostScope =>
+  Object.hasOwn(table, range) ? (table[range] as HostScope) : 'reserved';
 
 /** Where an IPv4 address leads. */
 function ipv4Scope(address: Ipv4): HostScope {
-  return IPV4_SCOPES.get(address.range() as string) ?? 'reserved';
+  return scopeIn(IPV4_SCOPES, address.range() as string);
 }
 
 const ipv4From = (high: number, low: number): Ipv4 =>
@@ -88,7 +87,7 @@ function ipv6Scope(address: Ipv6): HostScope {
     case '6to4':
       return ipv4Scope(ipv4From(g[1] ?? 0, g[2] ?? 0));
   }
-  const scope = IPV6_SCOPES.get(address.range() as string) ?? 'reserved';
+  const scope = scopeIn(IPV6_SCOPES, address.range() as string);
   // IPv4-compatible (::a.b.c.d, deprecated) still reaches the IPv4 address
   return scope === 'public' && g.slice(0, 6).every((x) => x === 0) ? embedded() : scope;
 }
