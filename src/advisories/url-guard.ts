@@ -28,28 +28,45 @@ export type UrlGuard = (url: URL) => boolean;
 type Ipv4 = ipaddr.IPv4;
 type Ipv6 = ipaddr.IPv6;
 
-/** Where an IPv4 address leads, from ipaddr.js's special-purpose ranges (RFC 6890 and successors). */
+type ScopeTable = Readonly<Record<string, HostScope>>;
+
+/** Range names (ipaddr.js's special-purpose ranges, RFC 6890 and successors) both families use alike. */
+const SHARED_SCOPES: ScopeTable = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  linkLocal: 'link-local',
+  multicast: 'multicast',
+  unicast: 'public',
+  amt: 'public', // globally reachable relays (RFC 7450)
+};
+
+/** Unlisted IPv4: IETF assignments, documentation, benchmarking, 6to4 relay anycast, 240/4, broadcast. */
+const IPV4_SCOPES: ScopeTable = {
+  ...SHARED_SCOPES,
+  private: 'private',
+  carrierGradeNat: 'private',
+  as112: 'public', // globally reachable anycast (RFC 7534)
+};
+
+/**
+ * Unlisted IPv6: Teredo hides its IPv4 address XOR-ed, 100::/64 is discard-only; documentation
+ * (2001:db8::/32, 3fff::/20), benchmarking, ORCHID, segment routing SIDs and the rest of 2001::/23: no
+ * feed host. The ranges that carry an IPv4 address are decided in `ipv6Scope`.
+ */
+const IPV6_SCOPES: ScopeTable = {
+  ...SHARED_SCOPES,
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  as112v6: 'public',
+};
+
+/** The scope a table gives an address's range; any range it does not list is reserved. */
+const scopeIn = (table: ScopeTable, range: string): HostScope =>
+  Object.hasOwn(table, range) ? (table[range] as HostScope) : 'reserved';
+
+/** Where an IPv4 address leads. */
 function ipv4Scope(address: Ipv4): HostScope {
-  switch (address.range() as string) {
-    case 'unspecified':
-      return 'unspecified';
-    case 'loopback':
-      return 'loopback';
-    case 'private':
-    case 'carrierGradeNat':
-      return 'private';
-    case 'linkLocal':
-      return 'link-local';
-    case 'multicast':
-      return 'multicast';
-    case 'unicast':
-    case 'as112': // globally reachable anycast (RFC 7534)
-    case 'amt': // globally reachable relays (RFC 7450)
-      return 'public';
-    default:
-      // reserved (IETF assignments, documentation, benchmarking, 6to4 relay anycast, 240/4), broadcast
-      return 'reserved';
-  }
+  return scopeIn(IPV4_SCOPES, address.range() as string);
 }
 
 const ipv4From = (high: number, low: number): Ipv4 =>
@@ -59,10 +76,6 @@ function ipv6Scope(address: Ipv6): HostScope {
   const g = address.parts;
   const embedded = () => ipv4Scope(ipv4From(g[6] ?? 0, g[7] ?? 0));
   switch (address.range() as string) {
-    case 'unspecified':
-      return 'unspecified';
-    case 'loopback':
-      return 'loopback';
     // IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d, RFC 2765) carry an IPv4 address
     case 'ipv4Mapped':
     case 'rfc6145':
@@ -73,30 +86,20 @@ function ipv6Scope(address: Ipv6): HostScope {
     // 6to4 (2002:a.b.c.d::/48) routes to the IPv4 address in groups 1-2 through a relay
     case '6to4':
       return ipv4Scope(ipv4From(g[1] ?? 0, g[2] ?? 0));
-    case 'uniqueLocal':
-    case 'deprecatedSiteLocal':
-      return 'private';
-    case 'linkLocal':
-      return 'link-local';
-    case 'multicast':
-      return 'multicast';
-    case 'unicast':
-    case 'as112v6':
-    case 'amt':
-      // IPv4-compatible (::a.b.c.d, deprecated) still reaches the IPv4 address
-      return g.slice(0, 6).every((x) => x === 0) ? embedded() : 'public';
-    default:
-      // Teredo hides its IPv4 address XOR-ed, 100::/64 is discard-only; documentation (2001:db8::/32,
-      // 3fff::/20), benchmarking, ORCHID, segment routing SIDs and the rest of 2001::/23: no feed host
-      return 'reserved';
   }
+  const scope = scopeIn(IPV6_SCOPES, address.range() as string);
+  // IPv4-compatible (::a.b.c.d, deprecated) still reaches the IPv4 address
+  return scope === 'public' && g.slice(0, 6).every((x) => x === 0) ? embedded() : scope;
 }
 
-/** An IPv4 literal in any form inet_aton reads (dotted decimal, octal, hex, fewer than four parts), or null. */
-function parseIpv4(host: string): Ipv4 | null {
-  if (!ipaddr.IPv4.isValid(host)) return null;
+/** A literal of one address family, or null. */
+function parseLiteral<T>(
+  family: { isValid(s: string): boolean; parse(s: string): T },
+  host: string,
+): T | null {
+  if (!family.isValid(host)) return null;
   try {
-    return ipaddr.IPv4.parse(host);
+    return family.parse(host);
   } catch {
     return null;
   }
@@ -113,15 +116,6 @@ function ipv4HostScope(host: string, address: Ipv4): HostScope {
   return decimal.every((n) => n <= 255) ? ipv4Scope(new ipaddr.IPv4(decimal)) : scope;
 }
 
-function parseIpv6(host: string): Ipv6 | null {
-  if (!ipaddr.IPv6.isValid(host)) return null;
-  try {
-    return ipaddr.IPv6.parse(host);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Classifies a host as it appears in `URL.hostname` (IPv6 in brackets or not). Note that the WHATWG URL
  * parser already turns `http://2130706433/` or `http://0x7f.1/` into `127.0.0.1`.
@@ -133,10 +127,11 @@ export function classifyHost(hostname: string): HostClass {
   if (zone !== -1) host = host.slice(0, zone);
   while (host.endsWith('.')) host = host.slice(0, -1);
 
-  const v4 = parseIpv4(host);
+  // IPv4 in any form inet_aton reads (dotted decimal, octal, hex, fewer than four parts)
+  const v4 = parseLiteral(ipaddr.IPv4, host);
   if (v4) return { kind: 'ipv4', scope: ipv4HostScope(host, v4) };
   if (host.includes(':')) {
-    const v6 = parseIpv6(host);
+    const v6 = parseLiteral(ipaddr.IPv6, host);
     return { kind: 'ipv6', scope: v6 ? ipv6Scope(v6) : 'reserved' };
   }
   if (host === '') return { kind: 'name', scope: 'unspecified' };

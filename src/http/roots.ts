@@ -192,39 +192,30 @@ export function registerRoots(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   /** Holds a state change to the If-Match the caller sent (412 when stale). */
   const ifMatch = (c: Context) => (version: number) => checkIfMatch(c.req.header('if-match'), version);
 
-  app.openapi(approveRoute, async (c) => {
-    const actor = await auth.require(c, ROLES.write);
-    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
-    const next = await admin.approveRoot(
-      actor,
-      ref,
-      c.req.valid('json') as z.infer<typeof ReasonOnly>,
-      ifMatch(c),
-    );
-    return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
-  });
+  /** A state change of one root: the write role, the root its path and query name, If-Match held. */
+  const registerChange = (
+    route: ReturnType<typeof actionRoute>,
+    change: (
+      actor: Awaited<ReturnType<typeof auth.require>>,
+      ref: { sha256: string; vendor: string | undefined },
+      body: unknown,
+      check: ReturnType<typeof ifMatch>,
+    ) => Promise<Anchor>,
+  ) =>
+    app.openapi(route, async (c) => {
+      const actor = await auth.require(c, ROLES.write);
+      const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
+      const next = await change(actor, ref, c.req.valid('json'), ifMatch(c));
+      return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
+    });
 
-  app.openapi(distrustRoute, async (c) => {
-    const actor = await auth.require(c, ROLES.write);
-    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
-    const next = await admin.distrustRoot(
-      actor,
-      ref,
-      c.req.valid('json') as z.infer<typeof DistrustSchema>,
-      ifMatch(c),
-    );
-    return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
-  });
-
-  app.openapi(retireRoute, async (c) => {
-    const actor = await auth.require(c, ROLES.write);
-    const ref = { sha256: c.req.valid('param').sha256, vendor: c.req.valid('query').vendor };
-    const next = await admin.retireRoot(
-      actor,
-      ref,
-      c.req.valid('json') as z.infer<typeof ReasonOnly>,
-      ifMatch(c),
-    );
-    return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
-  });
+  registerChange(approveRoute, (actor, ref, body, check) =>
+    admin.approveRoot(actor, ref, body as z.infer<typeof ReasonOnly>, check),
+  );
+  registerChange(distrustRoute, (actor, ref, body, check) =>
+    admin.distrustRoot(actor, ref, body as z.infer<typeof DistrustSchema>, check),
+  );
+  registerChange(retireRoute, (actor, ref, body, check) =>
+    admin.retireRoot(actor, ref, body as z.infer<typeof ReasonOnly>, check),
+  );
 }

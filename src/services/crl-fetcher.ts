@@ -1,6 +1,10 @@
-import type { UrlGuard } from '../advisories/url-guard';
 import { parseCrlInfo } from '../verify/crl-upload';
 import { fetchCappedBytes } from './fetch-capped-bytes';
+import {
+  createRevocationCache,
+  type RevocationCacheEntry,
+  type RevocationFetcherOptions,
+} from './revocation-cache';
 
 /**
  * Fetches CRLs from the distribution points certificates name, with limits (URL guard, size, time) and a
@@ -9,16 +13,7 @@ import { fetchCappedBytes } from './fetch-capped-bytes';
  * CRL (never an exception): what that means is the vendor's revocation policy's to say.
  */
 
-export interface CrlFetcherOptions {
-  fetch: (url: string, init: RequestInit) => Promise<Response>;
-  now: () => Date;
-  isAllowedUrl: UrlGuard;
-  maxBytes?: number;
-  timeoutMs?: number;
-  maxAgeMs?: number;
-  failureTtlMs?: number;
-  maxEntries?: number;
-}
+export type CrlFetcherOptions = RevocationFetcherOptions;
 
 export const CRL_FETCH_DEFAULTS = {
   maxBytes: 2 * 1024 * 1024,
@@ -28,18 +23,13 @@ export const CRL_FETCH_DEFAULTS = {
   maxEntries: 256,
 };
 
-interface CacheEntry {
-  der: Uint8Array | null;
-  expiresAt: number;
-}
-
 export function createCrlFetcher(options: CrlFetcherOptions): (urls: string[]) => Promise<Uint8Array[]> {
   const settings = { ...CRL_FETCH_DEFAULTS, ...options };
-  const cache = new Map<string, CacheEntry>();
+  const cache = createRevocationCache(settings.maxEntries);
 
-  async function fetchOne(url: string): Promise<CacheEntry> {
+  async function fetchOne(url: string): Promise<RevocationCacheEntry> {
     const now = settings.now().getTime();
-    const failed: CacheEntry = { der: null, expiresAt: now + settings.failureTtlMs };
+    const failed: RevocationCacheEntry = { der: null, expiresAt: now + settings.failureTtlMs };
     const bytes = await fetchCappedBytes(settings, url);
     const info = bytes ? parseCrlInfo(bytes) : null;
     if (!bytes || !info) return failed;
@@ -51,11 +41,10 @@ export function createCrlFetcher(options: CrlFetcherOptions): (urls: string[]) =
     const now = settings.now().getTime();
     const entries = await Promise.all(
       urls.map(async (url) => {
-        const cached = cache.get(url);
-        if (cached && cached.expiresAt > now) return cached;
+        const cached = cache.fresh(url, now);
+        if (cached) return cached;
         const entry = await fetchOne(url);
-        if (cache.size >= settings.maxEntries) cache.delete(cache.keys().next().value as string);
-        cache.set(url, entry);
+        cache.put(url, entry);
         return entry;
       }),
     );

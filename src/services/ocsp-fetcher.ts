@@ -1,6 +1,10 @@
-import type { UrlGuard } from '../advisories/url-guard';
 import { OCSP_LIMITS, readOcspResponse } from '../verify/ocsp';
 import { fetchCappedBytes } from './fetch-capped-bytes';
+import {
+  createRevocationCache,
+  type RevocationCacheEntry,
+  type RevocationFetcherOptions,
+} from './revocation-cache';
 
 /**
  * Asks OCSP responders (RFC 6960 Appendix A.1: HTTP POST of application/ocsp-request) with limits (URL
@@ -15,16 +19,7 @@ import { fetchCappedBytes } from './fetch-capped-bytes';
  * ignore nonces anyway); freshness then rests on thisUpdate/nextUpdate.
  */
 
-export interface OcspFetcherOptions {
-  fetch: (url: string, init: RequestInit) => Promise<Response>;
-  now: () => Date;
-  isAllowedUrl: UrlGuard;
-  maxBytes?: number;
-  timeoutMs?: number;
-  maxAgeMs?: number;
-  failureTtlMs?: number;
-  maxEntries?: number;
-}
+export type OcspFetcherOptions = RevocationFetcherOptions;
 
 export interface OcspFetchRequest {
   /** Responder URLs (the certificate's AIA, or configured ones); the first MAX_URLS are tried in order. */
@@ -46,15 +41,10 @@ export const OCSP_FETCH_DEFAULTS = {
 };
 export const OCSP_FETCH_MAX_URLS = 2;
 
-interface CacheEntry {
-  der: Uint8Array | null;
-  expiresAt: number;
-}
-
 export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
   const settings = { ...OCSP_FETCH_DEFAULTS, ...options };
-  const cache = new Map<string, CacheEntry>();
-  const inFlight = new Map<string, Promise<CacheEntry>>();
+  const cache = createRevocationCache(settings.maxEntries);
+  const inFlight = new Map<string, Promise<RevocationCacheEntry>>();
 
   /** The response of one responder, or null. */
   async function ask(url: string, der: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: number } | null> {
@@ -70,7 +60,7 @@ export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
     return { der: bytes, nextUpdate: updates.length > 0 ? Math.min(...updates) : Number.POSITIVE_INFINITY };
   }
 
-  async function fetchEntry(request: OcspFetchRequest): Promise<CacheEntry> {
+  async function fetchEntry(request: OcspFetchRequest): Promise<RevocationCacheEntry> {
     for (const url of request.urls.slice(0, OCSP_FETCH_MAX_URLS)) {
       const answer = await ask(url, request.der);
       if (!answer) continue;
@@ -82,15 +72,13 @@ export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
   }
 
   return async (request) => {
-    const cached = cache.get(request.cacheKey);
-    if (cached && cached.expiresAt > settings.now().getTime()) return cached.der ? [cached.der] : [];
+    const cached = cache.fresh(request.cacheKey, settings.now().getTime());
+    if (cached) return cached.der ? [cached.der] : [];
     let pending = inFlight.get(request.cacheKey);
     if (!pending) {
       pending = fetchEntry(request).then((entry) => {
         inFlight.delete(request.cacheKey);
-        cache.delete(request.cacheKey);
-        if (cache.size >= settings.maxEntries) cache.delete(cache.keys().next().value as string);
-        cache.set(request.cacheKey, entry);
+        cache.put(request.cacheKey, entry);
         return entry;
       });
       inFlight.set(request.cacheKey, pending);

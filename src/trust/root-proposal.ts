@@ -10,6 +10,13 @@ import type { Anchor } from './model';
 
 export type Refusal = { ok: false; code: ErrorCode; detail: string };
 
+/** The refusal of a decision on something (a root, a change) that is no longer pending. */
+export const notPending = (what: string, state: string, decision: string): Refusal => ({
+  ok: false,
+  code: 'INVALID_STATE',
+  detail: `the ${what} is ${state}; only a pending ${what} can be ${decision}`,
+});
+
 /**
  * Why a CA certificate would anchor nothing, or null: the path validator refuses every path through a
  * certificate with profile problems (e.g. a non-critical nameConstraints) or an unknown critical

@@ -1,6 +1,6 @@
 import { type ApprovalLineage, independenceRefusal } from './approvals';
 import type { Anchor } from './model';
-import type { Refusal } from './root-proposal';
+import { notPending, type Refusal } from './root-proposal';
 
 export type { ApprovalLineage } from './approvals';
 
@@ -29,13 +29,7 @@ export function approveRoot(
   now: Date,
   lineage: ApprovalLineage = { proposer: [], approver: [] },
 ): Transition {
-  if (anchor.state !== 'pending') {
-    return {
-      ok: false,
-      code: 'INVALID_STATE',
-      detail: `the root is ${anchor.state}; only a pending root can be approved`,
-    };
-  }
+  if (anchor.state !== 'pending') return notPending('root', anchor.state, 'approved');
   const refusal = independenceRefusal(anchor.proposedBy ?? '', approver, lineage, 'root');
   if (refusal) return refusal;
   if (new Date(anchor.notAfter).getTime() <= now.getTime()) {

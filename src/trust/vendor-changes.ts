@@ -1,6 +1,6 @@
 import { type ApprovalLineage, independenceRefusal } from './approvals';
 import type { Contact, Vendor, VendorRevocationPolicy } from './model';
-import type { Refusal } from './root-proposal';
+import { notPending, type Refusal } from './root-proposal';
 
 /**
  * Changes to a vendor's escalation contacts or signer identity rules take two admins, like making a root
@@ -121,13 +121,7 @@ export function approveVendorChange(
   now: Date,
   lineage: ApprovalLineage,
 ): VendorChangeDecision {
-  if (change.state !== 'pending') {
-    return {
-      ok: false,
-      code: 'INVALID_STATE',
-      detail: `the change is ${change.state}; only a pending change can be approved`,
-    };
-  }
+  if (change.state !== 'pending') return notPending('change', change.state, 'approved');
   const refusal = independenceRefusal(change.proposedBy, approver, lineage, 'change');
   if (refusal) return refusal;
   if (vendor.version !== change.baseVersion) {
@@ -151,13 +145,7 @@ export function withdrawVendorChange(
   actor: string,
   now: Date,
 ): { ok: true; change: VendorChange } | Refusal {
-  if (change.state !== 'pending') {
-    return {
-      ok: false,
-      code: 'INVALID_STATE',
-      detail: `the change is ${change.state}; only a pending change can be withdrawn`,
-    };
-  }
+  if (change.state !== 'pending') return notPending('change', change.state, 'withdrawn');
   return {
     ok: true,
     change: { ...change, state: 'withdrawn', decidedBy: actor, decidedAt: now.toISOString() },

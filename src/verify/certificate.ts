@@ -4,8 +4,8 @@ import { bytesEqual, toHex } from '../encoding';
  * bytes, unknown versions, bad serial numbers, mismatched signature algorithms and duplicate extensions
  * are refused here, so the path code only ever sees well-formed certificates.
  *
- * `parseCertificate` is synchronous: the SHA-256 fingerprints come from a small pure SHA-256
- * (`path/sha256.ts`); signatures are never checked here (that is `verifySignature`'s job).
+ * `parseCertificate` is synchronous: the SHA-256 fingerprints come from a synchronous SHA-256
+ * (`sync-hash.ts`); signatures are never checked here (that is `verifySignature`'s job).
  */
 import {
   children,
@@ -34,8 +34,8 @@ import {
 } from './path/extensions';
 import { sanSyntaxError, subtreeSyntaxError } from './path/name-syntax';
 import { parseName, type X500Name } from './path/names';
-import { sha256 } from './path/sha256';
 import { type Reason, reason } from './reasons';
+import { sha256 } from './sync-hash';
 
 export type { KeyUsageBit, ParsedExtensions } from './path/extensions';
 export type { GeneralName } from './path/general-names';

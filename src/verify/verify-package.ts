@@ -141,6 +141,21 @@ export function summarize(certificate: ParsedCertificate): CertificateSummary {
  */
 export type DigestBytes = (hash: HashName, data: Uint8Array) => Promise<Uint8Array>;
 
+/** A rejection decided before any signer certificate was found: no signer, chain or anchor to report. */
+export const rejectedWithoutSigner = (reasons: Reason[]): VerifyResult => ({
+  ok: true,
+  outcome: {
+    verdict: 'rejected',
+    reasons,
+    signer: null,
+    chain: [],
+    anchorId: null,
+    top: null,
+    digestAlgorithm: null,
+    signerDer: null,
+  },
+});
+
 /** WebCrypto's digest, without a copy of the input where WebCrypto can read it as it is. */
 export const webCryptoDigest =
   (subtle: SubtleCrypto): DigestBytes =>
@@ -302,19 +317,9 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
     signer.sid,
   );
   if (!signerCertificate) {
-    return {
-      ok: true,
-      outcome: {
-        verdict: 'rejected',
-        reasons: [problem ?? reason('SIGNER_CERT_NOT_FOUND', 'the signer certificate cannot be used')],
-        signer: null,
-        chain: [],
-        anchorId: null,
-        top: null,
-        digestAlgorithm: null,
-        signerDer: null,
-      },
-    };
+    return rejectedWithoutSigner([
+      problem ?? reason('SIGNER_CERT_NOT_FOUND', 'the signer certificate cannot be used'),
+    ]);
   }
 
   const integrity = await checkIntegrity(

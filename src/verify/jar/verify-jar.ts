@@ -1,8 +1,9 @@
 import { base64ToBytes, bytesEqual } from '../../encoding';
-import { type Reason, reason } from '../reasons';
+import { reason } from '../reasons';
 import {
   DEFAULT_VERIFY_LIMITS,
   type DigestBytes,
+  rejectedWithoutSigner as rejected,
   type VerifyLimits,
   type VerifyOutcome,
   type VerifyRequest,
@@ -32,20 +33,6 @@ export interface VerifyJarRequest extends Omit<VerifyRequest, 'signature' | 'art
   archive: Uint8Array;
   limits?: Partial<VerifyLimits & ArchiveLimits>;
 }
-
-const rejected = (reasons: Reason[]): VerifyResult => ({
-  ok: true,
-  outcome: {
-    verdict: 'rejected',
-    reasons,
-    signer: null,
-    chain: [],
-    anchorId: null,
-    top: null,
-    digestAlgorithm: null,
-    signerDer: null,
-  },
-});
 
 async function digestBase64Matches(
   digest: DigestBytes,

@@ -1,8 +1,7 @@
 import { bytesEqual } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
 import { children, type DerNode, decodeBitString, decodeOid, expectTag, fail, parseDer, TAG } from '../der';
-import { sha256 } from '../path/sha256';
-import { sha1 } from './sha1';
+import { sha1, sha256 } from '../sync-hash';
 
 /**
  * RFC 6960 §4.1.1 CertID: a certificate named by the hash of its issuer's name, the hash of its issuer's

@@ -17,7 +17,7 @@ import {
   TAG,
 } from '../der';
 import { parseName, type X500Name } from '../path/names';
-import { sha256 } from '../path/sha256';
+import { sha256 } from '../sync-hash';
 import { type CertId, readCertId } from './cert-id';
 import { OID_OCSP_NONCE } from './request';
 

@@ -16,9 +16,9 @@ import {
   sequence,
   TAG,
 } from '../der';
+import { sha256 } from '../sync-hash';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './general-names';
 import { parseName, parseRdn, rdnKey, type X500Name } from './names';
-import { sha256 } from './sha256';
 
 /** Strict parsing of an X.509 CRL (RFC 5280 §5) into what revocation checking needs. */
 

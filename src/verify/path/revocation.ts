@@ -235,7 +235,8 @@ async function statusOf(
       why.push(unfit);
       continue;
     }
-    const signer = await findSigner(crl, above, rc, depth, why, verifying, entry !== undefined);
+    const revoking = entry !== undefined;
+    const signer = await findSigner(crl, { above, rc, depth, why, verifying, revoking });
     if (!signer) continue;
     rc.verified?.add(crl);
     checked.push(crl);
@@ -329,16 +330,22 @@ function isNewer(crl: ParsedCrl, than: ParsedCrl): boolean {
   return crlNumber(crl.crlNumber) > crlNumber(than.crlNumber) && crl.thisUpdate > than.thisUpdate;
 }
 
-async function findSigner(
-  crl: ParsedCrl,
-  above: ParsedCertificate[],
-  rc: RevocationContext,
-  depth: number,
-  why: string[],
-  verifying: ReadonlySet<string>,
+/** Where a CRL's signer is looked for and how far it must be trusted. */
+interface SignerSearch {
+  /** The path from the certificate's issuer up to the anchor. */
+  above: ParsedCertificate[];
+  rc: RevocationContext;
+  depth: number;
+  /** Collects why signers were not taken. */
+  why: string[];
+  /** Certificates whose status is being established further up the call chain. */
+  verifying: ReadonlySet<string>;
   /** The CRL lists the certificate: its signer need not be known good (a bad one can only revoke more). */
-  revoking: boolean,
-): Promise<ParsedCertificate | null> {
+  revoking: boolean;
+}
+
+async function findSigner(crl: ParsedCrl, search: SignerSearch): Promise<ParsedCertificate | null> {
+  const { above, rc, why, verifying } = search;
   const seen = new Set<string>();
   const candidates = [...above, ...rc.pool].filter((c) => {
     if (c.subjectCanonical !== crl.issuerName.canonical || seen.has(c.sha256Hex)) return false;
@@ -360,22 +367,15 @@ async function findSigner(
     // A CRL signer whose own status is being established from this very CRL (an indirect CRL that
     // covers its issuer's certificates, its own included): its path is being checked by the caller.
     if (verifying.has(signer.sha256Hex)) return signer;
-    if (await offPathSignerTrusted(signer, above, rc, depth, why, verifying, revoking)) return signer;
+    if (await offPathSignerTrusted(signer, search)) return signer;
   }
   if (candidates.length === 0) why.push('no certificate of the CRL issuer is at hand');
   return null;
 }
 
 /** A CRL signer that is not on the path must be issued by a path certificate, be valid and not revoked. */
-async function offPathSignerTrusted(
-  signer: ParsedCertificate,
-  above: ParsedCertificate[],
-  rc: RevocationContext,
-  depth: number,
-  why: string[],
-  verifying: ReadonlySet<string>,
-  revoking: boolean,
-): Promise<boolean> {
+async function offPathSignerTrusted(signer: ParsedCertificate, search: SignerSearch): Promise<boolean> {
+  const { above, rc, depth, why, verifying, revoking } = search;
   if (depth >= MAX_SIGNER_DEPTH) return false;
   if (!revoking && (rc.time < signer.notBefore || rc.time > signer.notAfter)) {
     why.push(`CRL signer "${signer.subject}" is not valid at the validation time`);

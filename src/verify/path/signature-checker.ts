@@ -1,8 +1,8 @@
 import { toHex } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
 import { type AlgorithmOptions, type SignatureOutcome, verifySignature } from '../signature';
+import { sha256 } from '../sync-hash';
 import type { ParsedCrl } from './crl';
-import { sha256 } from './sha256';
 
 /** Anything signed the X.509 way: to-be-signed bytes, an AlgorithmIdentifier and a signature value. */
 export interface SignedObject {

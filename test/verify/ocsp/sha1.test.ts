@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha1 } from '../../../src/verify/ocsp/sha1';
+import { sha1 } from '../../../src/verify/sync-hash';
 
 describe('sha1 (CertID and responder key hashes)', () => {
   describe('when inputs straddle the padding boundaries', () => {

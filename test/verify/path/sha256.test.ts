@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../../src/verify/path/sha256';
+import { sha256 } from '../../../src/verify/sync-hash';
 
 const hex = (b: ArrayBuffer | Uint8Array): string =>
   Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex');
