@@ -21,12 +21,9 @@ import { createFeedRepository } from './db/feed-repository';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
-import { createAdvisoryEvidence } from './services/advisory-evidence';
-import { createCrlFetcher } from './services/crl-fetcher';
 import { createEscalationService } from './services/escalations';
-import { activeRootsOf } from './services/feed-candidates';
-import { createFeedService } from './services/feed-polling';
-import { createOcspFetcher } from './services/ocsp-fetcher';
+import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
+import { createCrlFetcher, createOcspFetcher } from './services/revocation';
 import { createTrustAdmin } from './services/trust-admin';
 import type { VerificationDeps } from './services/verification';
 

@@ -1,4 +1,4 @@
-import type { FeedService } from '../services/feed-polling';
+import type { FeedService } from '../services/feeds';
 import type { TrustAdmin } from '../services/trust-admin';
 import type { Authenticator } from './auth';
 

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { crlNumberDecimal } from '../services/crls';
+import { crlNumberDecimal } from '../services/revocation';
 import type { CrlSummary } from '../trust';
 import type { AdminDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredFeed } from '../advisories';
-import type { FeedPollOutcome } from '../services/feed-polling';
+import type { FeedPollOutcome } from '../services/feeds';
 import type { FeedRouteDeps } from './admin-deps';
 import { bearerSecurity, json, ReasonField, VendorIdParam } from './admin-schemas';
 import { ROLES } from './auth';

@@ -1,4 +1,4 @@
-import type { FeedPollingReport } from '../services/feed-polling';
+import type { FeedPollingReport } from '../services/feeds';
 
 export interface FeedTimer {
   /** Stops the timer and waits for a tick that is running. */

@@ -20,7 +20,7 @@ import {
   verifyPackage,
   webCryptoDigest,
 } from '../verify';
-import { createRevocationRecorder, type RevocationRecorder } from './revocation-recorder';
+import { createRevocationRecorder, type RevocationRecorder } from './revocation/recorder';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
 
 export interface VerifyInput {

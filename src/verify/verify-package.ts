@@ -67,7 +67,7 @@ export interface VerifyRequest {
   storedCrls?: RevocationSources['storedCrls'];
   /** Revocations remembered from earlier CRLs (see revocation-memory.ts). */
   knownRevocations?: RevocationSources['knownRevocations'];
-  /** Asks the signer's OCSP responders (Node; see services/ocsp-fetcher.ts). */
+  /** Asks the signer's OCSP responders (Node; see services/revocation/ocsp-fetcher.ts). */
   fetchOcsp?: RevocationSources['fetchOcsp'];
   /** Hashes the artifact and attached content (default: WebCrypto's one-shot digest). */
   digest?: DigestBytes;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCrlRepository } from '../../src/db/crl-repository';
-import { storedCrlsOf } from '../../src/services/crls';
+import { storedCrlsOf } from '../../src/services/revocation/crls';
 import { verifyRequest } from '../../src/services/verification';
 import { DEFAULT_VERIFY_LIMITS, encodePem } from '../../src/verify';
 import { createTestApp } from '../helpers/test-app';

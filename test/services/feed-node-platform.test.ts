@@ -3,7 +3,7 @@ import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFeedFetch } from '../../src/platform/feed-fetch';
 import { startFeedTimer } from '../../src/platform/feed-timer';
-import type { FeedPollingReport } from '../../src/services/feed-polling';
+import type { FeedPollingReport } from '../../src/services/feeds';
 import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
 
 describe('guardedFeedFetch (the Node feed poller fetch)', () => {

@@ -7,7 +7,7 @@ import { createAuditReader, createTrustRepository } from '../../src/db';
 import { createAdvisoryRepository } from '../../src/db/advisory-repository';
 import { createCandidateRepository } from '../../src/db/candidate-repository';
 import { createFeedRepository } from '../../src/db/feed-repository';
-import { createFeedService, type FeedServiceDeps } from '../../src/services/feed-polling';
+import { createFeedService, type FeedServiceDeps } from '../../src/services/feeds';
 import { type FeedServer, serve, startFeedServer } from '../advisories/helpers/feed-server';
 import { cmsFixtureText } from '../e2e/rotation-helpers';
 import { createTestApp } from '../helpers/test-app';

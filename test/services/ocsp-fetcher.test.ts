@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anyHttpUrl } from '../../src/advisories/url-guard';
-import { createOcspFetcher, type OcspFetcherOptions } from '../../src/services/ocsp-fetcher';
+import { createOcspFetcher, type OcspFetcherOptions } from '../../src/services/revocation/ocsp-fetcher';
 import { ocspRequestFor, ocspStatus } from '../../src/verify/ocsp';
 import { SignatureChecker } from '../../src/verify/path/signature-checker';
 import { OCSP_TIME, ocspCertificate, ocspManifest, ocspResponse } from '../helpers/ocsp-fixtures';

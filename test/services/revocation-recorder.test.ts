@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRevocationRecorder } from '../../src/services/revocation-recorder';
+import { createRevocationRecorder } from '../../src/services/revocation/recorder';
 import type { KnownRevocation } from '../../src/verify';
 
 const revocation = (serial: string, evidence = 'ocsp-response-1'): KnownRevocation => ({

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anyHttpUrl } from '../../src/advisories/url-guard';
-import { createCrlFetcher } from '../../src/services/crl-fetcher';
+import { createCrlFetcher } from '../../src/services/revocation/crl-fetcher';
 import { type RevocationPolicy, verifyPackage } from '../../src/verify';
 import { anchorsIn } from '../helpers/jar-fixtures';
 import { readTimestampFixture, TIMESTAMP_FIXTURES, timestampCase } from '../helpers/timestamp-fixtures';

@@ -10,8 +10,8 @@ import {
   type StoredCandidate,
   type StoredFeed,
   storedCandidateData,
-} from '../advisories';
-import type { FeedAuditor } from './feed-audit';
+} from '../../advisories';
+import type { FeedAuditor } from './audit';
 
 export interface PollResultStores {
   advisories: AdvisoryRepository;

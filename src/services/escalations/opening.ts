@@ -11,12 +11,12 @@ import {
   type RenderedCase,
   type StoredCase,
   verdictEscalation,
-} from '../escalation';
-import type { VerifyOutcome } from '../verify';
-import type { CaseAudit } from './escalation-audit';
-import type { EscalationDeps, NewId } from './escalation-deps';
-import type { CaseNotifier } from './escalation-webhook';
-import type { Escalator } from './verification';
+} from '../../escalation';
+import type { VerifyOutcome } from '../../verify';
+import type { Escalator } from '../verification';
+import type { CaseAudit } from './audit';
+import type { EscalationDeps, NewId } from './deps';
+import type { CaseNotifier } from './webhook';
 
 /** Tries of a verification's escalation: optimistic joins first, then atomic counts (see `joinCase`). */
 const MAX_ESCALATION_ATTEMPTS = 5;

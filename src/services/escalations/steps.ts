@@ -1,8 +1,8 @@
-import { TrustgateError } from '../errors';
-import { applyStep, type EscalationCase, resolve, type StoredCase } from '../escalation';
-import type { CaseAudit } from './escalation-audit';
-import type { EscalationDeps } from './escalation-deps';
-import type { CaseNotifier } from './escalation-webhook';
+import { TrustgateError } from '../../errors';
+import { applyStep, type EscalationCase, resolve, type StoredCase } from '../../escalation';
+import type { CaseAudit } from './audit';
+import type { EscalationDeps } from './deps';
+import type { CaseNotifier } from './webhook';
 
 const MAX_CONCURRENT_RETRIES = 3;
 

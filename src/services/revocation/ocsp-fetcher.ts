@@ -1,10 +1,6 @@
-import { OCSP_LIMITS, readOcspResponse } from '../verify/ocsp';
+import { OCSP_LIMITS, readOcspResponse } from '../../verify/ocsp';
+import { createRevocationCache, type RevocationCacheEntry, type RevocationFetcherOptions } from './cache';
 import { fetchCappedBytes } from './fetch-capped-bytes';
-import {
-  createRevocationCache,
-  type RevocationCacheEntry,
-  type RevocationFetcherOptions,
-} from './revocation-cache';
 
 /**
  * Asks OCSP responders (RFC 6960 Appendix A.1: HTTP POST of application/ocsp-request) with limits (URL

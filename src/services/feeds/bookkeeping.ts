@@ -5,8 +5,8 @@ import {
   nextPollAt,
   type PollResult,
   type StoredFeed,
-} from '../advisories';
-import type { FeedAuditor } from './feed-audit';
+} from '../../advisories';
+import type { FeedAuditor } from './audit';
 
 /** How long one poll holds a feed: another poller skips it meanwhile, and a crashed one's hold runs out. */
 export const LEASE_SECONDS = 15 * 60;

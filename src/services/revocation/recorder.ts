@@ -1,4 +1,4 @@
-import type { KnownRevocation, RevocationMemory } from '../verify';
+import type { KnownRevocation, RevocationMemory } from '../../verify';
 
 /**
  * Remembers what the CRLs and OCSP responses that verified against a path say (see

@@ -1,6 +1,6 @@
-import type { EscalationCase } from '../escalation';
-import { auditEntry } from '../trust';
-import type { EscalationDeps } from './escalation-deps';
+import type { EscalationCase } from '../../escalation';
+import { auditEntry } from '../../trust';
+import type { EscalationDeps } from './deps';
 
 /** Appends the audit row of a case's opening, step or resolution (joins write none). */
 export type CaseAudit = (

@@ -1,12 +1,12 @@
-import { TrustgateError } from '../errors';
+import { TrustgateError } from '../../errors';
 import {
   auditEntry,
   type CrlRecord,
   type CrlRepository,
   type CrlSummary,
   type TrustRepository,
-} from '../trust';
-import { readUploadedCrls } from '../verify/crl-upload';
+} from '../../trust';
+import { readUploadedCrls } from '../../verify/crl-upload';
 
 /**
  * The stored CRLs a verification consults for a vendor, given the canonical issuer names of a validated

@@ -1,21 +1,15 @@
-import { normalizeSha256 } from '../encoding';
-import { TrustgateError } from '../errors';
-import type { CrlRepository, CrlSummary } from '../trust';
+import { normalizeSha256 } from '../../encoding';
+import { TrustgateError } from '../../errors';
+import type { CrlRepository, CrlSummary } from '../../trust';
 import {
   approveCrlRetirement,
   type CrlRetirementDecision,
   proposeCrlRetirement,
   withdrawCrlRetirement,
-} from '../trust/crl-retirement';
-import type { Principal } from '../trust/tokens';
-import { crlAuditState, uploadCrls } from './crls';
-import {
-  approvalLineage,
-  commitAudited,
-  decided,
-  loadVendor,
-  type TrustAdminDeps,
-} from './trust-admin-shared';
+} from '../../trust/crl-retirement';
+import type { Principal } from '../../trust/tokens';
+import { crlAuditState, uploadCrls } from '../revocation/crls';
+import { approvalLineage, commitAudited, decided, loadVendor, type TrustAdminDeps } from './shared';
 
 export type CrlRetirementStep = 'propose' | 'approve' | 'withdraw';
 

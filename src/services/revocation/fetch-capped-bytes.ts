@@ -1,5 +1,5 @@
-import { readCappedBody } from '../advisories/read-capped-body';
-import type { UrlGuard } from '../advisories/url-guard';
+import { readCappedBody } from '../../advisories/read-capped-body';
+import type { UrlGuard } from '../../advisories/url-guard';
 
 /**
  * One request for revocation data (a CRL, an OCSP response) under the service's limits: the URL must

@@ -1,10 +1,6 @@
-import { parseCrlInfo } from '../verify/crl-upload';
+import { parseCrlInfo } from '../../verify/crl-upload';
+import { createRevocationCache, type RevocationCacheEntry, type RevocationFetcherOptions } from './cache';
 import { fetchCappedBytes } from './fetch-capped-bytes';
-import {
-  createRevocationCache,
-  type RevocationCacheEntry,
-  type RevocationFetcherOptions,
-} from './revocation-cache';
 
 /**
  * Fetches CRLs from the distribution points certificates name, with limits (URL guard, size, time) and a

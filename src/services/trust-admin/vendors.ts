@@ -1,16 +1,16 @@
-import { TrustgateError } from '../errors';
-import { auditEntry, type Contact, isVendorId, type Vendor, type VendorRevocationPolicy } from '../trust';
-import { vendorFields, vendorRecord } from '../trust/audit-states';
-import type { Principal } from '../trust/tokens';
+import { TrustgateError } from '../../errors';
+import { auditEntry, type Contact, isVendorId, type Vendor, type VendorRevocationPolicy } from '../../trust';
+import { vendorFields, vendorRecord } from '../../trust/audit-states';
+import type { Principal } from '../../trust/tokens';
 import {
   applyVendorChange,
   changedFields,
   needsSecondAdmin,
   type VendorChange,
   type VendorChangeFields,
-} from '../trust/vendor-changes';
-import { commitAudited, loadVendor, type TrustAdminDeps, type VersionCheck } from './trust-admin-shared';
-import { storeProposal } from './trust-admin-vendor-changes';
+} from '../../trust/vendor-changes';
+import { commitAudited, loadVendor, type TrustAdminDeps, type VersionCheck } from './shared';
+import { storeProposal } from './vendor-changes';
 
 export interface VendorInput {
   name?: string | undefined;

@@ -1,15 +1,15 @@
-import { toHex } from '../encoding';
-import { type ApprovedRoot, escalationLimits, type VerdictEscalation } from '../escalation';
-import { createCaseAudit } from './escalation-audit';
-import type { EscalationDeps } from './escalation-deps';
-import { createEscalator } from './escalation-opening';
-import { settleByRoot } from './escalation-settlement';
-import { createCaseChanges } from './escalation-steps';
-import { createCaseViews } from './escalation-views';
-import { createCaseNotifier } from './escalation-webhook';
+import { toHex } from '../../encoding';
+import { type ApprovedRoot, escalationLimits, type VerdictEscalation } from '../../escalation';
+import { createCaseAudit } from './audit';
+import type { EscalationDeps } from './deps';
+import { createEscalator } from './opening';
+import { settleByRoot } from './settlement';
+import { createCaseChanges } from './steps';
+import { createCaseViews } from './views';
+import { createCaseNotifier } from './webhook';
 
-export type { EscalationDeps } from './escalation-deps';
-export { caseKindFor } from './escalation-opening';
+export type { EscalationDeps } from './deps';
+export { caseKindFor } from './opening';
 
 /**
  * The escalation use cases over one set of ports: opening or joining cases for blocked verifications

@@ -1,16 +1,16 @@
-import { TrustgateError } from '../errors';
-import type { AuditFilter, AuditRecord } from '../trust';
-import { createCrlAdmin } from './trust-admin-crls';
-import { createRootAdmin } from './trust-admin-roots';
-import type { TrustAdminDeps } from './trust-admin-shared';
-import { createTokenAdmin } from './trust-admin-tokens';
-import { createVendorChangeAdmin } from './trust-admin-vendor-changes';
-import { createVendorAdmin } from './trust-admin-vendors';
+import { TrustgateError } from '../../errors';
+import type { AuditFilter, AuditRecord } from '../../trust';
+import { createCrlAdmin } from './crls';
+import { createRootAdmin } from './roots';
+import type { TrustAdminDeps } from './shared';
+import { createTokenAdmin } from './tokens';
+import { createVendorChangeAdmin } from './vendor-changes';
+import { createVendorAdmin } from './vendors';
 
-export type { CrlRetirementInput } from './trust-admin-crls';
-export type { DistrustInput, RootRef } from './trust-admin-roots';
-export type { TrustAdminDeps, VersionCheck } from './trust-admin-shared';
-export type { VendorInput, VendorUpdate } from './trust-admin-vendors';
+export type { CrlRetirementInput } from './crls';
+export type { DistrustInput, RootRef } from './roots';
+export type { TrustAdminDeps, VersionCheck } from './shared';
+export type { VendorInput, VendorUpdate } from './vendors';
 
 /**
  * The admin use cases over the trust data: vendors and their two-admin changes, roots, tokens, CRL

@@ -1,22 +1,16 @@
-import { toHex } from '../encoding';
-import { TrustgateError } from '../errors';
-import { auditEntry, type Vendor } from '../trust';
-import { vendorChangeRecord, vendorFields } from '../trust/audit-states';
-import type { Principal } from '../trust/tokens';
+import { toHex } from '../../encoding';
+import { TrustgateError } from '../../errors';
+import { auditEntry, type Vendor } from '../../trust';
+import { vendorChangeRecord, vendorFields } from '../../trust/audit-states';
+import type { Principal } from '../../trust/tokens';
 import {
   approveVendorChange,
   proposeVendorChange,
   type VendorChange,
   type VendorChangeFields,
   withdrawVendorChange,
-} from '../trust/vendor-changes';
-import {
-  approvalLineage,
-  commitAudited,
-  decided,
-  loadVendor,
-  type TrustAdminDeps,
-} from './trust-admin-shared';
+} from '../../trust/vendor-changes';
+import { approvalLineage, commitAudited, decided, loadVendor, type TrustAdminDeps } from './shared';
 
 /**
  * Changes to a vendor's contacts, identity rules or (back to best-effort) revocation policy take two admins

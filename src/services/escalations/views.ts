@@ -1,4 +1,4 @@
-import { TrustgateError } from '../errors';
+import { TrustgateError } from '../../errors';
 import {
   type CaseState,
   type EscalationCase,
@@ -6,8 +6,8 @@ import {
   type RenderedCase,
   renderCase,
   type StoredCase,
-} from '../escalation';
-import type { EscalationDeps } from './escalation-deps';
+} from '../../escalation';
+import type { EscalationDeps } from './deps';
 
 /** Reading cases: the stored case by id, a filtered list, and a case rendered with its playbook (Markdown). */
 export function createCaseViews(

@@ -5,11 +5,11 @@ import {
   newFeedState,
   type StoredFeed,
   type UrlGuard,
-} from '../advisories';
-import { toHex } from '../encoding';
-import { TrustgateError } from '../errors';
-import type { TrustRepository } from '../trust';
-import type { FeedAuditor } from './feed-audit';
+} from '../../advisories';
+import { toHex } from '../../encoding';
+import { TrustgateError } from '../../errors';
+import type { TrustRepository } from '../../trust';
+import type { FeedAuditor } from './audit';
 
 export interface FeedSubscriptionDeps {
   feeds: FeedRepository;

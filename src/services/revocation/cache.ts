@@ -1,4 +1,4 @@
-import type { UrlGuard } from '../advisories/url-guard';
+import type { UrlGuard } from '../../advisories/url-guard';
 
 /**
  * What the CRL and OCSP fetchers share: how they are configured (limits left unset take each fetcher's

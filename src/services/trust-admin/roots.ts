@@ -1,16 +1,16 @@
-import { normalizeSha256, sha1Hex } from '../encoding';
-import { TrustgateError } from '../errors';
-import { type Anchor, type AuditRecord, auditEntry } from '../trust';
-import { anchorState } from '../trust/audit-states';
-import { pendingAnchor, readProposedRoot } from '../trust/root-proposal';
+import { normalizeSha256, sha1Hex } from '../../encoding';
+import { TrustgateError } from '../../errors';
+import { type Anchor, type AuditRecord, auditEntry } from '../../trust';
+import { anchorState } from '../../trust/audit-states';
+import { pendingAnchor, readProposedRoot } from '../../trust/root-proposal';
 import {
   approveRoot,
   distrustForKeyCompromise,
   distrustRoot,
   retireRoot,
   type Transition,
-} from '../trust/root-transitions';
-import type { Principal } from '../trust/tokens';
+} from '../../trust/root-transitions';
+import type { Principal } from '../../trust/tokens';
 import {
   approvalLineage,
   commitAudited,
@@ -18,7 +18,7 @@ import {
   loadVendor,
   type TrustAdminDeps,
   type VersionCheck,
-} from './trust-admin-shared';
+} from './shared';
 
 /** A root named by its SHA-256 (hex, colons allowed), and its vendor when more than one has it on file. */
 export interface RootRef {

@@ -13,12 +13,12 @@ import {
   type StoredFeed,
   selectDueFeeds,
   type UrlGuard,
-} from '../advisories';
-import { TrustgateError } from '../errors';
-import type { FeedAuditor } from './feed-audit';
-import { type FeedBookkeeping, faultedPoll } from './feed-bookkeeping';
-import type { PollResultStores } from './feed-poll-results';
-import { storePollResult } from './feed-poll-results';
+} from '../../advisories';
+import { TrustgateError } from '../../errors';
+import type { FeedAuditor } from './audit';
+import { type FeedBookkeeping, faultedPoll } from './bookkeeping';
+import type { PollResultStores } from './poll-results';
+import { storePollResult } from './poll-results';
 
 /** Who the poller is in the audit log. */
 export const FEED_POLLER_ACTOR = 'feed-poller';

@@ -1,5 +1,5 @@
-import { TrustgateError } from '../errors';
-import { type ApiToken, auditEntry, type TokenRepository, type TokenRole } from '../trust';
+import { TrustgateError } from '../../errors';
+import { type ApiToken, auditEntry, type TokenRepository, type TokenRole } from '../../trust';
 import {
   BOOTSTRAP_ADMIN_NAME,
   hashTokenSecret,
@@ -7,9 +7,9 @@ import {
   newTokenSecret,
   type Principal,
   TOKEN_NAME,
-} from '../trust/tokens';
-import { FEED_POLLER_ACTOR } from './feed-polling';
-import { commitAudited, type TrustAdminDeps } from './trust-admin-shared';
+} from '../../trust/tokens';
+import { FEED_POLLER_ACTOR } from '../feeds';
+import { commitAudited, type TrustAdminDeps } from './shared';
 
 /** Names the service itself writes as audit actors: no token may pose as one of them. */
 const SYSTEM_ACTORS = new Set([

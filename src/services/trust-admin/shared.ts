@@ -1,5 +1,5 @@
-import { type ErrorCode, TrustgateError } from '../errors';
-import type { CaseSettlement } from '../escalation/ports';
+import { type ErrorCode, TrustgateError } from '../../errors';
+import type { CaseSettlement } from '../../escalation/ports';
 import {
   type AuditEntry,
   type AuditReader,
@@ -9,10 +9,10 @@ import {
   type TokenRepository,
   type TrustRepository,
   type Vendor,
-} from '../trust';
-import type { ApprovalLineage } from '../trust/approvals';
-import type { Refusal } from '../trust/root-proposal';
-import type { RandomBytes } from '../trust/tokens';
+} from '../../trust';
+import type { ApprovalLineage } from '../../trust/approvals';
+import type { Refusal } from '../../trust/root-proposal';
+import type { RandomBytes } from '../../trust/tokens';
 
 export interface TrustAdminDeps {
   trust: TrustRepository;

@@ -6,8 +6,8 @@ import {
   recheckCorroboration,
   type StoredCandidateData,
   type StoredProvenance,
-} from '../advisories';
-import type { EscalationEvidence } from '../escalation';
+} from '../../advisories';
+import type { EscalationEvidence } from '../../escalation';
 
 type Evidence = Awaited<ReturnType<EscalationEvidence['forTop']>>;
 type Top = Parameters<EscalationEvidence['forTop']>[1];

@@ -1,5 +1,5 @@
-import { deliverWebhook, type EscalationCase, type WebhookEventType, webhookEvent } from '../escalation';
-import type { EscalationDeps, NewId } from './escalation-deps';
+import { deliverWebhook, type EscalationCase, type WebhookEventType, webhookEvent } from '../../escalation';
+import type { EscalationDeps, NewId } from './deps';
 
 /** Announces an opened or resolved case to the configured webhook, after the response; never throws. */
 export type CaseNotifier = (type: WebhookEventType, c: EscalationCase) => void;

@@ -4,8 +4,8 @@ import {
   type PollPorts,
   recheckCorroboration,
   type StoredCandidate,
-} from '../advisories';
-import type { Anchor, TrustRepository } from '../trust';
+} from '../../advisories';
+import type { Anchor, TrustRepository } from '../../trust';
 
 /** The vendor's active roots (DER), read from the trust store: what corroboration is checked against. */
 export const activeRootsOf = (trust: Pick<TrustRepository, 'listAnchors'>): PollPorts['activeRoots'] => {

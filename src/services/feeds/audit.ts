@@ -1,5 +1,5 @@
-import type { StoredFeed } from '../advisories';
-import { type AuditEntry, auditEntry } from '../trust';
+import type { StoredFeed } from '../../advisories';
+import { type AuditEntry, auditEntry } from '../../trust';
 
 /** Appends one audit entry about a feed (subscription, enabling, disabling, an advisory edit). */
 export type FeedAuditor = (

@@ -1,18 +1,19 @@
-import type { AdvisoryRepository, CandidateRepository, FeedRepository } from '../advisories';
-import type { TrustRepository } from '../trust';
-import { feedAuditor } from './feed-audit';
-import { createFeedBookkeeping } from './feed-bookkeeping';
-import { activeRootsOf, createFeedFindings } from './feed-candidates';
-import { createFeedPoller, type FeedFetching, type PollDueOptions } from './feed-poller';
-import { createFeedSubscriptions } from './feed-subscriptions';
+import type { AdvisoryRepository, CandidateRepository, FeedRepository } from '../../advisories';
+import type { TrustRepository } from '../../trust';
+import { feedAuditor } from './audit';
+import { createFeedBookkeeping } from './bookkeeping';
+import { activeRootsOf, createFeedFindings } from './candidates';
+import { createFeedPoller, type FeedFetching, type PollDueOptions } from './poller';
+import { createFeedSubscriptions } from './subscriptions';
 
-export type { CandidateWithRoot } from './feed-candidates';
+export { type AdvisoryEvidenceDeps, createAdvisoryEvidence } from './advisory-evidence';
+export { activeRootsOf, type CandidateWithRoot } from './candidates';
 export {
   FEED_POLLER_ACTOR,
   type FeedPollingReport,
   type FeedPollOutcome,
   type PollDueOptions,
-} from './feed-poller';
+} from './poller';
 
 /** What the feed service works on: the feed, advisory and candidate stores, the trust store, and fetching. */
 export interface FeedServiceDeps extends FeedFetching, PollDueOptions {

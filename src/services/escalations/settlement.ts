@@ -1,6 +1,6 @@
-import { TrustgateError } from '../errors';
-import { type ApprovedRoot, casesSettledByRoot, type EscalationCase } from '../escalation';
-import type { EscalationDeps } from './escalation-deps';
+import { TrustgateError } from '../../errors';
+import { type ApprovedRoot, casesSettledByRoot, type EscalationCase } from '../../escalation';
+import type { EscalationDeps } from './deps';
 
 type ResolveCase = (
   id: string,

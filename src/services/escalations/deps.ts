@@ -1,5 +1,5 @@
-import type { EscalationEvidence, EscalationLimits, EscalationRepository, Playbooks } from '../escalation';
-import type { AuditEntry, Vendor } from '../trust';
+import type { EscalationEvidence, EscalationLimits, EscalationRepository, Playbooks } from '../../escalation';
+import type { AuditEntry, Vendor } from '../../trust';
 
 /** What the escalation use cases run on; each part of the service takes the slice it needs. */
 export interface EscalationDeps {
