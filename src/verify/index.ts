@@ -1,4 +1,4 @@
-// Kept for callers outside verify/ until they import ../encoding themselves.
+/** The verification core: envelopes, signatures, path building and validation, verdicts. Pure. */
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 export {
   type ArchiveLimits,
