@@ -227,12 +227,18 @@ const workerSchema = settings.pick(
   },
 );
 
-/** The raw values of `names` from the environment (non-strings, e.g. Worker bindings, count as unset). */
-function rawSettings(env: Environment, names: readonly SettingName[]): Record<string, string | undefined> {
+/**
+ * The raw values of `names` from the environment. Workers' [vars] may hold JSON values: a boolean or a
+ * number is read as its text (`REQUIRE_VERIFY_TOKEN = true` unquoted means true), any other non-string
+ * (an object, a binding) stays as it is so that the schema refuses it, never read as unset (which would
+ * turn a setting like REQUIRE_VERIFY_TOKEN off without a word).
+ */
+function rawSettings(env: Environment, names: readonly SettingName[]): Record<string, unknown> {
   return Object.fromEntries(
     names.map((name) => {
       const value = (env as Record<string, unknown>)[ENV_NAMES[name]];
-      return [name, typeof value === 'string' ? value : undefined];
+      const scalar = typeof value === 'boolean' || typeof value === 'number';
+      return [name, value === null ? undefined : scalar ? String(value) : value];
     }),
   );
 }

@@ -232,11 +232,34 @@ describe('readWorkerConfig', () => {
     });
   });
 
-  describe('when a binding is not a string', () => {
-    it('counts it as unset', () => {
-      const { config, logged } = workerConfig({ ADMIN_TOKEN: { binding: 'D1' } });
+  describe('when REQUIRE_VERIFY_TOKEN is an unquoted [vars] value (a JSON boolean or number)', () => {
+    it('reads true and 1 as requiring tokens, and only an explicit false as open', () => {
+      expect(workerConfig({ REQUIRE_VERIFY_TOKEN: true }).config.requireVerifyToken).toBe(true);
+      expect(workerConfig({ REQUIRE_VERIFY_TOKEN: 1 }).config.requireVerifyToken).toBe(true);
+      expect(workerConfig({ REQUIRE_VERIFY_TOKEN: false }).config.requireVerifyToken).toBe(false);
+      expect(workerConfig({ FEEDS_PER_TICK: 5 }).config.feedsPerTick).toBe(5);
+    });
+  });
+
+  // Regression: a non-text binding was read as unset, so `REQUIRE_VERIFY_TOKEN = true` (unquoted) left
+  // /verify open without a word.
+  describe('when a setting is not text at all (an object, a binding)', () => {
+    it('falls back closed and says so: tokens required, bootstrap admin disabled', () => {
+      const { config, logged } = workerConfig({
+        REQUIRE_VERIFY_TOKEN: { value: 'true' },
+        ADMIN_TOKEN: { binding: 'D1' },
+      });
+      expect(config.requireVerifyToken).toBe(true);
       expect(config.adminToken).toBeUndefined();
-      expect(logged).toEqual([]);
+      expect(logged).toHaveLength(2);
+      expect(logged.find((line) => line.startsWith('REQUIRE_VERIFY_TOKEN'))).toMatch(/requiring tokens$/);
+      expect(logged.find((line) => line.startsWith('ADMIN_TOKEN'))).toMatch(/bootstrap admin disabled$/);
+    });
+
+    it('is refused on Node', () => {
+      expect(() => readNodeConfig({ REQUIRE_VERIFY_TOKEN: { value: 'false' } })).toThrow(
+        /REQUIRE_VERIFY_TOKEN/,
+      );
     });
   });
 });
