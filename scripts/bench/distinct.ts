@@ -8,19 +8,12 @@
  */
 import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { concatBytes } from '../../src/encoding';
 import { children, decodeOid, readTlv } from '../../src/verify/der';
 
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const concat = (parts: Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
   const body = concat(content);

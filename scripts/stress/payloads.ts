@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
+import { concatBytes } from '../../src/encoding';
 import { ROOT } from '../bench/server';
 
 interface Tlv {
@@ -51,15 +52,7 @@ function lengthBytes(n: number): number[] {
   return [0x80 | bytes.length, ...bytes];
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
+const concat = (parts: Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 /** A DER TLV with these contents. */
 function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { concatBytes as concat } from '../../src/encoding';
 import type { Field, Span, Structure, StructureFinder } from './structure';
 
 /**
@@ -39,16 +40,6 @@ const KINDS = [
 
 type Kind = (typeof KINDS)[number][0];
 const WEIGHTED: Kind[] = KINDS.flatMap(([kind, weight]) => Array<Kind>(weight).fill(kind));
-
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
 
 function writeField(bytes: Uint8Array, field: Field, value: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -1,3 +1,4 @@
+import { concatBytes as joinBytes } from '../../src/encoding';
 import { readTlv } from '../../src/verify/der';
 
 /**
@@ -29,15 +30,7 @@ export function decodeTree(bytes: Uint8Array): TreeNode {
   return { tag: node.tag, children };
 }
 
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concatBytes = (parts: Uint8Array[]): Uint8Array => joinBytes(...parts);
 
 export function lengthBytes(n: number): number[] {
   if (n < 0x80) return [n];

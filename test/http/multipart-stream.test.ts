@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { bootstrap } from '../../src/bootstrap';
 import { createTrustRepository } from '../../src/db';
 import { openLibsqlDatabase } from '../../src/db/libsql';
+import { concatBytes } from '../../src/encoding';
 import {
   boundaryOf,
   MultipartError,
@@ -29,13 +30,7 @@ function body(
     chunks.push(enc.encode('\r\n'));
   }
   chunks.push(enc.encode(`--${boundary}--\r\n`));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 function streamOf(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> {

@@ -17,15 +17,9 @@ export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   return concat(new Uint8Array([tag, ...length(body.length)]), body);
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+import { concatBytes as concat } from '../../../src/encoding';
+
+export { concat };
 
 export const seq = (...parts: Uint8Array[]): Uint8Array => tlv(0x30, ...parts);
 
