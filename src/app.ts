@@ -20,14 +20,10 @@ import { registerVendors } from './http/vendors';
 import { registerVerify } from './http/verify';
 import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feeds';
-import { storedCrlsOf } from './services/revocation';
-import { cacheTrustReads } from './services/store-version-cache';
 import type { TrustAdmin } from './services/trust-admin';
-import type { Escalator, VerificationDeps } from './services/verification';
-import type { AuditReader, CrlRepository, TokenRepository, TrustRepository } from './trust';
+import type { VerificationDeps } from './services/verification';
+import type { TokenRepository } from './trust';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
-import { createPathCache, type PathCache } from './verify/path-cache';
-import type { RevocationMemory } from './verify/revocation-memory';
 
 export interface AppLimits extends VerifyLimits, BudgetLimits {
   /** Largest request body /verify reads. */
@@ -53,24 +49,17 @@ const MAX_JSON_BODY_BYTES = 1024 * 1024;
 const OWN_BODY_LIMIT = /^\/(verify|vendors\/[^/]+\/crls)\/?$/;
 
 export interface AppDeps {
-  /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa); without them no token verifies. */
-  tsaAnchors?: VerificationDeps['tsaAnchors'];
-  /** CRLs admins upload (POST /vendors/{id}/crls), checked on every verification of that vendor. */
-  crlRepository?: CrlRepository;
-  /** Revocations once seen in a CRL whose signature checked (never removed); see verify/revocation-memory.ts. */
-  revocationMemory?: RevocationMemory;
-  /** Fetches CRLs from distribution points; off unless a platform provides it. */
-  fetchCrls?: VerificationDeps['fetchCrls'];
-  /** Asks the signer's OCSP responders; off unless a platform provides it. */
-  fetchOcsp?: VerificationDeps['fetchOcsp'];
-  trust: TrustRepository;
+  /**
+   * What a verification needs, assembled by bootstrap.ts: trust reads, clock, crypto, the escalator, the
+   * TSA roots and every revocation source. The app adds the limits and, with `createHasher`, sliced hashing.
+   */
+  verification: Omit<VerificationDeps, 'limits' | 'digest'>;
   subtle: SubtleCrypto;
   now: () => Date;
-  escalate: Escalator;
   /** Incremental hashing for streamed artifacts (Node: node:crypto; Workers: crypto.DigestStream). */
   createHasher?: HasherFactory;
-  /** Validated certificate paths kept between requests (default: one per app; see verify/path-cache.ts). */
-  pathCache?: PathCache;
+  /** The admin use cases (vendors, roots, tokens, CRL retirement, audit) behind the admin routes. */
+  trustAdmin: TrustAdmin;
   /** Escalation cases for the on-call routes; without it those routes are not served. */
   escalations?: EscalationService;
   /** Advisory feeds, candidates and advisories; without it those routes are not served. */
@@ -83,14 +72,10 @@ export interface AppDeps {
   ready?: () => boolean;
   /** API tokens (only their hashes). Without it only `adminToken` authenticates. */
   tokens?: TokenRepository;
-  /** Reads the audit log for GET /audit and a root's history. */
-  audit?: AuditReader;
   /** `ADMIN_TOKEN`: the bootstrap admin, never stored. */
   adminToken?: string;
   /** `REQUIRE_VERIFY_TOKEN=true`: POST /verify needs a verifier (or admin) token. */
   requireVerifyToken?: boolean;
-  /** The admin use cases (vendors, roots, tokens, CRL retirement, audit) behind the admin routes. */
-  trustAdmin: TrustAdmin;
 }
 
 const healthRoute = createRoute({
@@ -149,19 +134,9 @@ export function createApp(deps: AppDeps) {
   registerVerify(
     app,
     {
-      trust: cacheTrustReads(deps.trust),
-      subtle: deps.subtle,
-      now: deps.now,
+      ...deps.verification,
       limits,
-      escalate: deps.escalate,
-      validatePath: (deps.pathCache ?? createPathCache()).validator,
       ...(deps.createHasher ? { digest: slicedDigest(deps.createHasher) } : {}),
-      ...(deps.tsaAnchors ? { tsaAnchors: deps.tsaAnchors } : {}),
-      ...(deps.fetchCrls ? { fetchCrls: deps.fetchCrls } : {}),
-      ...(deps.fetchOcsp ? { fetchOcsp: deps.fetchOcsp } : {}),
-      // Every active CRL of the validated path's issuers.
-      ...(deps.crlRepository ? { storedCrls: storedCrlsOf(deps.crlRepository) } : {}),
-      ...(deps.revocationMemory ? { revocationMemory: deps.revocationMemory } : {}),
     },
     limits,
     {
@@ -176,7 +151,7 @@ export function createApp(deps: AppDeps) {
   registerVendorChanges(app, admin);
   registerRoots(app, admin);
   registerAudit(app, admin);
-  if (deps.crlRepository) registerCrls(app, admin);
+  registerCrls(app, admin);
   if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });
   if (deps.feeds) {
     const feedRoutes = { feeds: deps.feeds, auth, now: deps.now };

@@ -23,9 +23,11 @@ import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
 import { createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
-import { createCrlFetcher, createOcspFetcher } from './services/revocation';
+import { createCrlFetcher, createOcspFetcher, storedCrlsOf } from './services/revocation';
+import { cacheTrustReads } from './services/store-version-cache';
 import { createTrustAdmin } from './services/trust-admin';
 import type { VerificationDeps } from './services/verification';
+import { createPathCache } from './verify/path-cache';
 
 /** What the platform provides; everything else is wired the same everywhere. */
 export interface PlatformPorts {
@@ -154,27 +156,36 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     cases: escalations,
   });
 
-  const app = createApp({
-    trust,
+  // Everything a verification consults: the trust store (its reads cached per store version), validated
+  // paths kept between requests, the TSA roots, and every revocation source.
+  const verification = {
+    trust: cacheTrustReads(trust),
     subtle,
     now,
     escalate: escalations.escalate,
+    validatePath: createPathCache().validator,
+    // Every active CRL of the validated path's issuers.
+    storedCrls: storedCrlsOf(crls),
+    revocationMemory: createRevocationMemory(db, now),
+    ...(ports.tsaAnchors ? { tsaAnchors: ports.tsaAnchors } : {}),
+    ...(config.crlFetch ? { fetchCrls: createCrlFetcher(revocationFetch) } : {}),
+    ...(config.ocspFetch ? { fetchOcsp: createOcspFetcher(revocationFetch) } : {}),
+  };
+
+  const app = createApp({
+    verification,
+    subtle,
+    now,
     escalations,
     feeds,
     trustAdmin,
     tokens,
-    crlRepository: crls,
-    revocationMemory: createRevocationMemory(db, now),
-    audit,
     ...(config.adminToken !== undefined ? { adminToken: config.adminToken } : {}),
     requireVerifyToken: config.requireVerifyToken,
     limits,
     budget,
     ...(ports.createHasher ? { createHasher: ports.createHasher } : {}),
-    ...(ports.tsaAnchors ? { tsaAnchors: ports.tsaAnchors } : {}),
     ...(ports.ready ? { ready: ports.ready } : {}),
-    ...(config.crlFetch ? { fetchCrls: createCrlFetcher(revocationFetch) } : {}),
-    ...(config.ocspFetch ? { fetchOcsp: createOcspFetcher(revocationFetch) } : {}),
   });
 
   return {
