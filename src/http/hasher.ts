@@ -7,7 +7,7 @@ export interface Hasher {
 }
 
 /**
- * Makes incremental hashers; injected per platform (AppDeps.createHasher): node:crypto createHash on
+ * Makes incremental hashers; injected per platform (the createHasher port of bootstrap): node:crypto createHash on
  * Node (src/platform/node.ts), crypto.DigestStream on Workers (src/platform/worker-hasher.ts).
  */
 export type HasherFactory = (algorithm: HashName) => Hasher;

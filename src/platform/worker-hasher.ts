@@ -1,7 +1,7 @@
 /**
  * The incremental-hash port on Workers: `crypto.DigestStream` (a WritableStream that yields the digest),
- * so an artifact streamed through /verify is hashed without being held. Pass it as
- * `createApp({ ..., createHasher: createWorkerHasher })`.
+ * so an artifact streamed through /verify is hashed without being held. The Workers door passes it to
+ * `bootstrap` as the `createHasher` port.
  */
 import type { Hasher, HasherFactory } from '../http/hasher';
 
