@@ -6,11 +6,10 @@ import {
   parseCertificate,
   summarize,
 } from '../verify';
-import { auditEntry } from './audit-entry';
 import type { Anchor } from './model';
-import type { TrustRepository } from './ports';
 import { anchorDefect } from './root-proposal';
 import type { SeedReport, SeedVendor } from './seed-report';
+import { type SeedRun, seedAudit } from './seed-run';
 import type { VendorFile } from './seed-vendor-file';
 
 type RootSetting = NonNullable<VendorFile['roots']>[string];
@@ -39,12 +38,11 @@ export function rootSettings(file: VendorFile): Map<string, RootSetting> {
  * Returns the SHA-256 of every certificate read, for `reportUnknownSettings`.
  */
 export async function importSeedAnchors(
-  repository: TrustRepository,
+  run: SeedRun,
   entry: SeedVendor,
   settings: Map<string, RootSetting>,
-  at: string,
-  report: SeedReport,
 ): Promise<Set<string>> {
+  const { repository, at, report } = run;
   const seenFingerprints = new Set<string>();
   for (const { file: fileName, der } of entry.certificates) {
     const certificate = parseCertificate(der, { trustAnchor: true });
@@ -61,8 +59,8 @@ export async function importSeedAnchors(
     const summary = summarize(certificate);
     const wanted = wantedRoot(settings.get(summary.sha256), at);
     const existing = await repository.getAnchor(entry.id, summary.sha256);
-    if (existing) await reconcileStoredAnchor(repository, entry.id, existing, wanted, at, report);
-    else await insertSeedAnchor(repository, entry.id, { fileName, der, summary }, wanted, at, report);
+    if (existing) await reconcileStoredAnchor(run, existing, wanted);
+    else await insertSeedAnchor(run, { fileName, der, summary }, wanted);
   }
   return seenFingerprints;
 }
@@ -128,14 +126,8 @@ function narrowedDistrust(existing: Anchor, wanted: WantedRoot): string | null {
 }
 
 /** A root the store already holds: narrowed if the seed distrusts it further, else a conflict if it differs. */
-async function reconcileStoredAnchor(
-  repository: TrustRepository,
-  vendorId: string,
-  existing: Anchor,
-  wanted: WantedRoot,
-  at: string,
-  report: SeedReport,
-): Promise<void> {
+async function reconcileStoredAnchor(run: SeedRun, existing: Anchor, wanted: WantedRoot): Promise<void> {
+  const { repository, vendorId, at, report } = run;
   const { sha256 } = existing;
   const { keyCompromise } = wanted;
   const after = narrowedDistrust(existing, wanted);
@@ -151,16 +143,13 @@ async function reconcileStoredAnchor(
     const written = await repository.updateAnchorAudited(
       updated,
       existing.version,
-      auditEntry(
+      seedAudit(
+        run,
         'anchor.distrust',
-        { type: 'anchor', id: sha256, vendorId },
-        {
-          actor: 'seed',
-          at,
-          reason: keyCompromise
-            ? `trust-store/${vendorId}/vendor.json distrusts this root for key compromise`
-            : `trust-store/${vendorId}/vendor.json distrusts this root after ${after}`,
-        },
+        { type: 'anchor', id: sha256 },
+        keyCompromise
+          ? `trust-store/${vendorId}/vendor.json distrusts this root for key compromise`
+          : `trust-store/${vendorId}/vendor.json distrusts this root after ${after}`,
         { before: seedAnchorState(existing), after: seedAnchorState(updated) },
       ),
     );
@@ -174,27 +163,22 @@ async function reconcileStoredAnchor(
   if (agrees) return;
   report.conflicts.push({ vendorId, sha256, state: existing.state });
   await repository.appendAudit(
-    auditEntry(
+    seedAudit(
+      run,
       'seed.conflict',
-      { type: 'anchor', id: sha256, vendorId },
-      {
-        actor: 'seed',
-        at,
-        reason: `the seed lists this root as ${wanted.state}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
-      },
+      { type: 'anchor', id: sha256 },
+      `the seed lists this root as ${wanted.state}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
       { before: seedAnchorState(existing), after: seedAnchorState(existing) },
     ),
   );
 }
 
 async function insertSeedAnchor(
-  repository: TrustRepository,
-  vendorId: string,
+  run: SeedRun,
   read: { fileName: string; der: Uint8Array; summary: CertificateSummary },
   wanted: WantedRoot,
-  at: string,
-  report: SeedReport,
 ): Promise<void> {
+  const { repository, vendorId, at, report } = run;
   const { summary } = read;
   const anchor: Anchor = {
     vendorId,
@@ -216,10 +200,11 @@ async function insertSeedAnchor(
   };
   await repository.insertAnchor(anchor);
   await repository.appendAudit(
-    auditEntry(
+    seedAudit(
+      run,
       'anchor.import',
-      { type: 'anchor', id: anchor.sha256, vendorId },
-      { actor: 'seed', at, reason: `imported from trust-store/${vendorId}/${read.fileName}` },
+      { type: 'anchor', id: anchor.sha256 },
+      `imported from trust-store/${vendorId}/${read.fileName}`,
       { after: seedAnchorState(anchor) },
     ),
   );

@@ -1,7 +1,5 @@
-import { auditEntry } from './audit-entry';
 import type { Contact, Vendor } from './model';
-import type { TrustRepository } from './ports';
-import type { SeedReport } from './seed-report';
+import { type SeedRun, seedAudit } from './seed-run';
 import type { VendorFile } from './seed-vendor-file';
 
 /**
@@ -9,17 +7,12 @@ import type { VendorFile } from './seed-vendor-file';
  * fields (admins edit it through the API) except that its revocation policy may move to `require` (the
  * safe direction), and every field vendor.json sets differently is reported and audited as a conflict.
  */
-export async function importSeedVendor(
-  repository: TrustRepository,
-  vendorId: string,
-  file: VendorFile,
-  at: string,
-  report: SeedReport,
-): Promise<void> {
+export async function importSeedVendor(run: SeedRun, file: VendorFile): Promise<void> {
+  const { repository, vendorId, at, report } = run;
   const stored = await repository.getVendor(vendorId);
   if (stored) {
-    await requireRevocationIfAsked(repository, vendorId, stored, file, at, report);
-    await reportVendorConflicts(repository, vendorId, stored, file, at, report);
+    await requireRevocationIfAsked(run, stored, file);
+    await reportVendorConflicts(run, stored, file);
     return;
   }
   const vendor: Vendor = {
@@ -34,25 +27,16 @@ export async function importSeedVendor(
   };
   await repository.insertVendor(vendor);
   await repository.appendAudit(
-    auditEntry(
-      'vendor.create',
-      { type: 'vendor', id: vendorId, vendorId },
-      { actor: 'seed', at, reason: 'imported from the trust-store seed' },
-      { after: vendor },
-    ),
+    seedAudit(run, 'vendor.create', { type: 'vendor', id: vendorId }, 'imported from the trust-store seed', {
+      after: vendor,
+    }),
   );
   report.vendorsCreated.push(vendorId);
 }
 
 /** The revocation policy is applied in the safe direction only (best-effort -> require). */
-async function requireRevocationIfAsked(
-  repository: TrustRepository,
-  vendorId: string,
-  stored: Vendor,
-  file: VendorFile,
-  at: string,
-  report: SeedReport,
-): Promise<void> {
+async function requireRevocationIfAsked(run: SeedRun, stored: Vendor, file: VendorFile): Promise<void> {
+  const { repository, vendorId, at } = run;
   if (file.revocationPolicy !== 'require' || stored.revocationPolicy === 'require') return;
   const updated: Vendor = {
     ...stored,
@@ -63,35 +47,26 @@ async function requireRevocationIfAsked(
   const written = await repository.updateVendorAudited(
     updated,
     stored.version,
-    auditEntry(
+    seedAudit(
+      run,
       'vendor.revocation_policy',
-      { type: 'vendor', id: vendorId, vendorId },
-      {
-        actor: 'seed',
-        at,
-        reason: `trust-store/${vendorId}/vendor.json requires revocation information`,
-      },
+      { type: 'vendor', id: vendorId },
+      `trust-store/${vendorId}/vendor.json requires revocation information`,
       {
         before: { revocationPolicy: stored.revocationPolicy },
         after: { revocationPolicy: updated.revocationPolicy },
       },
     ),
   );
-  if (written) report.revocationRequired.push(vendorId);
+  if (written) run.report.revocationRequired.push(vendorId);
 }
 
 /**
  * The store is authoritative once a vendor exists; a reviewed vendor.json that now says otherwise (or
  * widens the revocation policy back to best-effort) is reported, never silently ignored.
  */
-async function reportVendorConflicts(
-  repository: TrustRepository,
-  vendorId: string,
-  stored: Vendor,
-  file: VendorFile,
-  at: string,
-  report: SeedReport,
-): Promise<void> {
+async function reportVendorConflicts(run: SeedRun, stored: Vendor, file: VendorFile): Promise<void> {
+  const { repository, vendorId, report } = run;
   const differs = (
     [
       ['name', file.name, stored.name],
@@ -103,14 +78,11 @@ async function reportVendorConflicts(
   for (const field of [...differs.map(([f]) => f), ...(widening ? (['revocationPolicy'] as const) : [])]) {
     report.vendorConflicts.push({ vendorId, field });
     await repository.appendAudit(
-      auditEntry(
+      seedAudit(
+        run,
         'seed.conflict',
-        { type: 'vendor', id: vendorId, vendorId },
-        {
-          actor: 'seed',
-          at,
-          reason: `vendor.json sets ${field} differently from the store, which keeps its own (change it through PATCH /vendors/${vendorId})`,
-        },
+        { type: 'vendor', id: vendorId },
+        `vendor.json sets ${field} differently from the store, which keeps its own (change it through PATCH /vendors/${vendorId})`,
       ),
     );
   }

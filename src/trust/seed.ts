@@ -38,9 +38,10 @@ export async function importSeed(
     }
     const file = entry.vendorJson === null ? {} : parseVendorFile(entry.id, entry.vendorJson);
     for (const url of file.feeds ?? []) report.feeds.push({ vendorId: entry.id, url });
-    await importSeedVendor(repository, entry.id, file, at, report);
+    const run = { repository, vendorId: entry.id, at, report };
+    await importSeedVendor(run, file);
     const settings = rootSettings(file);
-    const seenFingerprints = await importSeedAnchors(repository, entry, settings, at, report);
+    const seenFingerprints = await importSeedAnchors(run, entry, settings);
     reportUnknownSettings(entry.id, settings, seenFingerprints, report);
   }
   return report;
