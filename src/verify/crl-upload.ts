@@ -96,12 +96,3 @@ export function describeStoredCrl(der: Uint8Array): UploadedCrl | null {
   const parsed = parseCrl(der);
   return parsed && !parsed.unusable ? describeCrl(der, parsed) : null;
 }
-
-/** Issuer and dates of one DER CRL, or null when it is not a usable CertificateList. */
-export function parseCrlInfo(
-  der: Uint8Array,
-): { issuer: string; thisUpdate: Date; nextUpdate: Date | null } | null {
-  const parsed = parseCrl(der);
-  if (!parsed || parsed.unusable) return null;
-  return { issuer: parsed.issuerName.display, thisUpdate: parsed.thisUpdate, nextUpdate: parsed.nextUpdate };
-}

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { anyHttpUrl } from '../../src/advisories';
+import { createCrlFetcher } from '../../src/services/revocation';
 import {
   type KnownRevocation,
   type VerifyOutcome,
@@ -216,6 +218,29 @@ describe('revocation (issue 14 bypasses)', () => {
       );
       expect(asked).toEqual([SIGNER_CRL_URL]);
       expect(outcome.codes).toContain('CERT_REVOKED');
+    });
+  });
+
+  // Regression: the CRL fetcher passed on only CRLs the path check counts as coverage, so a CA-signed
+  // CRL listing the signer twice (or without a CRLNumber) revoked when carried and was dropped when fetched.
+  describe('when the distribution point serves a revoking CRL the path check counts as no coverage', () => {
+    it('rejects with CERT_REVOKED, fetched as when carried', async () => {
+      const listedTwice = await caCrl({
+        entries: [revokedEntry(), revokedEntry(SUPERSEDED, day('2026-04-02'))],
+      });
+      const carried = await verify(await signature({ bag: [rootCrl, listedTwice] }));
+      expect(carried.codes).toContain('CERT_REVOKED');
+      const fetchCrls = createCrlFetcher({
+        fetch: async (url) =>
+          url === SIGNER_CRL_URL
+            ? new Response(new Uint8Array(listedTwice))
+            : new Response('', { status: 404 }),
+        now: () => NOW,
+        isAllowedUrl: anyHttpUrl,
+      });
+      const fetched = await verify(await signature({ bag: [rootCrl] }), { fetchCrls });
+      expect(fetched.verdict).toBe('rejected');
+      expect(fetched.codes).toContain('CERT_REVOKED');
     });
   });
 

@@ -1,5 +1,10 @@
-import { parseCrlInfo } from '../../verify/crl-upload';
-import { createRevocationCache, type RevocationCacheEntry, type RevocationFetcherOptions } from './cache';
+import { parseCrlMemo } from '../../verify/crl-memo';
+import {
+  answerEntry,
+  createRevocationCache,
+  type RevocationCacheEntry,
+  type RevocationFetcherOptions,
+} from './cache';
 import { fetchCappedBytes } from './fetch-capped-bytes';
 
 /**
@@ -7,6 +12,10 @@ import { fetchCappedBytes } from './fetch-capped-bytes';
  * cache: a CRL is kept until its nextUpdate or `maxAgeMs`, whichever is first; a failure is remembered for
  * `failureTtlMs` so that a dead distribution point is not asked on every request. Fetch failures yield no
  * CRL (never an exception): what that means is the vendor's revocation policy's to say.
+ *
+ * Every CertificateList that parses is passed on, even one the path check will not count as coverage (no
+ * CRLNumber, a serial listed twice, an unknown critical extension): signed by the CA, such a CRL still
+ * revokes what it lists, and only the path check (verify/path/revocation.ts) knows whose signature it is.
  */
 
 export type CrlFetcherOptions = RevocationFetcherOptions;
@@ -21,29 +30,19 @@ export const CRL_FETCH_DEFAULTS = {
 
 export function createCrlFetcher(options: CrlFetcherOptions): (urls: string[]) => Promise<Uint8Array[]> {
   const settings = { ...CRL_FETCH_DEFAULTS, ...options };
-  const cache = createRevocationCache(settings.maxEntries);
+  const cache = createRevocationCache(settings);
 
   async function fetchOne(url: string): Promise<RevocationCacheEntry> {
-    const now = settings.now().getTime();
-    const failed: RevocationCacheEntry = { der: null, expiresAt: now + settings.failureTtlMs };
     const bytes = await fetchCappedBytes(settings, url);
-    const info = bytes ? parseCrlInfo(bytes) : null;
-    if (!bytes || !info) return failed;
-    const nextUpdate = info.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY;
-    return { der: bytes, expiresAt: Math.min(now + settings.maxAgeMs, nextUpdate) };
+    // Parsed through the memo the path check reads too, so the CRL is not read twice.
+    const crl = bytes ? parseCrlMemo(bytes) : null;
+    const now = settings.now().getTime();
+    if (!bytes || !crl) return { der: null, expiresAt: now + settings.failureTtlMs };
+    return answerEntry(bytes, crl.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY, now, settings);
   }
 
   return async (urls) => {
-    const now = settings.now().getTime();
-    const entries = await Promise.all(
-      urls.map(async (url) => {
-        const cached = cache.fresh(url, now);
-        if (cached) return cached;
-        const entry = await fetchOne(url);
-        cache.put(url, entry);
-        return entry;
-      }),
-    );
+    const entries = await Promise.all(urls.map((url) => cache.get(url, () => fetchOne(url))));
     return entries.flatMap((e) => (e.der ? [e.der] : []));
   };
 }

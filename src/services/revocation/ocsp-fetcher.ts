@@ -1,5 +1,10 @@
 import { OCSP_LIMITS, readOcspResponse } from '../../verify/ocsp';
-import { createRevocationCache, type RevocationCacheEntry, type RevocationFetcherOptions } from './cache';
+import {
+  answerEntry,
+  createRevocationCache,
+  type RevocationCacheEntry,
+  type RevocationFetcherOptions,
+} from './cache';
 import { fetchCappedBytes } from './fetch-capped-bytes';
 
 /**
@@ -39,8 +44,7 @@ export const OCSP_FETCH_MAX_URLS = 2;
 
 export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
   const settings = { ...OCSP_FETCH_DEFAULTS, ...options };
-  const cache = createRevocationCache(settings.maxEntries);
-  const inFlight = new Map<string, Promise<RevocationCacheEntry>>();
+  const cache = createRevocationCache(settings);
 
   /** The response of one responder, or null. */
   async function ask(url: string, der: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: number } | null> {
@@ -60,26 +64,13 @@ export function createOcspFetcher(options: OcspFetcherOptions): OcspFetcher {
     for (const url of request.urls.slice(0, OCSP_FETCH_MAX_URLS)) {
       const answer = await ask(url, request.der);
       if (!answer) continue;
-      const now = settings.now().getTime();
-      const until = Math.min(now + settings.maxAgeMs, answer.nextUpdate);
-      return { der: answer.der, expiresAt: until > now ? until : now + settings.failureTtlMs };
+      return answerEntry(answer.der, answer.nextUpdate, settings.now().getTime(), settings);
     }
     return { der: null, expiresAt: settings.now().getTime() + settings.failureTtlMs };
   }
 
   return async (request) => {
-    const cached = cache.fresh(request.cacheKey, settings.now().getTime());
-    if (cached) return cached.der ? [cached.der] : [];
-    let pending = inFlight.get(request.cacheKey);
-    if (!pending) {
-      pending = fetchEntry(request).then((entry) => {
-        inFlight.delete(request.cacheKey);
-        cache.put(request.cacheKey, entry);
-        return entry;
-      });
-      inFlight.set(request.cacheKey, pending);
-    }
-    const entry = await pending;
+    const entry = await cache.get(request.cacheKey, () => fetchEntry(request));
     return entry.der ? [entry.der] : [];
   };
 }
