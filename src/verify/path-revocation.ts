@@ -88,8 +88,10 @@ export async function checkPathRevocation(input: {
   ]);
   // The service's own sources first: a bag full of CRLs that fail to verify must not use up the
   // signature-check budget before them (and a budget run out fails the path, see below).
-  const crls = readCrls([...stored, ...fetched, ...sources.crls]);
-  const crowded = crowdedIssuers(readCrls(stored));
+  // Stored CRLs are read once: past the parse memo's size, a second read would parse them all again.
+  const storedCrls = readCrls(stored);
+  const crls = readCrls([...fetched, ...sources.crls], storedCrls);
+  const crowded = crowdedIssuers(storedCrls);
   const knownByKey = new Map<string, KnownRevocation[]>();
   for (const k of known) {
     if (!k.issuer.startsWith(scope)) continue;
@@ -183,12 +185,13 @@ function crowdedIssuers(crls: ParsedCrl[]): string[] {
 }
 
 /**
- * Each CRL once (by its bytes' SHA-256); malformed ones are dropped. Every source is bounded where it is
- * read (the envelope's limits, the fetch bound, the store's per-issuer bound), so nothing is cut here.
+ * Each CRL once (by its bytes' SHA-256), after those already `read` (kept first, in order); malformed
+ * ones are dropped. Every source is bounded where it is read (the envelope's limits, the fetch bound, the
+ * store's per-issuer bound), so nothing is cut here.
  */
-function readCrls(ders: Uint8Array[]): ParsedCrl[] {
-  const seen = new Set<string>();
-  const out: ParsedCrl[] = [];
+function readCrls(ders: Uint8Array[], read: readonly ParsedCrl[] = []): ParsedCrl[] {
+  const seen = new Set(read.map((crl) => crl.sha256Hex));
+  const out = [...read];
   for (const der of ders) {
     const crl = parseCrlMemo(der);
     if (!crl || seen.has(crl.sha256Hex)) continue;
