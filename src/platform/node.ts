@@ -10,6 +10,7 @@ import { ConfigError, type NodeConfig, readNodeConfig } from '../config';
 import { openLibsqlDatabase } from '../db/libsql';
 import type { HasherFactory } from '../http/hasher';
 import { importSeed } from '../trust';
+import { logSeedReport } from './bundled-seed';
 import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
 import { applyConnectionLimits, connectionServerOptions } from './node-connections';
@@ -70,13 +71,8 @@ export async function startNodeServer(config: NodeServerConfig) {
   console.log(
     `trust store ${config.trustStoreDir}: ${report.vendorsCreated.length} vendors created, ${report.anchorsAdded.length} roots added, ${report.conflicts.length} conflicts kept as stored, ${report.skipped.length} skipped`,
   );
-  for (const skipped of report.skipped)
-    console.warn(`skipped ${skipped.vendorId}/${skipped.file}: ${skipped.why}`);
-  const seeded = await services.feeds.subscribeSeedFeeds(report.feeds);
-  for (const feed of seeded.subscribed)
-    console.log(`feed subscribed from vendor.json: ${feed.vendorId} ${feed.url}`);
-  for (const s of seeded.skipped)
-    console.warn(`feed in ${s.vendorId}/vendor.json not subscribed (${s.url}): ${s.why}`);
+  // The same lines as the Workers import: skips, conflicts, distrusts (key compromise too), feeds.
+  logSeedReport({ ...report, feedsSubscribed: await services.feeds.subscribeSeedFeeds(report.feeds) });
   const poller =
     config.feedsTickSeconds > 0
       ? startFeedTimer({

@@ -6,8 +6,10 @@ import {
   parseCertificate,
   summarize,
 } from '../verify';
+import { anchorState } from './audit-states';
 import type { Anchor } from './model';
 import { anchorDefect } from './root-proposal';
+import { distrustForKeyCompromise, distrustRoot } from './root-transitions';
 import type { SeedReport, SeedVendor } from './seed-report';
 import { type SeedRun, seedAudit } from './seed-run';
 import type { VendorFile } from './seed-vendor-file';
@@ -20,12 +22,6 @@ interface WantedRoot {
   distrustAfter: string | null;
   keyCompromise: boolean;
 }
-
-const seedAnchorState = (anchor: Anchor) => ({
-  state: anchor.state,
-  distrustAfter: anchor.distrustAfter,
-  keyCompromise: anchor.keyCompromise,
-});
 
 /** vendor.json's per-root settings, keyed by the bare SHA-256 hex of the root. */
 export function rootSettings(file: VendorFile): Map<string, RootSetting> {
@@ -105,24 +101,17 @@ function wantedRoot(setting: RootSetting | undefined, at: string): WantedRoot {
 
 /**
  * The safe direction needs no second person: a reviewed seed may narrow trust (distrust an active root,
- * distrust it from an earlier date, or for key compromise), never widen it. Nothing turns a key-compromise
- * distrust back into a date-limited one. The date the root ends up distrusted after, or null.
+ * distrust it from an earlier date, or for key compromise), never widen it; the same transitions an admin's
+ * distrust goes through decide what narrows. The root as narrowed, or null when the seed's wish does not
+ * narrow it.
  */
-function narrowedDistrust(existing: Anchor, wanted: WantedRoot): string | null {
-  const { distrustAfter, keyCompromise } = wanted;
-  const distrusting = existing.state === 'active' || existing.state === 'distrusted';
-  const narrows =
-    distrustAfter !== null &&
-    !existing.keyCompromise &&
-    distrusting &&
-    (keyCompromise ||
-      existing.state === 'active' ||
-      existing.distrustAfter === null ||
-      distrustAfter < existing.distrustAfter);
-  if (!narrows) return null;
-  return existing.state === 'distrusted' && existing.distrustAfter && existing.distrustAfter < distrustAfter
-    ? existing.distrustAfter
-    : distrustAfter;
+function narrowedDistrust(existing: Anchor, wanted: WantedRoot, at: string): Anchor | null {
+  if (wanted.distrustAfter === null) return null;
+  const after = new Date(wanted.distrustAfter);
+  const transition = wanted.keyCompromise
+    ? distrustForKeyCompromise(existing, after, new Date(at))
+    : distrustRoot(existing, after, new Date(at));
+  return transition.ok ? transition.anchor : null;
 }
 
 /** A root the store already holds: narrowed if the seed distrusts it further, else a conflict if it differs. */
@@ -130,16 +119,9 @@ async function reconcileStoredAnchor(run: SeedRun, existing: Anchor, wanted: Wan
   const { repository, vendorId, at, report } = run;
   const { sha256 } = existing;
   const { keyCompromise } = wanted;
-  const after = narrowedDistrust(existing, wanted);
-  if (after !== null) {
-    const updated: Anchor = {
-      ...existing,
-      state: 'distrusted',
-      distrustAfter: after,
-      keyCompromise,
-      version: existing.version + 1,
-      updatedAt: at,
-    };
+  const updated = narrowedDistrust(existing, wanted, at);
+  if (updated) {
+    const after = updated.distrustAfter ?? at;
     const written = await repository.updateAnchorAudited(
       updated,
       existing.version,
@@ -150,7 +132,7 @@ async function reconcileStoredAnchor(run: SeedRun, existing: Anchor, wanted: Wan
         keyCompromise
           ? `trust-store/${vendorId}/vendor.json distrusts this root for key compromise`
           : `trust-store/${vendorId}/vendor.json distrusts this root after ${after}`,
-        { before: seedAnchorState(existing), after: seedAnchorState(updated) },
+        { before: anchorState(existing), after: anchorState(updated) },
       ),
     );
     if (written) report.distrusted.push({ vendorId, sha256, after, keyCompromise });
@@ -168,7 +150,7 @@ async function reconcileStoredAnchor(run: SeedRun, existing: Anchor, wanted: Wan
       'seed.conflict',
       { type: 'anchor', id: sha256 },
       `the seed lists this root as ${wanted.state}${keyCompromise ? ' for key compromise' : ''}; the store keeps it ${existing.state}${existing.keyCompromise ? ' for key compromise' : ''}`,
-      { before: seedAnchorState(existing), after: seedAnchorState(existing) },
+      { before: anchorState(existing), after: anchorState(existing) },
     ),
   );
 }
@@ -198,14 +180,14 @@ async function insertSeedAnchor(
     createdAt: at,
     updatedAt: at,
   };
-  await repository.insertAnchor(anchor);
-  await repository.appendAudit(
+  await repository.insertAnchorAudited(
+    anchor,
     seedAudit(
       run,
       'anchor.import',
       { type: 'anchor', id: anchor.sha256 },
       `imported from trust-store/${vendorId}/${read.fileName}`,
-      { after: seedAnchorState(anchor) },
+      { after: anchorState(anchor) },
     ),
   );
   report.anchorsAdded.push({ vendorId, sha256: anchor.sha256, state: anchor.state });

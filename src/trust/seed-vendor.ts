@@ -25,8 +25,8 @@ export async function importSeedVendor(run: SeedRun, file: VendorFile): Promise<
     createdAt: at,
     updatedAt: at,
   };
-  await repository.insertVendor(vendor);
-  await repository.appendAudit(
+  await repository.insertVendorAudited(
+    vendor,
     seedAudit(run, 'vendor.create', { type: 'vendor', id: vendorId }, 'imported from the trust-store seed', {
       after: vendor,
     }),
