@@ -64,35 +64,6 @@ function combine(
   return { vendor, signature, artifact: input };
 }
 
-async function fileBytes(value: unknown, field: string): Promise<Uint8Array | null> {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return new TextEncoder().encode(value);
-  if (typeof value === 'object' && 'arrayBuffer' in value && typeof value.arrayBuffer === 'function') {
-    return new Uint8Array(await (value as Blob).arrayBuffer());
-  }
-  throw new TrustgateError('INVALID_FIELD', `${field} must be a file`);
-}
-
-/** multipart/form-data: artifact (file), digest, signature (file or PEM text), vendor. */
-export async function readMultipart(form: FormData, limits: RequestLimits): Promise<VerifyInput> {
-  for (const field of ['artifact', 'signature', 'digest', 'vendor']) {
-    if (form.getAll(field).length > 1)
-      throw new TrustgateError('INVALID_FIELD', `${field} is given more than once`);
-  }
-  const vendor = requireVendor(form.get('vendor'));
-  const signature = await fileBytes(form.get('signature'), 'signature');
-  const artifact = await fileBytes(form.get('artifact'), 'artifact');
-  const digest = form.get('digest');
-  if (digest !== null && typeof digest !== 'string')
-    throw new TrustgateError('INVALID_FIELD', 'digest must be text');
-  return combine(
-    vendor,
-    signature && checkSize('signature', signature, limits.maxSignatureBytes),
-    artifact && checkSize('artifact', artifact, limits.maxArtifactBytes),
-    digest,
-  );
-}
-
 async function decodeBase64Field(body: JsonBody, value: unknown, field: string): Promise<Uint8Array | null> {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string')

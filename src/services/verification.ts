@@ -20,6 +20,7 @@ import {
   verifyPackage,
   webCryptoDigest,
 } from '../verify';
+import type { StoredCrls } from './revocation/crls';
 import { createRevocationRecorder, type RevocationRecorder } from './revocation/recorder';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
 
@@ -58,7 +59,7 @@ export interface VerificationDeps {
   /** Timestamp-authority roots for a vendor: the global ones (trust-store/_tsa) and the vendor's own. */
   tsaAnchors?: (vendorId: string) => PathAnchor[] | Promise<PathAnchor[]>;
   /** A vendor's stored CRLs (admin uploads) of these issuers (canonical names), checked besides those a signature carries. */
-  storedCrls?: (vendorId: string, issuers: string[]) => Promise<Uint8Array[]>;
+  storedCrls?: StoredCrls;
   /** Revocations seen in earlier CRLs: looked up for every validated path, and added to from each. */
   revocationMemory?: RevocationMemory;
   /** What missing revocation information does for a vendor (default best-effort: a warning). */
@@ -87,7 +88,6 @@ export interface VerificationResult {
   warnings?: Reason[];
 }
 
-type StoredCrls = NonNullable<VerificationDeps['storedCrls']>;
 type RevocationKey = { issuer: string; serial: string };
 
 const recorders = new WeakMap<RevocationMemory, RevocationRecorder>();
