@@ -6,7 +6,7 @@
  * An arrow may only point inward; the domain knows no framework and no runtime.
  */
 const DOMAIN = '^src/(verify|trust|advisories|escalation|encoding)/';
-const ROOT_FILES = '^src/(app|bootstrap|compose|config)[.]ts$';
+const ROOT_FILES = '^src/(app|bootstrap|compose|config|offline)[.]ts$';
 
 module.exports = {
   forbidden: [
@@ -79,6 +79,17 @@ module.exports = {
       comment: 'node:* and cloudflare:* belong to src/platform/ (db/ may use the libSQL driver it wraps).',
       from: { path: '^src/', pathNot: '^src/platform/' },
       to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'offline-core-bundles-alone',
+      severity: 'error',
+      comment:
+        'The CLI bundles src/offline.ts into one file run by plain Node: nothing it reaches may need a server, a database or a runtime.',
+      from: { path: '^src/offline[.]ts$' },
+      to: {
+        path: ['^src/(db|http|platform)/', '^src/(app|bootstrap)[.]ts$', '(^|/)node_modules/(hono|@hono|drizzle-orm|@libsql|@cloudflare)(/|$)'],
+        reachable: true,
+      },
     },
     {
       name: 'app-code-imports-no-tests',

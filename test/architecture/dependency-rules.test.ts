@@ -72,6 +72,12 @@ const PLANTED: { file: string; source: string; rule: string; attack: string }[] 
     rule: 'only-platform-knows-the-runtime',
   },
   {
+    attack: 'the offline core reaches a repository through a use case',
+    file: 'src/offline.ts',
+    source: "import { useCase } from './services/opens-db';\nexport const o = useCase;\n",
+    rule: 'offline-core-bundles-alone',
+  },
+  {
     attack: 'two domain files import each other',
     file: 'src/advisories/cycle-a.ts',
     source: "import { b } from './cycle-b';\nexport const a = () => b;\n",
