@@ -2,6 +2,7 @@
  * The layer rules of src/ (README, "Architecture"), checked by `npm run lint` and by
  * test/architecture/dependency-rules.test.ts. Outer to inner:
  *   platform/  ->  bootstrap, config  ->  app, http/  ->  services/  ->  domain  <-  db/ (implements ports)
+ *   platform/cli.ts  ->  cli/ (the command; its I/O passed in)  and  offline.ts (the core without a database)
  * where the domain is verify/, trust/, advisories/, escalation/ (with encoding/ and errors.ts beside them).
  * An arrow may only point inward; the domain knows no framework and no runtime.
  */
@@ -90,6 +91,27 @@ module.exports = {
         path: ['^src/(db|http|platform)/', '^src/(app|bootstrap)[.]ts$', '(^|/)node_modules/(hono|@hono|drizzle-orm|@libsql|@cloudflare)(/|$)'],
         reachable: true,
       },
+    },
+    {
+      name: 'cli-takes-its-io',
+      severity: 'error',
+      comment:
+        'src/cli/ is the command without its I/O: the door (platform/cli.ts) passes files, fetch and the offline core in; it reaches no server internals, so the bundle stays small and the same logic runs in tests.',
+      from: { path: '^src/cli/' },
+      to: {
+        path: [
+          '^src/(db|http|platform|services)/',
+          '^src/(app|bootstrap|config|offline)[.]ts$',
+          '(^|/)node_modules/(hono|@hono|drizzle-orm|@libsql|@cloudflare)(/|$)',
+        ],
+      },
+    },
+    {
+      name: 'only-the-door-runs-the-cli',
+      severity: 'error',
+      comment: 'The command is an outer layer: only src/platform/ (its door) imports it.',
+      from: { path: '^src/', pathNot: '^src/(platform|cli)/' },
+      to: { path: '^src/cli/' },
     },
     {
       name: 'app-code-imports-no-tests',

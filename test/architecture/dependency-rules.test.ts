@@ -78,6 +78,18 @@ const PLANTED: { file: string; source: string; rule: string; attack: string }[] 
     rule: 'offline-core-bundles-alone',
   },
   {
+    attack: 'the command opens the database itself instead of taking its I/O',
+    file: 'src/cli/opens-db.ts',
+    source: "import { repo } from '../db/repo';\nexport const c = repo;\n",
+    rule: 'cli-takes-its-io',
+  },
+  {
+    attack: 'a use case calls into the command',
+    file: 'src/services/runs-cli.ts',
+    source: "import { runCli } from '../cli';\nexport const s = runCli;\n",
+    rule: 'only-the-door-runs-the-cli',
+  },
+  {
     attack: 'two domain files import each other',
     file: 'src/advisories/cycle-a.ts',
     source: "import { b } from './cycle-b';\nexport const a = () => b;\n",
@@ -92,6 +104,7 @@ const SUPPORT: Record<string, string> = {
   'src/http/handler.ts': "import { useCase } from '../services/use-case';\nexport const handler = useCase;\n",
   'src/db/repo.ts': "import { rule } from '../trust/rule';\nexport const repo = rule;\n",
   'src/trust/rule.ts': 'export const rule = 1;\n',
+  'src/cli/index.ts': "import { rule } from '../trust/rule';\nexport const runCli = rule;\n",
   'src/bootstrap.ts':
     "import { handler } from './http/handler';\nimport { repo } from './db/repo';\nexport const start = [handler, repo];\n",
   'src/platform/node.ts':

@@ -1,0 +1,60 @@
+/**
+ * The `trustgate` command: `runCli(argv, io)` runs one invocation and resolves to its exit code
+ * (src/cli/exit-codes.ts). The door, src/platform/cli.ts, passes the process's I/O.
+ */
+import { caseCommand, casesCommand, rootsCommand } from './admin-commands';
+import { EXIT } from './exit-codes';
+import { type Failure, isFailure } from './failure';
+import { helpText } from './help';
+import type { CliIo } from './io';
+import { failureText } from './report';
+import { verifyCommand } from './verify-command';
+
+export { EXIT, type ExitCode } from './exit-codes';
+export type { CliIo, FileFacts, OfflineCore } from './io';
+
+const COMMANDS: Record<string, (io: CliIo, argv: string[]) => Promise<number | Failure>> = {
+  verify: verifyCommand,
+  cases: casesCommand,
+  case: caseCommand,
+  roots: rootsCommand,
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    io.stdout(helpText() as string);
+    return command === undefined ? EXIT.INPUT : EXIT.TRUSTED;
+  }
+  if (command === '--version') {
+    io.stdout(`trustgate ${io.version}\n`);
+    return EXIT.TRUSTED;
+  }
+  if (command === 'help') {
+    const text = helpText(rest[0]);
+    if (text === null)
+      return report(io, { code: 'USAGE', detail: `no command '${rest[0]}'`, exit: EXIT.INPUT });
+    io.stdout(text);
+    return EXIT.TRUSTED;
+  }
+  const run = COMMANDS[command];
+  if (!run)
+    return report(io, {
+      code: 'USAGE',
+      detail: `no command '${command}' (trustgate --help)`,
+      exit: EXIT.INPUT,
+    });
+  const dashes = rest.indexOf('--');
+  const options = dashes >= 0 ? rest.slice(0, dashes) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    io.stdout(helpText(command) as string);
+    return EXIT.TRUSTED;
+  }
+  const result = await run(io, rest);
+  return isFailure(result) ? report(io, result) : result;
+}
+
+function report(io: CliIo, failure: Failure): number {
+  io.stderr(`trustgate: ${failureText(failure)}\n`);
+  return failure.exit;
+}

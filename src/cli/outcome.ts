@@ -1,0 +1,114 @@
+import { EXIT, type ExitCode, exitOfVerdict } from './exit-codes';
+import { type Failure, serverFailure } from './failure';
+
+export type VerdictName = 'trusted' | 'rejected' | 'unknown_root';
+
+/** The parts of a verdict the command reads; the rest is passed through untouched in --json. */
+export interface VerdictBody {
+  verdict: VerdictName;
+  reasons: Array<{ code: string; message: string }>;
+  signer: { subject: string; sha256: string } | null;
+  anchor: { vendor: string; sha256: string; subject: string } | null;
+  escalation: { id: string; state: string; kind: string } | null;
+  warnings?: Array<{ code: string; message: string }>;
+  chain?: Array<{ subject: string; sha256: string }>;
+  [field: string]: unknown;
+}
+
+/** One package's result: the verdict, or why there is none. */
+export interface PackageOutcome {
+  package: string;
+  signature: string | null;
+  exit: ExitCode;
+  verdict?: VerdictBody;
+  failure?: Failure;
+}
+
+const VERDICTS = new Set<string>(['trusted', 'rejected', 'unknown_root']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isCodeList = (value: unknown) =>
+  Array.isArray(value) &&
+  value.every((r) => isRecord(r) && typeof r.code === 'string' && typeof r.message === 'string');
+
+/**
+ * A verdict only when it has the shape trustgate gives one. Anything else (a proxy's 200 page, a
+ * truncated body, a `trusted` with a malformed field) is the server failing, never a verdict: a pipeline
+ * must not pass on something that merely says "trusted".
+ */
+export function verdictOf(body: unknown): VerdictBody | Failure {
+  const unexpected = (what: string) =>
+    serverFailure('SERVER_ANSWER_UNEXPECTED', `the server's answer is not a trustgate verdict: ${what}`);
+  if (!isRecord(body)) return unexpected('not a JSON object');
+  if (typeof body.verdict !== 'string' || !VERDICTS.has(body.verdict)) return unexpected('no verdict');
+  if (!isCodeList(body.reasons)) return unexpected('no reasons list');
+  if (body.warnings !== undefined && !isCodeList(body.warnings)) return unexpected('malformed warnings');
+  const signer = body.signer;
+  if (
+    signer !== null &&
+    !(isRecord(signer) && typeof signer.subject === 'string' && typeof signer.sha256 === 'string')
+  )
+    return unexpected('malformed signer');
+  const anchor = body.anchor;
+  if (
+    anchor !== null &&
+    !(isRecord(anchor) && typeof anchor.sha256 === 'string' && typeof anchor.subject === 'string')
+  )
+    return unexpected('malformed anchor');
+  const escalation = body.escalation;
+  if (
+    escalation !== null &&
+    escalation !== undefined &&
+    !(isRecord(escalation) && typeof escalation.id === 'string')
+  )
+    return unexpected('malformed escalation');
+  // trusted means a path to an anchor of the vendor: without one it is not a verdict to act on.
+  if (
+    body.verdict === 'trusted' &&
+    (anchor === null || signer === null || (body.reasons as unknown[]).length > 0)
+  )
+    return unexpected('trusted without a signer and an anchor, or with reasons');
+  return { ...body, escalation: (escalation ?? null) as VerdictBody['escalation'] } as VerdictBody;
+}
+
+export const verdictOutcome = (
+  job: { path: string; signature: string | null },
+  verdict: VerdictBody,
+): PackageOutcome => ({
+  package: job.path,
+  signature: job.signature,
+  exit: exitOfVerdict(verdict.verdict),
+  verdict,
+});
+
+export const failedOutcome = (
+  job: { path: string; signature: string | null },
+  failure: Failure,
+): PackageOutcome => ({
+  package: job.path,
+  signature: job.signature,
+  exit: failure.exit,
+  failure,
+});
+
+export interface Summary {
+  packages: number;
+  trusted: number;
+  rejected: number;
+  unknown_root: number;
+  errors: number;
+}
+
+export function summarise(outcomes: PackageOutcome[]): Summary {
+  const summary: Summary = { packages: outcomes.length, trusted: 0, rejected: 0, unknown_root: 0, errors: 0 };
+  for (const outcome of outcomes) {
+    if (outcome.verdict) summary[outcome.verdict.verdict] += 1;
+    else summary.errors += 1;
+  }
+  return summary;
+}
+
+export const isDecided = (outcome: PackageOutcome) =>
+  outcome.exit !== EXIT.INPUT && outcome.exit !== EXIT.SERVER;

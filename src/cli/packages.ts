@@ -1,0 +1,119 @@
+import { type Failure, inputFailure, usage } from './failure';
+import type { CliIo } from './io';
+
+/** Signature files found next to a package, in this order: `pkg.zip.p7s`, `pkg.zip.sig`, `pkg.zip.p7b`. */
+export const SIGNATURE_SUFFIXES = ['.p7s', '.sig', '.p7b'] as const;
+
+export interface PackageJob {
+  /** As the user named it (or the folder joined with the file name). */
+  path: string;
+  size: number;
+  /** The detached or attached CMS signature; null for a signed JAR/ZIP, which carries its own. */
+  signature: string | null;
+}
+
+/** A package that could not even be sent, with why. */
+export interface PackageProblem {
+  path: string;
+  signature: string | null;
+  failure: Failure;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+const isSignatureFile = (name: string) =>
+  SIGNATURE_SUFFIXES.some((suffix) => name.toLowerCase().endsWith(suffix));
+
+/**
+ * The packages the arguments name: files as given, and the files of a folder (not its subfolders;
+ * hidden files and signature files are not packages), each with its signature found by convention,
+ * or the one `--signature` names.
+ */
+export async function findPackages(
+  io: CliIo,
+  paths: string[],
+  explicitSignature: string | undefined,
+): Promise<{ jobs: Array<PackageJob | PackageProblem> } | Failure> {
+  if (paths.length === 0) return usage('name at least one package file or folder');
+  const files: Array<{ path: string; size: number } | PackageProblem> = [];
+  for (const path of paths) {
+    const facts = await io.stat(path);
+    if (!facts) {
+      files.push({
+        path,
+        signature: null,
+        failure: inputFailure('FILE_NOT_FOUND', `${path}: no such file or folder`),
+      });
+    } else if (facts.kind === 'other') {
+      files.push({
+        path,
+        signature: null,
+        failure: inputFailure('FILE_NOT_FOUND', `${path}: not a regular file or folder`),
+      });
+    } else if (facts.kind === 'directory') {
+      const names = (await io.listDir(path))
+        .filter((name) => !name.startsWith('.') && !isSignatureFile(name))
+        .sort();
+      for (const name of names) {
+        const child = io.joinPath(path, name);
+        const childFacts = await io.stat(child);
+        if (childFacts?.kind === 'file') files.push({ path: child, size: childFacts.size });
+      }
+    } else {
+      files.push({ path, size: facts.size });
+    }
+  }
+  if (files.length === 0) return usage(`no package files in ${paths.join(', ')}`);
+  if (explicitSignature !== undefined && files.length !== 1)
+    return usage('--signature names the signature of one package: give exactly one package file');
+  const jobs: Array<PackageJob | PackageProblem> = [];
+  for (const file of files) {
+    if ('failure' in file) jobs.push(file);
+    else jobs.push(await withSignature(io, file, explicitSignature));
+  }
+  return { jobs };
+}
+
+async function withSignature(
+  io: CliIo,
+  file: { path: string; size: number },
+  explicit: string | undefined,
+): Promise<PackageJob | PackageProblem> {
+  if (explicit !== undefined) {
+    const facts = await io.stat(explicit);
+    if (facts?.kind !== 'file')
+      return {
+        path: file.path,
+        signature: explicit,
+        failure: inputFailure('FILE_NOT_FOUND', `${explicit}: no such signature file`),
+      };
+    return { ...file, signature: explicit };
+  }
+  const found: string[] = [];
+  for (const suffix of SIGNATURE_SUFFIXES) {
+    const candidate = `${file.path}${suffix}`;
+    const facts = await io.stat(candidate);
+    if (facts?.kind === 'file') found.push(candidate);
+  }
+  if (found.length > 1)
+    return {
+      path: file.path,
+      signature: null,
+      failure: inputFailure(
+        'SIGNATURE_AMBIGUOUS',
+        `${file.path}: more than one signature next to it (${found.join(', ')}): name one with --signature`,
+      ),
+    };
+  if (found.length === 1) return { ...file, signature: found[0] as string };
+  // A signed JAR/ZIP carries its signature inside; anything else without one cannot be verified.
+  const head = await io.readFile(file.path, ZIP_MAGIC.length);
+  if (ZIP_MAGIC.every((byte, i) => head[i] === byte)) return { ...file, signature: null };
+  return {
+    path: file.path,
+    signature: null,
+    failure: inputFailure(
+      'SIGNATURE_NOT_FOUND',
+      `${file.path}: no signature (${SIGNATURE_SUFFIXES.map((s) => `${file.path}${s}`).join(', ')}) and not a signed ZIP/JAR: name it with --signature`,
+    ),
+  };
+}

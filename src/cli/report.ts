@@ -1,0 +1,75 @@
+import { neutralise } from '../escalation/markdown-escape';
+import { worstExit } from './exit-codes';
+import type { Failure } from './failure';
+import { type PackageOutcome, type Summary, summarise } from './outcome';
+
+/** Where a verdict's case can be read (on-call: `trustgate case ID`), or null offline. */
+export type CaseLink = (id: string) => string | null;
+
+const shortHex = (hex: string) => hex.slice(0, 16);
+
+/**
+ * Values from a signature (subjects) or a server (details) are shown on one line with every control,
+ * invisible and bidirectional character made visible: a certificate cannot move the cursor, recolour the
+ * terminal or start a line of its own (a CI workflow command).
+ */
+export const shown = (value: string) => neutralise(value);
+
+/** Codes once each, in first-seen order (a warning repeats per certificate of the path). */
+const codes = (list: Array<{ code: string }>) => [...new Set(list.map((r) => shown(r.code)))].join(', ');
+
+/** One line per package: verdict, path, reason codes, signer, and the anchor or the case. */
+export function humanLine(outcome: PackageOutcome, caseLink: CaseLink): string {
+  const head = `${(outcome.verdict?.verdict ?? 'error').padEnd(12)}  ${shown(outcome.package)}`;
+  if (outcome.failure) return `${head}  ${failureText(outcome.failure)}`;
+  const verdict = outcome.verdict;
+  if (!verdict) return head;
+  const parts: string[] = [head];
+  if (verdict.reasons.length) parts.push(codes(verdict.reasons));
+  if (verdict.signer) parts.push(`signer "${shown(verdict.signer.subject)}"`);
+  if (verdict.anchor)
+    parts.push(
+      `anchor ${shown(verdict.anchor.vendor)} ${shortHex(shown(verdict.anchor.sha256))} "${shown(verdict.anchor.subject)}"`,
+    );
+  if (verdict.escalation) {
+    const link = caseLink(verdict.escalation.id);
+    parts.push(`case ${shown(verdict.escalation.id)}${link ? ` ${shown(link)}` : ''}`);
+  } else if (verdict.verdict === 'unknown_root' && caseLink('') === null) {
+    const top = verdict.chain?.at(-1);
+    parts.push(
+      `no case opened (offline)${top ? `: top certificate "${shown(top.subject)}" sha256 ${shown(top.sha256)}` : ''}`,
+    );
+  }
+  if (verdict.warnings?.length) parts.push(`warnings ${codes(verdict.warnings)}`);
+  return parts.join('  ');
+}
+
+export const failureText = (failure: Failure) => `${shown(failure.code)}: ${shown(failure.detail)}`;
+
+export function summaryLine(summary: Summary): string {
+  return `${summary.packages} packages: ${summary.trusted} trusted, ${summary.rejected} rejected, ${summary.unknown_root} unknown_root, ${summary.errors} errors`;
+}
+
+/** The --json document: every result as the server gave it, the summary and the exit code. */
+export function jsonReport(outcomes: PackageOutcome[], mode: 'server' | 'offline'): string {
+  const results = outcomes.map((o) => ({
+    package: o.package,
+    signature: o.signature,
+    exitCode: o.exit,
+    ...(o.verdict ? o.verdict : {}),
+    ...(o.failure
+      ? {
+          error: {
+            code: o.failure.code,
+            detail: o.failure.detail,
+            ...(o.failure.status !== undefined ? { status: o.failure.status } : {}),
+          },
+        }
+      : {}),
+  }));
+  return `${JSON.stringify(
+    { mode, results, summary: summarise(outcomes), exitCode: worstExit(outcomes.map((o) => o.exit)) },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,217 @@
+import { type Failure, inputFailure, serverFailure, usage } from './failure';
+import type { CliIo } from './io';
+
+export interface ServerTarget {
+  /** The server's origin and path prefix, without a trailing slash. */
+  base: string;
+  token: string | undefined;
+}
+
+export interface ServerAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Longest answer read: a verdict or a case is a few KiB; a stuck or hostile server must not fill memory. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** 503 SERVER_BUSY is retried after its Retry-After (at most this long), this many times. */
+const BUSY_RETRIES = 2;
+const MAX_RETRY_AFTER_SECONDS = 30;
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The server from `--server` or TRUSTGATE_URL, and the token from TRUSTGATE_TOKEN only: a token given as
+ * a flag would land in shell history and process listings.
+ */
+export function serverTarget(flag: string | undefined, io: CliIo): ServerTarget | Failure {
+  const raw = flag ?? io.env.TRUSTGATE_URL;
+  if (!raw)
+    return usage(
+      'no server: pass --server URL or set TRUSTGATE_URL (or verify with --offline --trust-store DIR)',
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return usage(`the server URL '${raw}' is not an absolute URL (e.g. http://127.0.0.1:8787)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return usage(`the server URL must be http(s), not ${url.protocol}`);
+  if (url.username || url.password)
+    return usage('the server URL must not carry credentials: use TRUSTGATE_TOKEN');
+  if (url.search || url.hash) return usage('the server URL must not carry a query or fragment');
+  const token = io.env.TRUSTGATE_TOKEN?.trim() || undefined;
+  if (token && url.protocol === 'http:' && !isLoopback(url.hostname))
+    io.stderr(`warning: TRUSTGATE_TOKEN is sent in clear text to ${url.host} (use https)\n`);
+  return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token };
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+export interface ApiRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Called once per attempt: a streamed body cannot be sent twice. */
+  body?: () => BodyInit;
+  headers?: Record<string, string>;
+  accept?: string;
+  timeoutSeconds?: number;
+}
+
+/**
+ * One call of the API: the answer as text, or why there was none (unreachable, timed out). 503
+ * SERVER_BUSY is retried after the server's Retry-After, a few times; other statuses are the caller's.
+ */
+export async function callServer(
+  io: CliIo,
+  target: ServerTarget,
+  request: ApiRequest,
+): Promise<ServerAnswer | Failure> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await callOnce(io, target, request);
+    if ('code' in answer) return answer;
+    const wait = busyRetrySeconds(answer);
+    if (wait === null || attempt >= BUSY_RETRIES) return answer;
+    io.stderr(`server busy: retrying in ${wait} s\n`);
+    await io.sleep(wait * 1000);
+  }
+}
+
+function busyRetrySeconds(answer: ServerAnswer & { retryAfter?: string | null }): number | null {
+  if (answer.status !== 503) return null;
+  const seconds = Number(answer.retryAfter ?? '5');
+  return Number.isInteger(seconds) && seconds >= 0 ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS) : 5;
+}
+
+async function callOnce(
+  io: CliIo,
+  target: ServerTarget,
+  request: ApiRequest,
+): Promise<(ServerAnswer & { retryAfter: string | null }) | Failure> {
+  const url = `${target.base}${request.path}`;
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const headers: Record<string, string> = {
+    accept: request.accept ?? 'application/json, application/problem+json',
+    'user-agent': `trustgate-cli/${io.version}`,
+    ...request.headers,
+  };
+  if (target.token) headers.authorization = `Bearer ${target.token}`;
+  const body = request.body?.();
+  let response: Response;
+  try {
+    response = await io.fetch(url, {
+      method: request.method,
+      headers,
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutSeconds * 1000),
+      ...(body !== undefined ? { body, duplex: 'half' } : {}),
+    } as RequestInit);
+  } catch (error) {
+    return unreachable(url, error, timeoutSeconds);
+  }
+  let text: string;
+  try {
+    text = await readCapped(response);
+  } catch (error) {
+    return unreachable(url, error, timeoutSeconds);
+  }
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    retryAfter: response.headers.get('retry-after'),
+  };
+}
+
+function unreachable(url: string, error: unknown, timeoutSeconds: number): Failure {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return serverFailure('SERVER_TIMEOUT', `${url}: no complete answer within ${timeoutSeconds} s`);
+  return serverFailure('SERVER_UNREACHABLE', `${url}: ${describeNetworkError(error)}`);
+}
+
+/** undici hides the socket's error (ECONNREFUSED, ENOTFOUND) under a generic "fetch failed". */
+function describeNetworkError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.length ? parts.join(': ') : String(error);
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      throw new Error(`the answer is over ${MAX_ANSWER_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const joined = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(joined);
+}
+
+/**
+ * A non-2xx answer as a failure: a problem+json's own `code` (input or usage for 4xx, the server's for
+ * 5xx); anything else did not come from trustgate (a proxy's page, a wrong URL).
+ */
+export function failureOf(answer: ServerAnswer): Failure {
+  const problem = parseProblem(answer);
+  if (problem) {
+    const detail = problem.detail ?? problem.title ?? `HTTP ${answer.status}`;
+    return answer.status >= 500
+      ? serverFailure(problem.code, detail, answer.status)
+      : inputFailure(problem.code, detail, answer.status);
+  }
+  return serverFailure(
+    answer.status >= 500 ? 'SERVER_FAILED' : 'SERVER_ANSWER_UNEXPECTED',
+    `HTTP ${answer.status} without a trustgate problem (${answer.contentType || 'no content type'}): is the server URL right?`,
+    answer.status,
+  );
+}
+
+function parseProblem(answer: ServerAnswer): { code: string; detail?: string; title?: string } | null {
+  if (!answer.contentType.toLowerCase().startsWith('application/problem+json')) return null;
+  try {
+    const body = JSON.parse(answer.text) as Record<string, unknown>;
+    if (typeof body.code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(body.code)) return null;
+    return {
+      code: body.code,
+      ...(typeof body.detail === 'string' ? { detail: body.detail } : {}),
+      ...(typeof body.title === 'string' ? { title: body.title } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** A 2xx JSON answer's body, or why it is not one. */
+export function jsonOf(answer: ServerAnswer): { body: unknown } | Failure {
+  if (answer.status < 200 || answer.status > 299) return failureOf(answer);
+  try {
+    return { body: JSON.parse(answer.text) };
+  } catch {
+    return serverFailure(
+      'SERVER_ANSWER_UNEXPECTED',
+      `HTTP ${answer.status} with a body that is not JSON`,
+      answer.status,
+    );
+  }
+}

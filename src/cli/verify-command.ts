@@ -1,0 +1,247 @@
+import { TrustgateError } from '../errors';
+import { SeedError } from '../trust/seed-vendor-file';
+import type { ArtifactInput } from '../verify';
+import { flagOption, type ParsedArgs, parseArgs, stringOption } from './args';
+import { worstExit } from './exit-codes';
+import { type Failure, inputFailure, isFailure, serverFailure, usage } from './failure';
+import { annotation, inGitHubActions, stepSummary } from './github';
+import type { CliIo, OfflineCore } from './io';
+import { multipartBody, multipartBoundary } from './multipart';
+import { failedOutcome, type PackageOutcome, summarise, verdictOf, verdictOutcome } from './outcome';
+import { findPackages, type PackageJob } from './packages';
+import { type Progress, progressBar } from './progress';
+import { type CaseLink, humanLine, jsonReport, summaryLine } from './report';
+import { callServer, DEFAULT_TIMEOUT_SECONDS, jsonOf, type ServerTarget, serverTarget } from './server';
+
+export const VERIFY_OPTIONS = {
+  vendor: 'string',
+  signature: 'string',
+  server: 'string',
+  offline: 'flag',
+  'trust-store': 'string',
+  time: 'string',
+  timeout: 'string',
+  json: 'flag',
+  quiet: 'flag',
+  progress: 'flag',
+  'no-progress': 'flag',
+} as const;
+
+/** The server's own limit on a signature; a bigger file is refused before it is read whole. */
+const MAX_SIGNATURE_BYTES = 1024 * 1024;
+/** Offline, an artifact up to this size is read whole (as the server keeps one); larger ones are hashed as read. */
+const MAX_ARTIFACT_HELD_BYTES = 64 * 1024 * 1024;
+
+interface VerifySettings {
+  vendor: string;
+  time: Date | undefined;
+  timeoutSeconds: number;
+  json: boolean;
+  quiet: boolean;
+  progress: 'auto' | 'on' | 'off';
+  explicitSignature: string | undefined;
+  offlineStore: string | undefined;
+  server: string | undefined;
+}
+
+function settingsOf(args: ParsedArgs): VerifySettings | Failure {
+  const vendor = stringOption(args, 'vendor');
+  if (!vendor) return usage('--vendor is required: the vendor whose roots the packages must chain to');
+  const offline = flagOption(args, 'offline');
+  const store = stringOption(args, 'trust-store');
+  if (offline && !store) return usage('--offline needs --trust-store DIR (the trust-store/ folder layout)');
+  if (store && !offline) return usage('--trust-store is read only with --offline');
+  if (offline && stringOption(args, 'server')) return usage('--offline and --server exclude each other');
+  if (flagOption(args, 'progress') && flagOption(args, 'no-progress'))
+    return usage('--progress and --no-progress exclude each other');
+  let time: Date | undefined;
+  const rawTime = stringOption(args, 'time');
+  if (rawTime !== undefined) {
+    time = new Date(rawTime);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(rawTime) || Number.isNaN(time.getTime()))
+      return usage(`--time '${rawTime}' is not an ISO 8601 instant (e.g. 2026-06-01T00:00:00Z)`);
+  }
+  const rawTimeout = stringOption(args, 'timeout');
+  const timeoutSeconds = rawTimeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(rawTimeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
+    return usage(`--timeout '${rawTimeout}' is not a whole number of seconds above 0`);
+  return {
+    vendor,
+    time,
+    timeoutSeconds,
+    json: flagOption(args, 'json'),
+    quiet: flagOption(args, 'quiet'),
+    progress: flagOption(args, 'progress') ? 'on' : flagOption(args, 'no-progress') ? 'off' : 'auto',
+    explicitSignature: stringOption(args, 'signature'),
+    offlineStore: offline ? store : undefined,
+    server: stringOption(args, 'server'),
+  };
+}
+
+/** One package through the server or the offline core. */
+type Verifier = (job: PackageJob, signature: Uint8Array | null) => Promise<PackageOutcome>;
+
+export async function verifyCommand(io: CliIo, argv: string[]): Promise<number | Failure> {
+  const args = parseArgs(argv, VERIFY_OPTIONS);
+  if (isFailure(args)) return args;
+  const settings = settingsOf(args);
+  if (isFailure(settings)) return settings;
+  const found = await findPackages(io, args.positionals, settings.explicitSignature);
+  if (isFailure(found)) return found;
+
+  let verify: Verifier;
+  let caseLink: CaseLink;
+  if (settings.offlineStore !== undefined) {
+    const core = await openOfflineCore(io, settings.offlineStore);
+    if (isFailure(core)) return core;
+    for (const warning of core.warnings) io.stderr(`warning: ${warning}\n`);
+    verify = offlineVerifier(io, core, settings);
+    caseLink = () => null;
+  } else {
+    const target = serverTarget(settings.server, io);
+    if (isFailure(target)) return target;
+    verify = serverVerifier(io, target, settings);
+    caseLink = (id) => `${target.base}/escalations/${encodeURIComponent(id)}`;
+  }
+
+  const github = inGitHubActions(io.env);
+  // With --json or --quiet, stdout is the JSON or nothing; the runner reads workflow commands on stderr too.
+  const annotate = (line: string) => (settings.json || settings.quiet ? io.stderr : io.stdout)(`${line}\n`);
+  const outcomes: PackageOutcome[] = [];
+  let unreachable: Failure | null = null;
+  for (const job of found.jobs) {
+    let outcome: PackageOutcome;
+    if ('failure' in job) outcome = failedOutcome(job, job.failure);
+    else if (unreachable)
+      // One unreachable server is enough to know: the rest are not sent (no waiting out N timeouts).
+      outcome = failedOutcome(job, serverFailure(unreachable.code, `not sent: ${unreachable.detail}`));
+    else {
+      const signature = job.signature ? await readSignature(io, job.signature) : null;
+      outcome = isFailure(signature) ? failedOutcome(job, signature) : await verify(job, signature);
+      const failure = outcome.failure;
+      if (failure && (failure.code === 'SERVER_UNREACHABLE' || failure.code === 'SERVER_TIMEOUT'))
+        unreachable = failure;
+    }
+    outcomes.push(outcome);
+    if (!settings.json && !settings.quiet) io.stdout(`${humanLine(outcome, caseLink)}\n`);
+    if (github) annotate(annotation(outcome, caseLink));
+  }
+
+  const summary = summarise(outcomes);
+  const mode = settings.offlineStore !== undefined ? 'offline' : 'server';
+  if (settings.json) io.stdout(jsonReport(outcomes, mode));
+  else if (!settings.quiet && outcomes.length > 1) io.stdout(`${summaryLine(summary)}\n`);
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  if (github && summaryFile)
+    await io.appendFile(
+      summaryFile,
+      stepSummary(outcomes, summary, { vendor: settings.vendor, mode, caseLink }),
+    );
+  return worstExit(outcomes.map((o) => o.exit));
+}
+
+async function readSignature(io: CliIo, path: string): Promise<Uint8Array | Failure> {
+  const bytes = await io.readFile(path, MAX_SIGNATURE_BYTES + 1);
+  if (bytes.byteLength > MAX_SIGNATURE_BYTES)
+    return inputFailure('PAYLOAD_TOO_LARGE', `${path}: a signature is at most ${MAX_SIGNATURE_BYTES} bytes`);
+  return bytes;
+}
+
+async function openOfflineCore(io: CliIo, dir: string): Promise<OfflineCore | Failure> {
+  const facts = await io.stat(dir);
+  if (facts?.kind !== 'directory')
+    return inputFailure('FILE_NOT_FOUND', `${dir}: no such trust-store folder`);
+  try {
+    return await io.openOffline(dir);
+  } catch (error) {
+    if (error instanceof TrustgateError || error instanceof SeedError)
+      return inputFailure('TRUST_STORE_INVALID', `${dir}: ${error.message}`);
+    throw error;
+  }
+}
+
+function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySettings): Verifier {
+  return async (job, signature) => {
+    const boundary = multipartBoundary((bytes) => crypto.getRandomValues(bytes));
+    const fields: Array<[string, string]> = [['vendor', settings.vendor]];
+    if (settings.time) fields.push(['time', settings.time.toISOString()]);
+    // A new bar per attempt: a body retried after 503 SERVER_BUSY is streamed again from the start.
+    const current: { progress: Progress | null } = { progress: null };
+    const answer = await callServer(io, target, {
+      method: 'POST',
+      path: '/verify',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      timeoutSeconds: settings.timeoutSeconds,
+      body: () => {
+        current.progress?.done();
+        const bar = progressBar(
+          io,
+          `uploading ${job.path}`,
+          job.size,
+          settings.quiet ? 'off' : settings.progress,
+        );
+        current.progress = bar;
+        return multipartBody(boundary, {
+          fields,
+          signature,
+          artifact: io.openFile(job.path),
+          onArtifactBytes: (sent) => bar.update(sent),
+        });
+      },
+    });
+    current.progress?.done();
+    if (isFailure(answer)) return failedOutcome(job, answer);
+    const json = jsonOf(answer);
+    if (isFailure(json)) return failedOutcome(job, json);
+    const verdict = verdictOf(json.body);
+    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+  };
+}
+
+function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings): Verifier {
+  return async (job, signature) => {
+    let artifact: ArtifactInput;
+    if (job.size <= MAX_ARTIFACT_HELD_BYTES) {
+      artifact = { kind: 'bytes', bytes: await io.readFile(job.path, MAX_ARTIFACT_HELD_BYTES) };
+    } else if (signature) {
+      // As the server does for a streamed upload: hashed with the signer's own algorithm, never held.
+      const algorithm = core.signerHash(signature) ?? 'SHA-256';
+      const progress = progressBar(
+        io,
+        `reading ${job.path}`,
+        job.size,
+        settings.quiet ? 'off' : settings.progress,
+      );
+      const value = await io.hashFile(job.path, algorithm, (read) => progress.update(read));
+      progress.done();
+      artifact = { kind: 'digest', algorithm, value };
+    } else {
+      return failedOutcome(
+        job,
+        inputFailure(
+          'PAYLOAD_TOO_LARGE',
+          `${job.path}: a signed JAR/ZIP is read whole, up to ${MAX_ARTIFACT_HELD_BYTES} bytes`,
+        ),
+      );
+    }
+    let result: unknown;
+    try {
+      result = await core.verify({
+        vendor: settings.vendor,
+        signature,
+        artifact,
+        ...(settings.time ? { time: settings.time } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof TrustgateError)) throw error;
+      const failure =
+        error.status >= 500
+          ? serverFailure(error.code, error.detail)
+          : inputFailure(error.code, error.detail);
+      return failedOutcome(job, failure);
+    }
+    // The verdict as the server would send it: through JSON, and read by the same checks.
+    const verdict = verdictOf(JSON.parse(JSON.stringify(result)));
+    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+  };
+}

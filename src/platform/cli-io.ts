@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { CliIo, FileFacts, OfflineCore } from '../cli';
+import { createOfflineVerifier } from '../offline';
+import { readTrustStoreDir } from './trust-store-files';
+import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
+
+/** Reads in slices of this size when hashing a large artifact offline. */
+const SLICE_BYTES = 1024 * 1024;
+
+async function factsOf(path: string): Promise<FileFacts | null> {
+  try {
+    const facts = await stat(path);
+    return { size: facts.size, kind: facts.isFile() ? 'file' : facts.isDirectory() ? 'directory' : 'other' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+async function readPrefix(path: string, maxBytes: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(maxBytes);
+    let filled = 0;
+    while (filled < maxBytes) {
+      const { bytesRead } = await file.read(buffer, filled, maxBytes - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled === maxBytes ? buffer : buffer.slice(0, filled);
+  } finally {
+    await file.close();
+  }
+}
+
+/** The offline core over a trust-store folder: the same reader and seed import as `npm start`. */
+async function openOffline(dir: string): Promise<OfflineCore> {
+  const verifier = await createOfflineVerifier({
+    seed: await readTrustStoreDir(dir),
+    tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(dir)),
+    subtle: globalThis.crypto.subtle,
+    now: () => new Date(),
+  });
+  const report = verifier.report;
+  const warnings = [...report.skipped.map((s) => `${dir}/${s.vendorId}/${s.file} skipped: ${s.why}`)];
+  return {
+    vendors: () => verifier.vendors(),
+    verify: (input) => verifier.verify(input),
+    signerHash: (signature) => verifier.signerHash(signature),
+    warnings,
+  };
+}
+
+export function nodeCliIo(version: string): CliIo {
+  return {
+    stdout: (text) => {
+      process.stdout.write(text);
+    },
+    stderr: (text) => {
+      process.stderr.write(text);
+    },
+    stderrIsTty: process.stderr.isTTY === true,
+    env: process.env,
+    stat: factsOf,
+    listDir: (path) => readdir(path),
+    readFile: readPrefix,
+    openFile: (path) => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+    hashFile: async (path, algorithm, onBytes) => {
+      const hash = createHash(algorithm.toLowerCase().replace('-', ''));
+      let read = 0;
+      for await (const chunk of createReadStream(path, { highWaterMark: SLICE_BYTES })) {
+        hash.update(chunk as Buffer);
+        read += (chunk as Buffer).byteLength;
+        onBytes?.(read);
+      }
+      return new Uint8Array(hash.digest());
+    },
+    appendFile: (path, text) => appendFile(path, text, 'utf8'),
+    joinPath: (dir, name) => join(dir, name),
+    fetch: (input, init) => fetch(input, init),
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    now: () => new Date(),
+    openOffline,
+    version,
+  };
+}

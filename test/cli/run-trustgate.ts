@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '../..');
+/** The committed single-file bundle, exactly what pipelines download (`npm test` checks it is fresh). */
+export const TRUSTGATE = join(ROOT, 'bin/trustgate.mjs');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Peak resident memory of the command, from GNU time (KiB), when measured. */
+  maxRssKib?: number;
+}
+
+/**
+ * Runs `node bin/trustgate.mjs ARGS` as a pipeline would: a child process, its own environment (no
+ * TRUSTGATE_* or GITHUB_* leaking in from the test's), exit code and both streams.
+ */
+export function runTrustgate(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; measureMemory?: boolean } = {},
+): Promise<Run> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    ...options.env,
+  };
+  const [command, argv] = options.measureMemory
+    ? ['/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, TRUSTGATE, ...args]]
+    : [process.execPath, [TRUSTGATE, ...args]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command as string, argv as string[], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const rss = /maxrss=(\d+)/.exec(stderr);
+      resolve({ code, stdout, stderr, ...(rss ? { maxRssKib: Number(rss[1]) } : {}) });
+    });
+  });
+}
+
+/** A server on 127.0.0.1 that answers every request with `answer` (a proxy's page, a failing server, a liar). */
+export interface FakeAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+export async function startFakeServer(
+  answer: (request: { method: string; url: string; body: number }) => FakeAnswer,
+): Promise<{ base: string; requests: number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server: Server = createServer((req, res) => {
+    let body = 0;
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.byteLength;
+    });
+    req.on('end', () => {
+      requests += 1;
+      const reply = answer({ method: req.method ?? '', url: req.url ?? '', body });
+      res.writeHead(reply.status, reply.headers ?? {});
+      res.end(reply.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return {
+    base: `http://127.0.0.1:${address.port}`,
+    get requests() {
+      return requests;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (taken, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return address.port;
+}
