@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_FIXTURES } from '../helpers/cms-fixtures';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
-import { closedPort, type FakeAnswer, runTrustgate, startFakeServer } from './run-trustgate';
+import { closedPort, type FakeAnswer, ROOT, runTrustgate, startFakeServer, TRUSTGATE } from './run-trustgate';
 
 const ADMIN = 'cli-test-admin-token-0123456789abcdef';
 const ARTIFACT = join(CMS_FIXTURES, 'artifacts/acme-widget-1.4.2.bin');
@@ -385,6 +385,50 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
       );
       expect(run.maxRssKib).toBeLessThan(150 * 1024);
     }, 120_000);
+  });
+});
+
+describe('the command as a pipeline gets it', () => {
+  describe('when bin/trustgate.mjs is copied alone into an empty folder (no node_modules anywhere above)', () => {
+    it('runs with plain node and verifies offline', async () => {
+      const alone = mkdtempSync(join(tmpdir(), 'trustgate-alone-'));
+      try {
+        copyFileSync(TRUSTGATE, join(alone, 'trustgate.mjs'));
+        const { spawnSync } = await import('node:child_process');
+        const run = spawnSync(
+          process.execPath,
+          [
+            join(alone, 'trustgate.mjs'),
+            'verify',
+            '--vendor',
+            'acme',
+            '--offline',
+            '--trust-store',
+            join(CMS_FIXTURES, 'trust-store'),
+            '--signature',
+            TRUSTED_SIG,
+            ARTIFACT,
+          ],
+          { cwd: alone, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+        );
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/^trusted\s/);
+      } finally {
+        rmSync(alone, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('when run as npx trustgate in a checkout', () => {
+    it('is the same command (package.json bin)', async () => {
+      const { spawnSync } = await import('node:child_process');
+      const run = spawnSync('npx', ['--no-install', 'trustgate', '--version'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^trustgate \d+\.\d+\.\d+\n$/);
+    });
   });
 });
 
