@@ -445,8 +445,9 @@ async function casesCommand(io, argv) {
     const top = isRecord2(c.top) ? c.top : {};
     return `${text(c.id)}  ${text(c.state).padEnd(8)}  ${text(c.kind).padEnd(22)}  ${text(c.vendorId)}  blocked ${text(c.verificationsBlocked)}  last ${text(c.lastSeen)}  "${text(top.subject)}"`;
   });
-  print(io, flagOption(args, "json"), json2, lines.length ? `${lines.join("\n")}
-` : "no cases\n");
+  const human = lines.length ? fenced(`${lines.join("\n")}
+`, inGitHubActions(io.env)) : "no cases\n";
+  print(io, flagOption(args, "json"), json2, human);
   return EXIT.TRUSTED;
 }
 async function caseCommand(io, argv) {
@@ -475,8 +476,10 @@ async function caseCommand(io, argv) {
 }
 function terminalSafe(markdown, github) {
   const lines = markdown.split("\n").map((line) => neutralise(line));
-  const body = `${lines.join("\n").replace(/\n*$/, "")}
-`;
+  return fenced(`${lines.join("\n").replace(/\n*$/, "")}
+`, github);
+}
+function fenced(body, github) {
   if (!github) return body;
   const token = Array.from(
     crypto.getRandomValues(new Uint8Array(16)),

@@ -92,6 +92,23 @@ describe('trustgate verify against a server answer an attacker controls', () => 
     });
   });
 
+  describe('when a trusted answer is cut short, doubled or padded with a second document', () => {
+    it('exits 4 every time (a guarantee: nothing but one whole verdict passes)', async () => {
+      const body = JSON.stringify(trusted);
+      const answers = [body.slice(0, -1), `${body}${body}`, `${body}\n{"verdict":"trusted"}`, `[${body}]`];
+      for (const answer of answers) {
+        const fake = await startFakeServer(() => ({
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: answer,
+        }));
+        const run = await verify(fake.base);
+        await fake.close();
+        expect(run.code, answer.slice(-40)).toBe(4);
+      }
+    });
+  });
+
   describe('when a trusted verdict comes with a redirect', () => {
     it('exits 4 without following it, so the token goes nowhere else', async () => {
       const seen: string[] = [];
