@@ -42,7 +42,10 @@ export async function casesCommand(io: CliIo, argv: string[]): Promise<number | 
     const top = isRecord(c.top) ? c.top : {};
     return `${text(c.id)}  ${text(c.state).padEnd(8)}  ${text(c.kind).padEnd(22)}  ${text(c.vendorId)}  blocked ${text(c.verificationsBlocked)}  last ${text(c.lastSeen)}  "${text(top.subject)}"`;
   });
-  print(io, flagOption(args, 'json'), json, lines.length ? `${lines.join('\n')}\n` : 'no cases\n');
+  // Each line starts with the server's case id: in GitHub Actions an id such as `::error::...` would be
+  // read as a workflow command, so the list is fenced as a case's Markdown is.
+  const human = lines.length ? fenced(`${lines.join('\n')}\n`, inGitHubActions(io.env)) : 'no cases\n';
+  print(io, flagOption(args, 'json'), json, human);
   return EXIT.TRUSTED;
 }
 
@@ -79,7 +82,11 @@ export async function caseCommand(io: CliIo, argv: string[]): Promise<number | F
  */
 function terminalSafe(markdown: string, github: boolean): string {
   const lines = markdown.split('\n').map((line) => neutralise(line));
-  const body = `${lines.join('\n').replace(/\n*$/, '')}\n`;
+  return fenced(`${lines.join('\n').replace(/\n*$/, '')}\n`, github);
+}
+
+/** In GitHub Actions, text between stop-commands with a token no server can guess: no line is a command. */
+function fenced(body: string, github: boolean): string {
   if (!github) return body;
   const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
     b.toString(16).padStart(2, '0'),

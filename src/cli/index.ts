@@ -4,7 +4,7 @@
  */
 import { caseCommand, casesCommand, rootsCommand } from './admin-commands';
 import { EXIT } from './exit-codes';
-import { type Failure, isFailure } from './failure';
+import { type Failure, isFailure, usage } from './failure';
 import { helpText } from './help';
 import type { CliIo } from './io';
 import { failureText } from './report';
@@ -21,6 +21,8 @@ const COMMANDS: Record<string, (io: CliIo, argv: string[]) => Promise<number | F
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const globbed = await optionNamingAFile(io, argv);
+  if (globbed) return report(io, globbed);
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h') {
     io.stdout(helpText() as string);
@@ -57,4 +59,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 function report(io: CliIo, failure: Failure): number {
   io.stderr(`trustgate: ${failureText(failure)}\n`);
   return failure.exit;
+}
+
+/**
+ * An argument that reads as an option but is also the name of a file here came from a shell glob
+ * (`trustgate verify --vendor acme *`): a file named `--help` would end the run with 0 and nothing
+ * verified, one named `--server=http:host` would choose the server. Refused: paths go after `--`.
+ */
+async function optionNamingAFile(io: CliIo, argv: string[]): Promise<Failure | null> {
+  for (const arg of argv) {
+    if (!arg.startsWith('-') || arg === '-') continue;
+    if (await io.stat(arg))
+      return usage(`'${arg}' is an option and also a file here (a shell glob?): put -- before the paths`);
+    if (arg === '--') break;
+  }
+  return null;
 }

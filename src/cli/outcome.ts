@@ -34,11 +34,12 @@ const isCodeList = (value: unknown) =>
   value.every((r) => isRecord(r) && typeof r.code === 'string' && typeof r.message === 'string');
 
 /**
- * A verdict only when it has the shape trustgate gives one. Anything else (a proxy's 200 page, a
- * truncated body, a `trusted` with a malformed field) is the server failing, never a verdict: a pipeline
- * must not pass on something that merely says "trusted".
+ * A verdict only when it has the shape trustgate gives one, about the vendor that was asked for.
+ * Anything else (a proxy's 200 page, a truncated body, a `trusted` with a malformed field, a cached
+ * verdict about another vendor) is the server failing, never a verdict: a pipeline must not pass on
+ * something that merely says "trusted".
  */
-export function verdictOf(body: unknown): VerdictBody | Failure {
+export function verdictOf(body: unknown, vendor: string): VerdictBody | Failure {
   const unexpected = (what: string) =>
     serverFailure('SERVER_ANSWER_UNEXPECTED', `the server's answer is not a trustgate verdict: ${what}`);
   if (!isRecord(body)) return unexpected('not a JSON object');
@@ -54,9 +55,18 @@ export function verdictOf(body: unknown): VerdictBody | Failure {
   const anchor = body.anchor;
   if (
     anchor !== null &&
-    !(isRecord(anchor) && typeof anchor.sha256 === 'string' && typeof anchor.subject === 'string')
+    !(
+      isRecord(anchor) &&
+      typeof anchor.vendor === 'string' &&
+      typeof anchor.sha256 === 'string' &&
+      typeof anchor.subject === 'string'
+    )
   )
     return unexpected('malformed anchor');
+  // The server names the vendor it verified against (and its anchor's): another vendor's roots vouch
+  // for nothing here.
+  if (body.vendor !== vendor.trim() || (anchor !== null && anchor.vendor !== vendor.trim()))
+    return unexpected(`a verdict about another vendor than '${vendor}'`);
   const escalation = body.escalation;
   if (
     escalation !== null &&

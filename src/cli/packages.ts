@@ -54,11 +54,30 @@ export async function findPackages(
       const names = (await io.listDir(path))
         .filter((name) => !name.startsWith('.') && !isSignatureFile(name))
         .sort();
+      const before = files.length;
       for (const name of names) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
         if (childFacts?.kind === 'file') files.push({ path: child, size: childFacts.size });
+        else if (childFacts?.kind !== 'directory')
+          // A name that looks like a package but cannot be read as one (a dangling link, a pipe, a link
+          // loop, a file gone since the listing) fails: skipping it would let the folder pass without it.
+          files.push({
+            path: child,
+            signature: null,
+            failure: inputFailure(
+              'FILE_NOT_FOUND',
+              `${child}: ${childFacts ? 'not a regular file' : 'gone, or a link to nothing'}`,
+            ),
+          });
       }
+      // A named folder with no package (a build that produced nothing) is not a pass for that folder.
+      if (files.length === before && paths.length > 1)
+        files.push({
+          path,
+          signature: null,
+          failure: inputFailure('FILE_NOT_FOUND', `${path}: no package files in the folder`),
+        });
     } else {
       files.push({ path, size: facts.size });
     }

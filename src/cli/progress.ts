@@ -1,3 +1,4 @@
+import { neutralise } from '../escalation/markdown-escape';
 import type { CliIo } from './io';
 
 /** Uploads and reads smaller than this finish before a bar would be worth drawing. */
@@ -19,6 +20,8 @@ const silent: Progress = { update: () => undefined, done: () => undefined };
 export function progressBar(io: CliIo, label: string, total: number, mode: 'auto' | 'on' | 'off'): Progress {
   const wanted = mode === 'on' || (mode === 'auto' && io.stderrIsTty);
   if (!wanted || total < PROGRESS_FROM_BYTES) return silent;
+  // The label names a file: its name must not start a line of its own (a CI workflow command) or move the cursor.
+  const title = neutralise(label);
   let shown = -1;
   let last = 0;
   const draw = (bytes: number) => {
@@ -27,7 +30,7 @@ export function progressBar(io: CliIo, label: string, total: number, mode: 'auto
     shown = percent;
     const filled = Math.round((percent / 100) * WIDTH);
     io.stderr(
-      `\r${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ${(bytes / MiB).toFixed(1)}/${(total / MiB).toFixed(1)} MiB`,
+      `\r${title} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ${(bytes / MiB).toFixed(1)}/${(total / MiB).toFixed(1)} MiB`,
     );
   };
   return {

@@ -50,13 +50,18 @@ export function summaryLine(summary: Summary): string {
   return `${summary.packages} packages: ${summary.trusted} trusted, ${summary.rejected} rejected, ${summary.unknown_root} unknown_root, ${summary.errors} errors`;
 }
 
+/** Fields the command itself writes in a --json result: a server's answer cannot set or overwrite them. */
+const OWN_FIELDS = new Set(['package', 'signature', 'exitCode', 'error']);
+const serverFields = (verdict: object) =>
+  Object.fromEntries(Object.entries(verdict).filter(([key]) => !OWN_FIELDS.has(key)));
+
 /** The --json document: every result as the server gave it, the summary and the exit code. */
 export function jsonReport(outcomes: PackageOutcome[], mode: 'server' | 'offline'): string {
   const results = outcomes.map((o) => ({
     package: o.package,
     signature: o.signature,
     exitCode: o.exit,
-    ...(o.verdict ? o.verdict : {}),
+    ...(o.verdict ? serverFields(o.verdict) : {}),
     ...(o.failure
       ? {
           error: {

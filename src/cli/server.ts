@@ -42,8 +42,16 @@ export function serverTarget(flag: string | undefined, io: CliIo): ServerTarget 
     return usage('the server URL must not carry credentials: use TRUSTGATE_TOKEN');
   if (url.search || url.hash) return usage('the server URL must not carry a query or fragment');
   const token = io.env.TRUSTGATE_TOKEN?.trim() || undefined;
-  if (token && url.protocol === 'http:' && !isLoopback(url.hostname))
-    io.stderr(`warning: TRUSTGATE_TOKEN is sent in clear text to ${url.host} (use https)\n`);
+  // Checked here, never echoed: fetch's own error for a bad header value quotes the whole header.
+  if (token && !/^[\x21-\x7e]+$/.test(token))
+    return usage(
+      'TRUSTGATE_TOKEN holds a character a bearer token cannot have (a space, a line break, a non-ASCII character)',
+    );
+  // Nothing authenticates an answer read over plain http: whoever is on the path can answer "trusted".
+  if (url.protocol === 'http:' && !isLoopback(url.hostname))
+    io.stderr(
+      `warning: ${url.host} is plain http: its answers are unauthenticated${token ? ' and TRUSTGATE_TOKEN is sent in clear text' : ''} (use https)\n`,
+    );
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token };
 }
 

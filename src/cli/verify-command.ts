@@ -10,8 +10,15 @@ import { multipartBody, multipartBoundary } from './multipart';
 import { failedOutcome, type PackageOutcome, summarise, verdictOf, verdictOutcome } from './outcome';
 import { findPackages, type PackageJob } from './packages';
 import { type Progress, progressBar } from './progress';
-import { type CaseLink, humanLine, jsonReport, summaryLine } from './report';
-import { callServer, DEFAULT_TIMEOUT_SECONDS, jsonOf, type ServerTarget, serverTarget } from './server';
+import { type CaseLink, humanLine, jsonReport, shown, summaryLine } from './report';
+import {
+  callServer,
+  DEFAULT_TIMEOUT_SECONDS,
+  jsonOf,
+  type ServerAnswer,
+  type ServerTarget,
+  serverTarget,
+} from './server';
 
 export const VERIFY_OPTIONS = {
   vendor: 'string',
@@ -94,7 +101,8 @@ export async function verifyCommand(io: CliIo, argv: string[]): Promise<number |
   if (settings.offlineStore !== undefined) {
     const core = await openOfflineCore(io, settings.offlineStore);
     if (isFailure(core)) return core;
-    for (const warning of core.warnings) io.stderr(`warning: ${warning}\n`);
+    // Warnings name files and folders of the trust store: shown as any untrusted value.
+    for (const warning of core.warnings) io.stderr(`warning: ${shown(warning)}\n`);
     verify = offlineVerifier(io, core, settings);
     caseLink = () => null;
   } else {
@@ -191,18 +199,35 @@ function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySetting
     });
     current.progress?.done();
     if (isFailure(answer)) return failedOutcome(job, answer);
+    // A verdict is 200 application/json and nothing else: a 203 is a proxy's rewrite, a 206 a part.
+    if (answer.status >= 200 && answer.status <= 299 && !isVerdictAnswer(answer))
+      return failedOutcome(
+        job,
+        serverFailure(
+          'SERVER_ANSWER_UNEXPECTED',
+          `HTTP ${answer.status} (${answer.contentType || 'no content type'}) is not how trustgate answers a verification`,
+          answer.status,
+        ),
+      );
     const json = jsonOf(answer);
     if (isFailure(json)) return failedOutcome(job, json);
-    const verdict = verdictOf(json.body);
+    const verdict = verdictOf(json.body, settings.vendor);
     return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
   };
 }
+
+const isVerdictAnswer = (answer: ServerAnswer) =>
+  answer.status === 200 && /^application\/json\s*(;|$)/i.test(answer.contentType);
 
 function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings): Verifier {
   return async (job, signature) => {
     let artifact: ArtifactInput;
     if (job.size <= MAX_ARTIFACT_HELD_BYTES) {
-      artifact = { kind: 'bytes', bytes: await io.readFile(job.path, MAX_ARTIFACT_HELD_BYTES) };
+      const bytes = await io.readFile(job.path, MAX_ARTIFACT_HELD_BYTES + 1);
+      // Grown since it was listed: verifying its first bytes would vouch for what follows them.
+      if (bytes.byteLength > MAX_ARTIFACT_HELD_BYTES)
+        return failedOutcome(job, inputFailure('FILE_CHANGED', `${job.path}: grew while it was read`));
+      artifact = { kind: 'bytes', bytes };
     } else if (signature) {
       // As the server does for a streamed upload: hashed with the signer's own algorithm, never held.
       const algorithm = core.signerHash(signature) ?? 'SHA-256';
@@ -241,7 +266,7 @@ function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings)
       return failedOutcome(job, failure);
     }
     // The verdict as the server would send it: through JSON, and read by the same checks.
-    const verdict = verdictOf(JSON.parse(JSON.stringify(result)));
+    const verdict = verdictOf(JSON.parse(JSON.stringify(result)), settings.vendor);
     return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
   };
 }

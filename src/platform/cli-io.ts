@@ -18,6 +18,8 @@ async function factsOf(path: string): Promise<FileFacts | null> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    // A symbolic link loop is a name that is no file: the command reports it, not a fault of its own.
+    if (code === 'ELOOP') return { size: 0, kind: 'other' };
     throw error;
   }
 }
