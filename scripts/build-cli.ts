@@ -39,6 +39,8 @@ const result = await build({
   write: false,
   metafile: true,
   legalComments: 'eof',
+  // Paths in the bundle's comments are the same in every checkout, even one whose node_modules is a link.
+  preserveSymlinks: true,
   charset: 'utf8',
   logLevel: 'warning',
   // Some dependencies are CommonJS and require() Node built-ins; an ES module has no require of its own.
