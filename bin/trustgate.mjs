@@ -256,6 +256,7 @@ var MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 var BUSY_RETRIES = 2;
 var MAX_RETRY_AFTER_SECONDS = 30;
 var DEFAULT_TIMEOUT_SECONDS = 3600;
+var DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
 function serverTarget(flag, io) {
   const raw = flag ?? io.env.TRUSTGATE_URL;
   if (!raw)
@@ -311,36 +312,82 @@ async function callOnce(io, target, request) {
     ...request.headers
   };
   if (target.token) headers.authorization = `Bearer ${target.token}`;
-  const body = request.body?.();
-  let response;
+  const idle = idleWatch(request.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
+  const limits = { timeoutSeconds, idle };
   try {
-    response = await io.fetch(url2, {
-      method: request.method,
-      headers,
-      redirect: "error",
-      signal: AbortSignal.timeout(timeoutSeconds * 1e3),
-      ...body !== void 0 ? { body, duplex: "half" } : {}
-    });
-  } catch (error62) {
-    return unreachable(url2, error62, timeoutSeconds);
+    const body = watched(request.body?.(), idle.touch);
+    let response;
+    try {
+      response = await io.fetch(url2, {
+        method: request.method,
+        headers,
+        redirect: "error",
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1e3), idle.signal]),
+        ...body !== void 0 ? { body, duplex: "half" } : {}
+      });
+    } catch (error62) {
+      return unreachable(url2, error62, limits);
+    }
+    let text2;
+    try {
+      text2 = await readCapped(response, idle.touch);
+    } catch (error62) {
+      if (error62 instanceof AnswerTooLarge)
+        return serverFailure("SERVER_ANSWER_UNEXPECTED", `${url2}: ${error62.message}`, response.status);
+      return unreachable(url2, error62, limits);
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type") ?? "",
+      text: text2,
+      retryAfter: response.headers.get("retry-after")
+    };
+  } finally {
+    idle.stop();
   }
-  let text2;
-  try {
-    text2 = await readCapped(response);
-  } catch (error62) {
-    return unreachable(url2, error62, timeoutSeconds);
-  }
+}
+function idleWatch(seconds) {
+  const controller = new AbortController();
+  let timer;
+  let fired = false;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fired = true;
+      controller.abort(new DOMException(`no byte moved for ${seconds} s`, "TimeoutError"));
+    }, seconds * 1e3);
+  };
+  touch();
   return {
-    status: response.status,
-    contentType: response.headers.get("content-type") ?? "",
-    text: text2,
-    retryAfter: response.headers.get("retry-after")
+    signal: controller.signal,
+    touch,
+    stop: () => clearTimeout(timer),
+    get fired() {
+      return fired;
+    },
+    seconds
   };
 }
-function unreachable(url2, error62, timeoutSeconds) {
-  const name = error62 instanceof Error ? error62.name : "";
+function watched(body, touch) {
+  if (!(body instanceof ReadableStream)) return body;
+  return body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        touch();
+        controller.enqueue(chunk);
+      }
+    })
+  );
+}
+function unreachable(url2, error62, limits) {
+  const name = error62 instanceof Error || error62 instanceof DOMException ? error62.name : "";
+  if (limits.idle.fired)
+    return serverFailure(
+      "SERVER_TIMEOUT",
+      `${url2}: no byte moved for ${limits.idle.seconds} s (--idle-timeout)`
+    );
   if (name === "TimeoutError" || name === "AbortError")
-    return serverFailure("SERVER_TIMEOUT", `${url2}: no complete answer within ${timeoutSeconds} s`);
+    return serverFailure("SERVER_TIMEOUT", `${url2}: no complete answer within ${limits.timeoutSeconds} s`);
   return serverFailure("SERVER_UNREACHABLE", `${url2}: ${describeNetworkError(error62)}`);
 }
 function describeNetworkError(error62) {
@@ -353,7 +400,9 @@ function describeNetworkError(error62) {
   }
   return parts.length ? parts.join(": ") : String(error62);
 }
-async function readCapped(response) {
+var AnswerTooLarge = class extends Error {
+};
+async function readCapped(response, touch) {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks = [];
@@ -361,10 +410,11 @@ async function readCapped(response) {
   for (; ; ) {
     const { done, value } = await reader.read();
     if (done) break;
+    touch();
     size += value.byteLength;
     if (size > MAX_ANSWER_BYTES) {
       await reader.cancel();
-      throw new Error(`the answer is over ${MAX_ANSWER_BYTES} bytes`);
+      throw new AnswerTooLarge(`the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`);
     }
     chunks.push(value);
   }
@@ -591,6 +641,7 @@ options:
   --trust-store DIR       roots, TSA roots and distrust dates in the trust-store/ layout
   --time ISO              verify as of this instant (on a server: admin token only)
   --timeout SECONDS       give up on the server after this long per package (default 3600)
+  --idle-timeout SECONDS  give up when no byte moves either way for this long (default 120)
   --json                  print the verdicts as JSON instead of lines
   --quiet                 print nothing; the exit code says it all
   --progress              show upload progress even when stderr is not a terminal
@@ -20644,6 +20695,7 @@ var VERIFY_OPTIONS = {
   "trust-store": "string",
   time: "string",
   timeout: "string",
+  "idle-timeout": "string",
   json: "flag",
   quiet: "flag",
   progress: "flag",
@@ -20668,14 +20720,15 @@ function settingsOf(args) {
     if (!/^\d{4}-\d{2}-\d{2}T/.test(rawTime) || Number.isNaN(time3.getTime()))
       return usage(`--time '${rawTime}' is not an ISO 8601 instant (e.g. 2026-06-01T00:00:00Z)`);
   }
-  const rawTimeout = stringOption(args, "timeout");
-  const timeoutSeconds = rawTimeout === void 0 ? DEFAULT_TIMEOUT_SECONDS : Number(rawTimeout);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
-    return usage(`--timeout '${rawTimeout}' is not a whole number of seconds above 0`);
+  const timeoutSeconds = secondsOption(args, "timeout", DEFAULT_TIMEOUT_SECONDS);
+  if (isFailure(timeoutSeconds)) return timeoutSeconds;
+  const idleTimeoutSeconds = secondsOption(args, "idle-timeout", DEFAULT_IDLE_TIMEOUT_SECONDS);
+  if (isFailure(idleTimeoutSeconds)) return idleTimeoutSeconds;
   return {
     vendor,
     time: time3,
     timeoutSeconds,
+    idleTimeoutSeconds,
     json: flagOption(args, "json"),
     quiet: flagOption(args, "quiet"),
     progress: flagOption(args, "progress") ? "on" : flagOption(args, "no-progress") ? "off" : "auto",
@@ -20683,6 +20736,13 @@ function settingsOf(args) {
     offlineStore: offline ? store : void 0,
     server: stringOption(args, "server")
   };
+}
+function secondsOption(args, name, fallback) {
+  const raw = stringOption(args, name);
+  const seconds = raw === void 0 ? fallback : Number(raw);
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    return usage(`--${name} '${raw}' is not a whole number of seconds above 0`);
+  return seconds;
 }
 async function verifyCommand(io, argv) {
   const args = parseArgs(argv, VERIFY_OPTIONS);
@@ -20770,6 +20830,7 @@ function serverVerifier(io, target, settings) {
       path: "/verify",
       headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
       timeoutSeconds: settings.timeoutSeconds,
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
       body: () => {
         current.progress?.done();
         const bar = progressBar(

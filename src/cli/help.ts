@@ -33,6 +33,7 @@ options:
   --trust-store DIR       roots, TSA roots and distrust dates in the trust-store/ layout
   --time ISO              verify as of this instant (on a server: admin token only)
   --timeout SECONDS       give up on the server after this long per package (default 3600)
+  --idle-timeout SECONDS  give up when no byte moves either way for this long (default 120)
   --json                  print the verdicts as JSON instead of lines
   --quiet                 print nothing; the exit code says it all
   --progress              show upload progress even when stderr is not a terminal

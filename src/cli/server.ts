@@ -19,6 +19,11 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 const BUSY_RETRIES = 2;
 const MAX_RETRY_AFTER_SECONDS = 30;
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
+/**
+ * A server on which no byte moves, either way, for this long is given up (exit 4) whatever the total
+ * timeout allows: a 4 GiB upload may need the hour, a silent server must not hold a CI job for it.
+ */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 120;
 
 /**
  * The server from `--server` or TRUSTGATE_URL, and the token from TRUSTGATE_TOKEN only: a token given as
@@ -66,6 +71,7 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   accept?: string;
   timeoutSeconds?: number;
+  idleTimeoutSeconds?: number;
 }
 
 /**
@@ -106,37 +112,99 @@ async function callOnce(
     ...request.headers,
   };
   if (target.token) headers.authorization = `Bearer ${target.token}`;
-  const body = request.body?.();
-  let response: Response;
+  const idle = idleWatch(request.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
+  const limits = { timeoutSeconds, idle };
   try {
-    response = await io.fetch(url, {
-      method: request.method,
-      headers,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutSeconds * 1000),
-      ...(body !== undefined ? { body, duplex: 'half' } : {}),
-    } as RequestInit);
-  } catch (error) {
-    return unreachable(url, error, timeoutSeconds);
+    const body = watched(request.body?.(), idle.touch);
+    let response: Response;
+    try {
+      response = await io.fetch(url, {
+        method: request.method,
+        headers,
+        redirect: 'error',
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1000), idle.signal]),
+        ...(body !== undefined ? { body, duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      return unreachable(url, error, limits);
+    }
+    let text: string;
+    try {
+      text = await readCapped(response, idle.touch);
+    } catch (error) {
+      if (error instanceof AnswerTooLarge)
+        return serverFailure('SERVER_ANSWER_UNEXPECTED', `${url}: ${error.message}`, response.status);
+      return unreachable(url, error, limits);
+    }
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      text,
+      retryAfter: response.headers.get('retry-after'),
+    };
+  } finally {
+    idle.stop();
   }
-  let text: string;
-  try {
-    text = await readCapped(response);
-  } catch (error) {
-    return unreachable(url, error, timeoutSeconds);
-  }
+}
+
+interface IdleWatch {
+  signal: AbortSignal;
+  /** A byte moved: the idle clock starts again. */
+  touch: () => void;
+  stop: () => void;
+  readonly fired: boolean;
+  readonly seconds: number;
+}
+
+function idleWatch(seconds: number): IdleWatch {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let fired = false;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fired = true;
+      controller.abort(new DOMException(`no byte moved for ${seconds} s`, 'TimeoutError'));
+    }, seconds * 1000);
+  };
+  touch();
   return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    text,
-    retryAfter: response.headers.get('retry-after'),
+    signal: controller.signal,
+    touch,
+    stop: () => clearTimeout(timer),
+    get fired() {
+      return fired;
+    },
+    seconds,
   };
 }
 
-function unreachable(url: string, error: unknown, timeoutSeconds: number): Failure {
-  const name = error instanceof Error ? error.name : '';
+/** A streamed body that restarts the idle clock with every chunk the upload takes. */
+function watched(body: BodyInit | undefined, touch: () => void): BodyInit | undefined {
+  if (!(body instanceof ReadableStream)) return body;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        touch();
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+function unreachable(
+  url: string,
+  error: unknown,
+  limits: { timeoutSeconds: number; idle: IdleWatch },
+): Failure {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  if (limits.idle.fired)
+    return serverFailure(
+      'SERVER_TIMEOUT',
+      `${url}: no byte moved for ${limits.idle.seconds} s (--idle-timeout)`,
+    );
   if (name === 'TimeoutError' || name === 'AbortError')
-    return serverFailure('SERVER_TIMEOUT', `${url}: no complete answer within ${timeoutSeconds} s`);
+    return serverFailure('SERVER_TIMEOUT', `${url}: no complete answer within ${limits.timeoutSeconds} s`);
   return serverFailure('SERVER_UNREACHABLE', `${url}: ${describeNetworkError(error)}`);
 }
 
@@ -152,7 +220,9 @@ function describeNetworkError(error: unknown): string {
   return parts.length ? parts.join(': ') : String(error);
 }
 
-async function readCapped(response: Response): Promise<string> {
+class AnswerTooLarge extends Error {}
+
+async function readCapped(response: Response, touch: () => void): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -160,10 +230,11 @@ async function readCapped(response: Response): Promise<string> {
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    touch();
     size += value.byteLength;
     if (size > MAX_ANSWER_BYTES) {
       await reader.cancel();
-      throw new Error(`the answer is over ${MAX_ANSWER_BYTES} bytes`);
+      throw new AnswerTooLarge(`the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`);
     }
     chunks.push(value);
   }

@@ -13,6 +13,7 @@ import { type Progress, progressBar } from './progress';
 import { type CaseLink, humanLine, jsonReport, shown, summaryLine } from './report';
 import {
   callServer,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
   DEFAULT_TIMEOUT_SECONDS,
   jsonOf,
   type ServerAnswer,
@@ -28,6 +29,7 @@ export const VERIFY_OPTIONS = {
   'trust-store': 'string',
   time: 'string',
   timeout: 'string',
+  'idle-timeout': 'string',
   json: 'flag',
   quiet: 'flag',
   progress: 'flag',
@@ -43,6 +45,7 @@ interface VerifySettings {
   vendor: string;
   time: Date | undefined;
   timeoutSeconds: number;
+  idleTimeoutSeconds: number;
   json: boolean;
   quiet: boolean;
   progress: 'auto' | 'on' | 'off';
@@ -68,14 +71,15 @@ function settingsOf(args: ParsedArgs): VerifySettings | Failure {
     if (!/^\d{4}-\d{2}-\d{2}T/.test(rawTime) || Number.isNaN(time.getTime()))
       return usage(`--time '${rawTime}' is not an ISO 8601 instant (e.g. 2026-06-01T00:00:00Z)`);
   }
-  const rawTimeout = stringOption(args, 'timeout');
-  const timeoutSeconds = rawTimeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(rawTimeout);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0)
-    return usage(`--timeout '${rawTimeout}' is not a whole number of seconds above 0`);
+  const timeoutSeconds = secondsOption(args, 'timeout', DEFAULT_TIMEOUT_SECONDS);
+  if (isFailure(timeoutSeconds)) return timeoutSeconds;
+  const idleTimeoutSeconds = secondsOption(args, 'idle-timeout', DEFAULT_IDLE_TIMEOUT_SECONDS);
+  if (isFailure(idleTimeoutSeconds)) return idleTimeoutSeconds;
   return {
     vendor,
     time,
     timeoutSeconds,
+    idleTimeoutSeconds,
     json: flagOption(args, 'json'),
     quiet: flagOption(args, 'quiet'),
     progress: flagOption(args, 'progress') ? 'on' : flagOption(args, 'no-progress') ? 'off' : 'auto',
@@ -83,6 +87,14 @@ function settingsOf(args: ParsedArgs): VerifySettings | Failure {
     offlineStore: offline ? store : undefined,
     server: stringOption(args, 'server'),
   };
+}
+
+function secondsOption(args: ParsedArgs, name: string, fallback: number): number | Failure {
+  const raw = stringOption(args, name);
+  const seconds = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    return usage(`--${name} '${raw}' is not a whole number of seconds above 0`);
+  return seconds;
 }
 
 /** One package through the server or the offline core. */
@@ -180,6 +192,7 @@ function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySetting
       path: '/verify',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       timeoutSeconds: settings.timeoutSeconds,
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
       body: () => {
         current.progress?.done();
         const bar = progressBar(

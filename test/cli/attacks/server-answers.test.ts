@@ -144,6 +144,38 @@ describe('trustgate verify against a server answer an attacker controls', () => 
     });
   });
 
+  describe('when the server takes the request and then says nothing at all', () => {
+    it('--idle-timeout ends the run with 4 long before the total --timeout', async () => {
+      const fake = await startRawServer(() => undefined);
+      const started = Date.now();
+      const run = await verify(fake.base, '--idle-timeout', '1');
+      await fake.close();
+      expect(run.code).toBe(4);
+      expect(run.stdout).toMatch(/^error\s+pkg\.bin\s+SERVER_TIMEOUT: .*no byte moved for 1 s/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  });
+
+  describe('when the server answers more than any trustgate answer can be', () => {
+    it('exits 4 as an unexpected answer (not as unreachable), and the next package is still sent', async () => {
+      const fake = await startRawServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(Buffer.alloc(17 * 1024 * 1024, 0x20));
+      });
+      const run = await runTrustgate(
+        ['verify', '--vendor', 'acme', '--server', fake.base, 'pkg.bin', 'pkg.bin'],
+        {
+          cwd: work,
+        },
+      );
+      const requests = fake.requests;
+      await fake.close();
+      expect(run.code).toBe(4);
+      expect(run.stdout).toMatch(/^error\s+pkg\.bin\s+SERVER_ANSWER_UNEXPECTED: .*over 16777216 bytes/m);
+      expect(requests).toBe(2);
+    });
+  });
+
   describe('when TRUSTGATE_TOKEN holds a line break', () => {
     it('exits 3 without printing the token (fetch’s own error quotes the header)', async () => {
       const fake = await startFakeServer(() => json(trusted));
