@@ -631,7 +631,8 @@ Verifies each package's signature and certificate chain against the vendor's roo
 line per package (verdict, reason codes, signer, anchor or escalation case), then a summary.
 
 A package's signature is found next to it: PACKAGE.p7s, PACKAGE.sig or PACKAGE.p7b. A signed JAR/ZIP
-carries its own. A folder stands for its files (not subfolders; hidden and signature files skipped).
+carries its own. A folder stands for all its files (not subfolders): each is a package or the
+signature of one beside it; a signature with no package (SIGNATURE_WITHOUT_PACKAGE) is an error.
 
 options:
   --vendor ID             the vendor whose roots the packages must chain to (required)
@@ -20560,7 +20561,8 @@ function multipartBody(boundary, parts) {
 // src/cli/packages.ts
 var SIGNATURE_SUFFIXES = [".p7s", ".sig", ".p7b"];
 var ZIP_MAGIC = [80, 75, 3, 4];
-var isSignatureFile = (name) => SIGNATURE_SUFFIXES.some((suffix) => name.toLowerCase().endsWith(suffix));
+var packageOf = (signatureName) => signatureName.slice(0, -4);
+var isSignatureFile = (name) => SIGNATURE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 async function findPackages(io, paths, explicitSignature) {
   if (paths.length === 0) return usage("name at least one package file or folder");
   const files = [];
@@ -20579,7 +20581,18 @@ async function findPackages(io, paths, explicitSignature) {
         failure: inputFailure("FILE_NOT_FOUND", `${path}: not a regular file or folder`)
       });
     } else if (facts.kind === "directory") {
-      const names2 = (await io.listDir(path)).filter((name) => !name.startsWith(".") && !isSignatureFile(name)).sort();
+      const listed = (await io.listDir(path)).sort();
+      const present = new Set(listed);
+      const names2 = listed.filter((name) => !isSignatureFile(name));
+      for (const orphan of listed.filter((name) => isSignatureFile(name) && !present.has(packageOf(name))))
+        files.push({
+          path: io.joinPath(path, orphan),
+          signature: null,
+          failure: inputFailure(
+            "SIGNATURE_WITHOUT_PACKAGE",
+            `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`
+          )
+        });
       const before = files.length;
       for (const name of names2) {
         const child = io.joinPath(path, name);

@@ -21,12 +21,15 @@ export interface PackageProblem {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-const isSignatureFile = (name: string) =>
-  SIGNATURE_SUFFIXES.some((suffix) => name.toLowerCase().endsWith(suffix));
+/** `pkg.zip` for `pkg.zip.p7s` (the suffixes are all four characters). */
+const packageOf = (signatureName: string) => signatureName.slice(0, -4);
+
+const isSignatureFile = (name: string) => SIGNATURE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 
 /**
  * The packages the arguments name: files as given, and the files of a folder (not its subfolders;
- * hidden files and signature files are not packages), each with its signature found by convention,
+ * a signature file is not a package, and one without its package is an error), each with its signature
+ * found by convention,
  * or the one `--signature` names.
  */
 export async function findPackages(
@@ -51,9 +54,21 @@ export async function findPackages(
         failure: inputFailure('FILE_NOT_FOUND', `${path}: not a regular file or folder`),
       });
     } else if (facts.kind === 'directory') {
-      const names = (await io.listDir(path))
-        .filter((name) => !name.startsWith('.') && !isSignatureFile(name))
-        .sort();
+      // Every file of the folder is accounted for: a package, the signature of one beside it, or an
+      // error. A pipeline that installs the folder must not install a file nobody verified (a hidden
+      // `.payload.so`, a binary named `x.sig` with no `x` beside it).
+      const listed = (await io.listDir(path)).sort();
+      const present = new Set(listed);
+      const names = listed.filter((name) => !isSignatureFile(name));
+      for (const orphan of listed.filter((name) => isSignatureFile(name) && !present.has(packageOf(name))))
+        files.push({
+          path: io.joinPath(path, orphan),
+          signature: null,
+          failure: inputFailure(
+            'SIGNATURE_WITHOUT_PACKAGE',
+            `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`,
+          ),
+        });
       const before = files.length;
       for (const name of names) {
         const child = io.joinPath(path, name);

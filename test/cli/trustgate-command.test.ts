@@ -229,7 +229,6 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
         join(import.meta.dirname, '../fixtures/jar/jars/signed-ec-p256-trusted.jar'),
         join(dir, 'app.jar'),
       );
-      writeFileSync(join(dir, '.hidden'), 'not a package');
       const run = await runTrustgate(['verify', '--vendor', 'acme', dir], { env });
       expect(run.code).toBe(2);
       const out = lines(run.stdout);
@@ -241,6 +240,22 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
         'rejected',
       ]);
       expect(out[4]).toBe('4 packages: 1 trusted, 1 rejected, 2 unknown_root, 0 errors');
+    });
+
+    it('accounts for every file: a hidden file and a signature without its package are errors (exit 3)', async () => {
+      const dir = mkdtempSync(join(work, 'planted-'));
+      copyFileSync(file('pkg.bin'), join(dir, 'pkg.bin'));
+      copyFileSync(file('pkg.bin.p7s'), join(dir, 'pkg.bin.p7s'));
+      writeFileSync(join(dir, '.payload.so'), 'installed with the folder, verified by nobody');
+      writeFileSync(join(dir, 'tool.sig'), 'a binary dressed as a signature');
+      const run = await runTrustgate(['verify', '--vendor', 'acme', dir], { env });
+      expect(run.code).toBe(3);
+      const out = lines(run.stdout);
+      expect(out.find((l) => l.includes('.payload.so'))).toMatch(/^error\s.*SIGNATURE_NOT_FOUND/);
+      expect(out.find((l) => l.includes('tool.sig'))).toMatch(
+        /^error\s.*SIGNATURE_WITHOUT_PACKAGE: .*no tool beside it/,
+      );
+      expect(out.find((l) => l.includes('pkg.bin'))).toMatch(/^trusted\s/);
     });
 
     it('--json prints the verdicts and the summary as one JSON document; --quiet prints nothing', async () => {
