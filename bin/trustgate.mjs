@@ -20986,7 +20986,7 @@ async function optionNamingAFile(io, argv) {
 // src/platform/cli-io.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { appendFile, open as open2, readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { appendFile, open as open3, readdir as readdir3, stat as stat3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 import { Readable } from "node:stream";
 
@@ -28365,8 +28365,29 @@ async function createOfflineVerifier(sources) {
 }
 
 // src/platform/trust-store-files.ts
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+
+// src/platform/store-file.ts
+import { constants } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var MAX_STORE_FILE_BYTES = 4 * 1024 * 1024;
+async function readStoreFile(path) {
+  const handle = await open2(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const facts = await handle.stat();
+    if (!facts.isFile()) throw new SeedError(`${path}: not a regular file`);
+    if (facts.size > MAX_STORE_FILE_BYTES)
+      throw new SeedError(
+        `${path}: ${facts.size} bytes, over the ${MAX_STORE_FILE_BYTES} a store file may have`
+      );
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+// src/platform/trust-store-files.ts
 var PEM_FILE = /\.(pem|crt|cer)$/i;
 async function readTrustStoreDir(dir) {
   let entries;
@@ -28384,19 +28405,19 @@ async function readTrustStoreDir(dir) {
     const files = (await readdir(folder)).sort();
     const certificates = [];
     for (const file2 of files.filter((f) => PEM_FILE.test(f))) {
-      const text2 = await readFile(join(folder, file2), "utf8");
+      const text2 = await readStoreFile(join(folder, file2));
       for (const block of decodePemBlocks(text2)) {
         if (block.label === "CERTIFICATE") certificates.push({ file: file2, der: block.der });
       }
     }
-    const vendorJson = files.includes("vendor.json") ? await readFile(join(folder, "vendor.json"), "utf8") : null;
+    const vendorJson = files.includes("vendor.json") ? await readStoreFile(join(folder, "vendor.json")) : null;
     vendors.push({ id: name, vendorJson, certificates });
   }
   return vendors;
 }
 
 // src/platform/tsa-store-files.ts
-import { readdir as readdir2, readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 var PEM_FILE2 = /\.(pem|crt|cer)$/i;
 async function anchorsIn(dir, prefix) {
@@ -28410,7 +28431,7 @@ async function anchorsIn(dir, prefix) {
   }
   const anchors = [];
   for (const file2 of files) {
-    for (const block of decodePemBlocks(await readFile2(join2(dir, file2), "utf8"))) {
+    for (const block of decodePemBlocks(await readStoreFile(join2(dir, file2)))) {
       if (block.label !== "CERTIFICATE") continue;
       const certificate = parseCertificate(block.der, { trustAnchor: true });
       if (isParseError(certificate)) continue;
@@ -28451,7 +28472,7 @@ async function factsOf(path) {
   }
 }
 async function readPrefix(path, maxBytes) {
-  const file2 = await open2(path, "r");
+  const file2 = await open3(path, "r");
   try {
     const buffer = new Uint8Array(maxBytes);
     let filled = 0;

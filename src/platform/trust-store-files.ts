@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeedVendor } from '../trust';
 import { decodePemBlocks } from '../verify';
+import { readStoreFile } from './store-file';
 
 const PEM_FILE = /\.(pem|crt|cer)$/i;
 
@@ -22,13 +23,13 @@ export async function readTrustStoreDir(dir: string): Promise<SeedVendor[]> {
     const files = (await readdir(folder)).sort();
     const certificates: SeedVendor['certificates'] = [];
     for (const file of files.filter((f) => PEM_FILE.test(f))) {
-      const text = await readFile(join(folder, file), 'utf8');
+      const text = await readStoreFile(join(folder, file));
       for (const block of decodePemBlocks(text)) {
         if (block.label === 'CERTIFICATE') certificates.push({ file, der: block.der });
       }
     }
     const vendorJson = files.includes('vendor.json')
-      ? await readFile(join(folder, 'vendor.json'), 'utf8')
+      ? await readStoreFile(join(folder, 'vendor.json'))
       : null;
     vendors.push({ id: name, vendorJson, certificates });
   }

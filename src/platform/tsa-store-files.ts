@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodePemBlocks, isParseError, type PathAnchor, parseCertificate } from '../verify';
+import { readStoreFile } from './store-file';
 
 const PEM_FILE = /\.(pem|crt|cer)$/i;
 
@@ -24,7 +25,7 @@ async function anchorsIn(dir: string, prefix: string): Promise<PathAnchor[]> {
   }
   const anchors: PathAnchor[] = [];
   for (const file of files) {
-    for (const block of decodePemBlocks(await readFile(join(dir, file), 'utf8'))) {
+    for (const block of decodePemBlocks(await readStoreFile(join(dir, file)))) {
       if (block.label !== 'CERTIFICATE') continue;
       const certificate = parseCertificate(block.der, { trustAnchor: true });
       if (isParseError(certificate)) continue;
