@@ -4,7 +4,8 @@
  * Starts the Node server as `npm start` does (temporary database and trust store), loads it with
  * autocannon from this process over 127.0.0.1 at concurrency 32, measures the verifier in-process next to a
  * bare `crypto.subtle.verify`, streams a 1 GiB artifact through /verify next to `sha256sum`, and repeats
- * the digest-only P-256 load against a store of 10,000 anchors in 1,000 vendors. Prints a table (or JSON)
+ * the digest-only P-256 load against a store of 10,000 anchors in 1,000 vendors, then times the offline
+ * `trustgate verify` command as whole processes (scripts/bench-cli.ts). Prints a table (or JSON)
  * with each target's ratio. Everything it makes lives in a temporary directory, removed at the end.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ import { type LoadFigures, load, multipart } from './bench/load';
 import { makeChain, signDetached } from './bench/pki';
 import { peakRssOf, type RunningServer, startServer } from './bench/server';
 import { sha256sumSeconds, streamUpload } from './bench/stream';
+import { cliBench, cliTable } from './bench-cli';
 
 const args = new Set(process.argv.slice(2));
 const JSON_OUT = args.has('--json');
@@ -220,11 +222,15 @@ async function main() {
     );
     await largeServer.stop();
 
+    // The command as a pipeline runs it (issue 16): whole processes, offline (npm run bench:cli adds --server).
+    const cli = await cliBench({ runs: QUICK ? 5 : 15, server: false, log });
+
     const report = {
       machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
       settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, bigBytes: BIG_BYTES },
       http: { health, digestP256, digestRsa, upload64k, digestP256LargeStore: digestLarge },
       inProcess: inproc,
+      cli,
       stream: { ...stream, sha256sumMbPerSecond: sum.mbPerSecond, serverPeakRssBytes: serverPeak },
       stores: {
         small: { anchors: smallCount, startupMs: smallServer.startupMs },
@@ -266,7 +272,10 @@ async function main() {
       ],
     };
     if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
-    else printTable(report.http, report.targets);
+    else {
+      printTable(report.http, report.targets);
+      console.log(`\n${cliTable(cli)}`);
+    }
   } finally {
     await cleanup();
   }

@@ -18,11 +18,10 @@ import {
   DEFAULT_VERIFY_LIMITS,
   type HashName,
   type PathAnchor,
+  streamableDigest,
   type VerifyLimits,
 } from './verify';
-import { readCmsEnvelope } from './verify/cms-envelope';
 import { createPathCache } from './verify/path-cache';
-import { digestAlgorithm } from './verify/signature';
 
 export interface OfflineSources {
   /** The trust-store folder as platform/trust-store-files.ts reads it. */
@@ -103,12 +102,7 @@ export async function createOfflineVerifier(sources: OfflineSources): Promise<Of
     },
     signerHash(signature) {
       // Read with the limits the verification reads it with, so the parse is remembered for it.
-      const parsed = readCmsEnvelope(signature, { ...limits, maxSigners: 1 });
-      if (!parsed.ok) return null;
-      const signer = parsed.envelope.signers[0];
-      if (!signer?.signedAttributes) return null;
-      const digest = digestAlgorithm(signer.digestAlgorithmOid);
-      return digest.ok ? digest.hash : null;
+      return streamableDigest(signature, limits);
     },
   };
 }

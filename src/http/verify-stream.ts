@@ -23,9 +23,7 @@
 import { TrustgateError } from '../errors';
 import type { VendorSnapshot } from '../services/store-version-cache';
 import type { VerifyInput } from '../services/verification';
-import type { ArtifactInput, HashName } from '../verify';
-import { readCmsEnvelope } from '../verify/cms-envelope';
-import { digestAlgorithm } from '../verify/signature';
+import { type ArtifactInput, type HashName, streamableDigest } from '../verify';
 import type { Hasher, HasherFactory } from './hasher';
 import { KeptBytes } from './kept-bytes';
 import { boundaryOf, MultipartError, type PartSink, readMultipartStream } from './multipart-stream';
@@ -70,18 +68,12 @@ class Collector implements PartSink {
 }
 
 /** The digest algorithm the signature's signer committed to, when its bytes can be hashed as they come. */
-function streamableAlgorithm(signature: Uint8Array, limits: RequestLimits): HashName | null {
-  const parsed = readCmsEnvelope(signature, {
+const streamableAlgorithm = (signature: Uint8Array, limits: RequestLimits): HashName | null =>
+  streamableDigest(signature, {
     maxSignatureBytes: limits.maxSignatureBytes,
     maxCertificates: 32,
     maxSigners: 1,
   });
-  if (!parsed.ok) return null;
-  const signer = parsed.envelope.signers[0];
-  if (!signer?.signedAttributes) return null;
-  const digest = digestAlgorithm(signer.digestAlgorithmOid);
-  return digest.ok ? digest.hash : null;
-}
 
 class ArtifactSink implements PartSink {
   private hasher: Hasher | null;

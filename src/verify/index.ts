@@ -15,6 +15,7 @@ export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';
+export { streamableDigest } from './streamable-digest';
 export {
   type ArtifactInput,
   type CertificateSummary,
