@@ -67,9 +67,9 @@ function settingsOf(args: ParsedArgs): VerifySettings | Failure {
   let time: Date | undefined;
   const rawTime = stringOption(args, 'time');
   if (rawTime !== undefined) {
-    time = new Date(rawTime);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(rawTime) || Number.isNaN(time.getTime()))
-      return usage(`--time '${rawTime}' is not an ISO 8601 instant (e.g. 2026-06-01T00:00:00Z)`);
+    const instant = isoInstant(rawTime);
+    if (!instant) return usage(`--time '${rawTime}' is not an ISO 8601 instant (e.g. 2026-06-01T00:00:00Z)`);
+    time = instant;
   }
   const timeoutSeconds = secondsOption(args, 'timeout', DEFAULT_TIMEOUT_SECONDS);
   if (isFailure(timeoutSeconds)) return timeoutSeconds;
@@ -89,11 +89,35 @@ function settingsOf(args: ParsedArgs): VerifySettings | Failure {
   };
 }
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A date, a time and a zone, and a real calendar day: `Date` alone takes 2026-02-30 for 2026-03-02 and
+ * a zoneless time as local time, and the verification would then be as of another instant than asked.
+ */
+function isoInstant(raw: string): Date | null {
+  const match = ISO_INSTANT.exec(raw);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (
+    calendar.getUTCFullYear() !== year ||
+    calendar.getUTCMonth() !== month - 1 ||
+    calendar.getUTCDate() !== day
+  )
+    return null;
+  const instant = new Date(raw);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+/** A week: more is a typo, and past about 24 days the runtime's timers overflow and fire at once. */
+const MAX_SECONDS_OPTION = 7 * 24 * 3600;
+
 function secondsOption(args: ParsedArgs, name: string, fallback: number): number | Failure {
   const raw = stringOption(args, name);
   const seconds = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(seconds) || seconds <= 0)
-    return usage(`--${name} '${raw}' is not a whole number of seconds above 0`);
+  if (!Number.isInteger(seconds) || seconds <= 0 || seconds > MAX_SECONDS_OPTION)
+    return usage(`--${name} '${raw}' is not a whole number of seconds from 1 to ${MAX_SECONDS_OPTION}`);
   return seconds;
 }
 

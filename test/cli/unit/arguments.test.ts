@@ -86,7 +86,7 @@ describe('runCli verify arguments', () => {
   });
 
   describe('when --time or --timeout is given', () => {
-    it.each(['2026-06-01', '2026-13-45T00:00:00Z'])(
+    it.each(['2026-06-01', '2026-13-45T00:00:00Z', '2026-02-30T00:00:00Z', '2026-06-01T00:00:00'])(
       'refuses --time %s as not an ISO instant',
       async (time) => {
         const run = await usageOf(['verify', '--vendor', 'acme', '--time', time, 'pkg.bin']);
@@ -95,7 +95,7 @@ describe('runCli verify arguments', () => {
       },
     );
 
-    it.each(['0', '-5', '1.5'])('refuses --timeout %s', async (timeout) => {
+    it.each(['0', '-5', '1.5', '2147484'])('refuses --timeout %s', async (timeout) => {
       const run = await usageOf(['verify', '--vendor', 'acme', '--timeout', timeout, 'pkg.bin']);
       expect(run.code).toBe(3);
       expect(run.err).toContain('is not a whole number of seconds');

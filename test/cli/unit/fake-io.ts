@@ -50,9 +50,17 @@ const ANCHOR = { vendor: 'acme', sha256: 'cd'.repeat(32), subject: 'CN=Acme Root
 
 /** Well-formed verdicts as the server sends them. */
 export const VERDICT = {
-  trusted: () => ({ verdict: 'trusted', reasons: [], signer: SIGNER, anchor: ANCHOR, escalation: null }),
+  trusted: () => ({
+    verdict: 'trusted',
+    vendor: 'acme',
+    reasons: [],
+    signer: SIGNER,
+    anchor: ANCHOR,
+    escalation: null,
+  }),
   rejected: (code = 'DIGEST_MISMATCH') => ({
     verdict: 'rejected',
+    vendor: 'acme',
     reasons: [{ code, message: 'the artifact does not match the signature' }],
     signer: SIGNER,
     anchor: null,
@@ -60,6 +68,7 @@ export const VERDICT = {
   }),
   unknownRoot: (id = 'esc_01') => ({
     verdict: 'unknown_root',
+    vendor: 'acme',
     reasons: [{ code: 'UNKNOWN_ROOT', message: 'the chain ends at a root the vendor does not have' }],
     signer: SIGNER,
     anchor: null,

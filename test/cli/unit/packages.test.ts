@@ -7,7 +7,7 @@ const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 
 describe('runCli verify package discovery', () => {
   describe('when a folder is named', () => {
-    it('verifies its files in name order, skipping hidden, signature files and subfolders', async () => {
+    it('verifies every file in name order (hidden ones too), each with its signature, not subfolders', async () => {
       const io = fakeIo({
         files: {
           'dist/b.bin': 'b',
@@ -16,25 +16,38 @@ describe('runCli verify package discovery', () => {
           'dist/a.bin.sig': SIG,
           'dist/.hidden': 'h',
           'dist/.hidden.p7s': SIG,
-          'dist/loose.P7B': SIG,
           'dist/nested/c.bin': 'c',
           'dist/nested/c.bin.p7s': SIG,
         },
         env: SERVER_ENV,
-        replies: [trusted, trusted],
+        replies: [trusted, trusted, trusted],
       });
       const code = await runCli(['verify', '--vendor', 'acme', 'dist'], io);
       expect(code).toBe(0);
       const shown = lines(io.out());
-      expect(shown).toHaveLength(3);
-      expect(shown[0]).toMatch(/^trusted\s+dist\/a\.bin\s/);
-      expect(shown[1]).toMatch(/^trusted\s+dist\/b\.bin\s/);
-      expect(shown[2]).toBe('2 packages: 2 trusted, 0 rejected, 0 unknown_root, 0 errors');
-      expect(partsSent(io).map((p) => textOf(p.bytes))).toContain('a');
+      expect(shown).toHaveLength(4);
+      expect(shown[0]).toMatch(/^trusted\s+dist\/\.hidden\s/);
+      expect(shown[1]).toMatch(/^trusted\s+dist\/a\.bin\s/);
+      expect(shown[2]).toMatch(/^trusted\s+dist\/b\.bin\s/);
+      expect(shown[3]).toBe('3 packages: 3 trusted, 0 rejected, 0 unknown_root, 0 errors');
+      expect(partsSent(io).map((p) => textOf(p.bytes))).toContain('h'); // the first sent: .hidden
     });
 
-    it('is a usage error when it holds no package file', async () => {
-      const io = fakeIo({ files: { 'empty/.keep': '', 'empty/x.p7s': SIG }, env: SERVER_ENV });
+    it('fails a signature file without its package, and an upper-case suffix is no signature', async () => {
+      const io = fakeIo({
+        files: { 'dist/a.bin': 'a', 'dist/a.bin.p7s': SIG, 'dist/stray.bin.sig': SIG, 'dist/loose.P7B': SIG },
+        env: SERVER_ENV,
+        replies: [trusted],
+      });
+      expect(await runCli(['verify', '--vendor', 'acme', 'dist'], io)).toBe(3);
+      const shown = lines(io.out());
+      expect(shown.find((l) => l.includes('stray.bin.sig'))).toMatch(/^error\s.*SIGNATURE_WITHOUT_PACKAGE/);
+      expect(shown.find((l) => l.includes('loose.P7B'))).toMatch(/^error\s.*SIGNATURE_NOT_FOUND/);
+      expect(shown.find((l) => l.includes('a.bin'))).toMatch(/^trusted\s/);
+    });
+
+    it('is a usage error when it holds no file at all', async () => {
+      const io = fakeIo({ dirs: ['empty'], env: SERVER_ENV });
       expect(await runCli(['verify', '--vendor', 'acme', 'empty'], io)).toBe(3);
       expect(io.err()).toContain('USAGE: no package files in empty');
     });

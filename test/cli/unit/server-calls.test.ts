@@ -66,7 +66,9 @@ describe('runCli verify against a server', () => {
       await runCli(['verify', '--vendor', 'acme', 'pkg.bin'], io);
       expect(io.requests[0]?.headers.authorization).toBe('Bearer secret-token');
       expect(io.requests[0]?.url).not.toContain('secret');
-      expect(io.err()).toContain('TRUSTGATE_TOKEN is sent in clear text to trustgate.example:8787');
+      expect(io.err()).toContain(
+        'trustgate.example:8787 is plain http: its answers are unauthenticated and TRUSTGATE_TOKEN is sent in clear text',
+      );
     });
   });
 

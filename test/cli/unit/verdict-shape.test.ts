@@ -12,7 +12,7 @@ describe('verdictOf', () => {
       ['rejected without a signer', { ...VERDICT.rejected('SIGNATURE_UNREADABLE'), signer: null }],
       ['unknown_root with its case', VERDICT.unknownRoot()],
     ])('reads %s as a verdict, keeping every field', (_, body) => {
-      const verdict = verdictOf({ ...body, extra: { kept: true } });
+      const verdict = verdictOf({ ...body, extra: { kept: true } }, 'acme');
       expect(isFailure(verdict)).toBe(false);
       expect(verdict).toMatchObject({ verdict: body.verdict, extra: { kept: true } });
     });
@@ -28,8 +28,9 @@ describe('verdictOf', () => {
       ['trusted without an anchor', { ...trusted, anchor: null }],
       ['trusted without a signer', { ...trusted, signer: null }],
       ['trusted with reasons', { ...trusted, reasons: [{ code: 'CERT_EXPIRED', message: 'expired' }] }],
+      ['a verdict about another vendor', { ...trusted, vendor: 'globex' }],
     ])('refuses %s as SERVER_ANSWER_UNEXPECTED (exit 4), never a verdict', (_, body) => {
-      const result = verdictOf(body);
+      const result = verdictOf(body, 'acme');
       expect(isFailure(result)).toBe(true);
       expect(result).toMatchObject({ code: 'SERVER_ANSWER_UNEXPECTED', exit: 4 });
     });
