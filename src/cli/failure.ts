@@ -2,8 +2,8 @@ import { EXIT } from './exit-codes';
 
 /**
  * Why something could not be decided, as a value: the server's problem `code` (UNKNOWN_VENDOR,
- * SIGNATURE_UNREADABLE, UNAUTHORIZED, ...) or the command's own (USAGE, FILE_NOT_FOUND,
- * SIGNATURE_NOT_FOUND, SIGNATURE_AMBIGUOUS, SERVER_UNREACHABLE, SERVER_FAILED, SERVER_ANSWER_UNEXPECTED).
+ * SIGNATURE_UNREADABLE, UNAUTHORIZED, ...) or the command's own, a stable list documented in
+ * docs/pipelines.md ("Codes the command gives itself"): pipelines branch on them as on the server's.
  */
 export interface Failure {
   code: string;
