@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -52,16 +52,29 @@ export function runTrustgate(
   });
 }
 
-/** A server on 127.0.0.1 that answers every request with `answer` (a proxy's page, a failing server, a liar). */
 export interface FakeAnswer {
   status: number;
   headers?: Record<string, string>;
   body: string;
 }
 
-export async function startFakeServer(
-  answer: (request: { method: string; url: string; body: number }) => FakeAnswer,
-): Promise<{ base: string; requests: number; close: () => Promise<void> }> {
+export interface LoopbackServer {
+  base: string;
+  /** Requests whose body arrived whole. */
+  readonly requests: number;
+  close: () => Promise<void>;
+}
+
+/**
+ * A server on 127.0.0.1 whose answers the test writes on the raw response (a trickle, a redirect, a body
+ * cut short, nothing at all), once the request body has been read; `body` is its size in bytes.
+ */
+export async function startRawServer(
+  handle: (
+    request: { method: string; url: string; headers: IncomingHttpHeaders; body: number },
+    response: ServerResponse,
+  ) => void,
+): Promise<LoopbackServer> {
   let requests = 0;
   const server: Server = createServer((req, res) => {
     let body = 0;
@@ -70,9 +83,7 @@ export async function startFakeServer(
     });
     req.on('end', () => {
       requests += 1;
-      const reply = answer({ method: req.method ?? '', url: req.url ?? '', body });
-      res.writeHead(reply.status, reply.headers ?? {});
-      res.end(reply.body);
+      handle({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,8 +94,23 @@ export async function startFakeServer(
     get requests() {
       return requests;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
+}
+
+/** A server on 127.0.0.1 that answers every request with `answer` (a proxy's page, a failing server, a liar). */
+export function startFakeServer(
+  answer: (request: { method: string; url: string; body: number }) => FakeAnswer,
+): Promise<LoopbackServer> {
+  return startRawServer((request, response) => {
+    const reply = answer(request);
+    response.writeHead(reply.status, reply.headers ?? {});
+    response.end(reply.body);
+  });
 }
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { CMS_FIXTURES } from '../../helpers/cms-fixtures';
 import { runTrustgate } from '../run-trustgate';
@@ -29,36 +28,4 @@ export async function genuineTrustedVerdict(): Promise<Record<string, unknown>> 
   return verdict;
 }
 
-/**
- * A server on 127.0.0.1 whose every answer the test writes by hand on the raw response (a slow trickle,
- * a redirect, a body cut short), counting the requests it got.
- */
-export async function startRawServer(
-  handle: (
-    request: { url: string; headers: Record<string, string | string[] | undefined> },
-    response: import('node:http').ServerResponse,
-  ) => void,
-): Promise<{ base: string; requests: number; close: () => Promise<void> }> {
-  let requests = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      requests += 1;
-      handle({ url: req.url ?? '', headers: req.headers }, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return {
-    base: `http://127.0.0.1:${address.port}`,
-    get requests() {
-      return requests;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export { startRawServer } from '../run-trustgate';
