@@ -46,7 +46,7 @@ export interface CliIo {
   fetch: typeof fetch;
   sleep(ms: number): Promise<void>;
   now(): Date;
-  /** Builds the offline core over a trust-store folder (null when this build has none). */
-  openOffline(trustStoreDir: string): Promise<OfflineCore>;
+  /** Builds the offline core over a trust-store folder, or says why the folder is not a trust store. */
+  openOffline(trustStoreDir: string): Promise<OfflineCore | { invalid: string }>;
   version: string;
 }

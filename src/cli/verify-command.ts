@@ -1,5 +1,4 @@
 import { TrustgateError } from '../errors';
-import { SeedError } from '../trust/seed-vendor-file';
 import type { ArtifactInput } from '../verify';
 import { flagOption, type ParsedArgs, parseArgs, stringOption } from './args';
 import { worstExit } from './exit-codes';
@@ -195,13 +194,8 @@ async function openOfflineCore(io: CliIo, dir: string): Promise<OfflineCore | Fa
   const facts = await io.stat(dir);
   if (facts?.kind !== 'directory')
     return inputFailure('FILE_NOT_FOUND', `${dir}: no such trust-store folder`);
-  try {
-    return await io.openOffline(dir);
-  } catch (error) {
-    if (error instanceof TrustgateError || error instanceof SeedError)
-      return inputFailure('TRUST_STORE_INVALID', `${dir}: ${error.message}`);
-    throw error;
-  }
+  const core = await io.openOffline(dir);
+  return 'invalid' in core ? inputFailure('TRUST_STORE_INVALID', `${dir}: ${core.invalid}`) : core;
 }
 
 function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySettings): Verifier {

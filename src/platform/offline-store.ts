@@ -1,0 +1,34 @@
+import type { OfflineCore } from '../cli';
+import { TrustgateError } from '../errors';
+import { createOfflineVerifier } from '../offline';
+import { SeedError } from '../trust';
+import { readTrustStoreDir } from './trust-store-files';
+import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
+
+/**
+ * The offline core over a trust-store folder: the same reader and seed import as `npm start`. A folder
+ * that cannot be read as a trust store (a malformed vendor.json, a pipe named root.pem) is `invalid`,
+ * with why; any other error is a fault.
+ */
+export async function openOfflineStore(dir: string): Promise<OfflineCore | { invalid: string }> {
+  let verifier: Awaited<ReturnType<typeof createOfflineVerifier>>;
+  try {
+    verifier = await createOfflineVerifier({
+      seed: await readTrustStoreDir(dir),
+      tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(dir)),
+      subtle: globalThis.crypto.subtle,
+      now: () => new Date(),
+    });
+  } catch (error) {
+    if (error instanceof SeedError || error instanceof TrustgateError) return { invalid: error.message };
+    throw error;
+  }
+  const report = verifier.report;
+  const warnings = [...report.skipped.map((s) => `${dir}/${s.vendorId}/${s.file} skipped: ${s.why}`)];
+  return {
+    vendors: () => verifier.vendors(),
+    verify: (input) => verifier.verify(input),
+    signerHash: (signature) => verifier.signerHash(signature),
+    warnings,
+  };
+}
