@@ -29956,7 +29956,100 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { appendFile, open as open3, readdir as readdir3, stat as stat3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+import { Readable as Readable2 } from "node:stream";
+
+// src/platform/http-fetch.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { Readable } from "node:stream";
+async function httpFetch(input2, init = {}) {
+  const url2 = new URL(input2 instanceof Request ? input2.url : input2);
+  if (url2.protocol !== "http:" && url2.protocol !== "https:")
+    throw new TypeError(`not an http(s) URL: ${url2}`);
+  const signal = init.signal ?? void 0;
+  signal?.throwIfAborted();
+  const headers = {};
+  new Headers(init.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  const body = init.body ?? null;
+  if (typeof body === "string") headers["content-length"] = String(Buffer.byteLength(body));
+  else if (body !== null && !(body instanceof ReadableStream))
+    throw new TypeError("body: a string or a ReadableStream");
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const send = url2.protocol === "https:" ? httpsRequest : httpRequest;
+    const request = send(url2, { method: init.method ?? "GET", headers });
+    let answer = null;
+    const abort = () => {
+      const reason2 = signal?.reason ?? new DOMException("aborted", "AbortError");
+      answer?.destroy(reason2);
+      request.destroy(reason2);
+    };
+    signal?.addEventListener("abort", abort, { once: true });
+    request.on("error", (error62) => {
+      signal?.removeEventListener("abort", abort);
+      if (!answered) reject(signal?.aborted ? signal.reason : error62);
+    });
+    request.on("response", (response) => {
+      answered = true;
+      answer = response;
+      response.on("close", () => signal?.removeEventListener("abort", abort));
+      try {
+        resolve(asResponse(response));
+      } catch (error62) {
+        response.destroy();
+        reject(error62);
+      }
+    });
+    if (body instanceof ReadableStream) void pump(body, request, () => answered);
+    else request.end(body ?? void 0);
+  });
+}
+async function pump(body, request, answered) {
+  const reader = body.getReader();
+  try {
+    for (; ; ) {
+      if (answered() || request.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!request.write(value)) await drainedOrClosed(request);
+    }
+    request.end();
+  } catch (error62) {
+    request.destroy(error62 instanceof Error ? error62 : new Error(String(error62)));
+  }
+}
+function drainedOrClosed(request) {
+  return new Promise((done) => {
+    const settle2 = () => {
+      request.off("drain", settle2);
+      request.off("close", settle2);
+      done();
+    };
+    request.on("drain", settle2);
+    request.on("close", settle2);
+  });
+}
+var NULL_BODY_STATUSES = /* @__PURE__ */ new Set([204, 205, 304]);
+function asResponse(response) {
+  const status = response.statusCode ?? 0;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== void 0) headers.set(name, value);
+  }
+  if (NULL_BODY_STATUSES.has(status)) {
+    response.resume();
+    return new Response(null, { status, headers });
+  }
+  return new Response(Readable.toWeb(response), { status, headers });
+}
+
+// src/platform/cli-io.ts
 var SLICE_BYTES = 1024 * 1024;
 async function factsOf(path) {
   try {
@@ -29997,7 +30090,7 @@ function nodeCliIo(version3) {
     stat: factsOf,
     listDir: (path) => readdir3(path),
     readFile: readPrefix,
-    openFile: (path) => Readable.toWeb(createReadStream(path)),
+    openFile: (path) => Readable2.toWeb(createReadStream(path)),
     hashFile: async (path, algorithm, onBytes) => {
       const hash2 = createHash(algorithm.toLowerCase().replace("-", ""));
       let read = 0;
@@ -30010,7 +30103,7 @@ function nodeCliIo(version3) {
     },
     appendFile: (path, text2) => appendFile(path, text2, "utf8"),
     joinPath: (dir, name) => join3(dir, name),
-    fetch: (input2, init) => fetch(input2, init),
+    fetch: httpFetch,
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
     now: () => /* @__PURE__ */ new Date(),
     // Loaded only for --offline: the core (and the vendor.json schema's library) costs a server-mode

@@ -4,6 +4,7 @@ import { appendFile, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CliIo, FileFacts } from '../cli';
+import { httpFetch } from './http-fetch';
 
 /** Reads in slices of this size when hashing a large artifact offline. */
 const SLICE_BYTES = 1024 * 1024;
@@ -63,7 +64,7 @@ export function nodeCliIo(version: string): CliIo {
     },
     appendFile: (path, text) => appendFile(path, text, 'utf8'),
     joinPath: (dir, name) => join(dir, name),
-    fetch: (input, init) => fetch(input, init),
+    fetch: httpFetch,
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
     now: () => new Date(),
     // Loaded only for --offline: the core (and the vendor.json schema's library) costs a server-mode

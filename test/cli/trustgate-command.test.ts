@@ -381,6 +381,15 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
       expect(run.maxRssKib).toBeLessThan(150 * 1024);
     }, 120_000);
 
+    it('stops uploading once the server has refused it (an unknown vendor is answered after the first part)', async () => {
+      const started = Date.now();
+      const run = await runTrustgate(['verify', '--vendor', 'initech', 'big.bin'], { env, cwd: work });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/^error\s+big\.bin\s+UNKNOWN_VENDOR: /);
+      expect(run.stderr).toBe('');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }, 60_000);
+
     it('offline, hashes it while reading, with the same answer', async () => {
       const run = await runTrustgate(
         [
