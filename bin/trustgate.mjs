@@ -29687,6 +29687,8 @@ function settingsOf(args) {
   if (offline && stringOption(args, "server")) return usage("--offline and --server exclude each other");
   if (flagOption(args, "progress") && flagOption(args, "no-progress"))
     return usage("--progress and --no-progress exclude each other");
+  if (flagOption(args, "json") && flagOption(args, "quiet"))
+    return usage("--json and --quiet exclude each other (--quiet prints nothing)");
   let time3;
   const rawTime = stringOption(args, "time");
   if (rawTime !== void 0) {

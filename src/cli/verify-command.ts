@@ -63,6 +63,8 @@ function settingsOf(args: ParsedArgs): VerifySettings | Failure {
   if (offline && stringOption(args, 'server')) return usage('--offline and --server exclude each other');
   if (flagOption(args, 'progress') && flagOption(args, 'no-progress'))
     return usage('--progress and --no-progress exclude each other');
+  if (flagOption(args, 'json') && flagOption(args, 'quiet'))
+    return usage('--json and --quiet exclude each other (--quiet prints nothing)');
   let time: Date | undefined;
   const rawTime = stringOption(args, 'time');
   if (rawTime !== undefined) {

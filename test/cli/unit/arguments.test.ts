@@ -61,6 +61,7 @@ describe('runCli verify arguments', () => {
       [['--trust-store', 'store'], '--trust-store is read only with --offline'],
       [['--offline', '--trust-store', 'store', '--server', 'http://127.0.0.1:1'], 'exclude each other'],
       [['--progress', '--no-progress'], 'exclude each other'],
+      [['--json', '--quiet'], 'exclude each other'],
     ])('%j is a usage error', async (options, message) => {
       const run = await usageOf(['verify', '--vendor', 'acme', ...options, 'pkg.bin']);
       expect(run.code).toBe(3);
