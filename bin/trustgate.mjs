@@ -29970,7 +29970,7 @@ async function httpFetch(input2, init = {}) {
     throw new TypeError(`not an http(s) URL: ${url2}`);
   const signal = init.signal ?? void 0;
   signal?.throwIfAborted();
-  const headers = {};
+  const headers = { "accept-encoding": "identity" };
   new Headers(init.headers).forEach((value, name) => {
     headers[name] = value;
   });
@@ -29992,6 +29992,12 @@ async function httpFetch(input2, init = {}) {
     request.on("error", (error62) => {
       signal?.removeEventListener("abort", abort);
       if (!answered) reject(signal?.aborted ? signal.reason : error62);
+    });
+    request.on("upgrade", (response, socket) => {
+      answered = true;
+      socket.destroy();
+      signal?.removeEventListener("abort", abort);
+      reject(new TypeError(`HTTP ${response.statusCode}: the server switched to another protocol`));
     });
     request.on("response", (response) => {
       answered = true;
@@ -30039,6 +30045,11 @@ function drainedOrClosed(request) {
 var NULL_BODY_STATUSES = /* @__PURE__ */ new Set([204, 205, 304]);
 function asResponse(response) {
   const status = response.statusCode ?? 0;
+  const coding = response.headers["content-encoding"]?.trim().toLowerCase();
+  if (coding && coding !== "identity")
+    throw new TypeError(
+      `HTTP ${status} with content-encoding '${coding}', which this client does not decode`
+    );
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);
