@@ -28776,6 +28776,7 @@ async function openOfflineStore(dir) {
     });
   } catch (error62) {
     if (error62 instanceof SeedError || error62 instanceof TrustgateError) return { invalid: error62.message };
+    if (isFileSystemError(error62)) return { invalid: error62.message };
     throw error62;
   }
   const report2 = verifier.report;
@@ -28787,6 +28788,7 @@ async function openOfflineStore(dir) {
     warnings
   };
 }
+var isFileSystemError;
 var init_offline_store = __esm({
   "src/platform/offline-store.ts"() {
     "use strict";
@@ -28795,6 +28797,7 @@ var init_offline_store = __esm({
     init_trust();
     init_trust_store_files();
     init_tsa_store_files();
+    isFileSystemError = (error62) => error62 instanceof Error && typeof error62.syscall === "string" && /^E[A-Z]+$/.test(String(error62.code));
   }
 });
 
