@@ -29073,6 +29073,11 @@ function serverTarget(flag, io) {
       `warning: ${url2.host} is plain http: its answers are unauthenticated${token ? " and TRUSTGATE_TOKEN is sent in clear text" : ""} (use https)
 `
     );
+  if (url2.protocol === "https:" && io.env.NODE_TLS_REJECT_UNAUTHORIZED === "0")
+    io.stderr(
+      `warning: NODE_TLS_REJECT_UNAUTHORIZED=0: the certificate of ${url2.host} is not checked: its answers are unauthenticated${token ? " and TRUSTGATE_TOKEN goes to whoever answers" : ""}
+`
+    );
   return { base: `${url2.origin}${url2.pathname.replace(/\/+$/, "")}`, token };
 }
 var isLoopback = (host) => host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);

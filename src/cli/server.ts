@@ -57,6 +57,12 @@ export function serverTarget(flag: string | undefined, io: CliIo): ServerTarget 
     io.stderr(
       `warning: ${url.host} is plain http: its answers are unauthenticated${token ? ' and TRUSTGATE_TOKEN is sent in clear text' : ''} (use https)\n`,
     );
+  // Node's own warning about it is gone with NODE_NO_WARNINGS, and a runner may set the variable for
+  // another tool: the answers are then as unauthenticated as over plain http.
+  if (url.protocol === 'https:' && io.env.NODE_TLS_REJECT_UNAUTHORIZED === '0')
+    io.stderr(
+      `warning: NODE_TLS_REJECT_UNAUTHORIZED=0: the certificate of ${url.host} is not checked: its answers are unauthenticated${token ? ' and TRUSTGATE_TOKEN goes to whoever answers' : ''}\n`,
+    );
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token };
 }
 
