@@ -29551,23 +29551,15 @@ async function findPackages(io, paths, explicitSignature) {
       });
     } else if (facts.kind === "directory") {
       const listed = (await io.listDir(path)).sort();
-      const present = new Set(listed);
-      const names2 = listed.filter((name) => !isSignatureFile(name));
-      for (const orphan of listed.filter((name) => isSignatureFile(name) && !present.has(packageOf(name))))
-        files.push({
-          path: io.joinPath(path, orphan),
-          signature: null,
-          failure: inputFailure(
-            "SIGNATURE_WITHOUT_PACKAGE",
-            `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`
-          )
-        });
       const before = files.length;
-      for (const name of names2) {
+      const packages = /* @__PURE__ */ new Set();
+      for (const name of listed.filter((entry) => !isSignatureFile(entry))) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
+        if (childFacts?.kind === "directory") continue;
+        packages.add(name);
         if (childFacts?.kind === "file") files.push({ path: child, size: childFacts.size });
-        else if (childFacts?.kind !== "directory")
+        else
           files.push({
             path: child,
             signature: null,
@@ -29577,7 +29569,21 @@ async function findPackages(io, paths, explicitSignature) {
             )
           });
       }
-      if (files.length === before && paths.length > 1)
+      const empty = files.length === before;
+      const orphans = listed.filter((name) => isSignatureFile(name) && !packages.has(packageOf(name)));
+      files.splice(
+        before,
+        0,
+        ...orphans.map((orphan) => ({
+          path: io.joinPath(path, orphan),
+          signature: null,
+          failure: inputFailure(
+            "SIGNATURE_WITHOUT_PACKAGE",
+            listed.includes(packageOf(orphan)) ? `${io.joinPath(path, orphan)}: a signature file for ${packageOf(orphan)}, which is no package (a signature file or a folder)` : `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`
+          )
+        }))
+      );
+      if (empty && paths.length > 1)
         files.push({
           path,
           signature: null,
