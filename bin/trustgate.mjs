@@ -29082,11 +29082,15 @@ function serverTarget(flag, io) {
 }
 var isLoopback = (host) => host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 async function callServer(io, target, request) {
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1e3);
+  const endsAt = io.now().getTime() + timeoutSeconds * 1e3;
   for (let attempt = 0; ; attempt++) {
-    const answer = await callOnce(io, target, request);
+    const answer = await callOnce(io, target, request, deadline);
     if ("code" in answer) return answer;
     const wait = busyRetrySeconds(answer);
     if (wait === null || attempt >= BUSY_RETRIES) return answer;
+    if (io.now().getTime() + wait * 1e3 >= endsAt) return answer;
     io.stderr(`server busy: retrying in ${wait} s
 `);
     await io.sleep(wait * 1e3);
@@ -29097,7 +29101,7 @@ function busyRetrySeconds(answer) {
   const seconds = Number(answer.retryAfter ?? "5");
   return Number.isInteger(seconds) && seconds >= 0 ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS) : 5;
 }
-async function callOnce(io, target, request) {
+async function callOnce(io, target, request, deadline) {
   const url2 = `${target.base}${request.path}`;
   const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const headers = {
@@ -29116,7 +29120,7 @@ async function callOnce(io, target, request) {
         method: request.method,
         headers,
         redirect: "error",
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1e3), idle.signal]),
+        signal: AbortSignal.any([deadline, idle.signal]),
         ...body !== void 0 ? { body, duplex: "half" } : {}
       });
     } catch (error62) {

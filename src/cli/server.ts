@@ -89,11 +89,17 @@ export async function callServer(
   target: ServerTarget,
   request: ApiRequest,
 ): Promise<ServerAnswer | Failure> {
+  // One deadline for the call with its retries and their waits: --timeout is per package, and three
+  // attempts each given the whole of it held a job three times as long.
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+  const endsAt = io.now().getTime() + timeoutSeconds * 1000;
   for (let attempt = 0; ; attempt++) {
-    const answer = await callOnce(io, target, request);
+    const answer = await callOnce(io, target, request, deadline);
     if ('code' in answer) return answer;
     const wait = busyRetrySeconds(answer);
     if (wait === null || attempt >= BUSY_RETRIES) return answer;
+    if (io.now().getTime() + wait * 1000 >= endsAt) return answer;
     io.stderr(`server busy: retrying in ${wait} s\n`);
     await io.sleep(wait * 1000);
   }
@@ -109,6 +115,7 @@ async function callOnce(
   io: CliIo,
   target: ServerTarget,
   request: ApiRequest,
+  deadline: AbortSignal,
 ): Promise<(ServerAnswer & { retryAfter: string | null }) | Failure> {
   const url = `${target.base}${request.path}`;
   const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -128,7 +135,7 @@ async function callOnce(
         method: request.method,
         headers,
         redirect: 'error',
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1000), idle.signal]),
+        signal: AbortSignal.any([deadline, idle.signal]),
         ...(body !== undefined ? { body, duplex: 'half' } : {}),
       } as RequestInit);
     } catch (error) {
