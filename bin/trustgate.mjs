@@ -28776,6 +28776,7 @@ async function openOfflineStore(dir) {
     });
   } catch (error62) {
     if (error62 instanceof SeedError || error62 instanceof TrustgateError) return { invalid: error62.message };
+    if (isFileSystemError(error62)) return { invalid: error62.message };
     throw error62;
   }
   const report2 = verifier.report;
@@ -28787,6 +28788,7 @@ async function openOfflineStore(dir) {
     warnings
   };
 }
+var isFileSystemError;
 var init_offline_store = __esm({
   "src/platform/offline-store.ts"() {
     "use strict";
@@ -28795,6 +28797,7 @@ var init_offline_store = __esm({
     init_trust();
     init_trust_store_files();
     init_tsa_store_files();
+    isFileSystemError = (error62) => error62 instanceof Error && typeof error62.syscall === "string" && /^E[A-Z]+$/.test(String(error62.code));
   }
 });
 
@@ -29070,15 +29073,24 @@ function serverTarget(flag, io) {
       `warning: ${url2.host} is plain http: its answers are unauthenticated${token ? " and TRUSTGATE_TOKEN is sent in clear text" : ""} (use https)
 `
     );
+  if (url2.protocol === "https:" && io.env.NODE_TLS_REJECT_UNAUTHORIZED === "0")
+    io.stderr(
+      `warning: NODE_TLS_REJECT_UNAUTHORIZED=0: the certificate of ${url2.host} is not checked: its answers are unauthenticated${token ? " and TRUSTGATE_TOKEN goes to whoever answers" : ""}
+`
+    );
   return { base: `${url2.origin}${url2.pathname.replace(/\/+$/, "")}`, token };
 }
 var isLoopback = (host) => host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 async function callServer(io, target, request) {
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1e3);
+  const endsAt = io.now().getTime() + timeoutSeconds * 1e3;
   for (let attempt = 0; ; attempt++) {
-    const answer = await callOnce(io, target, request);
+    const answer = await callOnce(io, target, request, deadline);
     if ("code" in answer) return answer;
     const wait = busyRetrySeconds(answer);
     if (wait === null || attempt >= BUSY_RETRIES) return answer;
+    if (io.now().getTime() + wait * 1e3 >= endsAt) return answer;
     io.stderr(`server busy: retrying in ${wait} s
 `);
     await io.sleep(wait * 1e3);
@@ -29089,7 +29101,7 @@ function busyRetrySeconds(answer) {
   const seconds = Number(answer.retryAfter ?? "5");
   return Number.isInteger(seconds) && seconds >= 0 ? Math.min(seconds, MAX_RETRY_AFTER_SECONDS) : 5;
 }
-async function callOnce(io, target, request) {
+async function callOnce(io, target, request, deadline) {
   const url2 = `${target.base}${request.path}`;
   const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const headers = {
@@ -29108,7 +29120,7 @@ async function callOnce(io, target, request) {
         method: request.method,
         headers,
         redirect: "error",
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1e3), idle.signal]),
+        signal: AbortSignal.any([deadline, idle.signal]),
         ...body !== void 0 ? { body, duplex: "half" } : {}
       });
     } catch (error62) {
@@ -29543,23 +29555,15 @@ async function findPackages(io, paths, explicitSignature) {
       });
     } else if (facts.kind === "directory") {
       const listed = (await io.listDir(path)).sort();
-      const present = new Set(listed);
-      const names2 = listed.filter((name) => !isSignatureFile(name));
-      for (const orphan of listed.filter((name) => isSignatureFile(name) && !present.has(packageOf(name))))
-        files.push({
-          path: io.joinPath(path, orphan),
-          signature: null,
-          failure: inputFailure(
-            "SIGNATURE_WITHOUT_PACKAGE",
-            `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`
-          )
-        });
       const before = files.length;
-      for (const name of names2) {
+      const packages = /* @__PURE__ */ new Set();
+      for (const name of listed.filter((entry) => !isSignatureFile(entry))) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
+        if (childFacts?.kind === "directory") continue;
+        packages.add(name);
         if (childFacts?.kind === "file") files.push({ path: child, size: childFacts.size });
-        else if (childFacts?.kind !== "directory")
+        else
           files.push({
             path: child,
             signature: null,
@@ -29569,7 +29573,21 @@ async function findPackages(io, paths, explicitSignature) {
             )
           });
       }
-      if (files.length === before && paths.length > 1)
+      const empty = files.length === before;
+      const orphans = listed.filter((name) => isSignatureFile(name) && !packages.has(packageOf(name)));
+      files.splice(
+        before,
+        0,
+        ...orphans.map((orphan) => ({
+          path: io.joinPath(path, orphan),
+          signature: null,
+          failure: inputFailure(
+            "SIGNATURE_WITHOUT_PACKAGE",
+            listed.includes(packageOf(orphan)) ? `${io.joinPath(path, orphan)}: a signature file for ${packageOf(orphan)}, which is no package (a signature file or a folder)` : `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`
+          )
+        }))
+      );
+      if (empty && paths.length > 1)
         files.push({
           path,
           signature: null,
@@ -29970,7 +29988,7 @@ async function httpFetch(input2, init = {}) {
     throw new TypeError(`not an http(s) URL: ${url2}`);
   const signal = init.signal ?? void 0;
   signal?.throwIfAborted();
-  const headers = {};
+  const headers = { "accept-encoding": "identity" };
   new Headers(init.headers).forEach((value, name) => {
     headers[name] = value;
   });
@@ -29992,6 +30010,12 @@ async function httpFetch(input2, init = {}) {
     request.on("error", (error62) => {
       signal?.removeEventListener("abort", abort);
       if (!answered) reject(signal?.aborted ? signal.reason : error62);
+    });
+    request.on("upgrade", (response, socket) => {
+      answered = true;
+      socket.destroy();
+      signal?.removeEventListener("abort", abort);
+      reject(new TypeError(`HTTP ${response.statusCode}: the server switched to another protocol`));
     });
     request.on("response", (response) => {
       answered = true;
@@ -30039,6 +30063,11 @@ function drainedOrClosed(request) {
 var NULL_BODY_STATUSES = /* @__PURE__ */ new Set([204, 205, 304]);
 function asResponse(response) {
   const status = response.statusCode ?? 0;
+  const coding = response.headers["content-encoding"]?.trim().toLowerCase();
+  if (coding && coding !== "identity")
+    throw new TypeError(
+      `HTTP ${status} with content-encoding '${coding}', which this client does not decode`
+    );
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);

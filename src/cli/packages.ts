@@ -58,25 +58,19 @@ export async function findPackages(
       // error. A pipeline that installs the folder must not install a file nobody verified (a hidden
       // `.payload.so`, a binary named `x.sig` with no `x` beside it).
       const listed = (await io.listDir(path)).sort();
-      const present = new Set(listed);
-      const names = listed.filter((name) => !isSignatureFile(name));
-      for (const orphan of listed.filter((name) => isSignatureFile(name) && !present.has(packageOf(name))))
-        files.push({
-          path: io.joinPath(path, orphan),
-          signature: null,
-          failure: inputFailure(
-            'SIGNATURE_WITHOUT_PACKAGE',
-            `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`,
-          ),
-        });
       const before = files.length;
-      for (const name of names) {
+      // The names that are packages of the folder: a signature file beside anything else (another
+      // signature, as `x.p7s.sig`, or a subfolder) would be verified by no one.
+      const packages = new Set<string>();
+      for (const name of listed.filter((entry) => !isSignatureFile(entry))) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
+        if (childFacts?.kind === 'directory') continue;
+        packages.add(name);
         if (childFacts?.kind === 'file') files.push({ path: child, size: childFacts.size });
-        else if (childFacts?.kind !== 'directory')
-          // A name that looks like a package but cannot be read as one (a dangling link, a pipe, a link
-          // loop, a file gone since the listing) fails: skipping it would let the folder pass without it.
+        // A name that looks like a package but cannot be read as one (a dangling link, a pipe, a link
+        // loop, a file gone since the listing) fails: skipping it would let the folder pass without it.
+        else
           files.push({
             path: child,
             signature: null,
@@ -86,8 +80,24 @@ export async function findPackages(
             ),
           });
       }
+      const empty = files.length === before;
+      const orphans = listed.filter((name) => isSignatureFile(name) && !packages.has(packageOf(name)));
+      files.splice(
+        before,
+        0,
+        ...orphans.map((orphan) => ({
+          path: io.joinPath(path, orphan),
+          signature: null,
+          failure: inputFailure(
+            'SIGNATURE_WITHOUT_PACKAGE',
+            listed.includes(packageOf(orphan))
+              ? `${io.joinPath(path, orphan)}: a signature file for ${packageOf(orphan)}, which is no package (a signature file or a folder)`
+              : `${io.joinPath(path, orphan)}: a signature file with no ${packageOf(orphan)} beside it`,
+          ),
+        })),
+      );
       // A named folder with no package (a build that produced nothing) is not a pass for that folder.
-      if (files.length === before && paths.length > 1)
+      if (empty && paths.length > 1)
         files.push({
           path,
           signature: null,

@@ -57,6 +57,12 @@ export function serverTarget(flag: string | undefined, io: CliIo): ServerTarget 
     io.stderr(
       `warning: ${url.host} is plain http: its answers are unauthenticated${token ? ' and TRUSTGATE_TOKEN is sent in clear text' : ''} (use https)\n`,
     );
+  // Node's own warning about it is gone with NODE_NO_WARNINGS, and a runner may set the variable for
+  // another tool: the answers are then as unauthenticated as over plain http.
+  if (url.protocol === 'https:' && io.env.NODE_TLS_REJECT_UNAUTHORIZED === '0')
+    io.stderr(
+      `warning: NODE_TLS_REJECT_UNAUTHORIZED=0: the certificate of ${url.host} is not checked: its answers are unauthenticated${token ? ' and TRUSTGATE_TOKEN goes to whoever answers' : ''}\n`,
+    );
   return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token };
 }
 
@@ -83,11 +89,17 @@ export async function callServer(
   target: ServerTarget,
   request: ApiRequest,
 ): Promise<ServerAnswer | Failure> {
+  // One deadline for the call with its retries and their waits: --timeout is per package, and three
+  // attempts each given the whole of it held a job three times as long.
+  const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+  const endsAt = io.now().getTime() + timeoutSeconds * 1000;
   for (let attempt = 0; ; attempt++) {
-    const answer = await callOnce(io, target, request);
+    const answer = await callOnce(io, target, request, deadline);
     if ('code' in answer) return answer;
     const wait = busyRetrySeconds(answer);
     if (wait === null || attempt >= BUSY_RETRIES) return answer;
+    if (io.now().getTime() + wait * 1000 >= endsAt) return answer;
     io.stderr(`server busy: retrying in ${wait} s\n`);
     await io.sleep(wait * 1000);
   }
@@ -103,6 +115,7 @@ async function callOnce(
   io: CliIo,
   target: ServerTarget,
   request: ApiRequest,
+  deadline: AbortSignal,
 ): Promise<(ServerAnswer & { retryAfter: string | null }) | Failure> {
   const url = `${target.base}${request.path}`;
   const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -122,7 +135,7 @@ async function callOnce(
         method: request.method,
         headers,
         redirect: 'error',
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutSeconds * 1000), idle.signal]),
+        signal: AbortSignal.any([deadline, idle.signal]),
         ...(body !== undefined ? { body, duplex: 'half' } : {}),
       } as RequestInit);
     } catch (error) {

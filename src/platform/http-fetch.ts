@@ -14,7 +14,8 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
     throw new TypeError(`not an http(s) URL: ${url}`);
   const signal = init.signal ?? undefined;
   signal?.throwIfAborted();
-  const headers: Record<string, string> = {};
+  // This client decodes no content coding: it asks for none, and refuses an answer that has one.
+  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
   new Headers(init.headers).forEach((value, name) => {
     headers[name] = value;
   });
@@ -38,6 +39,14 @@ export async function httpFetch(input: string | URL | Request, init: RequestInit
     request.on('error', (error) => {
       signal?.removeEventListener('abort', abort);
       if (!answered) reject(signal?.aborted ? signal.reason : error);
+    });
+    // A 101 (or an answer to an upgrade) is another protocol, not an answer: without this listener
+    // node:http drops the socket silently and the promise never settles (the process exited 13).
+    request.on('upgrade', (response: IncomingMessage, socket) => {
+      answered = true;
+      socket.destroy();
+      signal?.removeEventListener('abort', abort);
+      reject(new TypeError(`HTTP ${response.statusCode}: the server switched to another protocol`));
     });
     request.on('response', (response: IncomingMessage) => {
       answered = true;
@@ -95,6 +104,13 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 function asResponse(response: IncomingMessage): Response {
   const status = response.statusCode ?? 0;
+  // fetch would decode a gzip body (or fail); read as it is, a body labelled gzip but sent plain would
+  // pass for the verdict it spells, an intermediary's coding for the server's answer.
+  const coding = response.headers['content-encoding']?.trim().toLowerCase();
+  if (coding && coding !== 'identity')
+    throw new TypeError(
+      `HTTP ${status} with content-encoding '${coding}', which this client does not decode`,
+    );
   const headers = new Headers();
   for (const [name, value] of Object.entries(response.headers)) {
     if (Array.isArray(value)) for (const one of value) headers.append(name, one);

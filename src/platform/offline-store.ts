@@ -5,6 +5,11 @@ import { SeedError } from '../trust';
 import { readTrustStoreDir } from './trust-store-files';
 import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
 
+const isFileSystemError = (error: unknown): error is NodeJS.ErrnoException =>
+  error instanceof Error &&
+  typeof (error as NodeJS.ErrnoException).syscall === 'string' &&
+  /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+
 /**
  * The offline core over a trust-store folder: the same reader and seed import as `npm start`. A folder
  * that cannot be read as a trust store (a malformed vendor.json, a pipe named root.pem) is `invalid`,
@@ -21,6 +26,9 @@ export async function openOfflineStore(dir: string): Promise<OfflineCore | { inv
     });
   } catch (error) {
     if (error instanceof SeedError || error instanceof TrustgateError) return { invalid: error.message };
+    // A name in the folder the file system cannot open (a link to nothing, a link loop, no permission)
+    // is the folder's fault, not the command's: exit 3 with the path, not INTERNAL (4, "retry later").
+    if (isFileSystemError(error)) return { invalid: error.message };
     throw error;
   }
   const report = verifier.report;
