@@ -29429,8 +29429,9 @@ Verifies each package's signature and certificate chain against the vendor's roo
 line per package (verdict, reason codes, signer, anchor or escalation case), then a summary.
 
 A package's signature is found next to it: PACKAGE.p7s, PACKAGE.sig or PACKAGE.p7b. A signed JAR/ZIP
-carries its own. A folder stands for all its files (not subfolders): each is a package or the
-signature of one beside it; a signature with no package (SIGNATURE_WITHOUT_PACKAGE) is an error.
+carries its own. A folder stands for all its files: each is a package or the signature of one beside
+it; a signature beside no package (SIGNATURE_WITHOUT_PACKAGE) and a subfolder not named as well
+(FOLDER_NOT_VERIFIED) are errors.
 
 options:
   --vendor ID             the vendor whose roots the packages must chain to (required)
@@ -29534,11 +29535,13 @@ function multipartBody(boundary, parts) {
 // src/cli/packages.ts
 var SIGNATURE_SUFFIXES = [".p7s", ".sig", ".p7b"];
 var ZIP_MAGIC = [80, 75, 3, 4];
+var trimSlashes = (path) => path.length > 1 ? path.replace(/\/+$/, "") : path;
 var packageOf = (signatureName) => signatureName.slice(0, -4);
 var isSignatureFile = (name) => SIGNATURE_SUFFIXES.some((suffix) => name.endsWith(suffix));
 async function findPackages(io, paths, explicitSignature) {
   if (paths.length === 0) return usage("name at least one package file or folder");
   const files = [];
+  const named = new Set(paths.map(trimSlashes));
   for (const path of paths) {
     const facts = await io.stat(path);
     if (!facts) {
@@ -29560,7 +29563,18 @@ async function findPackages(io, paths, explicitSignature) {
       for (const name of listed.filter((entry) => !isSignatureFile(entry))) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
-        if (childFacts?.kind === "directory") continue;
+        if (childFacts?.kind === "directory") {
+          if (!named.has(trimSlashes(child)))
+            files.push({
+              path: child,
+              signature: null,
+              failure: inputFailure(
+                "FOLDER_NOT_VERIFIED",
+                `${child}: a subfolder, whose files are not verified: name it too, or move it out`
+              )
+            });
+          continue;
+        }
         packages.add(name);
         if (childFacts?.kind === "file") files.push({ path: child, size: childFacts.size });
         else

@@ -21,6 +21,8 @@ export interface PackageProblem {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
+const trimSlashes = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
+
 /** `pkg.zip` for `pkg.zip.p7s` (the suffixes are all four characters). */
 const packageOf = (signatureName: string) => signatureName.slice(0, -4);
 
@@ -39,6 +41,7 @@ export async function findPackages(
 ): Promise<{ jobs: Array<PackageJob | PackageProblem> } | Failure> {
   if (paths.length === 0) return usage('name at least one package file or folder');
   const files: Array<{ path: string; size: number } | PackageProblem> = [];
+  const named = new Set(paths.map(trimSlashes));
   for (const path of paths) {
     const facts = await io.stat(path);
     if (!facts) {
@@ -65,7 +68,20 @@ export async function findPackages(
       for (const name of listed.filter((entry) => !isSignatureFile(entry))) {
         const child = io.joinPath(path, name);
         const childFacts = await io.stat(child);
-        if (childFacts?.kind === 'directory') continue;
+        if (childFacts?.kind === 'directory') {
+          // Not verified, so not passed over in silence: a pipeline copying the folder would install
+          // its subfolders' files too. Naming the subfolder as well verifies it (its own files).
+          if (!named.has(trimSlashes(child)))
+            files.push({
+              path: child,
+              signature: null,
+              failure: inputFailure(
+                'FOLDER_NOT_VERIFIED',
+                `${child}: a subfolder, whose files are not verified: name it too, or move it out`,
+              ),
+            });
+          continue;
+        }
         packages.add(name);
         if (childFacts?.kind === 'file') files.push({ path: child, size: childFacts.size });
         // A name that looks like a package but cannot be read as one (a dangling link, a pipe, a link

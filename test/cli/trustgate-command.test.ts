@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,12 +242,14 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
       expect(out[4]).toBe('4 packages: 1 trusted, 1 rejected, 2 unknown_root, 0 errors');
     });
 
-    it('accounts for every file: a hidden file and a signature without its package are errors (exit 3)', async () => {
+    it('accounts for every file: a hidden file, a signature without its package and an unnamed subfolder are errors (exit 3)', async () => {
       const dir = mkdtempSync(join(work, 'planted-'));
       copyFileSync(file('pkg.bin'), join(dir, 'pkg.bin'));
       copyFileSync(file('pkg.bin.p7s'), join(dir, 'pkg.bin.p7s'));
       writeFileSync(join(dir, '.payload.so'), 'installed with the folder, verified by nobody');
       writeFileSync(join(dir, 'tool.sig'), 'a binary dressed as a signature');
+      mkdirSync(join(dir, 'plugins'));
+      writeFileSync(join(dir, 'plugins', 'loader.so'), 'copied with the folder');
       const run = await runTrustgate(['verify', '--vendor', 'acme', dir], { env });
       expect(run.code).toBe(3);
       const out = lines(run.stdout);
@@ -255,6 +257,7 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
       expect(out.find((l) => l.includes('tool.sig'))).toMatch(
         /^error\s.*SIGNATURE_WITHOUT_PACKAGE: .*no tool beside it/,
       );
+      expect(out.find((l) => l.includes('plugins'))).toMatch(/^error\s.*FOLDER_NOT_VERIFIED: /);
       expect(out.find((l) => l.includes('pkg.bin'))).toMatch(/^trusted\s/);
     });
 

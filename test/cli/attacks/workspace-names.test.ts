@@ -97,6 +97,8 @@ describe('trustgate verify on a workspace shaped by an attacker’s pull request
         `error ${join(dir, 'b-dangling.bin')}`,
         `error ${join(dir, 'c-fifo.bin')}`,
         `error ${join(dir, 'd-loop.bin')}`,
+        // A subfolder is not verified, so it is an error too unless named (FOLDER_NOT_VERIFIED).
+        `error ${join(dir, 'e-subfolder')}`,
       ]);
       expect(run.stderr).not.toContain('INTERNAL');
     });

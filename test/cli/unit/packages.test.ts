@@ -7,7 +7,7 @@ const lines = (text: string) => text.split('\n').filter((l) => l.length > 0);
 
 describe('runCli verify package discovery', () => {
   describe('when a folder is named', () => {
-    it('verifies every file in name order (hidden ones too), each with its signature, not subfolders', async () => {
+    it('verifies every file in name order (hidden ones too), each with its signature; a subfolder only when named too', async () => {
       const io = fakeIo({
         files: {
           'dist/b.bin': 'b',
@@ -20,17 +20,37 @@ describe('runCli verify package discovery', () => {
           'dist/nested/c.bin.p7s': SIG,
         },
         env: SERVER_ENV,
-        replies: [trusted, trusted, trusted],
+        replies: [trusted, trusted, trusted, trusted],
       });
-      const code = await runCli(['verify', '--vendor', 'acme', 'dist'], io);
+      const code = await runCli(['verify', '--vendor', 'acme', 'dist', 'dist/nested'], io);
       expect(code).toBe(0);
       const shown = lines(io.out());
-      expect(shown).toHaveLength(4);
+      expect(shown).toHaveLength(5);
       expect(shown[0]).toMatch(/^trusted\s+dist\/\.hidden\s/);
       expect(shown[1]).toMatch(/^trusted\s+dist\/a\.bin\s/);
       expect(shown[2]).toMatch(/^trusted\s+dist\/b\.bin\s/);
-      expect(shown[3]).toBe('3 packages: 3 trusted, 0 rejected, 0 unknown_root, 0 errors');
+      expect(shown[3]).toMatch(/^trusted\s+dist\/nested\/c\.bin\s/);
+      expect(shown[4]).toBe('4 packages: 4 trusted, 0 rejected, 0 unknown_root, 0 errors');
       expect(partsSent(io).map((p) => textOf(p.bytes))).toContain('h'); // the first sent: .hidden
+    });
+
+    it('fails a subfolder that is not named as well: its files would be installed unverified', async () => {
+      const io = fakeIo({
+        files: {
+          'dist/a.bin': 'a',
+          'dist/a.bin.p7s': SIG,
+          'dist/plugins/p.bin': 'p',
+          'dist/plugins/p.bin.p7s': SIG,
+        },
+        env: SERVER_ENV,
+        replies: [trusted],
+      });
+      expect(await runCli(['verify', '--vendor', 'acme', 'dist'], io)).toBe(3);
+      const shown = lines(io.out());
+      expect(shown.find((l) => l.includes('plugins'))).toMatch(
+        /^error\s+dist\/plugins\s+FOLDER_NOT_VERIFIED: /,
+      );
+      expect(shown.find((l) => l.includes('a.bin'))).toMatch(/^trusted\s/);
     });
 
     it('fails a signature file without its package, and an upper-case suffix is no signature', async () => {
