@@ -16,6 +16,151 @@ var __export = (target, all) => {
     __defProp(target, name, { get: all[name], enumerable: true });
 };
 
+// src/encoding/base64.ts
+function base64ToBytes(text2, options = {}) {
+  let ascii = new TextEncoder().encode(text2);
+  if (ascii.some(isWhitespace)) ascii = ascii.filter((byte) => !isWhitespace(byte));
+  if (options.padding === "optional" && ascii.length % 4 > 1) {
+    const padded = new Uint8Array(ascii.length + 4 - ascii.length % 4).fill(PAD);
+    padded.set(ascii);
+    ascii = padded;
+  }
+  const plan = layout(ascii);
+  if (!plan) return null;
+  return decodeQuads(ascii, plan.out, 0, plan.fullQuads, 0) && decodeTail(ascii, plan) ? plan.out : null;
+}
+function layout(ascii) {
+  const length = ascii.length;
+  if (length % 4 !== 0) return null;
+  const padding = length === 0 || ascii[length - 1] !== PAD ? 0 : ascii[length - 2] === PAD ? 2 : 1;
+  return {
+    out: new Uint8Array(length / 4 * 3 - padding),
+    padding,
+    fullQuads: padding ? length - 4 : length
+  };
+}
+function decodeQuads(ascii, out, start, end, o) {
+  for (let i = start; i < end; i += 4) {
+    const a = TABLE[ascii[i]];
+    const b = TABLE[ascii[i + 1]];
+    const c = TABLE[ascii[i + 2]];
+    const d = TABLE[ascii[i + 3]];
+    if (a === INVALID || b === INVALID || c === INVALID || d === INVALID) return false;
+    const quad = a << 18 | b << 12 | c << 6 | d;
+    out[o++] = quad >> 16;
+    out[o++] = quad >> 8 & 255;
+    out[o++] = quad & 255;
+  }
+  return true;
+}
+function decodeTail(ascii, { out, padding }) {
+  if (!padding) return true;
+  const length = ascii.length;
+  const a = TABLE[ascii[length - 4]];
+  const b = TABLE[ascii[length - 3]];
+  const c = padding === 1 ? TABLE[ascii[length - 2]] : 0;
+  if (a === INVALID || b === INVALID || c === INVALID) return false;
+  const quad = a << 18 | b << 12 | c << 6;
+  const o = out.length - (3 - padding);
+  out[o] = quad >> 16;
+  if (padding === 1) out[o + 1] = quad >> 8 & 255;
+  return true;
+}
+var ALPHABET, INVALID, PAD, TABLE, SLICE_CHARS, isWhitespace;
+var init_base64 = __esm({
+  "src/encoding/base64.ts"() {
+    "use strict";
+    ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    INVALID = 255;
+    PAD = 61;
+    TABLE = new Uint8Array(256).fill(INVALID);
+    for (let i = 0; i < ALPHABET.length; i++) TABLE[ALPHABET.charCodeAt(i)] = i;
+    SLICE_CHARS = 1024 * 1024;
+    isWhitespace = (byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9;
+  }
+});
+
+// src/encoding/bytes.ts
+function bytesEqual(a, b) {
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  let i = 0;
+  if (n >= 64 && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
+    const words = n >>> 2;
+    const aw = new Int32Array(a.buffer, a.byteOffset, words);
+    const bw = new Int32Array(b.buffer, b.byteOffset, words);
+    for (let w = 0; w < words; w++) if (aw[w] !== bw[w]) return false;
+    i = words << 2;
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function concatBytes(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+var init_bytes = __esm({
+  "src/encoding/bytes.ts"() {
+    "use strict";
+  }
+});
+
+// src/encoding/hex.ts
+function toHex(bytes) {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+var init_hex = __esm({
+  "src/encoding/hex.ts"() {
+    "use strict";
+  }
+});
+
+// src/encoding/digest.ts
+var init_digest = __esm({
+  "src/encoding/digest.ts"() {
+    "use strict";
+    init_hex();
+  }
+});
+
+// src/encoding/fingerprint.ts
+function stripFingerprint(value) {
+  return value.replace(/[:\s]/g, "").toLowerCase();
+}
+var init_fingerprint = __esm({
+  "src/encoding/fingerprint.ts"() {
+    "use strict";
+  }
+});
+
+// src/encoding/retry-after.ts
+var init_retry_after = __esm({
+  "src/encoding/retry-after.ts"() {
+    "use strict";
+  }
+});
+
+// src/encoding/index.ts
+var init_encoding = __esm({
+  "src/encoding/index.ts"() {
+    "use strict";
+    init_base64();
+    init_bytes();
+    init_digest();
+    init_fingerprint();
+    init_hex();
+    init_retry_after();
+  }
+});
+
 // src/errors.ts
 var ERROR_STATUS, TrustgateError;
 var init_errors = __esm({
@@ -166,151 +311,6 @@ var init_store_version_cache = __esm({
   "src/services/store-version-cache.ts"() {
     "use strict";
     snapshotReaders = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/encoding/base64.ts
-function base64ToBytes(text2, options = {}) {
-  let ascii = new TextEncoder().encode(text2);
-  if (ascii.some(isWhitespace)) ascii = ascii.filter((byte) => !isWhitespace(byte));
-  if (options.padding === "optional" && ascii.length % 4 > 1) {
-    const padded = new Uint8Array(ascii.length + 4 - ascii.length % 4).fill(PAD);
-    padded.set(ascii);
-    ascii = padded;
-  }
-  const plan = layout(ascii);
-  if (!plan) return null;
-  return decodeQuads(ascii, plan.out, 0, plan.fullQuads, 0) && decodeTail(ascii, plan) ? plan.out : null;
-}
-function layout(ascii) {
-  const length = ascii.length;
-  if (length % 4 !== 0) return null;
-  const padding = length === 0 || ascii[length - 1] !== PAD ? 0 : ascii[length - 2] === PAD ? 2 : 1;
-  return {
-    out: new Uint8Array(length / 4 * 3 - padding),
-    padding,
-    fullQuads: padding ? length - 4 : length
-  };
-}
-function decodeQuads(ascii, out, start, end, o) {
-  for (let i = start; i < end; i += 4) {
-    const a = TABLE[ascii[i]];
-    const b = TABLE[ascii[i + 1]];
-    const c = TABLE[ascii[i + 2]];
-    const d = TABLE[ascii[i + 3]];
-    if (a === INVALID || b === INVALID || c === INVALID || d === INVALID) return false;
-    const quad = a << 18 | b << 12 | c << 6 | d;
-    out[o++] = quad >> 16;
-    out[o++] = quad >> 8 & 255;
-    out[o++] = quad & 255;
-  }
-  return true;
-}
-function decodeTail(ascii, { out, padding }) {
-  if (!padding) return true;
-  const length = ascii.length;
-  const a = TABLE[ascii[length - 4]];
-  const b = TABLE[ascii[length - 3]];
-  const c = padding === 1 ? TABLE[ascii[length - 2]] : 0;
-  if (a === INVALID || b === INVALID || c === INVALID) return false;
-  const quad = a << 18 | b << 12 | c << 6;
-  const o = out.length - (3 - padding);
-  out[o] = quad >> 16;
-  if (padding === 1) out[o + 1] = quad >> 8 & 255;
-  return true;
-}
-var ALPHABET, INVALID, PAD, TABLE, SLICE_CHARS, isWhitespace;
-var init_base64 = __esm({
-  "src/encoding/base64.ts"() {
-    "use strict";
-    ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    INVALID = 255;
-    PAD = 61;
-    TABLE = new Uint8Array(256).fill(INVALID);
-    for (let i = 0; i < ALPHABET.length; i++) TABLE[ALPHABET.charCodeAt(i)] = i;
-    SLICE_CHARS = 1024 * 1024;
-    isWhitespace = (byte) => byte === 32 || byte === 10 || byte === 13 || byte === 9;
-  }
-});
-
-// src/encoding/bytes.ts
-function bytesEqual(a, b) {
-  if (a === b) return true;
-  const n = a.length;
-  if (n !== b.length) return false;
-  let i = 0;
-  if (n >= 64 && (a.byteOffset & 3) === 0 && (b.byteOffset & 3) === 0) {
-    const words = n >>> 2;
-    const aw = new Int32Array(a.buffer, a.byteOffset, words);
-    const bw = new Int32Array(b.buffer, b.byteOffset, words);
-    for (let w = 0; w < words; w++) if (aw[w] !== bw[w]) return false;
-    i = words << 2;
-  }
-  for (; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-function concatBytes(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-var init_bytes = __esm({
-  "src/encoding/bytes.ts"() {
-    "use strict";
-  }
-});
-
-// src/encoding/hex.ts
-function toHex(bytes) {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
-var init_hex = __esm({
-  "src/encoding/hex.ts"() {
-    "use strict";
-  }
-});
-
-// src/encoding/digest.ts
-var init_digest = __esm({
-  "src/encoding/digest.ts"() {
-    "use strict";
-    init_hex();
-  }
-});
-
-// src/encoding/fingerprint.ts
-function stripFingerprint(value) {
-  return value.replace(/[:\s]/g, "").toLowerCase();
-}
-var init_fingerprint = __esm({
-  "src/encoding/fingerprint.ts"() {
-    "use strict";
-  }
-});
-
-// src/encoding/retry-after.ts
-var init_retry_after = __esm({
-  "src/encoding/retry-after.ts"() {
-    "use strict";
-  }
-});
-
-// src/encoding/index.ts
-var init_encoding = __esm({
-  "src/encoding/index.ts"() {
-    "use strict";
-    init_base64();
-    init_bytes();
-    init_digest();
-    init_fingerprint();
-    init_hex();
-    init_retry_after();
   }
 });
 
@@ -28426,6 +28426,23 @@ var init_verification = __esm({
   }
 });
 
+// src/services/verify-input.ts
+function withinSizeLimit(what, bytes, max2) {
+  if (bytes.byteLength > max2) throw new TrustgateError("PAYLOAD_TOO_LARGE", `${what} is over ${max2} bytes`);
+  return bytes;
+}
+var missingVendor;
+var init_verify_input = __esm({
+  "src/services/verify-input.ts"() {
+    "use strict";
+    init_errors();
+    missingVendor = () => new TrustgateError(
+      "MISSING_FIELD",
+      "vendor is required: the id of the vendor whose roots must anchor the signature"
+    );
+  }
+});
+
 // src/verify/path-cache.ts
 function parametersOf(req) {
   return JSON.stringify(
@@ -28610,15 +28627,8 @@ async function createOfflineVerifier(sources) {
     },
     async verify(input2) {
       const vendor = input2.vendor.trim();
-      if (vendor === "") {
-        throw new TrustgateError(
-          "MISSING_FIELD",
-          "vendor is required: the id of the vendor whose roots must anchor the signature"
-        );
-      }
-      if (input2.signature && input2.signature.byteLength > limits.maxSignatureBytes) {
-        throw new TrustgateError("PAYLOAD_TOO_LARGE", `signature is over ${limits.maxSignatureBytes} bytes`);
-      }
+      if (vendor === "") throw missingVendor();
+      if (input2.signature) withinSizeLimit("signature", input2.signature, limits.maxSignatureBytes);
       return verifyRequest(deps, {
         vendor,
         signature: input2.signature,
@@ -28635,9 +28645,9 @@ var noEscalation;
 var init_offline = __esm({
   "src/offline.ts"() {
     "use strict";
-    init_errors();
     init_store_version_cache();
     init_verification();
+    init_verify_input();
     init_trust();
     init_verify();
     init_path_cache();
@@ -28803,6 +28813,9 @@ var init_offline_store = __esm({
 
 // package.json
 var version = "0.1.0";
+
+// src/cli/admin-commands.ts
+init_encoding();
 
 // src/escalation/markdown-escape.ts
 var MAX_VALUE_LENGTH = 1e3;
@@ -29040,6 +29053,35 @@ function stepSummary(outcomes, summary, context) {
 `;
 }
 
+// src/advisories/read-capped-body.ts
+async function readCappedBody(body, maxBytes) {
+  if (body === null) return { kind: "ok", bytes: new Uint8Array(0) };
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  try {
+    for (; ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => void 0);
+        return { kind: "too_large", readBytes: total };
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { kind: "ok", bytes };
+}
+
 // src/cli/server.ts
 var MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 var BUSY_RETRIES = 2;
@@ -29113,7 +29155,8 @@ async function callOnce(io, target, request, deadline) {
   const idle = idleWatch(request.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
   const limits = { timeoutSeconds, idle };
   try {
-    const body = watched(request.body?.(), idle.touch);
+    const sent = request.body?.();
+    const body = sent instanceof ReadableStream ? touching(sent, idle.touch) : sent;
     let response;
     try {
       response = await io.fetch(url2, {
@@ -29126,18 +29169,22 @@ async function callOnce(io, target, request, deadline) {
     } catch (error62) {
       return unreachable(url2, error62, limits);
     }
-    let text2;
+    let answer;
     try {
-      text2 = await readCapped(response, idle.touch);
+      answer = await readCappedBody(response.body && touching(response.body, idle.touch), MAX_ANSWER_BYTES);
     } catch (error62) {
-      if (error62 instanceof AnswerTooLarge)
-        return serverFailure("SERVER_ANSWER_UNEXPECTED", `${url2}: ${error62.message}`, response.status);
       return unreachable(url2, error62, limits);
     }
+    if (answer.kind === "too_large")
+      return serverFailure(
+        "SERVER_ANSWER_UNEXPECTED",
+        `${url2}: the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`,
+        response.status
+      );
     return {
       status: response.status,
       contentType: response.headers.get("content-type") ?? "",
-      text: text2,
+      text: new TextDecoder().decode(answer.bytes),
       retryAfter: response.headers.get("retry-after")
     };
   } finally {
@@ -29166,9 +29213,8 @@ function idleWatch(seconds) {
     seconds
   };
 }
-function watched(body, touch) {
-  if (!(body instanceof ReadableStream)) return body;
-  return body.pipeThrough(
+function touching(stream, touch) {
+  return stream.pipeThrough(
     new TransformStream({
       transform(chunk, controller) {
         touch();
@@ -29197,32 +29243,6 @@ function describeNetworkError(error62) {
     current = current.cause;
   }
   return parts.length ? parts.join(": ") : String(error62);
-}
-var AnswerTooLarge = class extends Error {
-};
-async function readCapped(response, touch) {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (; ; ) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    touch();
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw new AnswerTooLarge(`the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`);
-    }
-    chunks.push(value);
-  }
-  const joined = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(joined);
 }
 function failureOf(answer) {
   const problem = parseProblem(answer);
@@ -29267,7 +29287,6 @@ function jsonOf(answer) {
 var MAX_PEM_BYTES = 256 * 1024;
 var print = (io, json2, body, human) => io.stdout(json2 ? `${JSON.stringify(body, null, 2)}
 ` : human);
-var isRecord2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 var text = (value) => neutralise(typeof value === "string" || typeof value === "number" ? String(value) : "");
 async function casesCommand(io, argv) {
   const args = parseArgs(argv, { state: "string", vendor: "string", server: "string", json: "flag" });
@@ -29288,9 +29307,9 @@ async function casesCommand(io, argv) {
   });
   const json2 = answerJson(answer);
   if (isFailure(json2)) return json2;
-  const cases = isRecord2(json2) && Array.isArray(json2.cases) ? json2.cases.filter(isRecord2) : [];
+  const cases = isRecord(json2) && Array.isArray(json2.cases) ? json2.cases.filter(isRecord) : [];
   const lines = cases.map((c) => {
-    const top = isRecord2(c.top) ? c.top : {};
+    const top = isRecord(c.top) ? c.top : {};
     return `${text(c.id)}  ${text(c.state).padEnd(8)}  ${text(c.kind).padEnd(22)}  ${text(c.vendorId)}  blocked ${text(c.verificationsBlocked)}  last ${text(c.lastSeen)}  "${text(top.subject)}"`;
   });
   const human = lines.length ? fenced(`${lines.join("\n")}
@@ -29329,10 +29348,7 @@ function terminalSafe(markdown, github) {
 }
 function fenced(body, github) {
   if (!github) return body;
-  const token = Array.from(
-    crypto.getRandomValues(new Uint8Array(16)),
-    (b) => b.toString(16).padStart(2, "0")
-  ).join("");
+  const token = toHex(crypto.getRandomValues(new Uint8Array(16)));
   return `::stop-commands::${token}
 ${body}::${token}::
 `;
@@ -29366,7 +29382,7 @@ async function proposeRoot(io, argv) {
   });
   const json2 = answerJson(answer);
   if (isFailure(json2)) return json2;
-  const root = isRecord2(json2) ? json2 : {};
+  const root = isRecord(json2) ? json2 : {};
   print(
     io,
     flagOption(args, "json"),
@@ -29394,7 +29410,7 @@ async function approveRoot(io, argv) {
   });
   const json2 = answerJson(answer);
   if (isFailure(json2)) return json2;
-  const root = isRecord2(json2) ? json2 : {};
+  const root = isRecord(json2) ? json2 : {};
   print(io, flagOption(args, "json"), json2, `approved ${text(root.sha256)}: state ${text(root.state)}
 `);
   return EXIT.TRUSTED;
@@ -29478,10 +29494,11 @@ function helpText(command) {
 init_errors();
 
 // src/cli/multipart.ts
+init_encoding();
 var encoder = new TextEncoder();
 function multipartBoundary(random) {
   const bytes = random(new Uint8Array(18));
-  return `trustgate-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `trustgate-${toHex(bytes)}`;
 }
 var fieldHead = (boundary, name) => `--${boundary}\r
 content-disposition: form-data; name="${name}"\r

@@ -1,9 +1,11 @@
+import { toHex } from '../encoding';
 import { neutralise } from '../escalation/markdown-escape';
 import { flagOption, parseArgs, stringOption } from './args';
 import { EXIT } from './exit-codes';
 import { type Failure, inputFailure, isFailure, usage } from './failure';
 import { inGitHubActions } from './github';
 import type { CliIo } from './io';
+import { isRecord } from './outcome';
 import { callServer, failureOf, jsonOf, type ServerAnswer, serverTarget } from './server';
 
 /** Longest root certificate file read (a PEM certificate is a few KiB). */
@@ -12,8 +14,6 @@ const MAX_PEM_BYTES = 256 * 1024;
 const print = (io: CliIo, json: boolean, body: unknown, human: string) =>
   io.stdout(json ? `${JSON.stringify(body, null, 2)}\n` : human);
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown) =>
   neutralise(typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
@@ -88,9 +88,7 @@ function terminalSafe(markdown: string, github: boolean): string {
 /** In GitHub Actions, text between stop-commands with a token no server can guess: no line is a command. */
 function fenced(body: string, github: boolean): string {
   if (!github) return body;
-  const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+  const token = toHex(crypto.getRandomValues(new Uint8Array(16)));
   return `::stop-commands::${token}\n${body}::${token}::\n`;
 }
 

@@ -1,3 +1,5 @@
+import { toHex } from '../encoding';
+
 /**
  * The /verify request as multipart/form-data in the order the server streams best: `vendor` (looked
  * up before anything is parsed), `time`, `signature`, then the artifact, which is read from disk as the
@@ -15,7 +17,7 @@ const encoder = new TextEncoder();
 
 export function multipartBoundary(random: (bytes: Uint8Array) => Uint8Array): string {
   const bytes = random(new Uint8Array(18));
-  return `trustgate-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `trustgate-${toHex(bytes)}`;
 }
 
 // Field names are the command's own and file names are fixed: nothing the user typed reaches a header.

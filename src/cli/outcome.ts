@@ -26,7 +26,8 @@ export interface PackageOutcome {
 
 const VERDICTS = new Set<string>(['trusted', 'rejected', 'unknown_root']);
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not an array, not null): what every answer of the API is. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isCodeList = (value: unknown) =>

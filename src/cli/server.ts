@@ -1,3 +1,4 @@
+import { type CappedBody, readCappedBody } from '../advisories/read-capped-body';
 import { type Failure, inputFailure, serverFailure, usage } from './failure';
 import type { CliIo } from './io';
 
@@ -128,7 +129,8 @@ async function callOnce(
   const idle = idleWatch(request.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS);
   const limits = { timeoutSeconds, idle };
   try {
-    const body = watched(request.body?.(), idle.touch);
+    const sent = request.body?.();
+    const body = sent instanceof ReadableStream ? touching(sent, idle.touch) : sent;
     let response: Response;
     try {
       response = await io.fetch(url, {
@@ -141,18 +143,22 @@ async function callOnce(
     } catch (error) {
       return unreachable(url, error, limits);
     }
-    let text: string;
+    let answer: CappedBody;
     try {
-      text = await readCapped(response, idle.touch);
+      answer = await readCappedBody(response.body && touching(response.body, idle.touch), MAX_ANSWER_BYTES);
     } catch (error) {
-      if (error instanceof AnswerTooLarge)
-        return serverFailure('SERVER_ANSWER_UNEXPECTED', `${url}: ${error.message}`, response.status);
       return unreachable(url, error, limits);
     }
+    if (answer.kind === 'too_large')
+      return serverFailure(
+        'SERVER_ANSWER_UNEXPECTED',
+        `${url}: the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`,
+        response.status,
+      );
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
-      text,
+      text: new TextDecoder().decode(answer.bytes),
       retryAfter: response.headers.get('retry-after'),
     };
   } finally {
@@ -192,10 +198,9 @@ function idleWatch(seconds: number): IdleWatch {
   };
 }
 
-/** A streamed body that restarts the idle clock with every chunk the upload takes. */
-function watched(body: BodyInit | undefined, touch: () => void): BodyInit | undefined {
-  if (!(body instanceof ReadableStream)) return body;
-  return body.pipeThrough(
+/** A stream, either way, that restarts the idle clock with every chunk that moves. */
+function touching(stream: ReadableStream<Uint8Array>, touch: () => void): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         touch();
@@ -231,33 +236,6 @@ function describeNetworkError(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.length ? parts.join(': ') : String(error);
-}
-
-class AnswerTooLarge extends Error {}
-
-async function readCapped(response: Response, touch: () => void): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    touch();
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel();
-      throw new AnswerTooLarge(`the answer is over ${MAX_ANSWER_BYTES} bytes: not a trustgate answer`);
-    }
-    chunks.push(value);
-  }
-  const joined = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(joined);
 }
 
 /**
