@@ -9,9 +9,9 @@
  * the vendor's policy; nothing is fetched, there are no uploaded CRLs and no memory of revocations seen
  * before, and no escalation case is opened (an unknown root is the verdict, nobody is told).
  */
-import { TrustgateError } from './errors';
 import { cacheTrustReads } from './services/store-version-cache';
 import { type VerificationDeps, type VerificationResult, verifyRequest } from './services/verification';
+import { missingVendor, withinSizeLimit } from './services/verify-input';
 import { createInMemoryTrustRepository, importSeed, type SeedReport, type SeedVendor } from './trust';
 import {
   type ArtifactInput,
@@ -84,15 +84,8 @@ export async function createOfflineVerifier(sources: OfflineSources): Promise<Of
     async verify(input) {
       // The refusals the server's request readers (http/verify-request.ts) make before verifying.
       const vendor = input.vendor.trim();
-      if (vendor === '') {
-        throw new TrustgateError(
-          'MISSING_FIELD',
-          'vendor is required: the id of the vendor whose roots must anchor the signature',
-        );
-      }
-      if (input.signature && input.signature.byteLength > limits.maxSignatureBytes) {
-        throw new TrustgateError('PAYLOAD_TOO_LARGE', `signature is over ${limits.maxSignatureBytes} bytes`);
-      }
+      if (vendor === '') throw missingVendor();
+      if (input.signature) withinSizeLimit('signature', input.signature, limits.maxSignatureBytes);
       return verifyRequest(deps, {
         vendor,
         signature: input.signature,

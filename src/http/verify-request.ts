@@ -1,6 +1,7 @@
 import { hexToBytes } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { VerifyInput } from '../services/verification';
+import { missingVendor, withinSizeLimit } from '../services/verify-input';
 import type { ArtifactInput, HashName } from '../verify';
 import type { JsonBody } from './json-body';
 
@@ -26,18 +27,8 @@ export function parseDigest(value: string): ArtifactInput {
   return { kind: 'digest', algorithm: HASH_NAME[algorithm] as HashName, value: bytes };
 }
 
-function checkSize(what: string, bytes: Uint8Array, max: number): Uint8Array {
-  if (bytes.byteLength > max) throw new TrustgateError('PAYLOAD_TOO_LARGE', `${what} is over ${max} bytes`);
-  return bytes;
-}
-
 function requireVendor(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new TrustgateError(
-      'MISSING_FIELD',
-      'vendor is required: the id of the vendor whose roots must anchor the signature',
-    );
-  }
+  if (typeof value !== 'string' || value.trim() === '') throw missingVendor();
   return value.trim();
 }
 
@@ -87,8 +78,8 @@ export async function readJson(body: JsonBody, limits: RequestLimits): Promise<V
   const artifact = await decodeBase64Field(body, record.artifact, 'artifact');
   return combine(
     requireVendor(body.string(record.vendor)),
-    signature && checkSize('signature', signature, limits.maxSignatureBytes),
-    artifact && checkSize('artifact', artifact, limits.maxArtifactBytes),
+    signature && withinSizeLimit('signature', signature, limits.maxSignatureBytes),
+    artifact && withinSizeLimit('artifact', artifact, limits.maxArtifactBytes),
     digest ?? null,
   );
 }

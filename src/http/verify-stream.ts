@@ -23,6 +23,7 @@
 import { TrustgateError } from '../errors';
 import type { VendorSnapshot } from '../services/store-version-cache';
 import type { VerifyInput } from '../services/verification';
+import { missingVendor } from '../services/verify-input';
 import { type ArtifactInput, type HashName, streamableDigest } from '../verify';
 import type { Hasher, HasherFactory } from './hasher';
 import { KeptBytes } from './kept-bytes';
@@ -235,12 +236,7 @@ export async function readMultipartStreaming(
     return field ? new TextDecoder().decode(field.bytes()) : null;
   };
   const vendor = (vendorField as VendorField | null)?.value() ?? '';
-  if (vendor === '') {
-    throw new TrustgateError(
-      'MISSING_FIELD',
-      'vendor is required: the id of the vendor whose roots must anchor the signature',
-    );
-  }
+  if (vendor === '') throw missingVendor();
   const known = (vendorField as VendorField | null)?.known ?? (await options.requireVendor(vendor));
   const digest = decode('digest');
   const signatureBytes = (signature as Collector | null)?.bytes() ?? null;
