@@ -102,6 +102,31 @@ export async function startRawServer(
   };
 }
 
+/**
+ * `trustgate verify --offline --trust-store STORE --vendor VENDOR --signature SIGNATURE ARTIFACT`: one
+ * detached signature checked with no server.
+ */
+export function verifyOffline(
+  spec: { store: string; signature: string; artifact: string; vendor?: string; extra?: string[] },
+  options: Parameters<typeof runTrustgate>[1] = {},
+): Promise<Run> {
+  return runTrustgate(
+    [
+      'verify',
+      '--vendor',
+      spec.vendor ?? 'acme',
+      '--offline',
+      '--trust-store',
+      spec.store,
+      ...(spec.extra ?? []),
+      '--signature',
+      spec.signature,
+      spec.artifact,
+    ],
+    options,
+  );
+}
+
 /** A server on 127.0.0.1 that answers every request with `answer` (a proxy's page, a failing server, a liar). */
 export function startFakeServer(
   answer: (request: { method: string; url: string; body: number }) => FakeAnswer,

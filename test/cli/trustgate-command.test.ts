@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_FIXTURES } from '../helpers/cms-fixtures';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
-import { closedPort, type FakeAnswer, ROOT, runTrustgate, startFakeServer, TRUSTGATE } from './run-trustgate';
+import {
+  closedPort,
+  type FakeAnswer,
+  ROOT,
+  runTrustgate,
+  startFakeServer,
+  TRUSTGATE,
+  verifyOffline,
+} from './run-trustgate';
 
 const ADMIN = 'cli-test-admin-token-0123456789abcdef';
 const ARTIFACT = join(CMS_FIXTURES, 'artifacts/acme-widget-1.4.2.bin');
@@ -461,31 +469,21 @@ describe('the command as a pipeline gets it', () => {
 
 describe('trustgate verify --offline', () => {
   const store = join(CMS_FIXTURES, 'trust-store');
-  const offline = (args: string[]) =>
-    runTrustgate(['verify', '--vendor', 'acme', '--offline', '--trust-store', store, ...args]);
+  const offline = (signature: string, artifact: string, vendor = 'acme') =>
+    verifyOffline({ store, signature, artifact, vendor });
 
   describe('when no server is reachable at all', () => {
     it('exits 0, 1, 2 and 3 as the server would, from the trust-store folder alone', async () => {
-      const trusted = await offline(['--signature', TRUSTED_SIG, ARTIFACT]);
+      const trusted = await offline(TRUSTED_SIG, ARTIFACT);
       expect(trusted.code).toBe(0);
       expect(trusted.stdout).toContain('anchor acme');
-      const rejected = await offline(['--signature', RSA_SIG, TAMPERED]);
+      const rejected = await offline(RSA_SIG, TAMPERED);
       expect(rejected.code).toBe(1);
       expect(rejected.stdout).toContain('DIGEST_MISMATCH');
-      const unknown = await offline(['--signature', GLOBEX_SIG, ARTIFACT]);
+      const unknown = await offline(GLOBEX_SIG, ARTIFACT);
       expect(unknown.code).toBe(2);
       expect(unknown.stdout).toContain('no case opened (offline)');
-      const vendor = await runTrustgate([
-        'verify',
-        '--vendor',
-        'initech',
-        '--offline',
-        '--trust-store',
-        store,
-        '--signature',
-        TRUSTED_SIG,
-        ARTIFACT,
-      ]);
+      const vendor = await offline(TRUSTED_SIG, ARTIFACT, 'initech');
       expect(vendor.code).toBe(3);
       expect(vendor.stdout).toContain('UNKNOWN_VENDOR');
     });

@@ -1,6 +1,7 @@
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { CMS_FIXTURES } from '../../helpers/cms-fixtures';
-import { runTrustgate } from '../run-trustgate';
+import { runTrustgate, verifyOffline } from '../run-trustgate';
 
 export const ARTIFACT = join(CMS_FIXTURES, 'artifacts/acme-widget-1.4.2.bin');
 export const TRUSTED_SIG = join(CMS_FIXTURES, 'cases/ecdsa-p256-sha256-detached-trusted/signature.der');
@@ -27,5 +28,17 @@ export async function genuineTrustedVerdict(): Promise<Record<string, unknown>> 
   const { package: _p, signature: _s, exitCode: _e, ...verdict } = JSON.parse(run.stdout).results[0];
   return verdict;
 }
+
+/** A copy of the fixture trust store under `dir/name`, changed by `plant` (given the copy's root). */
+export function plantedStore(dir: string, name: string, plant: (store: string) => void): string {
+  const store = join(dir, name);
+  cpSync(TRUST_STORE, store, { recursive: true });
+  plant(store);
+  return store;
+}
+
+/** ARTIFACT and its trusted signature verified --offline against `store`. */
+export const verifyTrustedOffline = (store: string) =>
+  verifyOffline({ store, signature: TRUSTED_SIG, artifact: ARTIFACT });
 
 export { startRawServer } from '../run-trustgate';

@@ -50,6 +50,18 @@ describe('trustgate verify against an https server', () => {
     });
   });
 
+  describe('when NODE_TLS_REJECT_UNAUTHORIZED=0 is set and Node’s own warnings are silenced', () => {
+    it('still warns that the answers are unauthenticated and the token goes to whoever answers', async () => {
+      const run = await verify({ NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' });
+      // The user's own choice: the verdict is read, but not in silence.
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(
+        /warning: NODE_TLS_REJECT_UNAUTHORIZED=0: the certificate of 127\.0\.0\.1:\d+ is not checked: its answers are unauthenticated and TRUSTGATE_TOKEN goes to whoever answers/,
+      );
+      expect(`${run.stdout}${run.stderr}`).not.toContain(TOKEN);
+    });
+  });
+
   describe('when its certificate is trusted (NODE_EXTRA_CA_CERTS, as for a company CA)', () => {
     it('verifies over TLS, the token sent once', async () => {
       const before = seen.length;

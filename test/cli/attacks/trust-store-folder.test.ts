@@ -1,37 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTrustgate } from '../run-trustgate';
-import { ARTIFACT, TRUST_STORE, TRUSTED_SIG } from './liar-server';
+import { plantedStore, verifyTrustedOffline } from './liar-server';
 
 describe('trustgate verify --offline with a trust-store folder planted to stall or crash it', () => {
   let work: string;
-  const offline = (store: string) =>
-    runTrustgate([
-      'verify',
-      '--vendor',
-      'acme',
-      '--offline',
-      '--trust-store',
-      store,
-      '--signature',
-      TRUSTED_SIG,
-      ARTIFACT,
-    ]);
-
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'trustgate-store-attack-'));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const storeWith = (name: string, plant: (acme: string) => void) => {
-    const store = join(work, name);
-    cpSync(TRUST_STORE, store, { recursive: true });
-    plant(join(store, 'acme'));
-    return store;
-  };
+  /** The fixture store with `plant` done in its acme folder. */
+  const storeWith = (name: string, plant: (acme: string) => void) =>
+    plantedStore(work, name, (store) => plant(join(store, 'acme')));
+  const offline = verifyTrustedOffline;
 
   describe('when a root file is a named pipe nobody writes to', () => {
     it('refuses the folder at once (exit 3, TRUST_STORE_INVALID) instead of waiting for ever', async () => {

@@ -1,36 +1,18 @@
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTrustgate } from '../run-trustgate';
-import { ARTIFACT, TRUST_STORE, TRUSTED_SIG } from './liar-server';
+import { plantedStore, verifyTrustedOffline } from './liar-server';
 
 describe('trustgate verify --offline with a trust-store folder holding links that lead nowhere', () => {
   let work: string;
-  const offline = (store: string) =>
-    runTrustgate([
-      'verify',
-      '--vendor',
-      'acme',
-      '--offline',
-      '--trust-store',
-      store,
-      '--signature',
-      TRUSTED_SIG,
-      ARTIFACT,
-    ]);
-
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'trustgate-store-links-'));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const storeWith = (name: string, plant: (store: string) => void) => {
-    const store = join(work, name);
-    cpSync(TRUST_STORE, store, { recursive: true });
-    plant(store);
-    return store;
-  };
+  const storeWith = (name: string, plant: (store: string) => void) => plantedStore(work, name, plant);
+  const offline = verifyTrustedOffline;
 
   describe('when a vendor folder is a link to nothing', () => {
     it('exits 3 TRUST_STORE_INVALID with the path, not 4 INTERNAL ("retrying is safe")', async () => {
