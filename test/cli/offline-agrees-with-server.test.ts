@@ -2,55 +2,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CMS_FIXTURES, cmsCases } from '../helpers/cms-fixtures';
-import { JAR_FIXTURES, jarCases } from '../helpers/jar-fixtures';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
-import { TIMESTAMP_FIXTURES, timestampCases } from '../helpers/timestamp-fixtures';
+import { VERIFY_FIXTURE_SETS, type VerifyFixtureCase } from '../helpers/verify-fixture-sets';
 import { runTrustgate } from './run-trustgate';
 
 const ADMIN = 'cli-agreement-admin-token-0123456789';
 
-interface Case {
-  name: string;
-  vendor: string;
-  time: string;
-  artifact: string;
-  /** Null: a signed JAR, sent alone. */
-  signature: string | null;
-  expected: { verdict: string | null; reasons: string[]; error: string | null };
-}
-
-/** Every verify fixture, by the trust-store folder it is judged against. */
-const SETS: Array<{ name: string; root: string; cases: Case[] }> = [
-  {
-    name: 'CMS',
-    root: CMS_FIXTURES,
-    cases: cmsCases.map((c) => ({
-      ...c,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
-  },
-  {
-    name: 'signed JAR',
-    root: JAR_FIXTURES,
-    cases: jarCases.map((c) => ({
-      name: c.name,
-      vendor: c.vendor,
-      time: c.time,
-      artifact: c.file,
-      signature: null,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: c.expectedError },
-    })),
-  },
-  {
-    name: 'timestamp',
-    root: TIMESTAMP_FIXTURES,
-    cases: timestampCases.map((c) => ({
-      ...c,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
-  },
-];
+type Case = VerifyFixtureCase;
 
 interface Answer {
   package: string;
@@ -85,7 +43,7 @@ function releaseFolders(root: string, cases: Case[], work: string) {
   return [...groups.values()];
 }
 
-describe.each(SETS)('trustgate verify on the $name fixtures', ({ root, cases }) => {
+describe.each(VERIFY_FIXTURE_SETS)('trustgate verify on the $name fixtures', ({ root, cases }) => {
   let server: NpmStartedServer;
   let work: string;
 

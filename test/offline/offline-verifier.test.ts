@@ -10,9 +10,13 @@ import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-fil
 import type { SeedVendor } from '../../src/trust';
 import type { ArtifactInput } from '../../src/verify';
 import { CMS_FIXTURES, cmsCases } from '../helpers/cms-fixtures';
-import { JAR_FIXTURES, jarCases } from '../helpers/jar-fixtures';
 import { createTestApp, TEST_ADMIN_TOKEN } from '../helpers/test-app';
-import { TIMESTAMP_FIXTURES, timestampCase, timestampCases } from '../helpers/timestamp-fixtures';
+import { timestampCase } from '../helpers/timestamp-fixtures';
+import {
+  VERIFY_FIXTURE_SETS,
+  type VerifyFixtureCase,
+  type VerifyFixtureSet,
+} from '../helpers/verify-fixture-sets';
 
 /**
  * The clocks of both verifiers: no fixture's `time`, so an agreement also shows that both verify as of the
@@ -22,52 +26,9 @@ const CLOCK = new Date('2026-07-01T00:00:00Z');
 const subtle = globalThis.crypto.subtle;
 
 /** One request, as the CLI would make it and as the server is sent it. */
-interface Sent {
-  name: string;
-  vendor: string;
-  /** Relative to the fixture set; null sends the artifact alone (a signed JAR). */
-  signature: string | null;
-  artifact: string;
-  time: string;
-  expected: { verdict: string | null; reasons: string[]; error: string | null };
-}
-
-interface FixtureSet {
-  name: string;
-  root: string;
-  cases: Sent[];
-}
-
-const SETS: FixtureSet[] = [
-  {
-    name: 'cms',
-    root: CMS_FIXTURES,
-    cases: cmsCases.map((c) => ({
-      ...c,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
-  },
-  {
-    name: 'jar',
-    root: JAR_FIXTURES,
-    cases: jarCases.map((c) => ({
-      name: c.name,
-      vendor: c.vendor,
-      signature: null,
-      artifact: c.file,
-      time: c.time,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: c.expectedError },
-    })),
-  },
-  {
-    name: 'timestamp',
-    root: TIMESTAMP_FIXTURES,
-    cases: timestampCases.map((c) => ({
-      ...c,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
-  },
-];
+type Sent = VerifyFixtureCase;
+type FixtureSet = VerifyFixtureSet;
+const SETS = VERIFY_FIXTURE_SETS;
 
 const read = (set: FixtureSet, file: string) => new Uint8Array(readFileSync(join(set.root, file)));
 
