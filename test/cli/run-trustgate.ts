@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { runProcess } from '../helpers/run-process';
 
 export const ROOT = join(import.meta.dirname, '../..');
 /** The committed single-file bundle, exactly what pipelines download (`npm test` checks it is fresh). */
@@ -18,7 +18,7 @@ export interface Run {
  * Runs `node bin/trustgate.mjs ARGS` as a pipeline would: a child process, its own environment (no
  * TRUSTGATE_* or GITHUB_* leaking in from the test's), exit code and both streams.
  */
-export function runTrustgate(
+export async function runTrustgate(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string; measureMemory?: boolean } = {},
 ): Promise<Run> {
@@ -30,26 +30,9 @@ export function runTrustgate(
   const [command, argv] = options.measureMemory
     ? ['/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, TRUSTGATE, ...args]]
     : [process.execPath, [TRUSTGATE, ...args]];
-  return new Promise((resolve, reject) => {
-    const child = spawn(command as string, argv as string[], {
-      cwd: options.cwd ?? ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const rss = /maxrss=(\d+)/.exec(stderr);
-      resolve({ code, stdout, stderr, ...(rss ? { maxRssKib: Number(rss[1]) } : {}) });
-    });
-  });
+  const run = await runProcess(command as string, argv as string[], { cwd: options.cwd ?? ROOT, env });
+  const rss = /maxrss=(\d+)/.exec(run.stderr);
+  return { ...run, ...(rss ? { maxRssKib: Number(rss[1]) } : {}) };
 }
 
 export interface FakeAnswer {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -14,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
+import { runProcess } from '../helpers/run-process';
 import { expectedExits, scriptOf, shellBlocks } from './readme-blocks';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -42,20 +42,8 @@ function exampleFiles(dir: string): void {
   symlinkSync(join(ROOT, 'trust-store'), join(dir, 'trust-store'));
 }
 
-function runBash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runBash = (script: string, cwd: string, env: NodeJS.ProcessEnv) =>
+  runProcess('bash', ['-c', script], { cwd, env });
 
 describe('README.md shell examples', () => {
   describe('when a block is marked to be skipped', () => {
