@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_FIXTURES } from '../helpers/cms-fixtures';
 import { type NpmStartedServer, startWithNpm } from '../helpers/npm-start';
+import { runProcess } from '../helpers/run-process';
 import {
   closedPort,
   type FakeAnswer,
@@ -402,16 +403,8 @@ describe('trustgate (the built command, bin/trustgate.mjs)', () => {
     }, 60_000);
 
     it('offline, hashes it while reading, with the same answer', async () => {
-      const run = await runTrustgate(
-        [
-          'verify',
-          '--vendor',
-          'acme',
-          '--offline',
-          '--trust-store',
-          join(CMS_FIXTURES, 'trust-store'),
-          'big.bin',
-        ],
+      const run = await verifyOffline(
+        { store: join(CMS_FIXTURES, 'trust-store'), signature: 'big.bin.p7s', artifact: 'big.bin' },
         { cwd: work, measureMemory: true },
       );
       expect(run.code, run.stderr).toBe(2);
@@ -429,8 +422,7 @@ describe('the command as a pipeline gets it', () => {
       const alone = mkdtempSync(join(tmpdir(), 'trustgate-alone-'));
       try {
         copyFileSync(TRUSTGATE, join(alone, 'trustgate.mjs'));
-        const { spawnSync } = await import('node:child_process');
-        const run = spawnSync(
+        const run = await runProcess(
           process.execPath,
           [
             join(alone, 'trustgate.mjs'),
@@ -444,9 +436,9 @@ describe('the command as a pipeline gets it', () => {
             TRUSTED_SIG,
             ARTIFACT,
           ],
-          { cwd: alone, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+          { cwd: alone, env: { PATH: process.env.PATH ?? '' } },
         );
-        expect(run.status, run.stderr).toBe(0);
+        expect(run.code, run.stderr).toBe(0);
         expect(run.stdout).toMatch(/^trusted\s/);
       } finally {
         rmSync(alone, { recursive: true, force: true });
@@ -456,12 +448,11 @@ describe('the command as a pipeline gets it', () => {
 
   describe('when run as npx trustgate in a checkout', () => {
     it('is the same command (package.json bin)', async () => {
-      const { spawnSync } = await import('node:child_process');
-      const run = spawnSync('npx', ['--no-install', 'trustgate', '--version'], {
+      const run = await runProcess('npx', ['--no-install', 'trustgate', '--version'], {
         cwd: ROOT,
-        encoding: 'utf8',
+        env: process.env,
       });
-      expect(run.status, run.stderr).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^trustgate \d+\.\d+\.\d+\n$/);
     });
   });

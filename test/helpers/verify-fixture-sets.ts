@@ -20,19 +20,30 @@ export interface VerifyFixtureSet {
   cases: VerifyFixtureCase[];
 }
 
+/** A case sent with its signature file (CMS and timestamp manifests share these fields). */
+const signedCase = (c: {
+  name: string;
+  vendor: string;
+  signature: string;
+  artifact: string;
+  time: string;
+  expectedVerdict: string;
+  expectedReasons: string[];
+}): VerifyFixtureCase => ({
+  name: c.name,
+  vendor: c.vendor,
+  signature: c.signature,
+  artifact: c.artifact,
+  time: c.time,
+  expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
+});
+
 /** Every verify fixture of the project, CMS, signed JAR and timestamp, by the trust store it is judged against. */
 export const VERIFY_FIXTURE_SETS: VerifyFixtureSet[] = [
   {
     name: 'CMS',
     root: CMS_FIXTURES,
-    cases: cmsCases.map((c) => ({
-      name: c.name,
-      vendor: c.vendor,
-      signature: c.signature,
-      artifact: c.artifact,
-      time: c.time,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
+    cases: cmsCases.map(signedCase),
   },
   {
     name: 'signed JAR',
@@ -49,13 +60,6 @@ export const VERIFY_FIXTURE_SETS: VerifyFixtureSet[] = [
   {
     name: 'timestamp',
     root: TIMESTAMP_FIXTURES,
-    cases: timestampCases.map((c) => ({
-      name: c.name,
-      vendor: c.vendor,
-      signature: c.signature,
-      artifact: c.artifact,
-      time: c.time,
-      expected: { verdict: c.expectedVerdict, reasons: c.expectedReasons, error: null },
-    })),
+    cases: timestampCases.map(signedCase),
   },
 ];
