@@ -28792,7 +28792,6 @@ async function openOfflineStore(dir) {
   const report2 = verifier.report;
   const warnings = [...report2.skipped.map((s) => `${dir}/${s.vendorId}/${s.file} skipped: ${s.why}`)];
   return {
-    vendors: () => verifier.vendors(),
     verify: (input2) => verifier.verify(input2),
     signerHash: (signature) => verifier.signerHash(signature),
     warnings

@@ -9,7 +9,6 @@ export interface FileFacts {
 
 /** What the offline mode needs of the verification core (src/offline.ts builds it; the door passes it in). */
 export interface OfflineCore {
-  vendors(): Promise<string[]>;
   /** Resolves to the verdict as the server answers it; throws a `TrustgateError` for undecidable input. */
   verify(input: {
     vendor: string;
@@ -18,7 +17,7 @@ export interface OfflineCore {
     time?: Date;
   }): Promise<unknown>;
   signerHash(signature: Uint8Array): HashName | null;
-  /** Lines worth a warning about the trust-store folder (files skipped, conflicts). */
+  /** Lines worth a warning about the trust-store folder (files skipped). */
   warnings: string[];
 }
 

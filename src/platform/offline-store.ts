@@ -34,7 +34,6 @@ export async function openOfflineStore(dir: string): Promise<OfflineCore | { inv
   const report = verifier.report;
   const warnings = [...report.skipped.map((s) => `${dir}/${s.vendorId}/${s.file} skipped: ${s.why}`)];
   return {
-    vendors: () => verifier.vendors(),
     verify: (input) => verifier.verify(input),
     signerHash: (signature) => verifier.signerHash(signature),
     warnings,

@@ -8,7 +8,6 @@ import { fakeIo, SIG, VERDICT } from './fake-io';
 function fakeCore(verdicts: Array<unknown | Error>) {
   const asked: Array<Parameters<OfflineCore['verify']>[0]> = [];
   const core: OfflineCore = {
-    vendors: async () => ['acme'],
     async verify(input) {
       asked.push(input);
       const next = verdicts.shift();
