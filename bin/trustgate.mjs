@@ -28927,18 +28927,12 @@ function verdictOf(body, vendor) {
     return unexpected("trusted without a signer and an anchor, or with reasons");
   return { ...body, escalation: escalation ?? null };
 }
-var verdictOutcome = (job, verdict) => ({
-  package: job.path,
-  signature: job.signature,
-  exit: exitOfVerdict(verdict.verdict),
-  verdict
-});
-var failedOutcome = (job, failure2) => ({
-  package: job.path,
-  signature: job.signature,
-  exit: failure2.exit,
-  failure: failure2
-});
+function outcomeOf(job, result) {
+  const about = { package: job.path, signature: job.signature };
+  if (isFailure(result)) return { ...about, exit: result.exit, failure: result };
+  const verdict = result;
+  return { ...about, exit: exitOfVerdict(verdict.verdict), verdict };
+}
 function summarise(outcomes) {
   const summary = { packages: outcomes.length, trusted: 0, rejected: 0, unknown_root: 0, errors: 0 };
   for (const outcome of outcomes) {
@@ -29809,12 +29803,12 @@ async function verifyCommand(io, argv) {
   let unreachable2 = null;
   for (const job of found.jobs) {
     let outcome;
-    if ("failure" in job) outcome = failedOutcome(job, job.failure);
+    if ("failure" in job) outcome = outcomeOf(job, job.failure);
     else if (unreachable2)
-      outcome = failedOutcome(job, serverFailure(unreachable2.code, `not sent: ${unreachable2.detail}`));
+      outcome = outcomeOf(job, serverFailure(unreachable2.code, `not sent: ${unreachable2.detail}`));
     else {
       const signature = job.signature ? await readSignature(io, job.signature) : null;
-      outcome = isFailure(signature) ? failedOutcome(job, signature) : await verify(job, signature);
+      outcome = isFailure(signature) ? outcomeOf(job, signature) : await verify(job, signature);
       const failure2 = outcome.failure;
       if (failure2 && (failure2.code === "SERVER_UNREACHABLE" || failure2.code === "SERVER_TIMEOUT"))
         unreachable2 = failure2;
@@ -29880,9 +29874,9 @@ function serverVerifier(io, target, settings) {
       }
     });
     current.progress?.done();
-    if (isFailure(answer)) return failedOutcome(job, answer);
+    if (isFailure(answer)) return outcomeOf(job, answer);
     if (answer.status >= 200 && answer.status <= 299 && !isVerdictAnswer(answer))
-      return failedOutcome(
+      return outcomeOf(
         job,
         serverFailure(
           "SERVER_ANSWER_UNEXPECTED",
@@ -29891,9 +29885,9 @@ function serverVerifier(io, target, settings) {
         )
       );
     const json2 = jsonOf(answer);
-    if (isFailure(json2)) return failedOutcome(job, json2);
+    if (isFailure(json2)) return outcomeOf(job, json2);
     const verdict = verdictOf(json2.body, settings.vendor);
-    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+    return outcomeOf(job, verdict);
   };
 }
 var isVerdictAnswer = (answer) => answer.status === 200 && /^application\/json\s*(;|$)/i.test(answer.contentType);
@@ -29903,7 +29897,7 @@ function offlineVerifier(io, core, settings) {
     if (job.size <= MAX_ARTIFACT_HELD_BYTES) {
       const bytes = await io.readFile(job.path, MAX_ARTIFACT_HELD_BYTES + 1);
       if (bytes.byteLength > MAX_ARTIFACT_HELD_BYTES)
-        return failedOutcome(job, inputFailure("FILE_CHANGED", `${job.path}: grew while it was read`));
+        return outcomeOf(job, inputFailure("FILE_CHANGED", `${job.path}: grew while it was read`));
       artifact = { kind: "bytes", bytes };
     } else if (signature) {
       const algorithm = core.signerHash(signature) ?? "SHA-256";
@@ -29917,7 +29911,7 @@ function offlineVerifier(io, core, settings) {
       progress.done();
       artifact = { kind: "digest", algorithm, value };
     } else {
-      return failedOutcome(
+      return outcomeOf(
         job,
         inputFailure(
           "PAYLOAD_TOO_LARGE",
@@ -29936,10 +29930,10 @@ function offlineVerifier(io, core, settings) {
     } catch (error62) {
       if (!(error62 instanceof TrustgateError)) throw error62;
       const failure2 = error62.status >= 500 ? serverFailure(error62.code, error62.detail) : inputFailure(error62.code, error62.detail);
-      return failedOutcome(job, failure2);
+      return outcomeOf(job, failure2);
     }
     const verdict = verdictOf(JSON.parse(JSON.stringify(result)), settings.vendor);
-    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+    return outcomeOf(job, verdict);
   };
 }
 

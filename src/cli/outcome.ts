@@ -1,7 +1,7 @@
-import { EXIT, type ExitCode, exitOfVerdict } from './exit-codes';
-import { type Failure, serverFailure } from './failure';
+import { type ExitCode, exitOfVerdict } from './exit-codes';
+import { type Failure, isFailure, serverFailure } from './failure';
 
-export type VerdictName = 'trusted' | 'rejected' | 'unknown_root';
+type VerdictName = 'trusted' | 'rejected' | 'unknown_root';
 
 /** The parts of a verdict the command reads; the rest is passed through untouched in --json. */
 export interface VerdictBody {
@@ -84,25 +84,16 @@ export function verdictOf(body: unknown, vendor: string): VerdictBody | Failure 
   return { ...body, escalation: (escalation ?? null) as VerdictBody['escalation'] } as VerdictBody;
 }
 
-export const verdictOutcome = (
+/** A package's result: its verdict, or why there is none (each with the exit code it stands for). */
+export function outcomeOf(
   job: { path: string; signature: string | null },
-  verdict: VerdictBody,
-): PackageOutcome => ({
-  package: job.path,
-  signature: job.signature,
-  exit: exitOfVerdict(verdict.verdict),
-  verdict,
-});
-
-export const failedOutcome = (
-  job: { path: string; signature: string | null },
-  failure: Failure,
-): PackageOutcome => ({
-  package: job.path,
-  signature: job.signature,
-  exit: failure.exit,
-  failure,
-});
+  result: VerdictBody | Failure,
+): PackageOutcome {
+  const about = { package: job.path, signature: job.signature };
+  if (isFailure(result)) return { ...about, exit: result.exit, failure: result };
+  const verdict = result as VerdictBody;
+  return { ...about, exit: exitOfVerdict(verdict.verdict), verdict };
+}
 
 export interface Summary {
   packages: number;
@@ -120,6 +111,3 @@ export function summarise(outcomes: PackageOutcome[]): Summary {
   }
   return summary;
 }
-
-export const isDecided = (outcome: PackageOutcome) =>
-  outcome.exit !== EXIT.INPUT && outcome.exit !== EXIT.SERVER;

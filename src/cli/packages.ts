@@ -2,7 +2,7 @@ import { type Failure, inputFailure, usage } from './failure';
 import type { CliIo } from './io';
 
 /** Signature files found next to a package, in this order: `pkg.zip.p7s`, `pkg.zip.sig`, `pkg.zip.p7b`. */
-export const SIGNATURE_SUFFIXES = ['.p7s', '.sig', '.p7b'] as const;
+const SIGNATURE_SUFFIXES = ['.p7s', '.sig', '.p7b'] as const;
 
 export interface PackageJob {
   /** As the user named it (or the folder joined with the file name). */

@@ -2,7 +2,7 @@ import { neutralise } from '../escalation/markdown-escape';
 import type { CliIo } from './io';
 
 /** Uploads and reads smaller than this finish before a bar would be worth drawing. */
-export const PROGRESS_FROM_BYTES = 4 * 1024 * 1024;
+const PROGRESS_FROM_BYTES = 4 * 1024 * 1024;
 const WIDTH = 30;
 const MiB = 1024 * 1024;
 

@@ -6,7 +6,7 @@ import { type Failure, inputFailure, isFailure, serverFailure, usage } from './f
 import { annotation, inGitHubActions, stepSummary } from './github';
 import type { CliIo, OfflineCore } from './io';
 import { multipartBody, multipartBoundary } from './multipart';
-import { failedOutcome, type PackageOutcome, summarise, verdictOf, verdictOutcome } from './outcome';
+import { outcomeOf, type PackageOutcome, summarise, verdictOf } from './outcome';
 import { findPackages, type PackageJob } from './packages';
 import { type Progress, progressBar } from './progress';
 import { type CaseLink, humanLine, jsonReport, shown, summaryLine } from './report';
@@ -156,13 +156,13 @@ export async function verifyCommand(io: CliIo, argv: string[]): Promise<number |
   let unreachable: Failure | null = null;
   for (const job of found.jobs) {
     let outcome: PackageOutcome;
-    if ('failure' in job) outcome = failedOutcome(job, job.failure);
+    if ('failure' in job) outcome = outcomeOf(job, job.failure);
     else if (unreachable)
       // One unreachable server is enough to know: the rest are not sent (no waiting out N timeouts).
-      outcome = failedOutcome(job, serverFailure(unreachable.code, `not sent: ${unreachable.detail}`));
+      outcome = outcomeOf(job, serverFailure(unreachable.code, `not sent: ${unreachable.detail}`));
     else {
       const signature = job.signature ? await readSignature(io, job.signature) : null;
-      outcome = isFailure(signature) ? failedOutcome(job, signature) : await verify(job, signature);
+      outcome = isFailure(signature) ? outcomeOf(job, signature) : await verify(job, signature);
       const failure = outcome.failure;
       if (failure && (failure.code === 'SERVER_UNREACHABLE' || failure.code === 'SERVER_TIMEOUT'))
         unreachable = failure;
@@ -231,10 +231,10 @@ function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySetting
       },
     });
     current.progress?.done();
-    if (isFailure(answer)) return failedOutcome(job, answer);
+    if (isFailure(answer)) return outcomeOf(job, answer);
     // A verdict is 200 application/json and nothing else: a 203 is a proxy's rewrite, a 206 a part.
     if (answer.status >= 200 && answer.status <= 299 && !isVerdictAnswer(answer))
-      return failedOutcome(
+      return outcomeOf(
         job,
         serverFailure(
           'SERVER_ANSWER_UNEXPECTED',
@@ -243,9 +243,9 @@ function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySetting
         ),
       );
     const json = jsonOf(answer);
-    if (isFailure(json)) return failedOutcome(job, json);
+    if (isFailure(json)) return outcomeOf(job, json);
     const verdict = verdictOf(json.body, settings.vendor);
-    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+    return outcomeOf(job, verdict);
   };
 }
 
@@ -259,7 +259,7 @@ function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings)
       const bytes = await io.readFile(job.path, MAX_ARTIFACT_HELD_BYTES + 1);
       // Grown since it was listed: verifying its first bytes would vouch for what follows them.
       if (bytes.byteLength > MAX_ARTIFACT_HELD_BYTES)
-        return failedOutcome(job, inputFailure('FILE_CHANGED', `${job.path}: grew while it was read`));
+        return outcomeOf(job, inputFailure('FILE_CHANGED', `${job.path}: grew while it was read`));
       artifact = { kind: 'bytes', bytes };
     } else if (signature) {
       // As the server does for a streamed upload: hashed with the signer's own algorithm, never held.
@@ -274,7 +274,7 @@ function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings)
       progress.done();
       artifact = { kind: 'digest', algorithm, value };
     } else {
-      return failedOutcome(
+      return outcomeOf(
         job,
         inputFailure(
           'PAYLOAD_TOO_LARGE',
@@ -296,10 +296,10 @@ function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings)
         error.status >= 500
           ? serverFailure(error.code, error.detail)
           : inputFailure(error.code, error.detail);
-      return failedOutcome(job, failure);
+      return outcomeOf(job, failure);
     }
     // The verdict as the server would send it: through JSON, and read by the same checks.
     const verdict = verdictOf(JSON.parse(JSON.stringify(result)), settings.vendor);
-    return isFailure(verdict) ? failedOutcome(job, verdict) : verdictOutcome(job, verdict);
+    return outcomeOf(job, verdict);
   };
 }
