@@ -29796,6 +29796,8 @@ async function verifyCommand(io, argv) {
     verify = serverVerifier(io, target, settings);
     caseLink = (id) => `${target.base}/escalations/${encodeURIComponent(id)}`;
   }
+  if (settings.time) io.stderr(`note: verified as of ${settings.time.toISOString()} (--time), not now
+`);
   const github = inGitHubActions(io.env);
   const annotate = (line) => (settings.json || settings.quiet ? io.stderr : io.stdout)(`${line}
 `);

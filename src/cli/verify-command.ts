@@ -149,6 +149,8 @@ export async function verifyCommand(io: CliIo, argv: string[]): Promise<number |
     caseLink = (id) => `${target.base}/escalations/${encodeURIComponent(id)}`;
   }
 
+  // Another instant can make an expired chain trusted: never in silence (the server allows it to admins only).
+  if (settings.time) io.stderr(`note: verified as of ${settings.time.toISOString()} (--time), not now\n`);
   const github = inGitHubActions(io.env);
   // With --json or --quiet, stdout is the JSON or nothing; the runner reads workflow commands on stderr too.
   const annotate = (line: string) => (settings.json || settings.quiet ? io.stderr : io.stdout)(`${line}\n`);

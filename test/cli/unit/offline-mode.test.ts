@@ -44,6 +44,8 @@ describe('runCli verify --offline', () => {
       expect(asked[0]?.artifact).toEqual({ kind: 'bytes', bytes: new TextEncoder().encode('artifact') });
       expect(io.out()).toMatch(/^unknown_root\s+other\.bin\s+UNKNOWN_ROOT .*no case opened \(offline\)/m);
       expect(io.err()).toContain('warning: store/acme/notes.txt skipped: not a certificate');
+      // Another instant can make an expired chain trusted: said on stderr, not done in silence.
+      expect(io.err()).toContain('note: verified as of 2026-01-01T00:00:00.000Z (--time), not now');
     });
 
     it('reports the refusal the server would make (a TrustgateError) as its code with exit 3', async () => {
