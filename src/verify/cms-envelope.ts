@@ -11,6 +11,7 @@ import {
   type DerNode,
   decodeOid,
   decodeSmallInt,
+  decodeTime,
   derTry,
   fail,
   parseDer,
@@ -40,10 +41,14 @@ import { parseTstInfo } from './tst-info';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 export const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
+export const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 export const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 export const OID_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
+/** Microsoft's unsigned attribute for an RFC 3161 TimeStampToken on an Authenticode signer (SPC_RFC3161_OBJID). */
+export const OID_MS_TIMESTAMP_TOKEN = '1.3.6.1.4.1.311.3.3.1';
+/** PKCS#9 countersignature (RFC 2985 §5.3.6, RFC 5652 §11.4): a SignerInfo over the signer's signature value. */
+export const OID_COUNTERSIGNATURE = '1.2.840.113549.1.9.6';
 /** id-ri-ocsp-response (RFC 5940 §4.1): an OtherRevocationInfoFormat whose otherRevInfo is an OCSPResponse. */
 export const OID_RI_OCSP_RESPONSE = '1.3.6.1.5.5.7.16.2';
 
@@ -243,8 +248,14 @@ function signerInfo(
     unsignedAttributeValues = attributes(parts[i++] as DerNode, maxAttributes, 'unsigned attributes', false);
   if (i !== parts.length) fail('unexpected fields');
   if (readTokens) {
-    for (const values of unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN) ?? [])
-      for (const token of values) checkTimestampToken(token);
+    for (const oid of [OID_TIMESTAMP_TOKEN, OID_MS_TIMESTAMP_TOKEN])
+      for (const values of unsignedAttributeValues.get(oid) ?? [])
+        for (const token of values) checkTimestampToken(token);
+    // A countersignature is a SignerInfo and is read as strictly as one (its own unsigned attributes,
+    // countersignatures of countersignatures, are read but never used).
+    for (const values of unsignedAttributeValues.get(OID_COUNTERSIGNATURE) ?? [])
+      for (const value of values)
+        within('the countersignature', () => signerInfo(value, maxAttributes, false));
   }
   return {
     version,
@@ -258,6 +269,23 @@ function signerInfo(
       unsignedAttributeValues,
     },
   };
+}
+
+/**
+ * One DER SignerInfo on its own (a PKCS#9 countersignature's value), read as strictly as those of an
+ * envelope; an unreadable one says why.
+ */
+export function readSignerInfo(
+  raw: Uint8Array,
+  maxAttributes: number = DEFAULT_MAX_ATTRIBUTES,
+): { ok: true; signer: CmsSigner } | { ok: false; detail: string } {
+  try {
+    return { ok: true, signer: signerInfo(raw, maxAttributes, false).signer };
+  } catch (error) {
+    if (error instanceof EnvelopeRefusal) return { ok: false, detail: error.detail };
+    if (error instanceof DerError) return { ok: false, detail: error.message };
+    throw error;
+  }
 }
 
 /**
@@ -560,4 +588,11 @@ export function readContentTypeAttribute(signer: CmsSigner): string | null {
   if (!attribute.ok) return null;
   const node = attributeValueNode(attribute.value, TAG.OID);
   return node ? derTry(() => decodeOid(node)) : null;
+}
+
+/** The single signingTime signed attribute (RFC 5652 §11.3: UTCTime or GeneralizedTime), or null. */
+export function readSigningTime(signer: CmsSigner): Date | null {
+  const attribute = singleAttribute(signer, OID_SIGNING_TIME);
+  if (!attribute.ok) return null;
+  return derTry(() => decodeTime(parseDer(attribute.value)));
 }

@@ -2,6 +2,8 @@ import { bytesEqual } from '../encoding';
 import type { ParsedCertificate } from './certificate';
 import {
   type CmsSigner,
+  OID_COUNTERSIGNATURE,
+  OID_MS_TIMESTAMP_TOKEN,
   OID_TIMESTAMP_TOKEN,
   OID_TST_INFO,
   parseCmsEnvelope,
@@ -9,6 +11,7 @@ import {
   readMessageDigest,
   TIMESTAMP_TOKEN_LIMITS,
 } from './cms-envelope';
+import { verifyCountersignature } from './countersignature';
 import {
   children,
   DerError,
@@ -21,11 +24,12 @@ import {
   sequence,
   TAG,
 } from './der';
-import { buildAndValidatePath, type PathAnchor } from './path';
+import type { PathAnchor } from './path';
 import { parseName } from './path/names';
 import { type Reason, reason } from './reasons';
 import { digestAlgorithm, verifySignature } from './signature';
 import { findSignerCertificate } from './signer-certificate';
+import { tsaTrustReason } from './tsa-certificate';
 import { parseTstInfo, type TstInfo } from './tst-info';
 
 /**
@@ -36,12 +40,12 @@ import { parseTstInfo, type TstInfo } from './tst-info';
  * here trusts the token's time until all of that holds.
  */
 
-export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
+export { TIME_STAMPING_EKU } from './tsa-certificate';
+
 const OID_SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
 const OID_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
 const OID_SHA1 = '1.3.14.3.2.26';
-const EXT_KEY_USAGE = '2.5.29.37';
 
 export interface TimestampLimits {
   maxTokenBytes: number;
@@ -70,9 +74,11 @@ export interface TimestampRequest {
 }
 
 export interface VerifiedTimestamp {
-  /** genTime of the token. */
+  /** An RFC 3161 token (either attribute) or a legacy PKCS#9 countersignature. */
+  kind: 'rfc3161' | 'pkcs9-countersignature';
+  /** genTime of the token; the countersignature's signingTime. */
   time: Date;
-  /** The token's accuracy in milliseconds (0 when it states none). */
+  /** The token's accuracy in milliseconds (0 when it states none, and for a countersignature). */
   accuracyMs: number;
   tsa: ParsedCertificate;
 }
@@ -244,41 +250,17 @@ export async function verifyTimestampToken(request: TimestampRequest): Promise<T
   if (time.getTime() > request.now.getTime())
     return invalid(`the token's time ${time.toISOString()} is after the verification time`);
 
-  // RFC 3161 §2.3: the TSA certificate has one EKU, timeStamping, and that extension is critical.
-  const eku = tsa.rawExtensions.find((e) => e.oid === EXT_KEY_USAGE);
-  const purposes = tsa.extensions.extKeyUsage ?? [];
-  if (!eku?.critical || purposes.length !== 1 || purposes[0] !== TIME_STAMPING_EKU) {
-    return {
-      ok: false,
-      reason: reason(
-        'TIMESTAMP_UNTRUSTED',
-        `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`,
-      ),
-    };
-  }
-
-  // The TSA's chain, at the time it stamped, to a TSA anchor, with EKU timeStamping.
-  const path = await buildAndValidatePath({
-    leaf: tsa.der,
-    intermediates: envelope.certificates.filter((der) => !bytesEqual(der, tsa.der)),
+  // RFC 3161 §2.3 (one critical EKU, timeStamping), and the TSA's chain at the time it stamped.
+  const untrusted = await tsaTrustReason({
+    tsa,
+    pool: envelope.certificates,
     anchors: request.tsaAnchors,
     time,
-    requiredEku: [TIME_STAMPING_EKU],
-    leafKeyUsage: ['digitalSignature'],
-    limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
+    limits,
     subtle: request.subtle,
   });
-  if (path.status !== 'valid') {
-    const why = path.reasons.map((r) => `${r.code}: ${r.message}`).join('; ');
-    return {
-      ok: false,
-      reason: reason(
-        'TIMESTAMP_UNTRUSTED',
-        `the TSA "${tsa.subject}" is not trusted at ${time.toISOString()}: ${why}`,
-      ),
-    };
-  }
-  return { ok: true, timestamp: { time, accuracyMs: tst.accuracyMs, tsa } };
+  if (untrusted) return { ok: false, reason: untrusted };
+  return { ok: true, timestamp: { kind: 'rfc3161', time, accuracyMs: tst.accuracyMs, tsa } };
 }
 
 export type SignerTimestamp =
@@ -286,24 +268,58 @@ export type SignerTimestamp =
   | { kind: 'valid'; timestamp: VerifiedTimestamp }
   | { kind: 'invalid'; reason: Reason };
 
-/** The timestamp token a CMS signer carries as unsigned attribute, verified; at most one is accepted. */
+const TIMESTAMP_ATTRIBUTES = [OID_TIMESTAMP_TOKEN, OID_MS_TIMESTAMP_TOKEN, OID_COUNTERSIGNATURE] as const;
+
+/**
+ * The timestamp a CMS signer carries as unsigned attribute, verified: an RFC 3161 token as
+ * id-aa-signatureTimeStampToken or as Microsoft's attribute 1.3.6.1.4.1.311.3.3.1 (the same token, the
+ * same checks), or a legacy PKCS#9 countersignature (countersignature.ts), whose certificate is looked up
+ * in `certificates`, those of the SignedData that carries the signer. At most one timestamp of any kind
+ * is accepted: two say two times, and which one to believe is not ours to pick.
+ */
 export async function signerTimestamp(
   signer: CmsSigner,
   tsaAnchors: PathAnchor[],
   now: Date,
   subtle: SubtleCrypto,
+  certificates: readonly Uint8Array[] = [],
 ): Promise<SignerTimestamp> {
-  const occurrences = signer.unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN);
-  if (!occurrences || occurrences.length === 0) return { kind: 'none' };
-  const token = occurrences[0]?.[0];
-  if (occurrences.length !== 1 || occurrences[0]?.length !== 1 || !token) {
+  const found = TIMESTAMP_ATTRIBUTES.flatMap((oid) =>
+    (signer.unsignedAttributeValues.get(oid) ?? []).flatMap((values) =>
+      values.map((value) => ({ oid, value })),
+    ),
+  );
+  const only = found[0];
+  if (!only) return { kind: 'none' };
+  if (found.length !== 1) {
     return {
       kind: 'invalid',
-      reason: reason('TIMESTAMP_INVALID', 'the signer carries more than one timestamp token'),
+      reason: reason(
+        'TIMESTAMP_INVALID',
+        `the signer carries ${found.length} timestamps; at most one is read`,
+      ),
     };
   }
+  if (only.oid === OID_COUNTERSIGNATURE) {
+    const limits = DEFAULT_TIMESTAMP_LIMITS;
+    const outcome = await verifyCountersignature({
+      countersignature: only.value,
+      signatureValue: signer.signature,
+      certificates,
+      tsaAnchors,
+      now,
+      subtle,
+      limits,
+    });
+    return outcome.ok
+      ? {
+          kind: 'valid',
+          timestamp: { kind: 'pkcs9-countersignature', time: outcome.time, accuracyMs: 0, tsa: outcome.tsa },
+        }
+      : { kind: 'invalid', reason: outcome.reason };
+  }
   const outcome = await verifyTimestampToken({
-    token,
+    token: only.value,
     signatureValue: signer.signature,
     tsaAnchors,
     now,

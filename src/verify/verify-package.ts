@@ -332,8 +332,15 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   );
   if ('error' in integrity) return { ok: false, code: integrity.error, detail: integrity.detail };
 
-  // A verified RFC 3161 token moves validation to its time; the self-asserted signingTime never does.
-  const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
+  // A verified timestamp (RFC 3161 token or legacy countersignature) moves validation to its time; the
+  // signer's own self-asserted signingTime never does.
+  const stamp = await signerTimestamp(
+    signer,
+    request.tsaAnchors ?? [],
+    request.time,
+    request.subtle,
+    envelope.certificates,
+  );
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
   const structural = await (request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
