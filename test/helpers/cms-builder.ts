@@ -19,7 +19,7 @@ const SHA256 = seq(oid('2.16.840.1.101.3.4.2.1'));
 const ID_DATA = '1.2.840.113549.1.7.1';
 
 /** The members of a DER SET OF in order: sorted by their encodings (X.690 11.6). */
-function setOrder(...members: Uint8Array[]): Uint8Array[] {
+export function setOrder(...members: Uint8Array[]): Uint8Array[] {
   return [...members].sort((a, b) => {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
@@ -37,6 +37,8 @@ export async function signDetached(spec: {
   /** The bag, in this order (the signer certificate included where the caller wants it). */
   certificates: Uint8Array[];
   crls?: Uint8Array[];
+  /** Unsigned attributes (each a DER Attribute) made from the signer's signature value: timestamps. */
+  unsignedAttributes?: (signatureValue: Uint8Array) => Uint8Array[] | Promise<Uint8Array[]>;
 }): Promise<Uint8Array> {
   const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(spec.content)));
   const attributes = [
@@ -53,13 +55,16 @@ export async function signDetached(spec: {
       new Uint8Array(signedSet),
     ),
   );
+  const signatureValue = rawToDer(raw);
+  const unsigned = spec.unsignedAttributes ? await spec.unsignedAttributes(signatureValue) : [];
   const signerInfo = seq(
     integer(1),
     seq(name(spec.issuerCn), integer(spec.serial)),
     SHA256,
     tlv(0xa0, ...signed),
     ECDSA_SHA256,
-    octets(rawToDer(raw)),
+    octets(signatureValue),
+    ...(unsigned.length > 0 ? [tlv(0xa1, ...unsigned)] : []),
   );
   const signedData = seq(
     integer(1),
