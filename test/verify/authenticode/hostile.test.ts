@@ -438,3 +438,33 @@ describe('the given signature', () => {
     expect(seen).toEqual(['SHA-256']);
   });
 });
+
+describe('random mutations', () => {
+  it('never throw, and no changed hashed byte is ever trusted (300 single-byte mutations)', async () => {
+    let seed = 17;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const o = offsets(signed);
+    const table = tableOf(signed);
+    const skipped = (at: number) =>
+      (at >= o.checksum && at < o.checksum + 4) ||
+      (at >= o.security && at < o.security + 8) ||
+      at >= table.offset;
+    for (let i = 0; i < 300; i++) {
+      const bytes = copy(signed);
+      // Half the mutations in the headers, half in the table, some in the body.
+      const region = next() % 3;
+      const at =
+        region === 0
+          ? next() % 0x200
+          : region === 1
+            ? table.offset + (next() % table.size)
+            : 0x200 + (next() % (table.offset - 0x200));
+      (bytes[at] as number) ^= 1 + (next() % 255);
+      const result = await run(bytes);
+      if (result.ok && result.outcome.verdict === 'trusted') expect(skipped(at), `byte ${at}`).toBe(true);
+    }
+  });
+});
