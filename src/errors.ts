@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   FEED_URL_NOT_ALLOWED: 422,
   SERVER_BUSY: 503,
   INTERNAL: 500,
+  // Authenticode (src/verify/authenticode)
+  AUTHENTICODE_LIMIT_EXCEEDED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -41,6 +41,11 @@ import { parseTstInfo } from './tst-info';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 export const OID_DATA = '1.2.840.113549.1.7.1';
+/**
+ * SpcIndirectDataContent (Authenticode): the one content type whose eContent is read as a DER SEQUENCE
+ * rather than an OCTET STRING (PKCS #7 v1.5 `content ANY DEFINED BY contentType`).
+ */
+export const OID_SPC_INDIRECT_DATA = '1.3.6.1.4.1.311.2.1.4';
 export const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 export const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
@@ -110,8 +115,14 @@ export interface CmsSigner {
 
 export interface CmsEnvelope {
   contentType: string;
-  /** The encapsulated content (the OCTET STRING's value) when the signature is attached; null when detached. */
+  /**
+   * The encapsulated content when the signature is attached, null when detached: the OCTET STRING's value,
+   * or for SpcIndirectDataContent the content octets of its SEQUENCE (without tag and length: what the
+   * signer's message digest covers, PKCS #7 v1.5 §9.3).
+   */
   content: Uint8Array | null;
+  /** For SpcIndirectDataContent: the whole SEQUENCE as received (DER), to be read by the Authenticode code. */
+  encapsulated?: Uint8Array;
   /** Each certificate exactly as received. */
   certificates: Uint8Array[];
   crls: Uint8Array[];
@@ -374,13 +385,19 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
     decodeOid(parseDer(derPart(der, eContentTypeElement, 'eContentType'))),
   );
   let content: Uint8Array | null = null;
+  let encapsulated: Uint8Array | undefined;
   if (eContentExplicit) {
     if (eContentExplicit.tag !== CONTEXT_0) fail('eContent is not tagged [0]');
     const [octets, ...more] = berChildren(der, eContentExplicit);
     if (!octets || more.length > 0) fail('eContent is not one OCTET STRING');
-    if (octets.tag !== TAG.OCTET_STRING && octets.tag !== CONSTRUCTED_OCTET_STRING)
-      fail('eContent is not an OCTET STRING');
-    content = within('eContent', () => berOctetString(der, octets));
+    if (eContentType === OID_SPC_INDIRECT_DATA && octets.tag === TAG.SEQUENCE) {
+      encapsulated = derPart(der, octets, 'SpcIndirectDataContent').slice();
+      content = parseDer(encapsulated).value;
+    } else {
+      if (octets.tag !== TAG.OCTET_STRING && octets.tag !== CONSTRUCTED_OCTET_STRING)
+        fail('eContent is not an OCTET STRING');
+      content = within('eContent', () => berOctetString(der, octets));
+    }
   }
 
   const certificates: Uint8Array[] = [];
@@ -459,12 +476,17 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
   // information, OCSP responses (which make it 5).
   const expectedVersion =
     ocspResponses.length > 0 ? 5 : eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
-  if (version !== expectedVersion)
+  // Authenticode is PKCS #7 v1.5, whose SignedData is version 1 whatever the content type (Authenticode
+  // specification, "SignedData"); RFC 5652's own number is accepted too.
+  const authenticodeV1 =
+    eContentType === OID_SPC_INDIRECT_DATA && version === 1 && read.every((r) => r.version === 1);
+  if (version !== expectedVersion && !(authenticodeV1 && ocspResponses.length === 0))
     fail(`SignedData version ${version} (RFC 5652 §5.1 requires ${expectedVersion} here)`);
 
   return {
     contentType: eContentType,
     content,
+    ...(encapsulated ? { encapsulated } : {}),
     certificates,
     crls,
     ocspResponses,

@@ -1,4 +1,13 @@
 /** The verification core: envelopes, signatures, path building and validation, verdicts. Pure. */
+export {
+  type AuthenticodeLimits,
+  DEFAULT_AUTHENTICODE_LIMITS,
+  type DigestParts,
+  looksLikePe,
+  nobleDigestParts,
+  type VerifyAuthenticodeRequest,
+  verifyAuthenticode,
+} from './authenticode';
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 export {
   type ArchiveLimits,
@@ -22,6 +31,7 @@ export {
   CODE_SIGNING_EKU,
   DEFAULT_VERIFY_LIMITS,
   type DigestBytes,
+  type SignatureSummary,
   summarize,
   type Verdict,
   type VerifyLimits,

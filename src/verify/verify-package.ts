@@ -104,11 +104,35 @@ export interface VerifyOutcome {
   warnings?: Reason[];
   /** CRLs that verified against the path, with their revocations: for the caller to remember. */
   revocationEvidence?: RevocationEvidence[];
+  /** An Authenticode file's signatures, each with its own result, in file order (nested after parent). */
+  signatures?: SignatureSummary[];
 }
 
 export type VerifyResult =
   | { ok: true; outcome: VerifyOutcome }
   | { ok: false; code: ErrorCode; detail: string };
+
+/** One Authenticode signature of a file, with its own result (src/verify/authenticode). */
+export interface SignatureSummary {
+  /** "1", "2" (table entries in file order), "1.1" (nested in 1), "given" (the request's `signature`). */
+  id: string;
+  verdict: Verdict;
+  reasons: Reason[];
+  signer: CertificateSummary | null;
+  chain: CertificateSummary[];
+  anchorId: string | null;
+  digestAlgorithm: HashName | null;
+  timestamp?: { time: string; kind: 'rfc3161' | 'pkcs9-countersignature' };
+}
+
+/**
+ * What a content type other than id-data needs (Authenticode's SpcIndirectDataContent): the content type
+ * the signature must have, and the check of its content against the artifact, given the signer's hash.
+ */
+export interface ContentCheck {
+  contentType: string;
+  check: (envelope: CmsEnvelope, signerHash: HashName) => Promise<Reason[]>;
+}
 
 const summaries = new WeakMap<ParsedCertificate, Readonly<CertificateSummary>>();
 
@@ -178,6 +202,7 @@ async function checkIntegrity(
   signer: CmsSigner,
   signerCertificate: ParsedCertificate,
   artifact: ArtifactInput,
+  contentCheck?: ContentCheck,
 ): Promise<{ reasons: Reason[]; hash: HashName | null } | { error: ErrorCode; detail: string }> {
   const reasons: Reason[] = [];
   const digestPolicy = digestAlgorithm(signer.digestAlgorithmOid);
@@ -199,13 +224,17 @@ async function checkIntegrity(
 
   // A package signature signs bytes (id-data); another content type is a format this verifier does not
   // read, whose content would mean something other than the artifact.
-  if (envelope.contentType !== OID_DATA) {
+  // Authenticode signs an SpcIndirectDataContent instead, checked by the caller's `contentCheck`.
+  const expectedType = contentCheck?.contentType ?? OID_DATA;
+  if (envelope.contentType !== expectedType) {
     reasons.push(
       reason(
         'CONTENT_TYPE_UNSUPPORTED',
-        `the signed content type is ${envelope.contentType}; package signatures sign id-data`,
+        `the signed content type is ${envelope.contentType}; ${contentCheck ? 'this format signs' : 'package signatures sign'} ${expectedType === OID_DATA ? 'id-data' : expectedType}`,
       ),
     );
+  } else if (contentCheck) {
+    reasons.push(...(await contentCheck.check(envelope, hash)));
   }
 
   // The digest the signer committed to must match every form of the content we were given.
@@ -305,21 +334,38 @@ function decide(integrityReasons: Reason[], path: PathOutcome): { verdict: Verdi
  * clock, the anchors and WebCrypto come in as arguments.
  */
 export async function verifyPackage(request: VerifyRequest): Promise<VerifyResult> {
+  return (await verifySignedData(request)).result;
+}
+
+/** The verified timestamp's time and kind, as a signature summary shows it. */
+export type TimestampSummary = NonNullable<SignatureSummary['timestamp']>;
+
+/**
+ * `verifyPackage`, with a check for a content type other than id-data (Authenticode), and the timestamp
+ * that moved validation time, if any.
+ */
+export async function verifySignedData(
+  request: VerifyRequest,
+  contentCheck?: ContentCheck,
+): Promise<{ result: VerifyResult; timestamp: TimestampSummary | null }> {
+  const none = (result: VerifyResult) => ({ result, timestamp: null });
   const limits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
   const parsed = readCmsEnvelope(request.signature, limits);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return none(parsed);
   const envelope = parsed.envelope;
   const signer = envelope.signers[0];
-  if (!signer) return { ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' };
+  if (!signer) return none({ ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' });
 
   const { certificate: signerCertificate, problem } = findSignerCertificate(
     envelope.certificates,
     signer.sid,
   );
   if (!signerCertificate) {
-    return rejectedWithoutSigner([
-      problem ?? reason('SIGNER_CERT_NOT_FOUND', 'the signer certificate cannot be used'),
-    ]);
+    return none(
+      rejectedWithoutSigner([
+        problem ?? reason('SIGNER_CERT_NOT_FOUND', 'the signer certificate cannot be used'),
+      ]),
+    );
   }
 
   const integrity = await checkIntegrity(
@@ -329,8 +375,9 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
     signer,
     signerCertificate,
     request.artifact,
+    contentCheck,
   );
-  if ('error' in integrity) return { ok: false, code: integrity.error, detail: integrity.detail };
+  if ('error' in integrity) return none({ ok: false, code: integrity.error, detail: integrity.detail });
 
   // A verified timestamp (RFC 3161 token or legacy countersignature) moves validation to its time; the
   // signer's own self-asserted signingTime never does.
@@ -390,7 +437,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
         : [];
   const { verdict, reasons } = decide([...integrity.reasons, ...timestampReasons], path);
   const chain = path.path.map(summarize);
-  return {
+  const result: VerifyResult = {
     ok: true,
     outcome: {
       verdict,
@@ -405,6 +452,9 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
       ...(revoked && revoked.evidence.length > 0 ? { revocationEvidence: revoked.evidence } : {}),
     },
   };
+  // `kind` comes with PKCS #9 countersignatures (src/verify/timestamp.ts); a token is RFC 3161.
+  const kind = (stamped as { kind?: TimestampSummary['kind'] } | null)?.kind ?? 'rfc3161';
+  return { result, timestamp: stamped ? { time: stamped.time.toISOString(), kind } : null };
 }
 
 /** The path outcome with the revocation check's reasons added (a valid path becomes invalid). */

@@ -1,0 +1,8 @@
+export { type DigestParts, nobleDigestParts } from './image-hash';
+export { looksLikePe } from './pe';
+export {
+  type AuthenticodeLimits,
+  DEFAULT_AUTHENTICODE_LIMITS,
+  type VerifyAuthenticodeRequest,
+  verifyAuthenticode,
+} from './verify-authenticode';
