@@ -13,7 +13,7 @@ import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
 import { registerRoots } from './http/roots';
-import { slicedDigest } from './http/sliced-digest';
+import { slicedDigest, slicedDigestParts } from './http/sliced-digest';
 import { registerTokens } from './http/tokens';
 import { registerVendorChanges } from './http/vendor-changes';
 import { registerVendors } from './http/vendors';
@@ -136,7 +136,9 @@ export function createApp(deps: AppDeps) {
     {
       ...deps.verification,
       limits,
-      ...(deps.createHasher ? { digest: slicedDigest(deps.createHasher) } : {}),
+      ...(deps.createHasher
+        ? { digest: slicedDigest(deps.createHasher), digestParts: slicedDigestParts(deps.createHasher) }
+        : {}),
     },
     limits,
     {

@@ -23,7 +23,7 @@ Verifies each package's signature and certificate chain against the vendor's roo
 line per package (verdict, reason codes, signer, anchor or escalation case), then a summary.
 
 A package's signature is found next to it: PACKAGE.p7s, PACKAGE.sig or PACKAGE.p7b. A signed JAR/ZIP
-carries its own. A folder stands for all its files: each is a package or the signature of one beside
+or PE file (exe, dll, sys, efi: Authenticode) carries its own. A folder stands for all its files: each is a package or the signature of one beside
 it; a signature beside no package (SIGNATURE_WITHOUT_PACKAGE) and a subfolder not named as well
 (FOLDER_NOT_VERIFIED) are errors.
 

@@ -8,7 +8,7 @@ export interface PackageJob {
   /** As the user named it (or the folder joined with the file name). */
   path: string;
   size: number;
-  /** The detached or attached CMS signature; null for a signed JAR/ZIP, which carries its own. */
+  /** The detached or attached CMS signature; null for a signed JAR/ZIP or PE file, which carries its own. */
   signature: string | null;
 }
 
@@ -20,6 +20,10 @@ export interface PackageProblem {
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+/** "MZ": a PE file (exe, dll, sys, efi) starts with a DOS header; the server reads the rest strictly. */
+const PE_MAGIC = [0x4d, 0x5a];
+
+const startsWith = (head: Uint8Array, magic: readonly number[]) => magic.every((byte, i) => head[i] === byte);
 
 const trimSlashes = (path: string) => (path.length > 1 ? path.replace(/\/+$/, '') : path);
 
@@ -165,15 +169,15 @@ async function withSignature(
       ),
     };
   if (found.length === 1) return { ...file, signature: found[0] as string };
-  // A signed JAR/ZIP carries its signature inside; anything else without one cannot be verified.
+  // A signed JAR/ZIP or PE file carries its signature inside; anything else without one cannot be verified.
   const head = await io.readFile(file.path, ZIP_MAGIC.length);
-  if (ZIP_MAGIC.every((byte, i) => head[i] === byte)) return { ...file, signature: null };
+  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC)) return { ...file, signature: null };
   return {
     path: file.path,
     signature: null,
     failure: inputFailure(
       'SIGNATURE_NOT_FOUND',
-      `${file.path}: no signature (${SIGNATURE_SUFFIXES.map((s) => `${file.path}${s}`).join(', ')}) and not a signed ZIP/JAR: name it with --signature`,
+      `${file.path}: no signature (${SIGNATURE_SUFFIXES.map((s) => `${file.path}${s}`).join(', ')}) and not a signed ZIP/JAR or PE file: name it with --signature`,
     ),
   };
 }

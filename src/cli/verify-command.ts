@@ -280,7 +280,7 @@ function offlineVerifier(io: CliIo, core: OfflineCore, settings: VerifySettings)
         job,
         inputFailure(
           'PAYLOAD_TOO_LARGE',
-          `${job.path}: a signed JAR/ZIP is read whole, up to ${MAX_ARTIFACT_HELD_BYTES} bytes`,
+          `${job.path}: a signed JAR/ZIP or PE file is read whole, up to ${MAX_ARTIFACT_HELD_BYTES} bytes`,
         ),
       );
     }

@@ -37,6 +37,24 @@ const EscalationSchema = z
   })
   .openapi('VerdictEscalation');
 
+const SignatureVerdictSchema = z
+  .strictObject({
+    id: z.string().openapi({
+      description:
+        'Which signature: "1", "2", ... by its entry in the PE certificate table, "1.1" for the first signature nested in 1, "given" for the one sent as `signature`',
+    }),
+    verdict: z.enum(['trusted', 'rejected', 'unknown_root']),
+    reasons: z.array(ReasonSchema),
+    signer: CertificateSchema.nullable(),
+    chain: z.array(CertificateSchema),
+    anchor: z.strictObject({ sha256: z.string(), subject: z.string() }).nullable(),
+    digestAlgorithm: z.enum(['SHA-256', 'SHA-384', 'SHA-512']).nullable(),
+    timestamp: z
+      .strictObject({ time: z.string(), kind: z.enum(['rfc3161', 'pkcs9-countersignature']) })
+      .optional(),
+  })
+  .openapi('SignatureVerdict');
+
 export const VerdictSchema = z
   .strictObject({
     verdict: z.enum(['trusted', 'rejected', 'unknown_root']),
@@ -50,6 +68,10 @@ export const VerdictSchema = z
     warnings: z.array(ReasonSchema).optional().openapi({
       description:
         'present when something did not decide the verdict but should be known (e.g. revocation unchecked)',
+    }),
+    signatures: z.array(SignatureVerdictSchema).optional().openapi({
+      description:
+        'a signed PE file (Authenticode): each signature with its own result, nested ones after their parent. The file is trusted when one is trusted and none is broken (docs/authenticode.md)',
     }),
   })
   .openapi('Verdict');
@@ -68,5 +90,6 @@ export function verdictResponse(result: VerificationResult): VerdictResponse {
     anchor: result.anchor,
     escalation: result.escalation,
     ...(result.warnings ? { warnings: result.warnings } : {}),
+    ...(result.signatures ? { signatures: result.signatures } : {}),
   };
 }

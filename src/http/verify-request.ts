@@ -45,11 +45,11 @@ function combine(
     : digest
       ? parseDigest(digest)
       : { kind: 'none' };
-  // Without a signature only an artifact can be decided: a signed ZIP/JAR that carries its own.
+  // Without a signature only an artifact can be decided: a signed ZIP/JAR or PE file that carries its own.
   if (!signature && input.kind !== 'bytes') {
     throw new TrustgateError(
       'MISSING_FIELD',
-      'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR',
+      'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR or a signed PE file (Authenticode)',
     );
   }
   return { vendor, signature, artifact: input };

@@ -253,7 +253,7 @@ export async function readMultipartStreaming(
       if (!signatureBytes) {
         throw new TrustgateError(
           'PAYLOAD_TOO_LARGE',
-          `artifact is over ${limits.maxArtifactBytes} bytes: a signed archive without a signature part is read whole, within that limit`,
+          `artifact is over ${limits.maxArtifactBytes} bytes: a signed archive or PE file without a signature part is read whole, within that limit`,
         );
       }
       if (needed !== null && needed !== streamed.algorithm) {

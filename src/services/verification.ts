@@ -1,21 +1,28 @@
 import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
-import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
+import { type Anchor, pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
 import { applySignerIdentityRules } from '../trust/signer-identity';
 import {
   type ArtifactInput,
   type CertificateSummary,
   DEFAULT_REVOCATION_POLICY,
   type DigestBytes,
+  type DigestParts,
+  type HashName,
+  looksLikePe,
   looksLikeZip,
+  OID_SPC_INDIRECT_DATA,
   type PathAnchor,
   type Reason,
   type RevocationMemory,
   type RevocationPolicy,
+  type SignatureSummary,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
   type VerifyRequest,
+  signedContentType,
+  verifyAuthenticode,
   verifyJar,
   verifyPackage,
   webCryptoDigest,
@@ -70,6 +77,8 @@ export interface VerificationDeps {
   fetchOcsp?: (request: { urls: string[]; der: Uint8Array; cacheKey: string }) => Promise<Uint8Array[]>;
   /** Hashes artifacts (default WebCrypto's one-shot digest; servers hash big ones in slices). */
   digest?: DigestBytes;
+  /** Hashes the ranges of a PE file that its Authenticode image hash covers (default: in-process, pure). */
+  digestParts?: DigestParts;
   /** Path building and validation for CMS signers, e.g. through a `PathCache` (default: uncached). */
   validatePath?: VerifyRequest['validatePath'];
 }
@@ -86,6 +95,20 @@ export interface VerificationResult {
   escalation: EscalationView | null;
   /** Present when something did not decide the verdict but should be known (e.g. revocation unchecked). */
   warnings?: Reason[];
+  /** A signed PE file: each of its Authenticode signatures with its own result. */
+  signatures?: SignatureVerdict[];
+}
+
+/** One Authenticode signature of a PE file, as the verdict reports it. */
+export interface SignatureVerdict {
+  id: string;
+  verdict: VerifyOutcome['verdict'];
+  reasons: Reason[];
+  signer: CertificateSummary | null;
+  chain: CertificateSummary[];
+  anchor: { sha256: string; subject: string } | null;
+  digestAlgorithm: HashName | null;
+  timestamp?: { time: string; kind: 'rfc3161' | 'pkcs9-countersignature' };
 }
 
 type RevocationKey = { issuer: string; serial: string };
@@ -128,14 +151,6 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
       ? input.known
       : await readVendorSnapshot(deps.trust, input.vendor);
   if (!vendor) throw unknownVendor(input.vendor);
-  // Without a signature, the artifact must be a signed ZIP/JAR that carries its own.
-  const archive = !input.signature && input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
-  if (!input.signature && !(archive && looksLikeZip(archive))) {
-    throw new TrustgateError(
-      'MISSING_FIELD',
-      'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR',
-    );
-  }
   const at = input.time ?? deps.now();
   const memory = deps.revocationMemory;
   const common = {
@@ -157,17 +172,7 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     time: at,
     subtle: deps.subtle,
   };
-  let result: VerifyJarResult;
-  if (input.signature) {
-    result = await verifyPackage({
-      ...common,
-      signature: input.signature,
-      artifact: input.artifact,
-      limits: deps.limits,
-    });
-  } else {
-    result = await verifyJar({ ...common, archive: archive as Uint8Array, limits: deps.limits });
-  }
+  const result = await verifyByFormat(deps, input, common);
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
   if (result.outcome.revocationEvidence) await recorderFor(deps).record(result.outcome.revocationEvidence);
   const outcome = applySignerIdentityRules(vendor, result.outcome);
@@ -188,6 +193,23 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     anchor: anchor ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject } : null,
     escalation,
     ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
+    ...(outcome.signatures
+      ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) }
+      : {}),
+  };
+}
+
+function signatureVerdict(one: SignatureSummary, stored: readonly Anchor[]): SignatureVerdict {
+  const anchor = one.anchorId ? stored.find((a) => a.sha256 === one.anchorId) : undefined;
+  return {
+    id: one.id,
+    verdict: one.verdict,
+    reasons: one.reasons,
+    signer: one.signer,
+    chain: one.chain,
+    anchor: anchor ? { sha256: anchor.sha256, subject: anchor.subject } : null,
+    digestAlgorithm: one.digestAlgorithm,
+    ...(one.timestamp ? { timestamp: one.timestamp } : {}),
   };
 }
 
@@ -200,4 +222,46 @@ async function artifactDigestOf(deps: VerificationDeps, input: VerifyInput): Pro
     return `sha256:${toHex(digest)}`;
   }
   return null;
+}
+
+type CommonRequest = Omit<VerifyRequest, 'signature' | 'artifact' | 'limits'>;
+
+const missingSignature = () =>
+  new TrustgateError(
+    'MISSING_FIELD',
+    'signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR or a signed PE file (Authenticode)',
+  );
+
+/**
+ * The verifier for what was sent: a signature over the artifact (CMS), a signed ZIP/JAR or a PE file
+ * carrying its own, or an Authenticode signature given apart from its PE file. An Authenticode signature
+ * commits to the PE image hash, so it is never checked as a plain CMS signature over the bytes, and it
+ * needs the file itself: a digest of it cannot give the image hash.
+ */
+async function verifyByFormat(
+  deps: VerificationDeps,
+  input: VerifyInput,
+  common: CommonRequest,
+): Promise<VerifyJarResult> {
+  const bytes = input.artifact.kind === 'bytes' ? input.artifact.bytes : null;
+  const authenticode = {
+    ...common,
+    limits: deps.limits,
+    ...(deps.digestParts ? { digestParts: deps.digestParts } : {}),
+  };
+  if (!input.signature) {
+    if (bytes && looksLikePe(bytes)) return verifyAuthenticode({ ...authenticode, image: bytes });
+    if (bytes && looksLikeZip(bytes)) return verifyJar({ ...common, archive: bytes, limits: deps.limits });
+    throw missingSignature();
+  }
+  if (signedContentType(input.signature, deps.limits) === OID_SPC_INDIRECT_DATA) {
+    if (!bytes) {
+      throw new TrustgateError(
+        'CONTENT_REQUIRED',
+        'an Authenticode signature commits to the PE image hash, which only the file gives: send the file itself as artifact (read whole, within the artifact size limit), not its digest',
+      );
+    }
+    return verifyAuthenticode({ ...authenticode, image: bytes, signature: input.signature });
+  }
+  return verifyPackage({ ...common, signature: input.signature, artifact: input.artifact, limits: deps.limits });
 }

@@ -24,6 +24,7 @@ export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';
+export { OID_SPC_INDIRECT_DATA, signedContentType } from './signed-content-type';
 export { streamableDigest } from './streamable-digest';
 export {
   type ArtifactInput,

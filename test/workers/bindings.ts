@@ -11,6 +11,16 @@ const ROOT = join(import.meta.dirname, '../..');
 const CMS = join(ROOT, 'test/fixtures/cms');
 const FEEDS = join(ROOT, 'test/fixtures/feeds');
 const JAR = join(ROOT, 'test/fixtures/jar');
+const AUTHENTICODE = join(ROOT, 'test/fixtures/authenticode');
+/** The PE files the workers test sends (test/workers/authenticode.test.ts says what each must give). */
+const AUTHENTICODE_FILES = [
+  'signed/pe32plus-sha256.efi',
+  'signed/pe32-sha256.exe',
+  'signed/pe32plus-nested-sha256-sha384.efi',
+  'signed/pe32plus-expired-signer-rfc3161.efi',
+  'tampered/pe32plus-image-byte-flipped.efi',
+  'signed/pe32plus-unknown-root.efi',
+];
 
 export interface WorkerTestCase {
   name: string;
@@ -55,6 +65,12 @@ export interface WorkerTestFixtures {
       artifact: string;
       signature: string;
     }>;
+  };
+  /** test/fixtures/authenticode: signed PE files (base64) and their trust store bundled as the build would. */
+  authenticode: {
+    bundle: BundledTrustStore;
+    tsa: BundledTsaStore;
+    files: Record<string, string>;
   };
 }
 
@@ -125,6 +141,13 @@ export async function workerTestFixtures(): Promise<WorkerTestFixtures> {
         artifact: readFileSync(join(tsDir, c.artifact)).toString('base64'),
         signature: readFileSync(join(tsDir, c.signature)).toString('base64'),
       })),
+    },
+    authenticode: {
+      bundle: await buildTrustStoreBundle(join(AUTHENTICODE, 'trust-store')),
+      tsa: await buildTsaBundle(join(AUTHENTICODE, 'trust-store')),
+      files: Object.fromEntries(
+        AUTHENTICODE_FILES.map((file) => [file, readFileSync(join(AUTHENTICODE, file)).toString('base64')]),
+      ),
     },
   };
 }
