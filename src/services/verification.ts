@@ -17,11 +17,11 @@ import {
   type RevocationMemory,
   type RevocationPolicy,
   type SignatureSummary,
+  signedContentType,
   type VerifyJarResult,
   type VerifyLimits,
   type VerifyOutcome,
   type VerifyRequest,
-  signedContentType,
   verifyAuthenticode,
   verifyJar,
   verifyPackage,
@@ -263,5 +263,10 @@ async function verifyByFormat(
     }
     return verifyAuthenticode({ ...authenticode, image: bytes, signature: input.signature });
   }
-  return verifyPackage({ ...common, signature: input.signature, artifact: input.artifact, limits: deps.limits });
+  return verifyPackage({
+    ...common,
+    signature: input.signature,
+    artifact: input.artifact,
+    limits: deps.limits,
+  });
 }

@@ -9,6 +9,7 @@ export {
   verifyAuthenticode,
 } from './authenticode';
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
+export { OID_SPC_INDIRECT_DATA } from './cms-envelope';
 export {
   type ArchiveLimits,
   DEFAULT_ARCHIVE_LIMITS,
@@ -24,7 +25,7 @@ export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';
-export { OID_SPC_INDIRECT_DATA, signedContentType } from './signed-content-type';
+export { signedContentType } from './signed-content-type';
 export { streamableDigest } from './streamable-digest';
 export {
   type ArtifactInput,

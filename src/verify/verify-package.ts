@@ -452,9 +452,10 @@ export async function verifySignedData(
       ...(revoked && revoked.evidence.length > 0 ? { revocationEvidence: revoked.evidence } : {}),
     },
   };
-  // `kind` comes with PKCS #9 countersignatures (src/verify/timestamp.ts); a token is RFC 3161.
-  const kind = (stamped as { kind?: TimestampSummary['kind'] } | null)?.kind ?? 'rfc3161';
-  return { result, timestamp: stamped ? { time: stamped.time.toISOString(), kind } : null };
+  return {
+    result,
+    timestamp: stamped ? { time: stamped.time.toISOString(), kind: stamped.kind } : null,
+  };
 }
 
 /** The path outcome with the revocation check's reasons added (a valid path becomes invalid). */
