@@ -19,10 +19,10 @@ import {
   type RevocationEvidence,
   type RevocationSources,
 } from './path-revocation';
+import { signerCertificateOf, withPinnedSigners } from './pinned-signer';
 import { type Reason, reason } from './reasons';
 import { applyRevocationPolicy, DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
-import { findSignerCertificate } from './signer-certificate';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
@@ -312,9 +312,10 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const signer = envelope.signers[0];
   if (!signer) return { ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' };
 
-  const { certificate: signerCertificate, problem } = findSignerCertificate(
+  const { certificate: signerCertificate, problem } = signerCertificateOf(
     envelope.certificates,
     signer.sid,
+    request.anchors,
   );
   if (!signerCertificate) {
     return rejectedWithoutSigner([
@@ -335,7 +336,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   // A verified RFC 3161 token moves validation to its time; the self-asserted signingTime never does.
   const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
-  const structural = await (request.validatePath ?? buildAndValidatePath)({
+  const structural = await withPinnedSigners(request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,

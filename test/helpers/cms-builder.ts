@@ -37,6 +37,8 @@ export async function signDetached(spec: {
   /** The bag, in this order (the signer certificate included where the caller wants it). */
   certificates: Uint8Array[];
   crls?: Uint8Array[];
+  /** Name the signer by this subjectKeyIdentifier (SignerInfo v3) instead of issuer and serial. */
+  sidSki?: Uint8Array;
 }): Promise<Uint8Array> {
   const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(spec.content)));
   const attributes = [
@@ -54,18 +56,19 @@ export async function signDetached(spec: {
     ),
   );
   const signerInfo = seq(
-    integer(1),
-    seq(name(spec.issuerCn), integer(spec.serial)),
+    integer(spec.sidSki ? 3 : 1),
+    spec.sidSki ? tlv(0x80, spec.sidSki) : seq(name(spec.issuerCn), integer(spec.serial)),
     SHA256,
     tlv(0xa0, ...signed),
     ECDSA_SHA256,
     octets(rawToDer(raw)),
   );
   const signedData = seq(
-    integer(1),
+    integer(spec.sidSki ? 3 : 1),
     tlv(0x31, SHA256),
     seq(oid(ID_DATA)),
-    tlv(0xa0, ...spec.certificates),
+    // No certificates field at all when the bag is empty (a kernel module's PKCS#7 carries none).
+    ...(spec.certificates.length > 0 ? [tlv(0xa0, ...spec.certificates)] : []),
     ...(spec.crls && spec.crls.length > 0 ? [tlv(0xa1, ...spec.crls)] : []),
     tlv(0x31, signerInfo),
   );
