@@ -45,7 +45,17 @@ export const VerdictSchema = z
     verifiedAt: z.string(),
     signer: CertificateSchema.nullable(),
     chain: z.array(CertificateSchema),
-    anchor: z.strictObject({ vendor: z.string(), sha256: z.string(), subject: z.string() }).nullable(),
+    anchor: z
+      .strictObject({
+        vendor: z.string(),
+        sha256: z.string(),
+        subject: z.string(),
+        kind: z.enum(['root', 'signer']).openapi({
+          description:
+            '`root`: the chain ends at this root of the vendor; `signer`: the signer certificate itself is a pinned signer of the vendor (no CA vouches for it)',
+        }),
+      })
+      .nullable(),
     escalation: EscalationSchema.nullable(),
     warnings: z.array(ReasonSchema).optional().openapi({
       description:

@@ -1,6 +1,6 @@
 import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
-import { pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
+import { type AnchorKind, anchorKind, pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
 import { applySignerIdentityRules } from '../trust/signer-identity';
 import {
   type ArtifactInput,
@@ -82,7 +82,8 @@ export interface VerificationResult {
   verifiedAt: string;
   signer: CertificateSummary | null;
   chain: CertificateSummary[];
-  anchor: { vendor: string; sha256: string; subject: string } | null;
+  /** The root the chain ends at, or the pinned signer the signer certificate is (`kind`). */
+  anchor: { vendor: string; sha256: string; subject: string; kind: AnchorKind } | null;
   escalation: EscalationView | null;
   /** Present when something did not decide the verdict but should be known (e.g. revocation unchecked). */
   warnings?: Reason[];
@@ -185,7 +186,9 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
     chain: outcome.chain,
-    anchor: anchor ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject } : null,
+    anchor: anchor
+      ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject, kind: anchorKind(anchor) }
+      : null,
     escalation,
     ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
   };

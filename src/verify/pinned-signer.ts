@@ -119,24 +119,7 @@ export function validatePinnedSigner(input: {
     );
   if (time > signer.notAfter)
     reasons.push(reason('CERT_EXPIRED', `${who} expired at ${signer.notAfter.toISOString()}`));
-  for (const problem of signer.profileProblems) reasons.push(reason('CERT_MALFORMED', `${who}: ${problem}`));
-  for (const oid of signer.unknownCriticalExtensions) {
-    reasons.push(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
-  }
-  const keyProblem = checkPublicKeyPolicy(signer.spki);
-  if (keyProblem) reasons.push({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
-  const rsaProblem = rsaModulusProblem(signer.spki);
-  if (rsaProblem) reasons.push(reason('WEAK_RSA_KEY', `${who}: ${rsaProblem}`));
-  const ku = signer.extensions.keyUsage;
-  if (ku && !ku.has('digitalSignature')) {
-    reasons.push(reason('SIGNER_KEY_USAGE_INVALID', `${who} keyUsage lacks digitalSignature`));
-  }
-  const eku = signer.extensions.extKeyUsage;
-  if (eku && !eku.includes(CODE_SIGNING) && !eku.includes(ANY_EKU)) {
-    reasons.push(
-      reason('SIGNER_EKU_MISSING', `${who} extKeyUsage allows neither codeSigning nor anyExtendedKeyUsage`),
-    );
-  }
+  reasons.push(...pinnedSignerProblems(signer, who));
   if (anchor.keyCompromised) {
     reasons.push(
       reason(
@@ -175,3 +158,38 @@ export function signerCertificateOf(
   if (carried.certificate || carried.problem?.code !== 'SIGNER_CERT_NOT_FOUND') return carried;
   return findPinnedSigner(anchors, sid) ?? carried;
 }
+
+/**
+ * What makes a certificate unusable as a pinned signer whatever the time (the admin API refuses to pin
+ * such a certificate): profile defects, unknown critical extensions, a refused key, a keyUsage without
+ * digitalSignature, an extKeyUsage without codeSigning or anyExtendedKeyUsage.
+ */
+export function pinnedSignerProblems(
+  signer: ParsedCertificate,
+  who = `pinned signer "${signer.subject}"`,
+): Reason[] {
+  const reasons: Reason[] = [];
+  for (const problem of signer.profileProblems) reasons.push(reason('CERT_MALFORMED', `${who}: ${problem}`));
+  for (const oid of signer.unknownCriticalExtensions) {
+    reasons.push(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
+  }
+  const keyProblem = checkPublicKeyPolicy(signer.spki);
+  if (keyProblem) reasons.push({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
+  const rsaProblem = rsaModulusProblem(signer.spki);
+  if (rsaProblem) reasons.push(reason('WEAK_RSA_KEY', `${who}: ${rsaProblem}`));
+  const ku = signer.extensions.keyUsage;
+  if (ku && !ku.has('digitalSignature')) {
+    reasons.push(reason('SIGNER_KEY_USAGE_INVALID', `${who} keyUsage lacks digitalSignature`));
+  }
+  const eku = signer.extensions.extKeyUsage;
+  if (eku && !eku.includes(CODE_SIGNING) && !eku.includes(ANY_EKU)) {
+    reasons.push(
+      reason('SIGNER_EKU_MISSING', `${who} extKeyUsage allows neither codeSigning nor anyExtendedKeyUsage`),
+    );
+  }
+  return reasons;
+}
+
+/** `pinnedSignerProblems` as sentences, for the admin API's refusal. */
+export const pinnedSignerDefects = (signer: ParsedCertificate): string[] =>
+  pinnedSignerProblems(signer, 'it').map((r) => r.message);
