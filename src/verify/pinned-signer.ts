@@ -1,9 +1,11 @@
 import { isParseError, type ParsedCertificate } from './certificate';
 import { parseCertificateMemo } from './certificate-memo';
 import type { SignerIdentifier } from './cms-envelope';
+import { ocspResponderUrls } from './ocsp';
 import type { PathAnchor, PathOutcome, PathRequest } from './path';
 import { ANY_EKU } from './path/extensions';
 import { rsaModulusProblem } from './path/key-profile';
+import { SignatureChecker } from './path/signature-checker';
 import { flooredTime } from './path/validate';
 import { type Reason, reason } from './reasons';
 import { checkPublicKeyPolicy } from './signature';
@@ -35,12 +37,23 @@ export const withPinnedSigners =
     const leaf = parseCertificateMemo(request.leaf);
     const pin = isParseError(leaf) ? null : pinnedAnchorOf(leaf, request.anchors);
     if (pin && !isParseError(leaf)) {
-      return validatePinnedSigner({
+      const outcome = validatePinnedSigner({
         signer: leaf,
         anchor: pin,
         time: request.time,
         ...(request.signingTime ? { signingTime: request.signingTime } : {}),
       });
+      if (!namesRevocationSources(leaf) || (await carriedIssuer(leaf, request.intermediates, request.subtle)))
+        return outcome;
+      // Its issuer's CRLs or OCSP answers could revoke it, but cannot be checked without the issuer:
+      // unavailable (a warning under best-effort, a rejection under `require`).
+      const unavailable = reason(
+        'REVOCATION_UNAVAILABLE',
+        `pinned signer "${leaf.subject}" names revocation sources, but the signature does not carry its issuer "${leaf.issuer}" to check them against`,
+      );
+      return outcome.status === 'valid'
+        ? { status: 'invalid', path: outcome.path, anchor: outcome.anchor, reasons: [unavailable] }
+        : { ...outcome, reasons: [...outcome.reasons, unavailable] };
     }
     return validate({ ...request, anchors: roots });
   };
@@ -193,3 +206,57 @@ export function pinnedSignerProblems(
 /** `pinnedSignerProblems` as sentences, for the admin API's refusal. */
 export const pinnedSignerDefects = (signer: ParsedCertificate): string[] =>
   pinnedSignerProblems(signer, 'it').map((r) => r.message);
+
+/**
+ * Whether a pinned signer's revocation can mean anything: it is not self-issued (a key revoking itself
+ * is what key-compromise distrust is for) and names a CRL distribution point or an OCSP responder.
+ */
+function namesRevocationSources(signer: ParsedCertificate): boolean {
+  if (signer.selfIssued) return false;
+  return (signer.extensions.crlDistributionPoints?.length ?? 0) > 0 || ocspResponderUrls(signer).length > 0;
+}
+
+/** The carried certificate whose key signed `signer` (name and signature), or null. */
+async function carriedIssuer(
+  signer: ParsedCertificate,
+  bag: readonly Uint8Array[],
+  subtle: SubtleCrypto,
+): Promise<ParsedCertificate | null> {
+  const checker = new SignatureChecker(subtle, MAX_ISSUER_CHECKS);
+  for (const der of bag.slice(0, MAX_ISSUER_CHECKS)) {
+    const candidate = parseCertificateMemo(der);
+    if (isParseError(candidate) || candidate.subjectCanonical !== signer.issuerCanonical) continue;
+    if ((await checker.signs(candidate, signer))?.ok) return candidate;
+  }
+  return null;
+}
+
+const MAX_ISSUER_CHECKS = 8;
+
+/**
+ * The certificates whose revocation the verifier checks (checkPathRevocation: all but the last). For a
+ * pinned signer whose revocation can mean anything (`namesRevocationSources`), [signer, its carried
+ * issuer], so that the signer is checked against its issuer's CRLs and OCSP answers like any signer;
+ * otherwise the path as it is (a pinned signer alone: nothing to check, as for a root).
+ */
+export async function revocationPathOf(
+  outcome: PathOutcome,
+  bag: readonly Uint8Array[],
+  subtle: SubtleCrypto,
+): Promise<ParsedCertificate[]> {
+  const signer = outcome.path[0];
+  if (
+    outcome.status === 'no_anchor' ||
+    outcome.anchor.kind !== 'signer' ||
+    outcome.path.length !== 1 ||
+    !signer
+  )
+    return outcome.path;
+  if (!namesRevocationSources(signer)) return outcome.path;
+  const issuer = await carriedIssuer(
+    signer,
+    bag.filter((der) => der !== signer.der),
+    subtle,
+  );
+  return issuer ? [signer, issuer] : outcome.path;
+}

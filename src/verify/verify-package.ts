@@ -19,7 +19,7 @@ import {
   type RevocationEvidence,
   type RevocationSources,
 } from './path-revocation';
-import { signerCertificateOf, withPinnedSigners } from './pinned-signer';
+import { revocationPathOf, signerCertificateOf, withPinnedSigners } from './pinned-signer';
 import { type Reason, reason } from './reasons';
 import { applyRevocationPolicy, DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
@@ -354,7 +354,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
   const revoked =
     structural.status === 'valid' && integrity.reasons.length === 0
       ? await checkPathRevocation({
-          path: structural.path,
+          path: await revocationPathOf(structural, envelope.certificates, request.subtle),
           anchorId: structural.anchor.id,
           pool: bagCertificates(envelope.certificates),
           sources: {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type PathAnchor, type VerifyOutcome, verifyPackage } from '../../src/verify';
 import { parseCertificate } from '../../src/verify/certificate';
 import { signDetached } from '../helpers/cms-builder';
-import { CODE_SIGNING, ext, type Issued, makeCert, makeLeaf, makeRoot } from './path/cert-factory';
+import { CODE_SIGNING, ext, type Issued, makeCert, makeCrl, makeLeaf, makeRoot } from './path/cert-factory';
 
 /**
  * Pinned signers (issue 17 item 4): a self-signed, non-CA signing key (a kernel module's or firmware's)
@@ -230,5 +230,111 @@ describe('attacks on pinning', () => {
   it('no pin, no trust: the same signature without signer anchors is not trusted', async () => {
     const outcome = await verify(selfSigned, []);
     expect(outcome.verdict).not.toBe('trusted');
+  });
+});
+
+describe('revocation of a pinned signer', () => {
+  const CRL_URL = 'http://crl.pinned.example.test/ca.crl';
+  let ca: Issued;
+  let issued: Issued;
+  const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  const crl = (issuer: Issued, revoked: boolean) =>
+    makeCrl({
+      issuer,
+      thisUpdate: day('2026-05-25'),
+      nextUpdate: day('2026-06-08'),
+      entries: revoked ? [{ serial: 123, date: day('2026-04-01'), reason: 1 }] : [],
+    });
+
+  beforeAll(async () => {
+    ca = await makeRoot('Untrusted Vendor CA');
+    issued = await makeLeaf('CA-issued Pinned Signer', ca, {
+      serial: 123,
+      extensions: [
+        ext.keyUsage('digitalSignature'),
+        ext.extKeyUsage(CODE_SIGNING),
+        ext.crlDistributionPoints(CRL_URL),
+      ],
+    });
+  });
+
+  async function run(opts: {
+    bag: Uint8Array[];
+    crls?: Uint8Array[];
+    revocation?: 'require' | 'best-effort';
+  }) {
+    const signature = await signDetached({
+      content,
+      signer: issued,
+      issuerCn: ca.cn,
+      serial: 123,
+      certificates: opts.bag,
+      crls: opts.crls ?? [],
+    });
+    const result = await verifyPackage({
+      signature,
+      artifact: { kind: 'bytes', bytes: content },
+      anchors: [pin(issued)],
+      time: NOW,
+      subtle,
+      ...(opts.revocation ? { revocation: opts.revocation } : {}),
+    });
+    if (!result.ok) throw new Error(result.code);
+    return result.outcome;
+  }
+
+  it('a CA-issued pinned signer revoked by its carried issuer is refused (CERT_REVOKED)', async () => {
+    const outcome = await run({ bag: [issued.der, ca.der], crls: [await crl(ca, true)] });
+    expect(outcome.verdict).toBe('rejected');
+    expect(codes(outcome)).toContain('CERT_REVOKED');
+  });
+
+  it('with its issuer and a current CRL that does not list it, it is trusted under require', async () => {
+    const outcome = await run({
+      bag: [issued.der, ca.der],
+      crls: [await crl(ca, false)],
+      revocation: 'require',
+    });
+    expect(outcome.verdict).toBe('trusted');
+    expect(outcome.chain).toHaveLength(1);
+    expect(outcome.warnings).toBeUndefined();
+  });
+
+  it('without its issuer, its named sources cannot be checked: a warning under best-effort, a rejection under require', async () => {
+    const lax = await run({ bag: [issued.der] });
+    expect(lax.verdict).toBe('trusted');
+    expect(lax.warnings?.map((w) => w.code)).toEqual(['REVOCATION_UNAVAILABLE']);
+    const strict = await run({ bag: [issued.der], revocation: 'require' });
+    expect(strict.verdict).toBe('rejected');
+    expect(codes(strict)).toContain('REVOCATION_UNAVAILABLE');
+  });
+
+  it('an impostor issuer (same name, another key) with a clean CRL does not vouch for the revocation status', async () => {
+    const impostor = await makeRoot(ca.cn);
+    const outcome = await run({
+      bag: [issued.der, impostor.der],
+      crls: [await crl(impostor, false)],
+      revocation: 'require',
+    });
+    expect(outcome.verdict).toBe('rejected');
+    expect(codes(outcome)).toContain('REVOCATION_UNAVAILABLE');
+  });
+
+  it('a self-signed pinned signer is not revocation-checked (as a root: distrust is its revocation)', async () => {
+    const outcome = await verifyPackage({
+      signature: await signDetached({
+        content,
+        signer: selfSigned,
+        issuerCn: selfSigned.cn,
+        serial: SERIAL,
+        certificates: [],
+      }),
+      artifact: { kind: 'bytes', bytes: content },
+      anchors: [pin(selfSigned)],
+      time: NOW,
+      subtle,
+      revocation: 'require',
+    });
+    expect(outcome.ok && outcome.outcome.verdict).toBe('trusted');
   });
 });
