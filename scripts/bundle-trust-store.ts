@@ -48,6 +48,10 @@ export async function buildTrustStoreBundle(dir: string): Promise<BundledTrustSt
     id: v.id,
     vendorJson: v.vendorJson,
     certificates: v.certificates.map((c) => ({ file: c.file, der: bytesToBase64(c.der) })),
+    // Only when there are some: a store without pinned signers bundles (and hashes) as before.
+    ...(v.signers && v.signers.length > 0
+      ? { signers: v.signers.map((c) => ({ file: c.file, der: bytesToBase64(c.der) })) }
+      : {}),
   }));
   return { sha256: createHash('sha256').update(JSON.stringify(vendors)).digest('hex'), vendors };
 }

@@ -34,8 +34,16 @@ export async function exportToDirectory(databaseUrl: string, dir: string): Promi
       for (const name of await readdir(folder)) {
         if (CERTIFICATE_FILE.test(name)) await rm(join(folder, name));
       }
+      // The pinned signers' folder is written afresh too.
+      const signers = join(folder, 'signers');
+      for (const name of await readdir(signers).catch(() => [] as string[])) {
+        if (CERTIFICATE_FILE.test(name)) await rm(join(signers, name));
+      }
     }
-    for (const file of files) await writeFile(join(dir, file.path), file.content);
+    for (const file of files) {
+      await mkdir(dirname(join(dir, file.path)), { recursive: true });
+      await writeFile(join(dir, file.path), file.content);
+    }
     return files.map((f) => f.path);
   } finally {
     close();

@@ -12,7 +12,7 @@ import { registerFeeds } from './http/feeds';
 import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
-import { registerRoots } from './http/roots';
+import { registerRoots, registerSigners } from './http/roots';
 import { slicedDigest, slicedDigestParts } from './http/sliced-digest';
 import { registerTokens } from './http/tokens';
 import { registerVendorChanges } from './http/vendor-changes';
@@ -152,6 +152,7 @@ export function createApp(deps: AppDeps) {
   registerVendors(app, admin);
   registerVendorChanges(app, admin);
   registerRoots(app, admin);
+  registerSigners(app, admin);
   registerAudit(app, admin);
   registerCrls(app, admin);
   if (deps.escalations) registerEscalations(app, { escalations: deps.escalations, auth });

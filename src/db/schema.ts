@@ -31,6 +31,8 @@ export const anchors = sqliteTable(
     notAfter: text('not_after').notNull(),
     /** pending | active | distrusted | retired */
     state: text('state').notNull(),
+    /** root | signer (a pinned signer certificate: trust/model.ts) */
+    kind: text('kind').notNull().default('root'),
     distrustAfter: text('distrust_after'),
     /** Distrusted for key compromise: anchors no signature whatever the dates (trust/model.ts). */
     keyCompromise: integer('key_compromise', { mode: 'boolean' }).notNull().default(false),

@@ -1,12 +1,13 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type {
-  Anchor,
-  AnchorState,
-  AuditEntry,
-  Contact,
-  TrustRepository,
-  Vendor,
-  VendorRevocationPolicy,
+import {
+  type Anchor,
+  type AnchorState,
+  type AuditEntry,
+  anchorKind,
+  type Contact,
+  type TrustRepository,
+  type Vendor,
+  type VendorRevocationPolicy,
 } from '../trust';
 import type { VendorChange, VendorChangeFields, VendorChangeState } from '../trust/vendor-changes';
 import { writeAudited, writeWith } from './audited-write';
@@ -40,11 +41,15 @@ const toAnchor = (row: AnchorRow): Anchor => ({
   ...row,
   der: new Uint8Array(row.der),
   state: row.state as AnchorState,
+  // Anything but `signer` reads back as a root: a pin vouches for one exact certificate, and a damaged
+  // value must not turn a root's row into one (nor the other way round: a root never anchors a
+  // signature of its own certificate).
+  kind: row.kind === 'signer' ? 'signer' : 'root',
   source: row.source as Anchor['source'],
 });
 
 // D1 returns blobs as ArrayBuffer/number[] and libSQL as ArrayBuffer; both accept a Uint8Array on write.
-const anchorRow = (anchor: Anchor): AnchorRow => ({ ...anchor, der: anchor.der });
+const anchorRow = (anchor: Anchor): AnchorRow => ({ ...anchor, kind: anchorKind(anchor), der: anchor.der });
 
 export function createTrustRepository(db: Database): TrustRepository {
   // Every write of a vendor or an anchor moves the store version in the same transaction, so a cache

@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { ANCHOR_STATES, type AuditRecord, REVOCATION_POLICIES, TOKEN_ROLES, type Vendor } from '../trust';
+import {
+  ANCHOR_KINDS,
+  ANCHOR_STATES,
+  type AuditRecord,
+  REVOCATION_POLICIES,
+  TOKEN_ROLES,
+  type Vendor,
+} from '../trust';
 import { vendorRecord } from '../trust/audit-states';
 import { IDENTITY_FIELDS } from '../trust/identity-rules';
 
@@ -76,6 +83,10 @@ export const RootSchema = z
     notBefore: z.string(),
     notAfter: z.string(),
     state: z.enum(ANCHOR_STATES),
+    kind: z.enum(ANCHOR_KINDS).openapi({
+      description:
+        "`root`: a CA that anchors the paths of the vendor's signers; `signer`: a pinned signer certificate, trusted as the signer itself and for nothing else (GET/POST /vendors/{id}/signers, /signers/{sha256}/...)",
+    }),
     distrustAfter: z.string().nullable(),
     keyCompromise: z.boolean().openapi({
       description: 'distrusted for key compromise: no signature under it is trusted, whatever its dates',

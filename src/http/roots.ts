@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Anchor } from '../trust';
+import { type Anchor, type AnchorKind, anchorKind } from '../trust';
 import { encodePem } from '../verify';
 import type { AdminDeps } from './admin-deps';
 import {
@@ -21,7 +21,7 @@ import { problemResponses } from './schemas';
 const Sha256Param = z.object({
   sha256: z.string().openapi({
     param: { name: 'sha256', in: 'path' },
-    description: 'SHA-256 of the root certificate (hex, colons allowed)',
+    description: 'SHA-256 of the certificate (hex, colons allowed)',
   }),
 });
 const VendorQuery = z.object({
@@ -70,75 +70,95 @@ const DistrustSchema = z
   })
   .openapi('DistrustRoot');
 
-const listRootsRoute = createRoute({
-  method: 'get',
-  path: '/vendors/{id}/roots',
-  summary: "A vendor's roots in every state (admin or oncall)",
-  security: bearerSecurity,
-  request: { params: VendorIdParam },
-  responses: {
-    200: { description: 'Roots', ...json(z.object({ roots: z.array(RootSchema) })) },
-    ...problemResponses(401, 403, 404),
-  },
-});
+/** Wording of the routes of one kind of anchor: `/roots/...` or `/signers/...` (pinned signers). */
+const WORDS = {
+  root: { plural: 'roots', one: 'root', listed: 'Roots' },
+  signer: { plural: 'signers', one: 'pinned signer', listed: 'Pinned signers' },
+} as const;
 
-const proposeRootRoute = createRoute({
-  method: 'post',
-  path: '/vendors/{id}/roots',
-  summary: 'Propose a root: it is pending, and anchors nothing until another admin approves it (admin)',
-  security: bearerSecurity,
-  request: { params: VendorIdParam, body: { required: true, ...json(ProposeSchema) } },
-  responses: {
-    202: { description: 'Pending approval', headers: ETagHeader, ...json(RootSchema) },
-    ...problemResponses(400, 401, 403, 404, 409, 422),
-  },
-});
-
-const getRootRoute = createRoute({
-  method: 'get',
-  path: '/roots/{sha256}',
-  summary: 'A root: state, fingerprints and its history from the audit log (admin or oncall)',
-  security: bearerSecurity,
-  request: { params: Sha256Param, query: VendorQuery },
-  responses: {
-    200: { description: 'The root', headers: ETagHeader, ...json(RootDetailSchema) },
-    ...problemResponses(400, 401, 403, 404, 409),
-  },
-});
-
-const actionRoute = (action: 'approve' | 'distrust' | 'retire', summary: string, body: z.ZodType) =>
-  createRoute({
-    method: 'post',
-    path: `/roots/{sha256}/${action}`,
-    summary,
+function anchorRoutes(kind: AnchorKind) {
+  const w = WORDS[kind];
+  const listRoute = createRoute({
+    method: 'get',
+    path: `/vendors/{id}/${w.plural}`,
+    summary:
+      kind === 'root'
+        ? "A vendor's roots in every state (admin or oncall)"
+        : "A vendor's pinned signer certificates in every state (admin or oncall)",
     security: bearerSecurity,
-    request: {
-      params: Sha256Param,
-      query: VendorQuery,
-      headers: IfMatchHeader,
-      body: { required: true, ...json(body) },
-    },
+    request: { params: VendorIdParam },
     responses: {
-      200: { description: 'The root after the change', headers: ETagHeader, ...json(RootSchema) },
-      ...problemResponses(400, 401, 403, 404, 409, 412, 422),
+      200: { description: w.listed, ...json(z.object({ [w.plural]: z.array(RootSchema) })) },
+      ...problemResponses(401, 403, 404),
     },
   });
 
-const approveRoute = actionRoute(
-  'approve',
-  'Approve a pending root: it becomes active (admin other than the proposer; 403 SELF_APPROVAL_FORBIDDEN)',
-  ReasonOnly,
-);
-const distrustRoute = actionRoute(
-  'distrust',
-  'Distrust a root from `after` on, or for key compromise (every signature), at once and by one admin (the safe direction)',
-  DistrustSchema,
-);
-const retireRoute = actionRoute(
-  'retire',
-  'Retire a root: it anchors nothing from now on (one admin)',
-  ReasonOnly,
-);
+  const proposeRoute = createRoute({
+    method: 'post',
+    path: `/vendors/{id}/${w.plural}`,
+    summary:
+      kind === 'root'
+        ? 'Propose a root: it is pending, and anchors nothing until another admin approves it (admin)'
+        : 'Propose a pinned signer certificate (trusted as the signer itself, CA or not, self-signed or not): it is pending, and vouches for nothing until another admin approves it (admin)',
+    security: bearerSecurity,
+    request: { params: VendorIdParam, body: { required: true, ...json(ProposeSchema) } },
+    responses: {
+      202: { description: 'Pending approval', headers: ETagHeader, ...json(RootSchema) },
+      ...problemResponses(400, 401, 403, 404, 409, 422),
+    },
+  });
+
+  const getRoute = createRoute({
+    method: 'get',
+    path: `/${w.plural}/{sha256}`,
+    summary: `A ${w.one}: state, fingerprints and its history from the audit log (admin or oncall)`,
+    security: bearerSecurity,
+    request: { params: Sha256Param, query: VendorQuery },
+    responses: {
+      200: { description: `The ${w.one}`, headers: ETagHeader, ...json(RootDetailSchema) },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
+  });
+
+  const actionRoute = (action: 'approve' | 'distrust' | 'retire', summary: string, body: z.ZodType) =>
+    createRoute({
+      method: 'post',
+      path: `/${w.plural}/{sha256}/${action}`,
+      summary,
+      security: bearerSecurity,
+      request: {
+        params: Sha256Param,
+        query: VendorQuery,
+        headers: IfMatchHeader,
+        body: { required: true, ...json(body) },
+      },
+      responses: {
+        200: { description: `The ${w.one} after the change`, headers: ETagHeader, ...json(RootSchema) },
+        ...problemResponses(400, 401, 403, 404, 409, 412, 422),
+      },
+    });
+
+  return {
+    list: listRoute,
+    propose: proposeRoute,
+    get: getRoute,
+    approve: actionRoute(
+      'approve',
+      `Approve a pending ${w.one}: it becomes active (admin other than the proposer; 403 SELF_APPROVAL_FORBIDDEN)`,
+      ReasonOnly,
+    ),
+    distrust: actionRoute(
+      'distrust',
+      `Distrust a ${w.one} from \`after\` on, or for key compromise (every signature), at once and by one admin (the safe direction)`,
+      DistrustSchema,
+    ),
+    retire: actionRoute(
+      'retire',
+      `Retire a ${w.one}: it ${kind === 'root' ? 'anchors' : 'vouches for'} nothing from now on (one admin)`,
+      ReasonOnly,
+    ),
+  };
+}
 
 export const rootView = (anchor: Anchor) => ({
   vendor: anchor.vendorId,
@@ -148,6 +168,7 @@ export const rootView = (anchor: Anchor) => ({
   notBefore: anchor.notBefore,
   notAfter: anchor.notAfter,
   state: anchor.state,
+  kind: anchorKind(anchor),
   distrustAfter: anchor.distrustAfter,
   keyCompromise: anchor.keyCompromise,
   source: anchor.source,
@@ -159,22 +180,47 @@ export const rootView = (anchor: Anchor) => ({
   pem: encodePem('CERTIFICATE', anchor.der),
 });
 
-export function registerRoots(app: OpenAPIHono, { admin, auth }: AdminDeps) {
-  app.openapi(listRootsRoute, async (c) => {
+export const registerRoots = (app: OpenAPIHono, deps: AdminDeps) => registerAnchors(app, deps, 'root');
+
+/** The pinned signer routes: the roots' routes under /vendors/{id}/signers and /signers/{sha256}/... */
+export const registerSigners = (app: OpenAPIHono, deps: AdminDeps) => registerAnchors(app, deps, 'signer');
+
+function registerAnchors(app: OpenAPIHono, { admin, auth }: AdminDeps, kind: AnchorKind) {
+  const routes = anchorRoutes(kind);
+  const plural = WORDS[kind].plural;
+  const ops =
+    kind === 'root'
+      ? {
+          list: admin.listRoots,
+          get: admin.getRoot,
+          propose: admin.proposeRoot,
+          approve: admin.approveRoot,
+          distrust: admin.distrustRoot,
+          retire: admin.retireRoot,
+        }
+      : {
+          list: admin.listSigners,
+          get: admin.getSigner,
+          propose: admin.proposeSigner,
+          approve: admin.approveSigner,
+          distrust: admin.distrustSigner,
+          retire: admin.retireSigner,
+        };
+  app.openapi(routes.list, async (c) => {
     await auth.require(c, ROLES.read);
-    const roots = await admin.listRoots(c.req.valid('param').id);
-    return c.json({ roots: roots.map(rootView) }, 200);
+    const anchors = await ops.list(c.req.valid('param').id);
+    return c.json({ [plural]: anchors.map(rootView) }, 200);
   });
 
-  app.openapi(proposeRootRoute, async (c) => {
+  app.openapi(routes.propose, async (c) => {
     const actor = await auth.require(c, ROLES.write);
-    const anchor = await admin.proposeRoot(actor, c.req.valid('param').id, c.req.valid('json'));
+    const anchor = await ops.propose(actor, c.req.valid('param').id, c.req.valid('json'));
     return c.json(rootView(anchor), 202, { ETag: etagOf(anchor.version) });
   });
 
-  app.openapi(getRootRoute, async (c) => {
+  app.openapi(routes.get, async (c) => {
     await auth.require(c, ROLES.read);
-    const { anchor, sha1, history } = await admin.getRoot({
+    const { anchor, sha1, history } = await ops.get({
       sha256: c.req.valid('param').sha256,
       vendor: c.req.valid('query').vendor,
     });
@@ -192,9 +238,9 @@ export function registerRoots(app: OpenAPIHono, { admin, auth }: AdminDeps) {
   /** Holds a state change to the If-Match the caller sent (412 when stale). */
   const ifMatch = (c: Context) => (version: number) => checkIfMatch(c.req.header('if-match'), version);
 
-  /** A state change of one root: the write role, the root its path and query name, If-Match held. */
+  /** A state change of one anchor: the write role, the anchor its path and query name, If-Match held. */
   const registerChange = (
-    route: ReturnType<typeof actionRoute>,
+    route: typeof routes.approve,
     change: (
       actor: Awaited<ReturnType<typeof auth.require>>,
       ref: { sha256: string; vendor: string | undefined },
@@ -209,13 +255,13 @@ export function registerRoots(app: OpenAPIHono, { admin, auth }: AdminDeps) {
       return c.json(rootView(next), 200, { ETag: etagOf(next.version) });
     });
 
-  registerChange(approveRoute, (actor, ref, body, check) =>
-    admin.approveRoot(actor, ref, body as z.infer<typeof ReasonOnly>, check),
+  registerChange(routes.approve, (actor, ref, body, check) =>
+    ops.approve(actor, ref, body as z.infer<typeof ReasonOnly>, check),
   );
-  registerChange(distrustRoute, (actor, ref, body, check) =>
-    admin.distrustRoot(actor, ref, body as z.infer<typeof DistrustSchema>, check),
+  registerChange(routes.distrust, (actor, ref, body, check) =>
+    ops.distrust(actor, ref, body as z.infer<typeof DistrustSchema>, check),
   );
-  registerChange(retireRoute, (actor, ref, body, check) =>
-    admin.retireRoot(actor, ref, body as z.infer<typeof ReasonOnly>, check),
+  registerChange(routes.retire, (actor, ref, body, check) =>
+    ops.retire(actor, ref, body as z.infer<typeof ReasonOnly>, check),
   );
 }

@@ -47,7 +47,9 @@ const SignatureVerdictSchema = z
     reasons: z.array(ReasonSchema),
     signer: CertificateSchema.nullable(),
     chain: z.array(CertificateSchema),
-    anchor: z.strictObject({ sha256: z.string(), subject: z.string() }).nullable(),
+    anchor: z
+      .strictObject({ sha256: z.string(), subject: z.string(), kind: z.enum(['root', 'signer']) })
+      .nullable(),
     digestAlgorithm: z.enum(['SHA-256', 'SHA-384', 'SHA-512']).nullable(),
     timestamp: z
       .strictObject({ time: z.string(), kind: z.enum(['rfc3161', 'pkcs9-countersignature']) })
@@ -63,7 +65,17 @@ export const VerdictSchema = z
     verifiedAt: z.string(),
     signer: CertificateSchema.nullable(),
     chain: z.array(CertificateSchema),
-    anchor: z.strictObject({ vendor: z.string(), sha256: z.string(), subject: z.string() }).nullable(),
+    anchor: z
+      .strictObject({
+        vendor: z.string(),
+        sha256: z.string(),
+        subject: z.string(),
+        kind: z.enum(['root', 'signer']).openapi({
+          description:
+            '`root`: the chain ends at this root of the vendor; `signer`: the signer certificate itself is a pinned signer of the vendor (no CA vouches for it)',
+        }),
+      })
+      .nullable(),
     escalation: EscalationSchema.nullable(),
     warnings: z.array(ReasonSchema).optional().openapi({
       description:

@@ -12,6 +12,8 @@ export interface BundledTrustStore {
     id: string;
     vendorJson: string | null;
     certificates: Array<{ file: string; der: string }>;
+    /** The `signers/` PEM files' certificates (pinned signers); absent when there are none. */
+    signers?: Array<{ file: string; der: string }>;
   }>;
 }
 
@@ -39,15 +41,19 @@ export const SEED_BUNDLE_ACTION = 'seed.bundle';
 
 /** The bundle as the `SeedVendor[]` that `importSeed` takes: what `readTrustStoreDir` returned at build time. */
 export function seedFromBundle(bundle: BundledTrustStore): SeedVendor[] {
-  return bundle.vendors.map((vendor) => ({
-    id: vendor.id,
-    vendorJson: vendor.vendorJson,
-    certificates: vendor.certificates.map(({ file, der }) => {
+  return bundle.vendors.map((vendor) => {
+    const decode = ({ file, der }: { file: string; der: string }) => {
       const bytes = base64ToBytes(der);
       if (!bytes) throw new Error(`trust-store bundle: ${vendor.id}/${file} is not base64`);
       return { file, der: bytes };
-    }),
-  }));
+    };
+    return {
+      id: vendor.id,
+      vendorJson: vendor.vendorJson,
+      certificates: vendor.certificates.map(decode),
+      ...(vendor.signers && vendor.signers.length > 0 ? { signers: vendor.signers.map(decode) } : {}),
+    };
+  });
 }
 
 /** Whether this database recorded importing `bundle`. */

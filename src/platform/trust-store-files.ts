@@ -6,7 +6,10 @@ import { readStoreFile } from './store-file';
 
 const PEM_FILE = /\.(pem|crt|cer)$/i;
 
-/** Reads `trust-store/<vendor>/{*.pem,vendor.json}`; folders starting with `_` are not vendors. */
+/**
+ * Reads `trust-store/<vendor>/{*.pem,vendor.json,signers/*.pem}`; folders starting with `_` are not
+ * vendors. The PEM files of `signers/` are the vendor's pinned signer certificates (file `signers/<name>`).
+ */
 export async function readTrustStoreDir(dir: string): Promise<SeedVendor[]> {
   let entries: string[];
   try {
@@ -31,7 +34,28 @@ export async function readTrustStoreDir(dir: string): Promise<SeedVendor[]> {
     const vendorJson = files.includes('vendor.json')
       ? await readStoreFile(join(folder, 'vendor.json'))
       : null;
-    vendors.push({ id: name, vendorJson, certificates });
+    const signers = await readSignersDir(join(folder, 'signers'));
+    vendors.push({ id: name, vendorJson, certificates, ...(signers.length > 0 ? { signers } : {}) });
   }
   return vendors;
+}
+
+/** The certificates of the PEM files in a vendor's `signers/` folder (none when it has no such folder). */
+async function readSignersDir(dir: string): Promise<NonNullable<SeedVendor['signers']>> {
+  let files: string[];
+  try {
+    if (!(await stat(dir)).isDirectory()) return [];
+    files = (await readdir(dir)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const signers: NonNullable<SeedVendor['signers']> = [];
+  for (const file of files.filter((f) => PEM_FILE.test(f))) {
+    const text = await readStoreFile(join(dir, file));
+    for (const block of decodePemBlocks(text)) {
+      if (block.label === 'CERTIFICATE') signers.push({ file: `signers/${file}`, der: block.der });
+    }
+  }
+  return signers;
 }

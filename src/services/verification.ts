@@ -1,6 +1,13 @@
 import { toHex } from '../encoding';
 import { TrustgateError } from '../errors';
-import { type Anchor, pathAnchorsOf, type TrustRepository, type Vendor } from '../trust';
+import {
+  type Anchor,
+  type AnchorKind,
+  anchorKind,
+  pathAnchorsOf,
+  type TrustRepository,
+  type Vendor,
+} from '../trust';
 import { applySignerIdentityRules } from '../trust/signer-identity';
 import {
   type ArtifactInput,
@@ -91,7 +98,8 @@ export interface VerificationResult {
   verifiedAt: string;
   signer: CertificateSummary | null;
   chain: CertificateSummary[];
-  anchor: { vendor: string; sha256: string; subject: string } | null;
+  /** The root the chain ends at, or the pinned signer the signer certificate is (`kind`). */
+  anchor: { vendor: string; sha256: string; subject: string; kind: AnchorKind } | null;
   escalation: EscalationView | null;
   /** Present when something did not decide the verdict but should be known (e.g. revocation unchecked). */
   warnings?: Reason[];
@@ -106,7 +114,7 @@ export interface SignatureVerdict {
   reasons: Reason[];
   signer: CertificateSummary | null;
   chain: CertificateSummary[];
-  anchor: { sha256: string; subject: string } | null;
+  anchor: { sha256: string; subject: string; kind: AnchorKind } | null;
   digestAlgorithm: HashName | null;
   timestamp?: { time: string; kind: 'rfc3161' | 'pkcs9-countersignature' };
 }
@@ -190,7 +198,9 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
     chain: outcome.chain,
-    anchor: anchor ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject } : null,
+    anchor: anchor
+      ? { vendor: vendor.id, sha256: anchor.sha256, subject: anchor.subject, kind: anchorKind(anchor) }
+      : null,
     escalation,
     ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}),
     ...(outcome.signatures
@@ -207,7 +217,7 @@ function signatureVerdict(one: SignatureSummary, stored: readonly Anchor[]): Sig
     reasons: one.reasons,
     signer: one.signer,
     chain: one.chain,
-    anchor: anchor ? { sha256: anchor.sha256, subject: anchor.subject } : null,
+    anchor: anchor ? { sha256: anchor.sha256, subject: anchor.subject, kind: anchorKind(anchor) } : null,
     digestAlgorithm: one.digestAlgorithm,
     ...(one.timestamp ? { timestamp: one.timestamp } : {}),
   };

@@ -1,9 +1,12 @@
 import { encodePem } from '../verify';
-import type { Anchor, Vendor } from './model';
+import { type Anchor, anchorKind, type Vendor } from './model';
 import type { VendorFile } from './seed';
 
 export interface ExportFile {
-  /** Relative to the export directory: `<vendor-id>/vendor.json` or `<vendor-id>/root-<sha256 prefix>.pem`. */
+  /**
+   * Relative to the export directory: `<vendor-id>/vendor.json`, `<vendor-id>/root-<sha256 prefix>.pem` or
+   * `<vendor-id>/signers/signer-<sha256 prefix>.pem`.
+   */
   path: string;
   content: string;
 }
@@ -26,14 +29,20 @@ export function exportTrustStore(
       .filter((a) => a.state === 'active' || (a.state === 'distrusted' && a.distrustAfter))
       .sort((a, b) => a.sha256.localeCompare(b.sha256));
     const roots: Record<string, { distrustAfter: string; keyCompromise?: true }> = {};
+    const signers: Record<string, { distrustAfter: string; keyCompromise?: true }> = {};
     for (const anchor of exported) {
+      // A pinned signer goes to signers/ (and its settings to vendor.json `signers`): written as a root,
+      // a re-import would make it anchor paths of other leaves.
+      const signer = anchorKind(anchor) === 'signer';
       if (anchor.state === 'distrusted' && anchor.distrustAfter)
-        roots[anchor.sha256] = {
+        (signer ? signers : roots)[anchor.sha256] = {
           distrustAfter: anchor.distrustAfter,
           ...(anchor.keyCompromise ? { keyCompromise: true as const } : {}),
         };
       files.push({
-        path: `${vendor.id}/root-${anchor.sha256.slice(0, 16)}.pem`,
+        path: signer
+          ? `${vendor.id}/signers/signer-${anchor.sha256.slice(0, 16)}.pem`
+          : `${vendor.id}/root-${anchor.sha256.slice(0, 16)}.pem`,
         content: `# ${anchor.subject}\n# sha256 ${anchor.sha256}\n${encodePem('CERTIFICATE', anchor.der)}`,
       });
     }
@@ -44,6 +53,7 @@ export function exportTrustStore(
     if (vendor.identityRules.length > 0) file.identityRules = vendor.identityRules;
     if (vendor.revocationPolicy === 'require') file.revocationPolicy = 'require';
     if (Object.keys(roots).length > 0) file.roots = roots;
+    if (Object.keys(signers).length > 0) file.signers = signers;
     files.push({ path: `${vendor.id}/vendor.json`, content: `${JSON.stringify(file, null, 2)}\n` });
   }
   return files;

@@ -1,4 +1,4 @@
-import type { Anchor, AuditEntry, AuditRecord, Vendor } from './model';
+import { type Anchor, type AuditEntry, type AuditRecord, anchorKind, type Vendor } from './model';
 import type { TrustRepository } from './ports';
 import type { VendorChange } from './vendor-changes';
 
@@ -46,13 +46,14 @@ export function createInMemoryTrustRepository(): InMemoryTrustRepository {
     const key = anchorKey(anchor.vendorId, anchor.sha256);
     if (anchors.has(key)) throw taken('anchors.vendor_id, anchors.sha256');
     if (!vendors.has(anchor.vendorId)) throw noVendor();
-    anchors.set(key, copy(anchor));
+    // As the database's column: an anchor without a kind is a root.
+    anchors.set(key, copy({ ...anchor, kind: anchorKind(anchor) }));
     version++;
   };
   const updateAnchor = (anchor: Anchor, expectedVersion: number) => {
     const key = anchorKey(anchor.vendorId, anchor.sha256);
     if (anchors.get(key)?.version !== expectedVersion) return false;
-    anchors.set(key, copy(anchor));
+    anchors.set(key, copy({ ...anchor, kind: anchorKind(anchor) }));
     version++;
     return true;
   };

@@ -4,6 +4,14 @@ export const ANCHOR_STATES = ['pending', 'active', 'distrusted', 'retired'] as c
 export type AnchorState = (typeof ANCHOR_STATES)[number];
 
 /**
+ * `root`: a CA certificate that anchors the paths of the vendor's signers. `signer`: a pinned signer
+ * certificate, trusted as the signer itself and for nothing else (a self-signed firmware or kernel-module
+ * key that no CA vouches for; docs/pinned-signers.md). Both go through the same lifecycle.
+ */
+export const ANCHOR_KINDS = ['root', 'signer'] as const;
+export type AnchorKind = (typeof ANCHOR_KINDS)[number];
+
+/**
  * What missing revocation information does to a vendor's verdicts (see verify/revocation-policy.ts):
  * `best-effort` makes it a warning, `require` rejects with REVOCATION_UNAVAILABLE. Moving to `require`
  * narrows trust (one admin); moving back widens it (two admins).
@@ -38,6 +46,8 @@ export interface Anchor {
   notBefore: string;
   notAfter: string;
   state: AnchorState;
+  /** Absent in anchors made before pinned signers existed: a root. */
+  kind?: AnchorKind;
   distrustAfter: string | null;
   /**
    * Distrusted because its key is (or may be) in someone else's hands: it vouches for no signature at all,
@@ -63,6 +73,9 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
 }
+
+/** An anchor's kind, `root` when it has none. */
+export const anchorKind = (anchor: Pick<Anchor, 'kind'>): AnchorKind => anchor.kind ?? 'root';
 
 export const VENDOR_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

@@ -7,12 +7,13 @@ import {
   summarize,
 } from '../verify';
 import { anchorState } from './audit-states';
-import type { Anchor } from './model';
+import type { Anchor, AnchorKind } from './model';
 import { anchorDefect } from './root-proposal';
 import { distrustForKeyCompromise, distrustRoot } from './root-transitions';
 import type { SeedReport, SeedVendor } from './seed-report';
 import { type SeedRun, seedAudit } from './seed-run';
 import type { VendorFile } from './seed-vendor-file';
+import { readSignerCertificate } from './signer-proposal';
 
 type RootSetting = NonNullable<VendorFile['roots']>[string];
 
@@ -23,9 +24,10 @@ interface WantedRoot {
   keyCompromise: boolean;
 }
 
-/** vendor.json's per-root settings, keyed by the bare SHA-256 hex of the root. */
-export function rootSettings(file: VendorFile): Map<string, RootSetting> {
-  return new Map(Object.entries(file.roots ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
+/** vendor.json's per-root (or per-signer) settings, keyed by the bare SHA-256 hex of the certificate. */
+export function rootSettings(file: VendorFile, kind: AnchorKind = 'root'): Map<string, RootSetting> {
+  const settings = kind === 'signer' ? file.signers : file.roots;
+  return new Map(Object.entries(settings ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
 }
 
 /**
@@ -37,17 +39,21 @@ export async function importSeedAnchors(
   run: SeedRun,
   entry: SeedVendor,
   settings: Map<string, RootSetting>,
+  kind: AnchorKind = 'root',
 ): Promise<Set<string>> {
   const { repository, at, report } = run;
   const seenFingerprints = new Set<string>();
-  for (const { file: fileName, der } of entry.certificates) {
-    const certificate = parseCertificate(der, { trustAnchor: true });
+  const files = kind === 'signer' ? (entry.signers ?? []) : entry.certificates;
+  for (const { file: fileName, der } of files) {
+    // A root is read as an anchor; a pinned signer as the verifier reads a signer (strictly).
+    const certificate =
+      kind === 'signer' ? parseCertificate(der) : parseCertificate(der, { trustAnchor: true });
     if (isParseError(certificate)) {
       report.skipped.push({ vendorId: entry.id, file: fileName, why: certificate.error.message });
       continue;
     }
     seenFingerprints.add(certificate.sha256Hex);
-    const unusable = unusableRoot(certificate);
+    const unusable = kind === 'signer' ? unusableSigner(der) : unusableRoot(certificate);
     if (unusable) {
       report.skipped.push({ vendorId: entry.id, file: fileName, why: unusable });
       continue;
@@ -55,8 +61,17 @@ export async function importSeedAnchors(
     const summary = summarize(certificate);
     const wanted = wantedRoot(settings.get(summary.sha256), at);
     const existing = await repository.getAnchor(entry.id, summary.sha256);
+    if (existing && (existing.kind ?? 'root') !== kind) {
+      // One certificate is one anchor of a vendor: the store keeps the kind it has.
+      report.skipped.push({
+        vendorId: entry.id,
+        file: fileName,
+        why: `the store holds this certificate as a ${existing.kind ?? 'root'} of ${entry.id}, not as a ${kind}`,
+      });
+      continue;
+    }
     if (existing) await reconcileStoredAnchor(run, existing, wanted);
-    else await insertSeedAnchor(run, { fileName, der, summary }, wanted);
+    else await insertSeedAnchor(run, { fileName, der, summary }, wanted, kind);
   }
   return seenFingerprints;
 }
@@ -70,13 +85,14 @@ export function reportUnknownSettings(
   settings: Map<string, RootSetting>,
   seenFingerprints: Set<string>,
   report: SeedReport,
+  kind: AnchorKind = 'root',
 ): void {
   for (const fingerprint of settings.keys()) {
     if (!seenFingerprints.has(fingerprint)) {
       report.skipped.push({
         vendorId,
         file: 'vendor.json',
-        why: `roots names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${vendorId}`,
+        why: `${kind}s names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${vendorId}${kind === 'signer' ? '/signers' : ''}`,
       });
     }
   }
@@ -86,6 +102,11 @@ function unusableRoot(certificate: ParsedCertificate): string | null {
   if (!certificate.extensions.basicConstraints?.cA) return `${certificate.subject} is not a CA certificate`;
   const defect = anchorDefect(certificate);
   return defect ? `${certificate.subject}: ${defect}` : null;
+}
+
+function unusableSigner(der: Uint8Array): string | null {
+  const read = readSignerCertificate(der, null);
+  return read.ok ? null : read.detail;
 }
 
 function wantedRoot(setting: RootSetting | undefined, at: string): WantedRoot {
@@ -159,10 +180,12 @@ async function insertSeedAnchor(
   run: SeedRun,
   read: { fileName: string; der: Uint8Array; summary: CertificateSummary },
   wanted: WantedRoot,
+  kind: AnchorKind,
 ): Promise<void> {
   const { repository, vendorId, at, report } = run;
   const { summary } = read;
   const anchor: Anchor = {
+    kind,
     vendorId,
     sha256: summary.sha256,
     spkiSha256: summary.spkiSha256,

@@ -6,6 +6,11 @@ export interface SeedVendor {
   vendorJson: string | null;
   /** Certificates found in the folder's PEM files, with the file each came from. */
   certificates: Array<{ file: string; der: Uint8Array }>;
+  /**
+   * Pinned signer certificates found in the folder's `signers/` PEM files (file: `signers/<name>`); absent
+   * when there are none.
+   */
+  signers?: Array<{ file: string; der: Uint8Array }>;
 }
 
 export interface SeedReport {

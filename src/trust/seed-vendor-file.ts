@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { REVOCATION_POLICIES } from './model';
 
+const anchorSettings = z.record(
+  z.string(),
+  z
+    .object({
+      distrustAfter: z.string().datetime({ offset: true }).optional(),
+      keyCompromise: z.boolean().optional(),
+    })
+    .strict(),
+);
+
 /** `trust-store/<vendor>/vendor.json`: every field optional; unknown fields are refused to catch typos. */
 export const vendorFileSchema = z
   .object({
@@ -23,17 +33,9 @@ export const vendorFileSchema = z
      * Per-root settings keyed by the root's SHA-256 (hex, colons allowed): `distrustAfter` limits the root
      * to signatures made before it; `keyCompromise: true` distrusts every signature under it.
      */
-    roots: z
-      .record(
-        z.string(),
-        z
-          .object({
-            distrustAfter: z.string().datetime({ offset: true }).optional(),
-            keyCompromise: z.boolean().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
+    roots: anchorSettings.optional(),
+    /** The same per-certificate settings for the pinned signers of `signers/` (trust/model.ts AnchorKind). */
+    signers: anchorSettings.optional(),
   })
   .strict();
 

@@ -9,7 +9,7 @@ export type { SeedReport, SeedVendor } from './seed-report';
 export { parseVendorFile, SeedError, type VendorFile, vendorFileSchema } from './seed-vendor-file';
 
 /**
- * Imports the reviewed seed: new vendors and roots become active (a distrustAfter in vendor.json makes a
+ * Imports the reviewed seed: new vendors, roots and pinned signers (`signers/*.pem`) become active (a distrustAfter in vendor.json makes a
  * root distrusted from that date, keyCompromise distrusts it for every signature; revocationPolicy sets a
  * new vendor's policy). What the database already holds only moves in the safe direction (a root
  * distrusted, from an earlier date, or for key compromise; a vendor's policy to `require`): in particular
@@ -43,6 +43,9 @@ export async function importSeed(
     const settings = rootSettings(file);
     const seenFingerprints = await importSeedAnchors(run, entry, settings);
     reportUnknownSettings(entry.id, settings, seenFingerprints, report);
+    const signerSettings = rootSettings(file, 'signer');
+    const seenSigners = await importSeedAnchors(run, entry, signerSettings, 'signer');
+    reportUnknownSettings(entry.id, signerSettings, seenSigners, report, 'signer');
   }
   return report;
 }

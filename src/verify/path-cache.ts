@@ -89,6 +89,8 @@ interface KeyedAnchor {
   der: Uint8Array;
   distrustAfter: number | null;
   keyCompromised: boolean;
+  /** A signer anchor never anchors a path (path/index.ts): a root and a pin of one DER are other keys. */
+  signer: boolean;
 }
 
 /** What an entry was stored for: its own copies, so that no caller's later change of a buffer can move it. */
@@ -137,6 +139,7 @@ function sameKey(key: Key, req: PathRequest, scope: string, parameters: string):
     if (kept.id !== anchor.id || kept.distrustAfter !== (anchor.distrustAfter?.getTime() ?? null))
       return false;
     if (kept.keyCompromised !== (anchor.keyCompromised === true)) return false;
+    if (kept.signer !== (anchor.kind === 'signer')) return false;
     if (!bytesEqual(kept.der, anchor.der)) return false;
   }
   return true;
@@ -150,6 +153,7 @@ function keyOf(req: PathRequest, scope: string, parameters: string): Key {
     der: new Uint8Array(anchor.der),
     distrustAfter: anchor.distrustAfter?.getTime() ?? null,
     keyCompromised: anchor.keyCompromised === true,
+    signer: anchor.kind === 'signer',
   }));
   let size = scope.length + parameters.length + leaf.length;
   for (const der of intermediates) size += der.length;

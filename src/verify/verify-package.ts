@@ -19,10 +19,10 @@ import {
   type RevocationEvidence,
   type RevocationSources,
 } from './path-revocation';
+import { revocationPathOf, signerCertificateOf, withPinnedSigners } from './pinned-signer';
 import { type Reason, reason } from './reasons';
 import { applyRevocationPolicy, DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 import { digestAlgorithm, type HashName, verifySignature } from './signature';
-import { findSignerCertificate } from './signer-certificate';
 import { latestSigningTime, signerTimestamp, timestampWindowReasons } from './timestamp';
 
 export const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
@@ -356,9 +356,10 @@ export async function verifySignedData(
   const signer = envelope.signers[0];
   if (!signer) return none({ ok: false, code: 'NO_SIGNERS', detail: 'the SignedData has no signer' });
 
-  const { certificate: signerCertificate, problem } = findSignerCertificate(
+  const { certificate: signerCertificate, problem } = signerCertificateOf(
     envelope.certificates,
     signer.sid,
+    request.anchors,
   );
   if (!signerCertificate) {
     return none(
@@ -389,7 +390,7 @@ export async function verifySignedData(
     envelope.certificates,
   );
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
-  const structural = await (request.validatePath ?? buildAndValidatePath)({
+  const structural = await withPinnedSigners(request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,
@@ -407,7 +408,7 @@ export async function verifySignedData(
   const revoked =
     structural.status === 'valid' && integrity.reasons.length === 0
       ? await checkPathRevocation({
-          path: structural.path,
+          path: await revocationPathOf(structural, envelope.certificates, request.subtle),
           anchorId: structural.anchor.id,
           pool: bagCertificates(envelope.certificates),
           sources: {

@@ -39,6 +39,8 @@ export async function signDetached(spec: {
   crls?: Uint8Array[];
   /** Unsigned attributes (each a DER Attribute) made from the signer's signature value: timestamps. */
   unsignedAttributes?: (signatureValue: Uint8Array) => Uint8Array[] | Promise<Uint8Array[]>;
+  /** Name the signer by this subjectKeyIdentifier (SignerInfo v3) instead of issuer and serial. */
+  sidSki?: Uint8Array;
 }): Promise<Uint8Array> {
   const digest = new Uint8Array(await subtle.digest('SHA-256', new Uint8Array(spec.content)));
   const attributes = [
@@ -58,8 +60,8 @@ export async function signDetached(spec: {
   const signatureValue = rawToDer(raw);
   const unsigned = spec.unsignedAttributes ? await spec.unsignedAttributes(signatureValue) : [];
   const signerInfo = seq(
-    integer(1),
-    seq(name(spec.issuerCn), integer(spec.serial)),
+    integer(spec.sidSki ? 3 : 1),
+    spec.sidSki ? tlv(0x80, spec.sidSki) : seq(name(spec.issuerCn), integer(spec.serial)),
     SHA256,
     tlv(0xa0, ...signed),
     ECDSA_SHA256,
@@ -67,10 +69,11 @@ export async function signDetached(spec: {
     ...(unsigned.length > 0 ? [tlv(0xa1, ...unsigned)] : []),
   );
   const signedData = seq(
-    integer(1),
+    integer(spec.sidSki ? 3 : 1),
     tlv(0x31, SHA256),
     seq(oid(ID_DATA)),
-    tlv(0xa0, ...spec.certificates),
+    // No certificates field at all when the bag is empty (a kernel module's PKCS#7 carries none).
+    ...(spec.certificates.length > 0 ? [tlv(0xa0, ...spec.certificates)] : []),
     ...(spec.crls && spec.crls.length > 0 ? [tlv(0xa1, ...spec.crls)] : []),
     tlv(0x31, signerInfo),
   );

@@ -43,4 +43,33 @@ describe('pathAnchorsOf', () => {
       ]);
     });
   });
+
+  describe('pinned signers', () => {
+    it('pass by the same rules as roots, marked kind signer; pending and retired ones pin nothing', () => {
+      const after = '2025-01-01T00:00:00.000Z';
+      const signer = (sha256: string, change: Partial<Anchor>) =>
+        anchor(sha256, { kind: 'signer', ...change });
+      expect(
+        pathAnchorsOf([
+          signer('active', {}),
+          signer('dated', { state: 'distrusted', distrustAfter: after }),
+          signer('compromised-retired', { state: 'retired', distrustAfter: after, keyCompromise: true }),
+          signer('pending', { state: 'pending' }),
+          signer('retired', { state: 'retired' }),
+          anchor('root', { kind: 'root' }),
+        ]),
+      ).toEqual([
+        { id: 'active', der, kind: 'signer' },
+        { id: 'dated', der, kind: 'signer', distrustAfter: new Date(after) },
+        {
+          id: 'compromised-retired',
+          der,
+          kind: 'signer',
+          keyCompromised: true,
+          distrustAfter: new Date(after),
+        },
+        { id: 'root', der },
+      ]);
+    });
+  });
 });

@@ -5,12 +5,15 @@ import {
   recheckCorroboration,
   type StoredCandidate,
 } from '../../advisories';
-import type { Anchor, TrustRepository } from '../../trust';
+import { type Anchor, anchorKind, type TrustRepository } from '../../trust';
 
 /** The vendor's active roots (DER), read from the trust store: what corroboration is checked against. */
 export const activeRootsOf = (trust: Pick<TrustRepository, 'listAnchors'>): PollPorts['activeRoots'] => {
   return async (vendorId) =>
-    (await trust.listAnchors(vendorId)).filter((a) => a.state === 'active').map((a) => a.der);
+    (await trust.listAnchors(vendorId))
+      // A pinned signer vouches for its own signatures only: it corroborates no candidate root.
+      .filter((a) => a.state === 'active' && anchorKind(a) === 'root')
+      .map((a) => a.der);
 };
 
 export type CandidateWithRoot = StoredCandidate & { root: { sha256: string; state: Anchor['state'] } | null };
@@ -18,6 +21,7 @@ export type CandidateWithRoot = StoredCandidate & { root: { sha256: string; stat
 /** The vendor's root of the same certificate or key as the candidate, if one is on file. */
 function rootOf(row: StoredCandidate, anchors: readonly Anchor[]): Anchor | undefined {
   const d = row.data;
+  anchors = anchors.filter((a) => anchorKind(a) === 'root');
   return d.kind === 'certificate'
     ? (anchors.find((a) => a.sha256 === d.sha256) ?? anchors.find((a) => a.spkiSha256 === d.spkiSha256))
     : anchors.find((a) => a.sha256 === d.hex || a.spkiSha256 === d.hex);

@@ -1,7 +1,7 @@
 import { TrustgateError } from '../../errors';
 import type { AuditFilter, AuditRecord } from '../../trust';
 import { createCrlAdmin } from './crls';
-import { createRootAdmin } from './roots';
+import { createRootAdmin, createSignerAdmin } from './roots';
 import type { TrustAdminDeps } from './shared';
 import { createTokenAdmin } from './tokens';
 import { createVendorChangeAdmin } from './vendor-changes';
@@ -23,6 +23,7 @@ export function createTrustAdmin(deps: TrustAdminDeps) {
     ...createVendorAdmin(deps),
     ...createVendorChangeAdmin(deps),
     ...createRootAdmin(deps),
+    ...createSignerAdmin(deps),
     ...createTokenAdmin(deps),
     ...createCrlAdmin(deps),
     /** The append-only audit log, oldest first. */

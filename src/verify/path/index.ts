@@ -48,6 +48,8 @@ export async function buildAndValidatePath(req: PathRequest): Promise<PathOutcom
   const unreadable: Reason[] = [];
   const anchors: AnchorEntry[] = [];
   for (const anchor of req.anchors) {
+    // A pinned signer vouches for its own signatures only (verify/pinned-signer.ts), never for a path.
+    if (anchor.kind === 'signer') continue;
     const cert = parseCertificate(anchor.der, { trustAnchor: true });
     if (!isParseError(cert)) anchors.push({ anchor, cert });
     else

@@ -16,6 +16,11 @@ export interface PathAnchor {
    * timestamps alike. The path still ends here, so the verdict names the distrusted anchor.
    */
   keyCompromised?: boolean;
+  /**
+   * `root` (absent): a CA that anchors paths. `signer`: a pinned signer certificate, trusted as the signer
+   * itself and for nothing else (verify/pinned-signer.ts): path building never ends at it.
+   */
+  kind?: 'root' | 'signer';
 }
 
 export interface PathPolicyInput {
