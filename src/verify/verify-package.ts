@@ -12,6 +12,7 @@ import {
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
+import { CODE_SIGNING_PATH_POLICY } from './code-signing-policy';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import {
   checkPathRevocation,
@@ -342,8 +343,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
     time: stamped ? stamped.time : request.time,
     ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
     requiredEku: [CODE_SIGNING_EKU],
-    leafKeyUsage: ['digitalSignature'],
-    requireLeafKeyUsage: true,
+    ...CODE_SIGNING_PATH_POLICY,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle,
   });
