@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   FEED_URL_NOT_ALLOWED: 422,
   SERVER_BUSY: 503,
   INTERNAL: 500,
+  // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
+  ROOT_NOT_SELF_ISSUED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -8,7 +8,7 @@ export {
   type VerifyJarResult,
   verifyJar,
 } from './jar';
-export type { PathAnchor } from './path';
+export { type AnchorChecks, anchorCertificateReasons, type PathAnchor } from './path';
 export { MAX_STORED_CRLS_PER_ISSUER } from './path-revocation';
 export { decodePemBlocks, encodePem } from './pem';
 export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
