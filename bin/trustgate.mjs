@@ -5926,6 +5926,7 @@ async function verifyPackage(request) {
       chain,
       anchorId: path.status === "no_anchor" ? null : path.anchor.id,
       top: path.status === "no_anchor" ? chain[chain.length - 1] ?? null : null,
+      ...topDerOf(path),
       digestAlgorithm: integrity.hash,
       signerDer: signerCertificate.der,
       ...warnings.length > 0 ? { warnings } : {},
@@ -5939,6 +5940,10 @@ function withRevocation(path, revoked) {
 }
 function bagCertificates(ders) {
   return ders.map((der) => parseCertificateMemo(der)).filter((c) => !isParseError(c));
+}
+function topDerOf(path) {
+  const top = path.status === "no_anchor" ? path.path[path.path.length - 1] : void 0;
+  return top ? { topDer: top.der } : {};
 }
 var CODE_SIGNING_EKU, DEFAULT_VERIFY_LIMITS, summaries, rejectedWithoutSigner, webCryptoDigest;
 var init_verify_package = __esm({

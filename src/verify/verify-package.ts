@@ -98,6 +98,8 @@ export interface VerifyOutcome {
   anchorId: string | null;
   /** For unknown_root: the top certificate of the longest path built, the one to escalate. */
   top: CertificateSummary | null;
+  /** DER of `top`, when there is one: for the caller to tell whether it could be approved as a root. */
+  topDer?: Uint8Array;
   digestAlgorithm: HashName | null;
   /** DER of the signer certificate the verdict is about (for the caller's identity rules), or null. */
   signerDer: Uint8Array | null;
@@ -392,6 +394,7 @@ export async function verifyPackage(request: VerifyRequest): Promise<VerifyResul
       chain,
       anchorId: path.status === 'no_anchor' ? null : path.anchor.id,
       top: path.status === 'no_anchor' ? (chain[chain.length - 1] ?? null) : null,
+      ...topDerOf(path),
       digestAlgorithm: integrity.hash,
       signerDer: signerCertificate.der,
       ...(warnings.length > 0 ? { warnings } : {}),
@@ -409,4 +412,10 @@ function withRevocation(path: PathOutcome, revoked: PathRevocationResult | null)
 /** The bag's readable certificates: possible CRL signers besides the path's own. */
 function bagCertificates(ders: readonly Uint8Array[]): ParsedCertificate[] {
   return ders.map((der) => parseCertificate(der)).filter((c): c is ParsedCertificate => !isParseError(c));
+}
+
+/** The DER of the top certificate of a path that reached no anchor (the one an escalation is about). */
+function topDerOf(path: PathOutcome): { topDer?: Uint8Array } {
+  const top = path.status === 'no_anchor' ? path.path[path.path.length - 1] : undefined;
+  return top ? { topDer: top.der } : {};
 }

@@ -49,7 +49,7 @@ describe('a root carrying a critical Netscape cert-type extension', () => {
       signer,
       issuerCn: root.cn,
       serial: 77,
-      certificates: [signer.der],
+      certificates: [signer.der, root.der],
     });
   });
   afterAll(() => t.close());
