@@ -209,7 +209,9 @@ var init_errors = __esm({
       FEED_EXISTS: 409,
       FEED_URL_NOT_ALLOWED: 422,
       SERVER_BUSY: 503,
-      INTERNAL: 500
+      INTERNAL: 500,
+      // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
+      ROOT_NOT_SELF_ISSUED: 422
     };
     TrustgateError = class extends Error {
       code;
@@ -3086,6 +3088,15 @@ var init_cms_envelope = __esm({
   }
 });
 
+// src/verify/code-signing-policy.ts
+var CODE_SIGNING_PATH_POLICY;
+var init_code_signing_policy = __esm({
+  "src/verify/code-signing-policy.ts"() {
+    "use strict";
+    CODE_SIGNING_PATH_POLICY = { leafKeyUsage: ["digitalSignature"], requireLeafKeyUsage: false, anchorChecks: "name-and-key" };
+  }
+});
+
 // src/verify/dsa.ts
 function unsignedInteger(bytes) {
   return BigInt(`0x0${toHex(bytes)}`);
@@ -3822,6 +3833,68 @@ var init_key_profile = __esm({
   }
 });
 
+// src/verify/path/anchor-checks.ts
+function anchorCertificateReasons(cert, options) {
+  const who = options.who ?? `anchor "${cert.subject}"`;
+  const strict = options.checks === "certificate";
+  const ext = cert.extensions;
+  const out = [];
+  if (strict) {
+    for (const problem of cert.profileProblems) out.push(reason("CERT_MALFORMED", `${who}: ${problem}`));
+    for (const oid2 of cert.unknownCriticalExtensions) {
+      out.push(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
+    }
+  } else {
+    const nc = ext.nameConstraints;
+    for (const subtree of [...nc?.permitted ?? [], ...nc?.excluded ?? []]) {
+      const error62 = subtreeSyntaxError(subtree.base);
+      if (error62) out.push(reason("CERT_MALFORMED", `${who}: nameConstraints: ${error62}`));
+    }
+  }
+  const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: options.allowDsa === true });
+  if (keyProblem) out.push({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
+  if (strict) out.push(...akiProfile(cert, who));
+  const rsaProblem = rsaModulusProblem(cert.spki);
+  if (rsaProblem) out.push(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
+  const bc = ext.basicConstraints;
+  if (!bc?.cA) {
+    out.push(reason("NOT_A_CA", `${who} issues certificates but is not a CA (basicConstraints cA)`));
+  } else if (strict && !bc.critical) {
+    out.push(reason("CERT_MALFORMED", `${who} has a non-critical basicConstraints (RFC 5280 4.2.1.9)`));
+  }
+  if (ext.keyUsage && !ext.keyUsage.has("keyCertSign")) {
+    out.push(reason("CA_KEY_USAGE_MISSING", `${who} keyUsage lacks keyCertSign`));
+  }
+  if (strict && !ext.subjectKeyIdentifier) {
+    out.push(reason("CERT_MALFORMED", `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+  }
+  return out;
+}
+function akiProfile(cert, who) {
+  const aki = cert.extensions.authorityKeyIdentifier;
+  if (!aki || !cert.selfIssued) return [];
+  const ski = cert.extensions.subjectKeyIdentifier;
+  if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) {
+    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier names an issuer and serial`)];
+  }
+  if (!aki.keyIdentifier)
+    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier has no keyIdentifier`)];
+  if (ski && !bytesEqual(aki.keyIdentifier, ski)) {
+    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier differs from its subjectKeyIdentifier`)];
+  }
+  return [];
+}
+var init_anchor_checks = __esm({
+  "src/verify/path/anchor-checks.ts"() {
+    "use strict";
+    init_encoding();
+    init_reasons();
+    init_signature();
+    init_key_profile();
+    init_name_syntax();
+  }
+});
+
 // src/verify/path/name-constraints.ts
 function constrainedNames(cert) {
   const names2 = [];
@@ -3975,13 +4048,19 @@ async function validatePath(path, anchor2, ctx) {
     if (time3 < cert.notBefore)
       add(reason("CERT_NOT_YET_VALID", `${who} is not valid before ${cert.notBefore.toISOString()}`));
     if (time3 > cert.notAfter) add(reason("CERT_EXPIRED", `${who} expired at ${cert.notAfter.toISOString()}`));
-    for (const problem of cert.profileProblems) add(reason("CERT_MALFORMED", `${who}: ${problem}`));
-    for (const oid2 of cert.unknownCriticalExtensions) {
-      add(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
-    }
-    const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
-    if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
-    if (!isAnchor) {
+    if (isAnchor) {
+      anchorCertificateReasons(cert, {
+        checks: req.anchorChecks ?? "certificate",
+        allowDsa: req.allowDsa === true,
+        who
+      }).forEach(add);
+    } else {
+      for (const problem of cert.profileProblems) add(reason("CERT_MALFORMED", `${who}: ${problem}`));
+      for (const oid2 of cert.unknownCriticalExtensions) {
+        add(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
+      }
+      const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
+      if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
       if (!cert.selfIssued || isLeaf) {
         const names2 = constrainedNames(cert);
         for (const nc of constraints) {
@@ -3989,26 +4068,26 @@ async function validatePath(path, anchor2, ctx) {
           if (violation) add(reason("NAME_CONSTRAINTS_VIOLATED", `${who}: ${violation}`));
         }
       }
-    } else {
-      anchorProfile(cert, who).forEach(add);
+      if (!cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
+        add(
+          reason("CERT_MALFORMED", `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`)
+        );
+      }
+      const rsaProblem = rsaModulusProblem(cert.spki);
+      if (rsaProblem) add(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
     }
-    if (!isAnchor && !cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
-      add(reason("CERT_MALFORMED", `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`));
-    }
-    const rsaProblem = rsaModulusProblem(cert.spki);
-    if (rsaProblem) add(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
     if (!isLeaf) {
       const bc = ext.basicConstraints;
-      if (!bc?.cA) {
-        add(reason("NOT_A_CA", `${who} issues certificates but is not a CA (basicConstraints cA)`));
-      } else if (isAnchor && !bc.critical) {
-        add(reason("CERT_MALFORMED", `${who} has a non-critical basicConstraints (RFC 5280 4.2.1.9)`));
-      }
-      if (ext.keyUsage && !ext.keyUsage.has("keyCertSign")) {
-        add(reason("CA_KEY_USAGE_MISSING", `${who} keyUsage lacks keyCertSign`));
-      }
-      if (!ext.subjectKeyIdentifier) {
-        add(reason("CERT_MALFORMED", `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+      if (!isAnchor) {
+        if (!bc?.cA) {
+          add(reason("NOT_A_CA", `${who} issues certificates but is not a CA (basicConstraints cA)`));
+        }
+        if (ext.keyUsage && !ext.keyUsage.has("keyCertSign")) {
+          add(reason("CA_KEY_USAGE_MISSING", `${who} keyUsage lacks keyCertSign`));
+        }
+        if (!ext.subjectKeyIdentifier) {
+          add(reason("CERT_MALFORMED", `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+        }
       }
       if (!isAnchor && !cert.selfIssued) {
         if (maxPathLength <= 0)
@@ -4101,26 +4180,12 @@ function leafChecks(cert, req, who) {
   }
   return out;
 }
-function anchorProfile(cert, who) {
-  const aki = cert.extensions.authorityKeyIdentifier;
-  if (!aki || !cert.selfIssued) return [];
-  const ski = cert.extensions.subjectKeyIdentifier;
-  if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) {
-    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier names an issuer and serial`)];
-  }
-  if (!aki.keyIdentifier)
-    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier has no keyIdentifier`)];
-  if (ski && !bytesEqual(aki.keyIdentifier, ski)) {
-    return [reason("CERT_MALFORMED", `${who} authorityKeyIdentifier differs from its subjectKeyIdentifier`)];
-  }
-  return [];
-}
 var init_validate = __esm({
   "src/verify/path/validate.ts"() {
     "use strict";
-    init_encoding();
     init_reasons();
     init_signature();
+    init_anchor_checks();
     init_extensions();
     init_key_profile();
     init_name_constraints();
@@ -4957,6 +5022,7 @@ var init_path = __esm({
     init_signature_checker();
     init_types();
     init_validate();
+    init_anchor_checks();
     init_crl();
     init_names();
     init_types();
@@ -5822,8 +5888,7 @@ async function verifyPackage(request) {
     time: stamped ? stamped.time : request.time,
     ...stamped ? { signingTime: latestSigningTime(stamped) } : {},
     requiredEku: [CODE_SIGNING_EKU],
-    leafKeyUsage: ["digitalSignature"],
-    requireLeafKeyUsage: true,
+    ...CODE_SIGNING_PATH_POLICY,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle
   });
@@ -5861,6 +5926,7 @@ async function verifyPackage(request) {
       chain,
       anchorId: path.status === "no_anchor" ? null : path.anchor.id,
       top: path.status === "no_anchor" ? chain[chain.length - 1] ?? null : null,
+      ...topDerOf(path),
       digestAlgorithm: integrity.hash,
       signerDer: signerCertificate.der,
       ...warnings.length > 0 ? { warnings } : {},
@@ -5875,6 +5941,10 @@ function withRevocation(path, revoked) {
 function bagCertificates(ders) {
   return ders.map((der) => parseCertificateMemo(der)).filter((c) => !isParseError(c));
 }
+function topDerOf(path) {
+  const top = path.status === "no_anchor" ? path.path[path.path.length - 1] : void 0;
+  return top ? { topDer: top.der } : {};
+}
 var CODE_SIGNING_EKU, DEFAULT_VERIFY_LIMITS, summaries, rejectedWithoutSigner, webCryptoDigest;
 var init_verify_package = __esm({
   "src/verify/verify-package.ts"() {
@@ -5883,6 +5953,7 @@ var init_verify_package = __esm({
     init_certificate();
     init_certificate_memo();
     init_cms_envelope();
+    init_code_signing_policy();
     init_path();
     init_path_revocation();
     init_reasons();
@@ -7113,6 +7184,7 @@ var init_verify = __esm({
     "use strict";
     init_certificate();
     init_jar();
+    init_path();
     init_path_revocation();
     init_pem();
     init_reasons();
@@ -7335,12 +7407,33 @@ var init_audit_states = __esm({
 });
 
 // src/trust/root-proposal.ts
-function anchorDefect(certificate) {
-  const problems = [
-    ...certificate.profileProblems,
-    ...certificate.unknownCriticalExtensions.map((oid2) => `unknown critical extension ${oid2}`)
-  ];
-  return problems.length > 0 ? `it would anchor nothing: ${problems.join("; ")}` : null;
+function caRefusal(certificate) {
+  const remedy = certificate.selfIssued ? "pin-signer" : "full-chain";
+  if (!certificate.extensions.basicConstraints?.cA) {
+    return {
+      code: "ROOT_NOT_CA",
+      detail: `${certificate.subject} is not a CA certificate (no basicConstraints cA): a root must be a CA, not a signer`,
+      remedy
+    };
+  }
+  if (certificate.extensions.keyUsage && !certificate.extensions.keyUsage.has("keyCertSign")) {
+    return {
+      code: "ROOT_NOT_CA",
+      detail: `${certificate.subject} may not sign certificates (keyUsage lacks keyCertSign)`,
+      remedy
+    };
+  }
+  const problems = anchorCertificateReasons(certificate, { checks: "name-and-key", who: "it" }).map(
+    (r) => r.message.replace(/^it: /, "")
+  );
+  if (problems.length > 0) {
+    return {
+      code: "INVALID_CERTIFICATE",
+      detail: `${certificate.subject}: it would anchor nothing: ${problems.join("; ")}`,
+      remedy: "full-chain"
+    };
+  }
+  return null;
 }
 var init_root_proposal = __esm({
   "src/trust/root-proposal.ts"() {
@@ -7479,9 +7572,7 @@ function reportUnknownSettings(vendorId, settings, seenFingerprints, report2) {
   }
 }
 function unusableRoot(certificate) {
-  if (!certificate.extensions.basicConstraints?.cA) return `${certificate.subject} is not a CA certificate`;
-  const defect = anchorDefect(certificate);
-  return defect ? `${certificate.subject}: ${defect}` : null;
+  return caRefusal(certificate)?.detail ?? null;
 }
 function wantedRoot(setting, at) {
   const keyCompromise = setting?.keyCompromise === true;
@@ -28522,6 +28613,7 @@ var init_path_cache = __esm({
       requireLeafEku: "key",
       leafKeyUsage: "key",
       requireLeafKeyUsage: "key",
+      anchorChecks: "key",
       allowCaLeaf: "key",
       crls: "bypass",
       revocationTime: "bypass",

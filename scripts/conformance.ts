@@ -3,7 +3,14 @@
  * Prints one line per suite (`x509-limbo: 172/180 (wrong accepts 1, wrong rejects 7)`), or with --json
  * the scores and failing case ids. See test/conformance/runner.ts for how each suite is mapped.
  */
-import { runLimbo, runPkits, type SuiteResult, scoreLine } from '../test/conformance/runner';
+import {
+  LIMBO_NAME_AND_KEY,
+  renamed,
+  runLimbo,
+  runPkits,
+  type SuiteResult,
+  scoreLine,
+} from '../test/conformance/runner';
 import { runWycheproof } from '../test/conformance/wycheproof-runner';
 
 const args = process.argv.slice(2);
@@ -20,7 +27,12 @@ const wycheproofDir = option('--wycheproof', 'test/conformance/wycheproof');
 const limbo = await runLimbo(limboFile);
 const pkits = await runPkits(pkitsDir);
 const wycheproof = await runWycheproof(wycheproofDir);
-const suites: SuiteResult[] = [limbo.counted, pkits, wycheproof, limbo.hostName];
+// The same limbo cases with anchors held to their name and key, as the code-signing service runs paths.
+const serviceAnchors = renamed(
+  (await runLimbo(limboFile, new Date(), 'name-and-key')).counted,
+  LIMBO_NAME_AND_KEY,
+);
+const suites: SuiteResult[] = [limbo.counted, pkits, wycheproof, limbo.hostName, serviceAnchors];
 
 if (json) {
   const failing = (s: SuiteResult) =>

@@ -49,6 +49,8 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   // Authenticode (src/verify/authenticode)
   AUTHENTICODE_LIMIT_EXCEEDED: 422,
+  // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
+  ROOT_NOT_SELF_ISSUED: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

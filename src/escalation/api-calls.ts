@@ -11,6 +11,11 @@ export interface ApiCalls {
   caseUrl: string;
   /** `POST /vendors/{vendor}/roots`, first admin: propose the root (body from `root.pem`). */
   proposeRoot: string;
+  /**
+   * `POST /vendors/{vendor}/signers`, first admin: pin the signer certificate instead (body from
+   * `signer.pem`), when the top certificate cannot be a root; a second admin approves it.
+   */
+  proposeSigner: string;
   /** `POST /roots/{sha256}/approve`, a different admin. */
   approveRoot: string;
   /** `POST /escalations/{id}/resolve` with outcome `rejected`. */
@@ -80,6 +85,10 @@ export function apiCalls(input: ApiCallInput): ApiCalls {
     proposeRoot: [
       `jq -Rs --arg reason ${shellQuote(note)} '{pem: ., reason: $reason}' root.pem |`,
       `  ${post(`${base}/vendors/${vendor}/roots`)} ${JSON_TYPE} --data-binary @-`,
+    ].join('\n'),
+    proposeSigner: [
+      `jq -Rs --arg reason ${shellQuote(`escalation ${input.caseId}: signer confirmed with the vendor`)} '{pem: ., reason: $reason}' signer.pem |`,
+      `  ${post(`${base}/vendors/${vendor}/signers`)} ${JSON_TYPE} --data-binary @-`,
     ].join('\n'),
     approveRoot: `curl -sS -X POST ${rootUrl} ${AUTH} ${json({ reason: note })}`,
     rejectCase: `${post(`${caseUrl}/resolve`)} ${json({ outcome: 'rejected', note: REJECTION_NOTE[input.kind ?? 'unknown-root'] })}`,

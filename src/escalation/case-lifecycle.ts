@@ -65,6 +65,7 @@ export function openOrJoin(
     sha256: event.top.sha256,
     spkiSha256: event.top.spkiSha256,
     ...(event.top.issuer !== undefined ? { issuer: event.top.issuer } : {}),
+    ...(event.top.rootRefusal !== undefined ? { rootRefusal: { ...event.top.rootRefusal } } : {}),
   };
   if (existing && existing.key !== key) {
     throw new Error(`openOrJoin: case ${existing.id} has key ${existing.key}, the event has ${key}`);

@@ -3,7 +3,7 @@ import { colonHex, normaliseHex } from './fingerprint';
 import { opensslCommands } from './openssl-commands';
 import { overflowView } from './overflow-case';
 import type { Schema, TemplateValue } from './template';
-import type { CaseFacts, ChainCertificate } from './types';
+import type { CaseFacts, ChainCertificate, TopRootRefusal } from './types';
 
 /**
  * The names a playbook can use, and the view of `CaseFacts` that fills them. `text` values came from
@@ -54,7 +54,20 @@ export const PLAYBOOK_SCHEMA: Schema = {
       },
     },
   },
-  top: { fields: { subject: 'text', issuer: 'text', selfIssued: 'flag', ...fingerprints } },
+  top: {
+    fields: {
+      subject: 'text',
+      issuer: 'text',
+      selfIssued: 'flag',
+      ...fingerprints,
+      // Whether it can be proposed as a root (the admin API's rule); if not, why and what to do instead.
+      approvable: 'flag',
+      refusal: 'text',
+      refusalCode: 'safe',
+      pinSigner: 'flag',
+      fullChain: 'flag',
+    },
+  },
   advisories: { list: { fields: { title: 'text', link: 'text', feed: 'text', published: 'safe' } } },
   candidates: {
     list: { fields: { corroborated: 'flag', matchesTop: 'flag', provenance: 'text', ...fingerprints } },
@@ -96,6 +109,7 @@ export const PLAYBOOK_SCHEMA: Schema = {
       baseUrl: 'safe',
       caseUrl: 'safe',
       proposeRoot: 'safe',
+      proposeSigner: 'safe',
       approveRoot: 'safe',
       rejectCase: 'safe',
       approveCase: 'safe',
@@ -176,6 +190,23 @@ function chainView(chain: readonly ChainCertificate[]): TemplateValue[] {
   });
 }
 
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The `top` fields of a root refusal: approvable when there is none (or a remedy this code does not know). */
+function refusalView(refusal: TopRootRefusal | undefined) {
+  const remedy = refusal?.remedy;
+  if (!refusal || (remedy !== 'pin-signer' && remedy !== 'full-chain')) {
+    return { approvable: true, refusal: '', refusalCode: '', pinSigner: false, fullChain: false };
+  }
+  return {
+    approvable: false,
+    refusal: refusal.detail,
+    refusalCode: SAFE_CODE.test(refusal.code) ? refusal.code : '',
+    pinSigner: remedy === 'pin-signer',
+    fullChain: remedy === 'full-chain',
+  };
+}
+
 /** The template context for `facts` (shape: `PLAYBOOK_SCHEMA`). */
 export function caseView(facts: CaseFacts): TemplateValue {
   const topIssuer = facts.top.issuer ?? facts.chain[facts.chain.length - 1]?.issuer ?? '';
@@ -201,7 +232,13 @@ export function caseView(facts: CaseFacts): TemplateValue {
       contacts: facts.vendor.contacts.map((c) => ({ name: c.name, channel: c.channel, value: c.value })),
     },
     chain: chainView(facts.chain),
-    top: { subject: facts.top.subject, issuer: topIssuer, selfIssued, ...fingerprintView(facts.top) },
+    top: {
+      subject: facts.top.subject,
+      issuer: topIssuer,
+      selfIssued,
+      ...fingerprintView(facts.top),
+      ...refusalView(facts.top.rootRefusal),
+    },
     advisories: facts.advisories.map((a) => ({
       title: a.title,
       link: a.link,
@@ -230,7 +267,8 @@ export function caseView(facts: CaseFacts): TemplateValue {
         serviceBaseUrl: facts.serviceBaseUrl,
         caseId: facts.caseId,
         vendorId: facts.vendor.id,
-        rootSha256Hex: selfIssued ? topSha : undefined,
+        // The top is the root to approve only when it is one (self-issued) and the admin API accepts it.
+        rootSha256Hex: selfIssued && facts.top.rootRefusal === undefined ? topSha : undefined,
         artifactDigest: facts.artifactDigests[facts.artifactDigests.length - 1],
         signatureFile: openssl.signatureFile,
       }),

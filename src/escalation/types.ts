@@ -39,6 +39,27 @@ export interface TopCertificate {
   subject: string;
   /** Issuer of the top certificate; equal to `subject` when the top is a self-issued root. */
   issuer?: string;
+  /**
+   * Why the top certificate cannot be approved as a root, when it cannot (src/trust `rootRefusal`, the
+   * admin API's own rule, as of the latest verification): the checklist then says so and what to do
+   * instead. Absent when it could be approved, or when the case was opened before this was recorded.
+   */
+  rootRefusal?: TopRootRefusal;
+}
+
+/**
+ * What to do instead of proposing the top certificate as a root: `pin-signer` (it is no CA, e.g. a
+ * self-signed signing key: pin the signer, `POST /vendors/{id}/signers`), `full-chain` (it is not the
+ * root, or the root is unusable: ask the vendor for its full and current chain).
+ */
+export type RootRemedy = 'pin-signer' | 'full-chain';
+
+export interface TopRootRefusal {
+  /** The error code the admin API answers a proposal of this certificate with, e.g. `ROOT_NOT_CA`. */
+  code: string;
+  /** Why, naming the certificate (from the certificate: escaped wherever it is shown). */
+  detail: string;
+  remedy: RootRemedy;
 }
 
 /** An escalation contact of a vendor, from the trust store (`vendor.json`) and nowhere else. */

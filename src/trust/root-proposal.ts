@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
 import {
+  anchorCertificateReasons,
   decodePemBlocks,
   isParseError,
   type ParsedCertificate,
@@ -18,21 +19,96 @@ export const notPending = (what: string, state: string, decision: string): Refus
 });
 
 /**
- * Why a CA certificate would anchor nothing, or null: the path validator refuses every path through a
- * certificate with profile problems (e.g. a non-critical nameConstraints) or an unknown critical
- * extension, so storing it as a root would only turn every signature under it into a rejection.
+ * What can be done instead when a certificate cannot be a root:
+ * - `pin-signer`: the certificate is no CA (a self-signed signing key, such as a kernel module's): trust
+ *   the signer itself, as a pinned signer of the vendor (`POST /vendors/{id}/signers`, approved by a
+ *   second admin);
+ * - `full-chain`: the certificate is not the root (not self-issued: the signature carries an incomplete
+ *   chain), or the root is unusable (expired, a key the algorithm policy refuses): ask the vendor, through
+ *   the contact on file, for its full and current chain, and propose the root it ends at.
  */
-export function anchorDefect(certificate: ParsedCertificate): string | null {
-  const problems = [
-    ...certificate.profileProblems,
-    ...certificate.unknownCriticalExtensions.map((oid) => `unknown critical extension ${oid}`),
-  ];
-  return problems.length > 0 ? `it would anchor nothing: ${problems.join('; ')}` : null;
+export type RootRemedy = 'pin-signer' | 'full-chain';
+
+export interface RootRefusal {
+  code: ErrorCode;
+  /** Why, naming the certificate: the admin API's problem detail and the escalation's explanation. */
+  detail: string;
+  remedy: RootRemedy;
 }
 
 /**
- * Reads a root an admin proposes: exactly one PEM certificate that parses strictly (as an anchor), is a CA
- * (basicConstraints cA, keyCertSign when keyUsage is present) and has not expired at `now`.
+ * Why `certificate` cannot be approved as a root at `now`, or null when it can: the one rule the admin
+ * API's root proposal (and approval) and the escalation checklist share, so that on-call is never told to
+ * propose a root the API refuses. A root is a CA (basicConstraints cA, and keyCertSign when it has a
+ * keyUsage), is self-issued (issuer = subject), has a key and name constraints the path can use
+ * (`anchorCertificateReasons` with anchors as name and key: its other extensions, an unknown critical one
+ * included, do not matter, RFC 5280 §6.1.1(d)), and has not expired at `now`.
+ */
+export function rootRefusal(certificate: ParsedCertificate, now: Date): RootRefusal | null {
+  const timeless = caRefusal(certificate);
+  if (timeless) return timeless;
+  if (!certificate.selfIssued) {
+    return {
+      code: 'ROOT_NOT_SELF_ISSUED',
+      detail: `${certificate.subject} is not a root: it was issued by ${certificate.issuer} (a root is self-issued); the root is the certificate at the top of the vendor's full chain`,
+      remedy: 'full-chain',
+    };
+  }
+  if (certificate.notAfter.getTime() <= now.getTime()) {
+    return {
+      code: 'ROOT_EXPIRED',
+      detail: `${certificate.subject} expired at ${certificate.notAfter.toISOString()}`,
+      remedy: 'full-chain',
+    };
+  }
+  return null;
+}
+
+/**
+ * The part of `rootRefusal` that does not depend on the time or on where the certificate sits: a CA whose
+ * key and name constraints a path can use. The trust-store seed applies only this part (a reviewed seed
+ * may hold an expired root, to anchor timestamped signatures, or a CA below a root).
+ */
+export function caRefusal(certificate: ParsedCertificate): RootRefusal | null {
+  // Not a CA: no chain goes through it; if it signs, trust it as the signer (unless the chain is incomplete).
+  const remedy: RootRemedy = certificate.selfIssued ? 'pin-signer' : 'full-chain';
+  if (!certificate.extensions.basicConstraints?.cA) {
+    return {
+      code: 'ROOT_NOT_CA',
+      detail: `${certificate.subject} is not a CA certificate (no basicConstraints cA): a root must be a CA, not a signer`,
+      remedy,
+    };
+  }
+  if (certificate.extensions.keyUsage && !certificate.extensions.keyUsage.has('keyCertSign')) {
+    return {
+      code: 'ROOT_NOT_CA',
+      detail: `${certificate.subject} may not sign certificates (keyUsage lacks keyCertSign)`,
+      remedy,
+    };
+  }
+  const problems = anchorCertificateReasons(certificate, { checks: 'name-and-key', who: 'it' }).map((r) =>
+    r.message.replace(/^it: /, ''),
+  );
+  if (problems.length > 0) {
+    return {
+      code: 'INVALID_CERTIFICATE',
+      detail: `${certificate.subject}: it would anchor nothing: ${problems.join('; ')}`,
+      remedy: 'full-chain',
+    };
+  }
+  return null;
+}
+
+/** What to do instead, in one sentence (the admin API's problem detail and the escalation checklist). */
+export function remedyText(refusal: RootRefusal): string {
+  return refusal.remedy === 'pin-signer'
+    ? 'to trust this certificate as the signer itself, pin it as a signer of the vendor instead (POST /vendors/{id}/signers, approved by a second admin)'
+    : 'ask the vendor, through the contact on file, for its full and current chain, and propose the root at its top';
+}
+
+/**
+ * Reads a root an admin proposes: exactly one PEM certificate that parses strictly (as an anchor) and that
+ * `rootRefusal` accepts at `now`.
  */
 export function readProposedRoot(
   pem: string,
@@ -59,31 +135,9 @@ export function readProposedRoot(
       detail: `the certificate cannot be used: ${certificate.error.message}`,
     };
   }
-  const summary = summarize(certificate);
-  if (!certificate.extensions.basicConstraints?.cA) {
-    return {
-      ok: false,
-      code: 'ROOT_NOT_CA',
-      detail: `${certificate.subject} is not a CA certificate (no basicConstraints cA): a root must be a CA, not a signer`,
-    };
-  }
-  if (certificate.extensions.keyUsage && !certificate.extensions.keyUsage.has('keyCertSign')) {
-    return {
-      ok: false,
-      code: 'ROOT_NOT_CA',
-      detail: `${certificate.subject} may not sign certificates (keyUsage lacks keyCertSign)`,
-    };
-  }
-  const defect = anchorDefect(certificate);
-  if (defect) return { ok: false, code: 'INVALID_CERTIFICATE', detail: `${certificate.subject}: ${defect}` };
-  if (certificate.notAfter.getTime() <= now.getTime()) {
-    return {
-      ok: false,
-      code: 'ROOT_EXPIRED',
-      detail: `${certificate.subject} expired at ${summary.notAfter}`,
-    };
-  }
-  return { ok: true, der, summary };
+  const refusal = rootRefusal(certificate, now);
+  if (refusal) return { ok: false, code: refusal.code, detail: `${refusal.detail}; ${remedyText(refusal)}` };
+  return { ok: true, der, summary: summarize(certificate) };
 }
 
 /** The pending anchor an admin's proposal creates: it anchors nothing until a second admin approves it. */

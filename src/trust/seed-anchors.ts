@@ -8,7 +8,7 @@ import {
 } from '../verify';
 import { anchorState } from './audit-states';
 import type { Anchor, AnchorKind } from './model';
-import { anchorDefect } from './root-proposal';
+import { caRefusal } from './root-proposal';
 import { distrustForKeyCompromise, distrustRoot } from './root-transitions';
 import type { SeedReport, SeedVendor } from './seed-report';
 import { type SeedRun, seedAudit } from './seed-run';
@@ -98,10 +98,9 @@ export function reportUnknownSettings(
   }
 }
 
+/** Why a seed certificate cannot be a root: the admin API's rule without the time (see `caRefusal`). */
 function unusableRoot(certificate: ParsedCertificate): string | null {
-  if (!certificate.extensions.basicConstraints?.cA) return `${certificate.subject} is not a CA certificate`;
-  const defect = anchorDefect(certificate);
-  return defect ? `${certificate.subject}: ${defect}` : null;
+  return caRefusal(certificate)?.detail ?? null;
 }
 
 function unusableSigner(der: Uint8Array): string | null {

@@ -18,7 +18,7 @@ export {
   type VerifyJarResult,
   verifyJar,
 } from './jar';
-export type { PathAnchor } from './path';
+export { type AnchorChecks, anchorCertificateReasons, type PathAnchor } from './path';
 export { MAX_STORED_CRLS_PER_ISSUER } from './path-revocation';
 export { decodePemBlocks, encodePem } from './pem';
 export { pinnedSignerDefects } from './pinned-signer';

@@ -68,6 +68,7 @@ const FIELDS: Record<keyof PathRequest, 'key' | 'time' | 'bypass' | 'crypto'> = 
   requireLeafEku: 'key',
   leafKeyUsage: 'key',
   requireLeafKeyUsage: 'key',
+  anchorChecks: 'key',
   allowCaLeaf: 'key',
   crls: 'bypass',
   revocationTime: 'bypass',

@@ -12,6 +12,7 @@ import {
   readContentTypeAttribute,
   readMessageDigest,
 } from './cms-envelope';
+import { CODE_SIGNING_PATH_POLICY } from './code-signing-policy';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import {
   checkPathRevocation,
@@ -97,6 +98,8 @@ export interface VerifyOutcome {
   anchorId: string | null;
   /** For unknown_root: the top certificate of the longest path built, the one to escalate. */
   top: CertificateSummary | null;
+  /** DER of `top`, when there is one: for the caller to tell whether it could be approved as a root. */
+  topDer?: Uint8Array;
   digestAlgorithm: HashName | null;
   /** DER of the signer certificate the verdict is about (for the caller's identity rules), or null. */
   signerDer: Uint8Array | null;
@@ -397,8 +400,7 @@ export async function verifySignedData(
     time: stamped ? stamped.time : request.time,
     ...(stamped ? { signingTime: latestSigningTime(stamped) } : {}),
     requiredEku: [CODE_SIGNING_EKU],
-    leafKeyUsage: ['digitalSignature'],
-    requireLeafKeyUsage: true,
+    ...CODE_SIGNING_PATH_POLICY,
     limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
     subtle: request.subtle,
   });
@@ -447,6 +449,7 @@ export async function verifySignedData(
       chain,
       anchorId: path.status === 'no_anchor' ? null : path.anchor.id,
       top: path.status === 'no_anchor' ? (chain[chain.length - 1] ?? null) : null,
+      ...topDerOf(path),
       digestAlgorithm: integrity.hash,
       signerDer: signerCertificate.der,
       ...(warnings.length > 0 ? { warnings } : {}),
@@ -468,4 +471,10 @@ function withRevocation(path: PathOutcome, revoked: PathRevocationResult | null)
 /** The bag's readable certificates: possible CRL signers besides the path's own. */
 function bagCertificates(ders: readonly Uint8Array[]): ParsedCertificate[] {
   return ders.map((der) => parseCertificate(der)).filter((c): c is ParsedCertificate => !isParseError(c));
+}
+
+/** The DER of the top certificate of a path that reached no anchor (the one an escalation is about). */
+function topDerOf(path: PathOutcome): { topDer?: Uint8Array } {
+  const top = path.status === 'no_anchor' ? path.path[path.path.length - 1] : undefined;
+  return top ? { topDer: top.der } : {};
 }

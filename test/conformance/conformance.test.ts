@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runLimbo, runPkits, type SuiteResult } from './runner';
+import { LIMBO_NAME_AND_KEY, runLimbo, runPkits, type SuiteResult } from './runner';
 
 /**
  * The ratchet: the suites run against the verifier and must do at least as well as recorded in
@@ -26,10 +26,12 @@ function failing(s: SuiteResult): string[] {
 describe('conformance suites', () => {
   let limbo: SuiteResult;
   let pkits: SuiteResult;
+  let nameAndKey: SuiteResult;
   beforeAll(async () => {
     limbo = (await runLimbo(join(here, 'x509-limbo/limbo.json'), PINNED_NOW)).counted;
     pkits = await runPkits(join(here, 'nist-pkits'));
-  }, 120_000);
+    nameAndKey = (await runLimbo(join(here, 'x509-limbo/limbo.json'), PINNED_NOW, 'name-and-key')).counted;
+  }, 180_000);
 
   describe('when x509-limbo runs (host-name cases set aside)', () => {
     it('scores at least the recorded score', () => {
@@ -65,6 +67,25 @@ describe('conformance suites', () => {
     });
     it('finishes every case in under a second', () => {
       expect(pkits.slow).toEqual([]);
+    });
+  });
+
+  describe('when x509-limbo runs with anchors as name and key (the code-signing service)', () => {
+    it('differs from the strict run only in cases about the anchor certificate itself', () => {
+      const strict = new Map(limbo.cases.map((c) => [c.id, c.got]));
+      const differing = nameAndKey.cases.filter((c) => strict.get(c.id) !== c.got);
+      expect(differing.map((c) => c.id)).toContain('rfc5280::unknown-critical-extension-root');
+      // Every difference is an anchor whose own certificate the strict run refused.
+      for (const c of differing) {
+        const before = limbo.cases.find((x) => x.id === c.id);
+        expect(before?.reasons.every((r) => r.includes('anchor "'))).toBe(true);
+      }
+    });
+    it('scores at least the recorded score and fails no case that was not recorded', () => {
+      const r = recorded[LIMBO_NAME_AND_KEY] as Recorded;
+      expect(nameAndKey.right).toBeGreaterThanOrEqual(r.right);
+      const known = new Set([...r.wrongAccepts, ...r.wrongRejects]);
+      expect(failing(nameAndKey).filter((id) => !known.has(id))).toEqual([]);
     });
   });
 });

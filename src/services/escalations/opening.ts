@@ -10,9 +10,11 @@ import {
   overflowKindOf,
   type RenderedCase,
   type StoredCase,
+  type TopRootRefusal,
   verdictEscalation,
 } from '../../escalation';
-import type { VerifyOutcome } from '../../verify';
+import { rootRefusal } from '../../trust/root-proposal';
+import { isParseError, parseCertificate, type VerifyOutcome } from '../../verify';
 import type { Escalator } from '../verification';
 import type { CaseAudit } from './audit';
 import type { EscalationDeps, NewId } from './deps';
@@ -52,6 +54,33 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
   return null;
 }
 
+/**
+ * Why the top certificate of an unknown-root verdict could not be approved as a root now, by the admin
+ * API's own rule (`rootRefusal`), so that the checklist never sends on-call to propose a root the API
+ * refuses. Nothing when it could be, or when the verdict does not carry the top certificate's DER.
+ */
+export function topRootRefusal(
+  kind: CaseKind,
+  outcome: VerifyOutcome,
+  now: Date,
+): { rootRefusal?: TopRootRefusal } {
+  if (kind !== 'unknown-root' || !outcome.topDer) return {};
+  const certificate = parseCertificate(outcome.topDer, { trustAnchor: true });
+  if (isParseError(certificate)) {
+    return {
+      rootRefusal: {
+        code: 'INVALID_CERTIFICATE',
+        detail: `the certificate cannot be used as a root: ${certificate.error.message}`,
+        remedy: 'full-chain',
+      },
+    };
+  }
+  const refusal = rootRefusal(certificate, now);
+  return refusal
+    ? { rootRefusal: { code: refusal.code, detail: refusal.detail, remedy: refusal.remedy } }
+    : {};
+}
+
 export interface OpeningDeps extends Pick<EscalationDeps, 'cases' | 'playbooks' | 'now'> {
   limits: EscalationLimits;
   newId: NewId;
@@ -75,7 +104,13 @@ export function createEscalator(deps: OpeningDeps): Escalator {
       newCaseId: deps.newId('esc'),
       kind,
       vendorId: vendor.id,
-      top: { subject: top.subject, sha256: top.sha256, spkiSha256: top.spkiSha256, issuer: top.issuer },
+      top: {
+        subject: top.subject,
+        sha256: top.sha256,
+        spkiSha256: top.spkiSha256,
+        issuer: top.issuer,
+        ...topRootRefusal(kind, outcome, deps.now()),
+      },
       chain: outcome.chain,
       artifactDigest,
       at,

@@ -22,6 +22,7 @@ import { DEFAULT_LIMITS, type PathLimits, type PathOutcome, type PathRequest } f
 import { flooredTime, type ValidationContext } from './validate';
 
 export type { ParsedCertificate } from '../certificate';
+export { type AnchorChecks, anchorCertificateReasons } from './anchor-checks';
 // Helpers other verify/ modules use (CRL uploads, name comparison, time at the path's grain).
 export { type ParsedCrl, parseCrl } from './crl';
 export { parseName, type X500Name } from './names';

@@ -1,5 +1,6 @@
 import type { ParsedCertificate } from '../certificate';
 import type { Reason } from '../reasons';
+import type { AnchorChecks } from './anchor-checks';
 import type { KeyUsageBit } from './extensions';
 
 export interface PathAnchor {
@@ -70,6 +71,13 @@ export interface PathRequest {
   leafKeyUsage: KeyUsageBit[];
   /** A leaf without a keyUsage extension is refused (default false). */
   requireLeafKeyUsage?: boolean;
+  /**
+   * What the anchor certificate itself is held to (default `certificate`: like a CA in the path, as
+   * x509-limbo expects). The code-signing service passes `name-and-key` (RFC 5280 §6.1.1(d)): the anchor's
+   * own profile problems and unknown critical extensions do not stop it anchoring; see anchor-checks.ts
+   * and docs/policy.md for what is still applied.
+   */
+  anchorChecks?: AnchorChecks;
   /** A leaf that is a CA (basicConstraints cA) is accepted (default false: SIGNER_IS_CA). */
   allowCaLeaf?: boolean;
   /**

@@ -1,7 +1,7 @@
-import { bytesEqual } from '../../encoding';
 import type { ParsedCertificate } from '../certificate';
 import { type Reason, reason } from '../reasons';
 import { checkPublicKeyPolicy } from '../signature';
+import { anchorCertificateReasons } from './anchor-checks';
 import { ANY_EKU, type NameConstraints } from './extensions';
 import { rsaModulusProblem } from './key-profile';
 import { checkNameConstraints, constrainedNames, NameConstraintsBudget } from './name-constraints';
@@ -11,10 +11,11 @@ import type { PathAnchor, PathRequest } from './types';
  * RFC 5280 §6.1 validation of one candidate path (leaf first, anchor certificate last), collecting every
  * reason it fails rather than stopping at the first.
  *
- * The anchor certificate is validated like a CA in the path (validity at `time`, basicConstraints cA,
- * keyCertSign, unknown critical extensions, key policy) and its constraints (pathLenConstraint, name
- * constraints) apply below it; only its self-signature is not checked. Signatures between path
- * certificates were checked by the builder.
+ * The anchor certificate's validity at `time` is checked, and what it is held to besides is
+ * `req.anchorChecks` (anchor-checks.ts): by default it is validated like a CA in the path; as a name and
+ * a key, its own profile problems and unknown critical extensions are set aside. Either way its
+ * constraints (pathLenConstraint, name constraints, extKeyUsage) apply below it and its self-signature is
+ * not checked. Signatures between path certificates were checked by the builder.
  */
 export interface ValidationContext {
   req: PathRequest;
@@ -58,14 +59,19 @@ export async function validatePath(
     if (time < cert.notBefore)
       add(reason('CERT_NOT_YET_VALID', `${who} is not valid before ${cert.notBefore.toISOString()}`));
     if (time > cert.notAfter) add(reason('CERT_EXPIRED', `${who} expired at ${cert.notAfter.toISOString()}`));
-    for (const problem of cert.profileProblems) add(reason('CERT_MALFORMED', `${who}: ${problem}`));
-    for (const oid of cert.unknownCriticalExtensions) {
-      add(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
-    }
-    const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
-    if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
-
-    if (!isAnchor) {
+    if (isAnchor) {
+      anchorCertificateReasons(cert, {
+        checks: req.anchorChecks ?? 'certificate',
+        allowDsa: req.allowDsa === true,
+        who,
+      }).forEach(add);
+    } else {
+      for (const problem of cert.profileProblems) add(reason('CERT_MALFORMED', `${who}: ${problem}`));
+      for (const oid of cert.unknownCriticalExtensions) {
+        add(reason('UNKNOWN_CRITICAL_EXTENSION', `${who} has an unknown critical extension ${oid}`));
+      }
+      const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
+      if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
       if (!cert.selfIssued || isLeaf) {
         const names = constrainedNames(cert);
         for (const nc of constraints) {
@@ -73,29 +79,29 @@ export async function validatePath(
           if (violation) add(reason('NAME_CONSTRAINTS_VIOLATED', `${who}: ${violation}`));
         }
       }
-    } else {
-      anchorProfile(cert, who).forEach(add);
+      // The anchor is trusted by configuration, whoever issued it: its AKI is not required (limbo's
+      // cve-2024-0567 trusts a cross-signed root without one).
+      if (!cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
+        add(
+          reason('CERT_MALFORMED', `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`),
+        );
+      }
+      const rsaProblem = rsaModulusProblem(cert.spki);
+      if (rsaProblem) add(reason('WEAK_RSA_KEY', `${who}: ${rsaProblem}`));
     }
-    // The anchor is trusted by configuration, whoever issued it: its AKI is not required (limbo's
-    // cve-2024-0567 trusts a cross-signed root without one).
-    if (!isAnchor && !cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
-      add(reason('CERT_MALFORMED', `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`));
-    }
-    const rsaProblem = rsaModulusProblem(cert.spki);
-    if (rsaProblem) add(reason('WEAK_RSA_KEY', `${who}: ${rsaProblem}`));
 
     if (!isLeaf) {
       const bc = ext.basicConstraints;
-      if (!bc?.cA) {
-        add(reason('NOT_A_CA', `${who} issues certificates but is not a CA (basicConstraints cA)`));
-      } else if (isAnchor && !bc.critical) {
-        add(reason('CERT_MALFORMED', `${who} has a non-critical basicConstraints (RFC 5280 4.2.1.9)`));
-      }
-      if (ext.keyUsage && !ext.keyUsage.has('keyCertSign')) {
-        add(reason('CA_KEY_USAGE_MISSING', `${who} keyUsage lacks keyCertSign`));
-      }
-      if (!ext.subjectKeyIdentifier) {
-        add(reason('CERT_MALFORMED', `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+      if (!isAnchor) {
+        if (!bc?.cA) {
+          add(reason('NOT_A_CA', `${who} issues certificates but is not a CA (basicConstraints cA)`));
+        }
+        if (ext.keyUsage && !ext.keyUsage.has('keyCertSign')) {
+          add(reason('CA_KEY_USAGE_MISSING', `${who} keyUsage lacks keyCertSign`));
+        }
+        if (!ext.subjectKeyIdentifier) {
+          add(reason('CERT_MALFORMED', `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+        }
       }
       if (!isAnchor && !cert.selfIssued) {
         if (maxPathLength <= 0)
@@ -192,23 +198,4 @@ function leafChecks(cert: ParsedCertificate, req: PathRequest, who: string): Rea
     }
   }
   return out;
-}
-
-/**
- * A self-signed anchor's authorityKeyIdentifier, if present, names its own key and nothing else
- * (CABF BR 7.1.2.1.3); anything else is a sign of a mis-made root.
- */
-function anchorProfile(cert: ParsedCertificate, who: string): Reason[] {
-  const aki = cert.extensions.authorityKeyIdentifier;
-  if (!aki || !cert.selfIssued) return [];
-  const ski = cert.extensions.subjectKeyIdentifier;
-  if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) {
-    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier names an issuer and serial`)];
-  }
-  if (!aki.keyIdentifier)
-    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier has no keyIdentifier`)];
-  if (ski && !bytesEqual(aki.keyIdentifier, ski)) {
-    return [reason('CERT_MALFORMED', `${who} authorityKeyIdentifier differs from its subjectKeyIdentifier`)];
-  }
-  return [];
 }

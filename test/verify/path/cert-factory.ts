@@ -96,6 +96,12 @@ export const ext = {
     value: seq(...pairs.map(([from, to]) => seq(oid(from), oid(to)))),
   }),
   unknown: (critical: boolean): Extension => ({ oid: '1.3.6.1.4.1.55738.666.1', critical, value: tlv(0x05) }),
+  /** Netscape cert type (2.16.840.1.113730.1.1), critical, objectSigning CA: as on Debian's Secure Boot CA. */
+  netscapeCertType: (): Extension => ({
+    oid: '2.16.840.1.113730.1.1',
+    critical: true,
+    value: bits(new Uint8Array([0x01]), 0),
+  }),
   /** cRLDistributionPoints with one fullName URI per point. */
   crlDistributionPoints: (...uris: string[]): Extension => ({
     oid: '2.5.29.31',
