@@ -163,6 +163,8 @@ function within<T>(where: string, read: () => T): T {
 const MAX_DIGEST_ALGORITHMS = 8;
 const CONTEXT_0 = 0xa0;
 const CONTEXT_1 = 0xa1;
+const ATTRIBUTE_CERTIFICATE_V1 = 0xa1;
+const ATTRIBUTE_CERTIFICATE_V2 = 0xa2;
 const SKI_SID = 0x80;
 const CONSTRUCTED_OCTET_STRING = TAG.OCTET_STRING | 0x20;
 
@@ -411,9 +413,15 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
     }
     choices.forEach((choice, n) => {
       const where = `certificate ${n + 1} of the envelope`;
-      if (choice.tag !== TAG.SEQUENCE)
-        fail(`${where} is not an X.509 certificate (attribute and other certificates are not supported)`);
       if (choice.indefinite) fail(`${where}: indefinite length where DER is required`);
+      // Attribute certificates (CertificateChoices v1AttrCert [1], v2AttrCert [2]) vouch for no key, so
+      // no path can use them: read as DER and set aside. Microsoft's RFC 3161 timestamp tokens carry one.
+      if (choice.tag === ATTRIBUTE_CERTIFICATE_V1 || choice.tag === ATTRIBUTE_CERTIFICATE_V2) {
+        derPart(der, choice, where);
+        return;
+      }
+      if (choice.tag !== TAG.SEQUENCE)
+        fail(`${where} is not an X.509 certificate (extended and other certificates are not supported)`);
       const raw = der.slice(choice.start, choice.end);
       // A certificate that breaks the profile is kept (the verdict names its defect); one that is not an
       // X.509 Certificate in DER cannot be read, and neither can the signature that carries it.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToBase64, toHex } from '../../src/encoding';
 import { createTestApp } from '../helpers/test-app';
+import { createAdminTestApp } from '../trust/helpers/admin-client';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/authenticode');
 const read = (file: string) => new Uint8Array(readFileSync(join(FIXTURES, file)));
@@ -106,6 +107,15 @@ describe('POST /verify with a PE file (Authenticode)', () => {
       // The file carries the signer only: its issuer, the root, is what on-call must find out about.
       expect(body.escalation.topCertificate.subject).toBe(body.signer.subject);
       expect(body.signer.issuer).toContain('Other Authenticode Root');
+      // Not a dead end: the checklist says this signer cannot be a root and to get the vendor's full chain.
+      const titles = body.escalation.checklist.map((step: { title: string }) => step.title);
+      expect(titles).toContain('Get the full chain and propose its root (this certificate cannot be a root)');
+    });
+    it('answers unknown_root for a self-signed signing key, and the checklist says to pin it instead', async () => {
+      const body = await verdictOf('signed/pe32plus-self-signed-signer.efi');
+      expect(body.verdict).toBe('unknown_root');
+      const titles = body.escalation.checklist.map((step: { title: string }) => step.title);
+      expect(titles).toContain('Pin the signer instead (this certificate cannot be a root)');
     });
   });
 
@@ -153,6 +163,42 @@ describe('POST /verify with a PE file (Authenticode)', () => {
         artifact: read('extracted/pe32plus-sha256-signature-removed.efi'),
       });
       expect((await res.json()).verdict).toBe('trusted');
+    });
+  });
+});
+
+describe('POST /verify with a PE file signed by a key no CA vouches for (firmware style)', () => {
+  describe('when two admins pin the signing certificate for the vendor', () => {
+    it('goes from unknown_root to trusted through the pin, the verdict naming it as kind signer', async () => {
+      const t = await createAdminTestApp({
+        now: new Date('2026-06-01T00:00:00Z'),
+        trustStoreDir: join(FIXTURES, 'trust-store'),
+      });
+      try {
+        const file = bytesToBase64(read('signed/pe32plus-self-signed-signer.efi'));
+        const verify = async () =>
+          (await t.call('POST', '/verify', { body: { vendor: 'acme', artifact: file } })).json();
+        expect((await verify()).verdict).toBe('unknown_root');
+        const pem = readFileSync(join(FIXTURES, 'certs/self-signer.pem'), 'utf8');
+        const proposed = await t.call('POST', '/vendors/acme/signers', {
+          token: t.alice,
+          body: { pem, reason: 'acme firmware signing key, fingerprint read back by phone' },
+        });
+        expect(proposed.status).toBe(202);
+        const { sha256 } = await proposed.json();
+        expect((await verify()).verdict).toBe('unknown_root');
+        const approved = await t.call('POST', `/signers/${sha256}/approve`, {
+          token: t.bob,
+          body: { reason: 'second admin checked the fingerprint' },
+        });
+        expect(approved.status).toBe(200);
+        const body = await verify();
+        expect(body.verdict).toBe('trusted');
+        expect(body.anchor).toMatchObject({ sha256, kind: 'signer' });
+        expect(body.signatures[0].anchor).toMatchObject({ sha256, kind: 'signer' });
+      } finally {
+        await t.close();
+      }
     });
   });
 });

@@ -16,6 +16,7 @@ import { verifyPackage } from '../../../src/verify/verify-package';
 const DIR = join(import.meta.dirname, '../../fixtures/authenticode');
 interface Fixture {
   file: string;
+  layout: unknown;
   osslsigncode: { exitCode: number; calculatedMessageDigest?: string[] };
 }
 const expected: { verifyTime: string; fixtures: Fixture[] } = JSON.parse(
@@ -46,8 +47,9 @@ async function outcome(file: string, extra: { signature?: Uint8Array } = {}) {
 const BY_LENGTH = { 64: 'SHA-256', 96: 'SHA-384', 128: 'SHA-512' } as const;
 
 describe('Authenticode image hash against osslsigncode', () => {
+  // PE files only: the optional CAB and MSI fixtures (no PE layout) are hashed another way, not read here.
   const withDigests = expected.fixtures.filter(
-    (f) => (f.osslsigncode.calculatedMessageDigest ?? []).length > 0,
+    (f) => f.layout !== null && (f.osslsigncode.calculatedMessageDigest ?? []).length > 0,
   );
   it('covers the signed, nested and tampered fixtures', () => {
     expect(withDigests.length).toBeGreaterThanOrEqual(15);
