@@ -210,6 +210,8 @@ var init_errors = __esm({
       FEED_URL_NOT_ALLOWED: 422,
       SERVER_BUSY: 503,
       INTERNAL: 500,
+      // Authenticode (src/verify/authenticode)
+      AUTHENTICODE_LIMIT_EXCEEDED: 422,
       // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
       ROOT_NOT_SELF_ISSUED: 422
     };
@@ -333,6 +335,841 @@ function auditEntry(action, target, context, change = {}) {
 var init_audit_entry = __esm({
   "src/trust/audit-entry.ts"() {
     "use strict";
+  }
+});
+
+// node_modules/@noble/hashes/_u64.js
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i = 0; i < len; i++) {
+    const { h, l } = fromBig(lst[i], le);
+    [Ah[i], Al[i]] = [h, l];
+  }
+  return [Ah, Al];
+}
+function setU64FromNum(view, byteOffset, n, isLE) {
+  const h = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE ? l : h, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
+}
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var U32_MASK64, _32n, fromNumH, fromNumL, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, add3L, add3H, add4L, add4H, add5L, add5H;
+var init_u64 = __esm({
+  "node_modules/@noble/hashes/_u64.js"() {
+    U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+    _32n = /* @__PURE__ */ BigInt(32);
+    fromNumH = (n) => n / 2 ** 32 | 0;
+    fromNumL = (n) => n >>> 0;
+    shrSH = (h, _l, s) => h >>> s;
+    shrSL = (h, l, s) => h << 32 - s | l >>> s;
+    rotrSH = (h, l, s) => h >>> s | l << 32 - s;
+    rotrSL = (h, l, s) => h << 32 - s | l >>> s;
+    rotrBH = (h, l, s) => h << 64 - s | l >>> s - 32;
+    rotrBL = (h, l, s) => h >>> s - 32 | l << 64 - s;
+    add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+    add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+    add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+    add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+    add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+    add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+  }
+});
+
+// node_modules/@noble/hashes/utils.js
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+function rotl(word, shift) {
+  return word << shift | word >>> 32 - shift >>> 0;
+}
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0)
+    aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var atitle, aobject, aopts, oidNist;
+var init_utils = __esm({
+  "node_modules/@noble/hashes/utils.js"() {
+    atitle = (title) => title ? `"${title}" ` : "";
+    aobject = (value, label) => {
+      if (value === null || typeof value !== "object" || Array.isArray(value))
+        throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+    };
+    aopts = (value, label) => {
+      aobject(value, label);
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null)
+        throw new TypeError(`"${label}" expected plain object`);
+      if (Object.hasOwn(value, "__proto__"))
+        throw new TypeError(`"${label}.__proto__" is not allowed`);
+    };
+    oidNist = (suffix) => ({
+      // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+      // Larger suffix values would need base-128 OID encoding and a different length byte.
+      oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+    });
+  }
+});
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b, c) {
+  return a & b ^ ~a & c;
+}
+function Maj(a, b, c) {
+  return a & b ^ a & c ^ b & c;
+}
+var HashMD, SHA256_IV, SHA384_IV, SHA512_IV;
+var init_md = __esm({
+  "node_modules/@noble/hashes/_md.js"() {
+    init_u64();
+    init_utils();
+    HashMD = class {
+      blockLen;
+      outputLen;
+      canXOF = false;
+      padOffset;
+      isLE;
+      // For partial updates less than block size
+      buffer;
+      view;
+      finished = false;
+      length = 0;
+      pos = 0;
+      destroyed = false;
+      constructor(blockLen, outputLen, padOffset, isLE) {
+        this.blockLen = blockLen;
+        this.outputLen = outputLen;
+        this.padOffset = padOffset;
+        this.isLE = isLE;
+        this.buffer = new Uint8Array(blockLen);
+        this.view = createView(this.buffer);
+      }
+      update(data) {
+        aexists(this);
+        abytes(data);
+        const { view, buffer, blockLen } = this;
+        const len = data.length;
+        let processed = false;
+        for (let pos = 0; pos < len; ) {
+          const take = Math.min(blockLen - this.pos, len - pos);
+          if (take === blockLen) {
+            const dataView = createView(data);
+            for (; blockLen <= len - pos; pos += blockLen)
+              this.process(dataView, pos);
+            processed = true;
+            continue;
+          }
+          buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+          this.pos += take;
+          pos += take;
+          if (this.pos === blockLen) {
+            this.process(view, 0);
+            this.pos = 0;
+            processed = true;
+          }
+        }
+        this.length += data.length;
+        if (processed)
+          this.roundClean();
+        return this;
+      }
+      digestInto(out) {
+        aexists(this);
+        aoutput(out, this);
+        this.finished = true;
+        const { buffer, view, blockLen, isLE } = this;
+        let { pos } = this;
+        buffer[pos++] = 128;
+        buffer.fill(0, pos);
+        if (this.padOffset > blockLen - pos) {
+          this.process(view, 0);
+          buffer.fill(0);
+        }
+        setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+        this.process(view, 0);
+        this.roundClean();
+        const oview = out === buffer ? view : createView(out);
+        const len = this.outputLen;
+        const outLen = len / 4;
+        const state = this.get();
+        if (len % 4 || outLen > state.length)
+          throw new Error("invalid outputLen");
+        for (let i = 0; i < outLen; i++)
+          oview.setUint32(4 * i, state[i], isLE);
+      }
+      digest() {
+        const { buffer, outputLen } = this;
+        this.digestInto(buffer);
+        const res = buffer.slice(0, outputLen);
+        this.destroy();
+        return res;
+      }
+      _cloneIntoMeta(to) {
+        const { buffer, length, finished, destroyed, pos } = this;
+        to.destroyed = destroyed;
+        to.finished = finished;
+        to.length = length;
+        to.pos = pos;
+        if (pos)
+          to.buffer.set(buffer);
+        return to;
+      }
+      clone() {
+        return this._cloneInto();
+      }
+    };
+    SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+      1779033703,
+      3144134277,
+      1013904242,
+      2773480762,
+      1359893119,
+      2600822924,
+      528734635,
+      1541459225
+    ]);
+    SHA384_IV = /* @__PURE__ */ Uint32Array.from([
+      3418070365,
+      3238371032,
+      1654270250,
+      914150663,
+      2438529370,
+      812702999,
+      355462360,
+      4144912697,
+      1731405415,
+      4290775857,
+      2394180231,
+      1750603025,
+      3675008525,
+      1694076839,
+      1203062813,
+      3204075428
+    ]);
+    SHA512_IV = /* @__PURE__ */ Uint32Array.from([
+      1779033703,
+      4089235720,
+      3144134277,
+      2227873595,
+      1013904242,
+      4271175723,
+      2773480762,
+      1595750129,
+      1359893119,
+      2917565137,
+      2600822924,
+      725511199,
+      528734635,
+      4215389547,
+      1541459225,
+      327033209
+    ]);
+  }
+});
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K, SHA256_W, SHA2_32B, _SHA256, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA2_64B, _SHA512, _SHA384, sha256, sha512, sha384;
+var init_sha2 = __esm({
+  "node_modules/@noble/hashes/sha2.js"() {
+    init_md();
+    init_u64();
+    init_utils();
+    SHA256_K = /* @__PURE__ */ Uint32Array.from([
+      1116352408,
+      1899447441,
+      3049323471,
+      3921009573,
+      961987163,
+      1508970993,
+      2453635748,
+      2870763221,
+      3624381080,
+      310598401,
+      607225278,
+      1426881987,
+      1925078388,
+      2162078206,
+      2614888103,
+      3248222580,
+      3835390401,
+      4022224774,
+      264347078,
+      604807628,
+      770255983,
+      1249150122,
+      1555081692,
+      1996064986,
+      2554220882,
+      2821834349,
+      2952996808,
+      3210313671,
+      3336571891,
+      3584528711,
+      113926993,
+      338241895,
+      666307205,
+      773529912,
+      1294757372,
+      1396182291,
+      1695183700,
+      1986661051,
+      2177026350,
+      2456956037,
+      2730485921,
+      2820302411,
+      3259730800,
+      3345764771,
+      3516065817,
+      3600352804,
+      4094571909,
+      275423344,
+      430227734,
+      506948616,
+      659060556,
+      883997877,
+      958139571,
+      1322822218,
+      1537002063,
+      1747873779,
+      1955562222,
+      2024104815,
+      2227730452,
+      2361852424,
+      2428436474,
+      2756734187,
+      3204031479,
+      3329325298
+    ]);
+    SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+    SHA2_32B = class extends HashMD {
+      // We cannot use array here since array allows indexing by variable
+      // which means optimizer/compiler cannot use registers.
+      // Numeric initializers matter: starting the fields as `undefined` changes
+      // V8's field representation and makes sha256 3x slower (measured).
+      A = 0;
+      B = 0;
+      C = 0;
+      D = 0;
+      E = 0;
+      F = 0;
+      G = 0;
+      H = 0;
+      constructor(outputLen, IV) {
+        super(64, outputLen, 8, false);
+        this.A = IV[0] | 0;
+        this.B = IV[1] | 0;
+        this.C = IV[2] | 0;
+        this.D = IV[3] | 0;
+        this.E = IV[4] | 0;
+        this.F = IV[5] | 0;
+        this.G = IV[6] | 0;
+        this.H = IV[7] | 0;
+      }
+      get() {
+        const { A, B, C, D, E, F, G, H } = this;
+        return [A, B, C, D, E, F, G, H];
+      }
+      // prettier-ignore
+      set(A, B, C, D, E, F, G, H) {
+        this.A = A | 0;
+        this.B = B | 0;
+        this.C = C | 0;
+        this.D = D | 0;
+        this.E = E | 0;
+        this.F = F | 0;
+        this.G = G | 0;
+        this.H = H | 0;
+      }
+      _cloneInto(to) {
+        (to ||= new this.constructor()).set(...this.get());
+        return this._cloneIntoMeta(to);
+      }
+      process(view, offset) {
+        for (let i = 0; i < 16; i++, offset += 4)
+          SHA256_W[i] = view.getUint32(offset, false);
+        for (let i = 16; i < 64; i++) {
+          const W15 = SHA256_W[i - 15];
+          const W2 = SHA256_W[i - 2];
+          const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+          const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+          SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
+        }
+        let { A, B, C, D, E, F, G, H } = this;
+        for (let i = 0; i < 64; i++) {
+          const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+          const T1 = H + sigma1 + Chi(E, F, G) + SHA256_K[i] + SHA256_W[i] | 0;
+          const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
+          const T2 = sigma0 + Maj(A, B, C) | 0;
+          H = G;
+          G = F;
+          F = E;
+          E = D + T1 | 0;
+          D = C;
+          C = B;
+          B = A;
+          A = T1 + T2 | 0;
+        }
+        A = A + this.A | 0;
+        B = B + this.B | 0;
+        C = C + this.C | 0;
+        D = D + this.D | 0;
+        E = E + this.E | 0;
+        F = F + this.F | 0;
+        G = G + this.G | 0;
+        H = H + this.H | 0;
+        this.set(A, B, C, D, E, F, G, H);
+      }
+      roundClean() {
+        clean(SHA256_W);
+      }
+      destroy() {
+        this.destroyed = true;
+        this.set(0, 0, 0, 0, 0, 0, 0, 0);
+        clean(this.buffer);
+      }
+    };
+    _SHA256 = class extends SHA2_32B {
+      constructor() {
+        super(32, SHA256_IV);
+      }
+    };
+    K512 = /* @__PURE__ */ (() => split([
+      "0x428a2f98d728ae22",
+      "0x7137449123ef65cd",
+      "0xb5c0fbcfec4d3b2f",
+      "0xe9b5dba58189dbbc",
+      "0x3956c25bf348b538",
+      "0x59f111f1b605d019",
+      "0x923f82a4af194f9b",
+      "0xab1c5ed5da6d8118",
+      "0xd807aa98a3030242",
+      "0x12835b0145706fbe",
+      "0x243185be4ee4b28c",
+      "0x550c7dc3d5ffb4e2",
+      "0x72be5d74f27b896f",
+      "0x80deb1fe3b1696b1",
+      "0x9bdc06a725c71235",
+      "0xc19bf174cf692694",
+      "0xe49b69c19ef14ad2",
+      "0xefbe4786384f25e3",
+      "0x0fc19dc68b8cd5b5",
+      "0x240ca1cc77ac9c65",
+      "0x2de92c6f592b0275",
+      "0x4a7484aa6ea6e483",
+      "0x5cb0a9dcbd41fbd4",
+      "0x76f988da831153b5",
+      "0x983e5152ee66dfab",
+      "0xa831c66d2db43210",
+      "0xb00327c898fb213f",
+      "0xbf597fc7beef0ee4",
+      "0xc6e00bf33da88fc2",
+      "0xd5a79147930aa725",
+      "0x06ca6351e003826f",
+      "0x142929670a0e6e70",
+      "0x27b70a8546d22ffc",
+      "0x2e1b21385c26c926",
+      "0x4d2c6dfc5ac42aed",
+      "0x53380d139d95b3df",
+      "0x650a73548baf63de",
+      "0x766a0abb3c77b2a8",
+      "0x81c2c92e47edaee6",
+      "0x92722c851482353b",
+      "0xa2bfe8a14cf10364",
+      "0xa81a664bbc423001",
+      "0xc24b8b70d0f89791",
+      "0xc76c51a30654be30",
+      "0xd192e819d6ef5218",
+      "0xd69906245565a910",
+      "0xf40e35855771202a",
+      "0x106aa07032bbd1b8",
+      "0x19a4c116b8d2d0c8",
+      "0x1e376c085141ab53",
+      "0x2748774cdf8eeb99",
+      "0x34b0bcb5e19b48a8",
+      "0x391c0cb3c5c95a63",
+      "0x4ed8aa4ae3418acb",
+      "0x5b9cca4f7763e373",
+      "0x682e6ff3d6b2b8a3",
+      "0x748f82ee5defb2fc",
+      "0x78a5636f43172f60",
+      "0x84c87814a1f0ab72",
+      "0x8cc702081a6439ec",
+      "0x90befffa23631e28",
+      "0xa4506cebde82bde9",
+      "0xbef9a3f7b2c67915",
+      "0xc67178f2e372532b",
+      "0xca273eceea26619c",
+      "0xd186b8c721c0c207",
+      "0xeada7dd6cde0eb1e",
+      "0xf57d4f7fee6ed178",
+      "0x06f067aa72176fba",
+      "0x0a637dc5a2c898a6",
+      "0x113f9804bef90dae",
+      "0x1b710b35131c471b",
+      "0x28db77f523047d84",
+      "0x32caab7b40c72493",
+      "0x3c9ebe0a15c9bebc",
+      "0x431d67c49c100d4c",
+      "0x4cc5d4becb3e42b6",
+      "0x597f299cfc657e2a",
+      "0x5fcb6fab3ad6faec",
+      "0x6c44198c4a475817"
+    ].map((n) => BigInt(n))))();
+    SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+    SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+    SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+    SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+    SHA2_64B = class extends HashMD {
+      // We cannot use array here since array allows indexing by variable
+      // which means optimizer/compiler cannot use registers.
+      // h -- high 32 bits, l -- low 32 bits
+      // Numeric initializers matter: starting the fields as `undefined` changes
+      // V8's field representation and slows hashing down (measured on sha256).
+      Ah = 0;
+      Al = 0;
+      Bh = 0;
+      Bl = 0;
+      Ch = 0;
+      Cl = 0;
+      Dh = 0;
+      Dl = 0;
+      Eh = 0;
+      El = 0;
+      Fh = 0;
+      Fl = 0;
+      Gh = 0;
+      Gl = 0;
+      Hh = 0;
+      Hl = 0;
+      constructor(outputLen, IV) {
+        super(128, outputLen, 16, false);
+        this.Ah = IV[0] | 0;
+        this.Al = IV[1] | 0;
+        this.Bh = IV[2] | 0;
+        this.Bl = IV[3] | 0;
+        this.Ch = IV[4] | 0;
+        this.Cl = IV[5] | 0;
+        this.Dh = IV[6] | 0;
+        this.Dl = IV[7] | 0;
+        this.Eh = IV[8] | 0;
+        this.El = IV[9] | 0;
+        this.Fh = IV[10] | 0;
+        this.Fl = IV[11] | 0;
+        this.Gh = IV[12] | 0;
+        this.Gl = IV[13] | 0;
+        this.Hh = IV[14] | 0;
+        this.Hl = IV[15] | 0;
+      }
+      // prettier-ignore
+      get() {
+        const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+        return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+      }
+      // prettier-ignore
+      set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+        this.Ah = Ah | 0;
+        this.Al = Al | 0;
+        this.Bh = Bh | 0;
+        this.Bl = Bl | 0;
+        this.Ch = Ch | 0;
+        this.Cl = Cl | 0;
+        this.Dh = Dh | 0;
+        this.Dl = Dl | 0;
+        this.Eh = Eh | 0;
+        this.El = El | 0;
+        this.Fh = Fh | 0;
+        this.Fl = Fl | 0;
+        this.Gh = Gh | 0;
+        this.Gl = Gl | 0;
+        this.Hh = Hh | 0;
+        this.Hl = Hl | 0;
+      }
+      _cloneInto(to) {
+        (to ||= new this.constructor()).set(...this.get());
+        return this._cloneIntoMeta(to);
+      }
+      process(view, offset) {
+        for (let i = 0; i < 16; i++, offset += 4) {
+          SHA512_W_H[i] = view.getUint32(offset);
+          SHA512_W_L[i] = view.getUint32(offset += 4);
+        }
+        for (let i = 16; i < 80; i++) {
+          const W15h = SHA512_W_H[i - 15] | 0;
+          const W15l = SHA512_W_L[i - 15] | 0;
+          const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+          const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+          const W2h = SHA512_W_H[i - 2] | 0;
+          const W2l = SHA512_W_L[i - 2] | 0;
+          const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+          const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+          const SUMl = add4L(s0l, s1l, SHA512_W_L[i - 7], SHA512_W_L[i - 16]);
+          const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i - 7], SHA512_W_H[i - 16]);
+          SHA512_W_H[i] = SUMh | 0;
+          SHA512_W_L[i] = SUMl | 0;
+        }
+        let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+        for (let i = 0; i < 80; i++) {
+          const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+          const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+          const CHIh = Eh & Fh ^ ~Eh & Gh;
+          const CHIl = El & Fl ^ ~El & Gl;
+          const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i], SHA512_W_L[i]);
+          const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i], SHA512_W_H[i]);
+          const T1l = T1ll | 0;
+          const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+          const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+          const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+          const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+          Hh = Gh | 0;
+          Hl = Gl | 0;
+          Gh = Fh | 0;
+          Gl = Fl | 0;
+          Fh = Eh | 0;
+          Fl = El | 0;
+          ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+          Dh = Ch | 0;
+          Dl = Cl | 0;
+          Ch = Bh | 0;
+          Cl = Bl | 0;
+          Bh = Ah | 0;
+          Bl = Al | 0;
+          const All = add3L(T1l, sigma0l, MAJl);
+          Ah = add3H(All, T1h, sigma0h, MAJh);
+          Al = All | 0;
+        }
+        ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+        ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+        ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+        ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+        ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+        ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+        ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+        ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+        this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+      }
+      roundClean() {
+        clean(SHA512_W_H, SHA512_W_L);
+      }
+      destroy() {
+        this.destroyed = true;
+        clean(this.buffer);
+        this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      }
+    };
+    _SHA512 = class extends SHA2_64B {
+      constructor() {
+        super(64, SHA512_IV);
+      }
+    };
+    _SHA384 = class extends SHA2_64B {
+      constructor() {
+        super(48, SHA384_IV);
+      }
+    };
+    sha256 = /* @__PURE__ */ createHasher(
+      () => new _SHA256(),
+      /* @__PURE__ */ oidNist(1)
+    );
+    sha512 = /* @__PURE__ */ createHasher(
+      () => new _SHA512(),
+      /* @__PURE__ */ oidNist(3)
+    );
+    sha384 = /* @__PURE__ */ createHasher(
+      () => new _SHA384(),
+      /* @__PURE__ */ oidNist(2)
+    );
+  }
+});
+
+// src/verify/authenticode/image-hash.ts
+function imageHashParts(image, layout2) {
+  const end = layout2.table ? layout2.table.offset : image.length;
+  const parts = [
+    image.subarray(0, layout2.checksumOffset),
+    image.subarray(layout2.checksumOffset + 4, layout2.securityDirectoryOffset),
+    image.subarray(layout2.securityDirectoryOffset + 8, end)
+  ];
+  const padding = (8 - end % 8) % 8;
+  if (padding > 0) parts.push(new Uint8Array(padding));
+  return parts;
+}
+var HASHES, SLICE, nobleDigestParts;
+var init_image_hash = __esm({
+  "src/verify/authenticode/image-hash.ts"() {
+    "use strict";
+    init_sha2();
+    HASHES = { "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512 };
+    SLICE = 1024 * 1024;
+    nobleDigestParts = async (hash2, parts) => {
+      const state = HASHES[hash2].create();
+      for (const part of parts) {
+        for (let at = 0; at < part.length; at += SLICE) state.update(part.subarray(at, at + SLICE));
+      }
+      return state.digest();
+    };
+  }
+});
+
+// src/verify/authenticode/pe.ts
+function peHeaderOffset(bytes) {
+  if (bytes.length < DOS_HEADER_SIZE || bytes[0] !== 77 || bytes[1] !== 90) return null;
+  const offset = u32(bytes, 60);
+  if (offset < DOS_HEADER_SIZE || offset + 4 > bytes.length) return null;
+  return offset;
+}
+function looksLikePe(bytes) {
+  const at = peHeaderOffset(bytes);
+  return at !== null && bytes[at] === 80 && bytes[at + 1] === 69 && bytes[at + 2] === 0 && bytes[at + 3] === 0;
+}
+function readPeLayout(bytes) {
+  if (!looksLikePe(bytes)) return pe('not a PE image (no MZ header whose e_lfanew points at "PE\\0\\0")');
+  const peAt = peHeaderOffset(bytes);
+  const coff = peAt + 4;
+  if (coff + COFF_HEADER_SIZE > bytes.length) return pe("the COFF header runs past the end of the file");
+  const sections = u16(bytes, coff + 2);
+  const optionalSize = u16(bytes, coff + 16);
+  const optional2 = coff + COFF_HEADER_SIZE;
+  if (sections > MAX_SECTIONS) return pe(`${sections} sections (the loader allows at most ${MAX_SECTIONS})`);
+  if (optional2 + optionalSize > bytes.length) return pe("the optional header runs past the end of the file");
+  if (optionalSize < 2) return pe("there is no optional header");
+  const magic = u16(bytes, optional2);
+  if (magic !== PE32_MAGIC && magic !== PE32_PLUS_MAGIC)
+    return pe(`optional header magic 0x${magic.toString(16)} (neither PE32 0x10b nor PE32+ 0x20b)`);
+  const pe32Plus = magic === PE32_PLUS_MAGIC;
+  const directories = optional2 + (pe32Plus ? 112 : 96);
+  if (directories > optional2 + optionalSize)
+    return pe("the optional header is too short for its fixed fields");
+  const directoryCount = u32(bytes, directories - 4);
+  if (directoryCount <= SECURITY_DIRECTORY)
+    return pe(`NumberOfRvaAndSizes is ${directoryCount}: the image has no certificate table entry (entry 4)`);
+  if (directoryCount > MAX_DATA_DIRECTORIES)
+    return pe(`NumberOfRvaAndSizes is ${directoryCount} (at most ${MAX_DATA_DIRECTORIES})`);
+  if (directories + directoryCount * 8 > optional2 + optionalSize)
+    return pe("the data directory runs past SizeOfOptionalHeader");
+  const sizeOfHeaders = u32(bytes, optional2 + 60);
+  const sectionTable = optional2 + optionalSize;
+  const sectionTableEnd = sectionTable + sections * SECTION_HEADER_SIZE;
+  if (sectionTableEnd > bytes.length) return pe("the section table runs past the end of the file");
+  if (sizeOfHeaders < sectionTableEnd || sizeOfHeaders > bytes.length)
+    return pe(`SizeOfHeaders ${sizeOfHeaders} does not cover the headers or lies past the end of the file`);
+  const securityDirectoryOffset = directories + SECURITY_DIRECTORY * 8;
+  const offset = u32(bytes, securityDirectoryOffset);
+  const size = u32(bytes, securityDirectoryOffset + 4);
+  const layout2 = {
+    pe32Plus,
+    checksumOffset: optional2 + 64,
+    securityDirectoryOffset,
+    headersEnd: sizeOfHeaders,
+    table: null
+  };
+  if (offset === 0 && size === 0) return { ok: true, layout: layout2 };
+  if (offset === 0 || size === 0)
+    return table(`the certificate table entry has offset ${offset} and size ${size}`);
+  if (offset % 8 !== 0) return table(`the certificate table at ${offset} is not 8-byte aligned`);
+  if (offset < sizeOfHeaders) return table(`the certificate table at ${offset} lies inside the headers`);
+  if (offset + size > bytes.length)
+    return table(
+      `the certificate table (${offset} + ${size}) runs past the end of the file (${bytes.length})`
+    );
+  if (offset + size !== bytes.length)
+    return table(`${bytes.length - offset - size} bytes follow the certificate table: it must end the file`);
+  if (size % 8 !== 0) return table(`the certificate table size ${size} is not a multiple of 8`);
+  for (let i = 0; i < sections; i++) {
+    const header = sectionTable + i * SECTION_HEADER_SIZE;
+    const rawSize = u32(bytes, header + 16);
+    const rawPointer = u32(bytes, header + 20);
+    if (rawSize > 0 && rawPointer + rawSize > offset)
+      return table(`section ${i + 1}'s raw data (${rawPointer} + ${rawSize}) overlaps the certificate table`);
+  }
+  layout2.table = { offset, size };
+  return { ok: true, layout: layout2 };
+}
+var PE32_MAGIC, PE32_PLUS_MAGIC, DOS_HEADER_SIZE, COFF_HEADER_SIZE, SECTION_HEADER_SIZE, MAX_SECTIONS, MAX_DATA_DIRECTORIES, SECURITY_DIRECTORY, u16, u32, pe, table;
+var init_pe = __esm({
+  "src/verify/authenticode/pe.ts"() {
+    "use strict";
+    PE32_MAGIC = 267;
+    PE32_PLUS_MAGIC = 523;
+    DOS_HEADER_SIZE = 64;
+    COFF_HEADER_SIZE = 20;
+    SECTION_HEADER_SIZE = 40;
+    MAX_SECTIONS = 96;
+    MAX_DATA_DIRECTORIES = 16;
+    SECURITY_DIRECTORY = 4;
+    u16 = (b, at) => b[at] | b[at + 1] << 8;
+    u32 = (b, at) => (b[at] | b[at + 1] << 8 | b[at + 2] << 16) + b[at + 3] * 16777216;
+    pe = (problem) => ({ ok: false, kind: "pe", problem });
+    table = (problem) => ({ ok: false, kind: "table", problem });
   }
 });
 
@@ -690,6 +1527,92 @@ var init_der = __esm({
       if (a < 0 || a > 9 || b < 0 || b > 9) fail("bad time digit");
       return a * 10 + b;
     };
+  }
+});
+
+// src/verify/ber.ts
+function readBerElement(bytes, offset, limit, depth = 0) {
+  if (depth > MAX_DEPTH) fail("nesting too deep");
+  if (offset >= limit) fail("truncated");
+  const tag = bytes[offset];
+  if ((tag & 31) === 31) fail("high tag numbers are not used in CMS");
+  checkUniversalBerForm(tag);
+  let pos = offset + 1;
+  if (pos >= limit) fail("truncated");
+  const first = bytes[pos];
+  pos += 1;
+  if (first === 128) {
+    if ((tag & 32) === 0) fail("indefinite length on a primitive element");
+    if (depth >= MAX_INDEFINITE_DEPTH) fail("indefinite lengths nested too deep");
+    const contentStart = pos;
+    for (; ; ) {
+      if (pos + 1 < limit && bytes[pos] === 0 && bytes[pos + 1] === 0) {
+        return { tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, indefinite: true };
+      }
+      pos = readBerElement(bytes, pos, limit, depth + 1).end;
+    }
+  }
+  let length;
+  if (first < 128) {
+    length = first;
+  } else {
+    const count = first & 127;
+    if (count > 4) fail("length too large");
+    if (pos + count > limit) fail("truncated");
+    if (bytes[pos] === 0) fail("non-minimal length");
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos + i];
+    if (length < 128) fail("non-minimal length");
+    pos += count;
+  }
+  const end = pos + length;
+  if (end > limit) fail("truncated");
+  return { tag, start: offset, contentStart: pos, contentEnd: end, end, indefinite: false };
+}
+function checkUniversalBerForm(tag) {
+  if (tag === (TAG.OCTET_STRING | 32)) return;
+  checkUniversalForm(tag);
+}
+function readBerWhole(bytes) {
+  const element = readBerElement(bytes, 0, bytes.length);
+  if (element.end !== bytes.length) fail("trailing bytes");
+  return element;
+}
+function berChildren(bytes, parent, depth = 1) {
+  if ((parent.tag & 32) === 0) fail("not constructed");
+  const out = [];
+  let pos = parent.contentStart;
+  while (pos < parent.contentEnd) {
+    const child = readBerElement(bytes, pos, parent.contentEnd, depth);
+    out.push(child);
+    pos = child.end;
+  }
+  return out;
+}
+function berOctetString(bytes, element) {
+  if (element.tag === TAG.OCTET_STRING) return bytes.slice(element.contentStart, element.contentEnd);
+  if (element.tag !== (TAG.OCTET_STRING | 32)) fail("expected OCTET STRING");
+  const segments = berChildren(bytes, element);
+  let total = 0;
+  for (const segment of segments) {
+    if (segment.tag !== TAG.OCTET_STRING) fail("a constructed OCTET STRING segment that is not primitive");
+    total += segment.contentEnd - segment.contentStart;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const segment of segments) {
+    out.set(bytes.subarray(segment.contentStart, segment.contentEnd), at);
+    at += segment.contentEnd - segment.contentStart;
+  }
+  return out;
+}
+var MAX_INDEFINITE_DEPTH, MAX_DEPTH;
+var init_ber = __esm({
+  "src/verify/ber.ts"() {
+    "use strict";
+    init_der();
+    MAX_INDEFINITE_DEPTH = 8;
+    MAX_DEPTH = 64;
   }
 });
 
@@ -1177,236 +2100,6 @@ var init_reasons = __esm({
   }
 });
 
-// node_modules/@noble/hashes/_u64.js
-function setU64FromNum(view, byteOffset, n, isLE) {
-  const h = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE ? l : h, isLE);
-  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
-}
-var fromNumH, fromNumL;
-var init_u64 = __esm({
-  "node_modules/@noble/hashes/_u64.js"() {
-    fromNumH = (n) => n / 2 ** 32 | 0;
-    fromNumL = (n) => n >>> 0;
-  }
-});
-
-// node_modules/@noble/hashes/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function clean(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-function rotl(word, shift) {
-  return word << shift | word >>> 32 - shift >>> 0;
-}
-function checkOpts(defaults, opts, title = "opts") {
-  aopts(defaults, "defaults");
-  if (opts !== void 0)
-    aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
-  return merged;
-}
-function createHasher(hashCons, info = {}) {
-  if (typeof hashCons !== "function")
-    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info = checkOpts({}, info, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info);
-  return Object.freeze(hashC);
-}
-var atitle, aobject, aopts, oidNist;
-var init_utils = __esm({
-  "node_modules/@noble/hashes/utils.js"() {
-    atitle = (title) => title ? `"${title}" ` : "";
-    aobject = (value, label) => {
-      if (value === null || typeof value !== "object" || Array.isArray(value))
-        throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-    };
-    aopts = (value, label) => {
-      aobject(value, label);
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null)
-        throw new TypeError(`"${label}" expected plain object`);
-      if (Object.hasOwn(value, "__proto__"))
-        throw new TypeError(`"${label}.__proto__" is not allowed`);
-    };
-    oidNist = (suffix) => ({
-      // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-      // Larger suffix values would need base-128 OID encoding and a different length byte.
-      oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
-    });
-  }
-});
-
-// node_modules/@noble/hashes/_md.js
-function Chi(a, b, c) {
-  return a & b ^ ~a & c;
-}
-function Maj(a, b, c) {
-  return a & b ^ a & c ^ b & c;
-}
-var HashMD, SHA256_IV;
-var init_md = __esm({
-  "node_modules/@noble/hashes/_md.js"() {
-    init_u64();
-    init_utils();
-    HashMD = class {
-      blockLen;
-      outputLen;
-      canXOF = false;
-      padOffset;
-      isLE;
-      // For partial updates less than block size
-      buffer;
-      view;
-      finished = false;
-      length = 0;
-      pos = 0;
-      destroyed = false;
-      constructor(blockLen, outputLen, padOffset, isLE) {
-        this.blockLen = blockLen;
-        this.outputLen = outputLen;
-        this.padOffset = padOffset;
-        this.isLE = isLE;
-        this.buffer = new Uint8Array(blockLen);
-        this.view = createView(this.buffer);
-      }
-      update(data) {
-        aexists(this);
-        abytes(data);
-        const { view, buffer, blockLen } = this;
-        const len = data.length;
-        let processed = false;
-        for (let pos = 0; pos < len; ) {
-          const take = Math.min(blockLen - this.pos, len - pos);
-          if (take === blockLen) {
-            const dataView = createView(data);
-            for (; blockLen <= len - pos; pos += blockLen)
-              this.process(dataView, pos);
-            processed = true;
-            continue;
-          }
-          buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-          this.pos += take;
-          pos += take;
-          if (this.pos === blockLen) {
-            this.process(view, 0);
-            this.pos = 0;
-            processed = true;
-          }
-        }
-        this.length += data.length;
-        if (processed)
-          this.roundClean();
-        return this;
-      }
-      digestInto(out) {
-        aexists(this);
-        aoutput(out, this);
-        this.finished = true;
-        const { buffer, view, blockLen, isLE } = this;
-        let { pos } = this;
-        buffer[pos++] = 128;
-        buffer.fill(0, pos);
-        if (this.padOffset > blockLen - pos) {
-          this.process(view, 0);
-          buffer.fill(0);
-        }
-        setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
-        this.process(view, 0);
-        this.roundClean();
-        const oview = out === buffer ? view : createView(out);
-        const len = this.outputLen;
-        const outLen = len / 4;
-        const state = this.get();
-        if (len % 4 || outLen > state.length)
-          throw new Error("invalid outputLen");
-        for (let i = 0; i < outLen; i++)
-          oview.setUint32(4 * i, state[i], isLE);
-      }
-      digest() {
-        const { buffer, outputLen } = this;
-        this.digestInto(buffer);
-        const res = buffer.slice(0, outputLen);
-        this.destroy();
-        return res;
-      }
-      _cloneIntoMeta(to) {
-        const { buffer, length, finished, destroyed, pos } = this;
-        to.destroyed = destroyed;
-        to.finished = finished;
-        to.length = length;
-        to.pos = pos;
-        if (pos)
-          to.buffer.set(buffer);
-        return to;
-      }
-      clone() {
-        return this._cloneInto();
-      }
-    };
-    SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-      1779033703,
-      3144134277,
-      1013904242,
-      2773480762,
-      1359893119,
-      2600822924,
-      528734635,
-      1541459225
-    ]);
-  }
-});
-
 // node_modules/@noble/hashes/legacy.js
 var SHA1_IV, SHA1_W, _SHA1, sha1;
 var init_legacy = __esm({
@@ -1490,178 +2183,6 @@ var init_legacy = __esm({
       }
     };
     sha1 = /* @__PURE__ */ createHasher(() => new _SHA1());
-  }
-});
-
-// node_modules/@noble/hashes/sha2.js
-var SHA256_K, SHA256_W, SHA2_32B, _SHA256, sha256;
-var init_sha2 = __esm({
-  "node_modules/@noble/hashes/sha2.js"() {
-    init_md();
-    init_utils();
-    SHA256_K = /* @__PURE__ */ Uint32Array.from([
-      1116352408,
-      1899447441,
-      3049323471,
-      3921009573,
-      961987163,
-      1508970993,
-      2453635748,
-      2870763221,
-      3624381080,
-      310598401,
-      607225278,
-      1426881987,
-      1925078388,
-      2162078206,
-      2614888103,
-      3248222580,
-      3835390401,
-      4022224774,
-      264347078,
-      604807628,
-      770255983,
-      1249150122,
-      1555081692,
-      1996064986,
-      2554220882,
-      2821834349,
-      2952996808,
-      3210313671,
-      3336571891,
-      3584528711,
-      113926993,
-      338241895,
-      666307205,
-      773529912,
-      1294757372,
-      1396182291,
-      1695183700,
-      1986661051,
-      2177026350,
-      2456956037,
-      2730485921,
-      2820302411,
-      3259730800,
-      3345764771,
-      3516065817,
-      3600352804,
-      4094571909,
-      275423344,
-      430227734,
-      506948616,
-      659060556,
-      883997877,
-      958139571,
-      1322822218,
-      1537002063,
-      1747873779,
-      1955562222,
-      2024104815,
-      2227730452,
-      2361852424,
-      2428436474,
-      2756734187,
-      3204031479,
-      3329325298
-    ]);
-    SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-    SHA2_32B = class extends HashMD {
-      // We cannot use array here since array allows indexing by variable
-      // which means optimizer/compiler cannot use registers.
-      // Numeric initializers matter: starting the fields as `undefined` changes
-      // V8's field representation and makes sha256 3x slower (measured).
-      A = 0;
-      B = 0;
-      C = 0;
-      D = 0;
-      E = 0;
-      F = 0;
-      G = 0;
-      H = 0;
-      constructor(outputLen, IV) {
-        super(64, outputLen, 8, false);
-        this.A = IV[0] | 0;
-        this.B = IV[1] | 0;
-        this.C = IV[2] | 0;
-        this.D = IV[3] | 0;
-        this.E = IV[4] | 0;
-        this.F = IV[5] | 0;
-        this.G = IV[6] | 0;
-        this.H = IV[7] | 0;
-      }
-      get() {
-        const { A, B, C, D, E, F, G, H } = this;
-        return [A, B, C, D, E, F, G, H];
-      }
-      // prettier-ignore
-      set(A, B, C, D, E, F, G, H) {
-        this.A = A | 0;
-        this.B = B | 0;
-        this.C = C | 0;
-        this.D = D | 0;
-        this.E = E | 0;
-        this.F = F | 0;
-        this.G = G | 0;
-        this.H = H | 0;
-      }
-      _cloneInto(to) {
-        (to ||= new this.constructor()).set(...this.get());
-        return this._cloneIntoMeta(to);
-      }
-      process(view, offset) {
-        for (let i = 0; i < 16; i++, offset += 4)
-          SHA256_W[i] = view.getUint32(offset, false);
-        for (let i = 16; i < 64; i++) {
-          const W15 = SHA256_W[i - 15];
-          const W2 = SHA256_W[i - 2];
-          const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-          const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-          SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
-        }
-        let { A, B, C, D, E, F, G, H } = this;
-        for (let i = 0; i < 64; i++) {
-          const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
-          const T1 = H + sigma1 + Chi(E, F, G) + SHA256_K[i] + SHA256_W[i] | 0;
-          const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
-          const T2 = sigma0 + Maj(A, B, C) | 0;
-          H = G;
-          G = F;
-          F = E;
-          E = D + T1 | 0;
-          D = C;
-          C = B;
-          B = A;
-          A = T1 + T2 | 0;
-        }
-        A = A + this.A | 0;
-        B = B + this.B | 0;
-        C = C + this.C | 0;
-        D = D + this.D | 0;
-        E = E + this.E | 0;
-        F = F + this.F | 0;
-        G = G + this.G | 0;
-        H = H + this.H | 0;
-        this.set(A, B, C, D, E, F, G, H);
-      }
-      roundClean() {
-        clean(SHA256_W);
-      }
-      destroy() {
-        this.destroyed = true;
-        this.set(0, 0, 0, 0, 0, 0, 0, 0);
-        clean(this.buffer);
-      }
-    };
-    _SHA256 = class extends SHA2_32B {
-      constructor() {
-        super(32, SHA256_IV);
-      }
-    };
-    sha256 = /* @__PURE__ */ createHasher(
-      () => new _SHA256(),
-      /* @__PURE__ */ oidNist(1)
-    );
   }
 });
 
@@ -1926,99 +2447,13 @@ var init_certificate_memo = __esm({
   }
 });
 
-// src/verify/ber.ts
-function readBerElement(bytes, offset, limit, depth = 0) {
-  if (depth > MAX_DEPTH) fail("nesting too deep");
-  if (offset >= limit) fail("truncated");
-  const tag = bytes[offset];
-  if ((tag & 31) === 31) fail("high tag numbers are not used in CMS");
-  checkUniversalBerForm(tag);
-  let pos = offset + 1;
-  if (pos >= limit) fail("truncated");
-  const first = bytes[pos];
-  pos += 1;
-  if (first === 128) {
-    if ((tag & 32) === 0) fail("indefinite length on a primitive element");
-    if (depth >= MAX_INDEFINITE_DEPTH) fail("indefinite lengths nested too deep");
-    const contentStart = pos;
-    for (; ; ) {
-      if (pos + 1 < limit && bytes[pos] === 0 && bytes[pos + 1] === 0) {
-        return { tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, indefinite: true };
-      }
-      pos = readBerElement(bytes, pos, limit, depth + 1).end;
-    }
-  }
-  let length;
-  if (first < 128) {
-    length = first;
-  } else {
-    const count = first & 127;
-    if (count > 4) fail("length too large");
-    if (pos + count > limit) fail("truncated");
-    if (bytes[pos] === 0) fail("non-minimal length");
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos + i];
-    if (length < 128) fail("non-minimal length");
-    pos += count;
-  }
-  const end = pos + length;
-  if (end > limit) fail("truncated");
-  return { tag, start: offset, contentStart: pos, contentEnd: end, end, indefinite: false };
-}
-function checkUniversalBerForm(tag) {
-  if (tag === (TAG.OCTET_STRING | 32)) return;
-  checkUniversalForm(tag);
-}
-function readBerWhole(bytes) {
-  const element = readBerElement(bytes, 0, bytes.length);
-  if (element.end !== bytes.length) fail("trailing bytes");
-  return element;
-}
-function berChildren(bytes, parent, depth = 1) {
-  if ((parent.tag & 32) === 0) fail("not constructed");
-  const out = [];
-  let pos = parent.contentStart;
-  while (pos < parent.contentEnd) {
-    const child = readBerElement(bytes, pos, parent.contentEnd, depth);
-    out.push(child);
-    pos = child.end;
-  }
-  return out;
-}
-function berOctetString(bytes, element) {
-  if (element.tag === TAG.OCTET_STRING) return bytes.slice(element.contentStart, element.contentEnd);
-  if (element.tag !== (TAG.OCTET_STRING | 32)) fail("expected OCTET STRING");
-  const segments = berChildren(bytes, element);
-  let total = 0;
-  for (const segment of segments) {
-    if (segment.tag !== TAG.OCTET_STRING) fail("a constructed OCTET STRING segment that is not primitive");
-    total += segment.contentEnd - segment.contentStart;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const segment of segments) {
-    out.set(bytes.subarray(segment.contentStart, segment.contentEnd), at);
-    at += segment.contentEnd - segment.contentStart;
-  }
-  return out;
-}
-var MAX_INDEFINITE_DEPTH, MAX_DEPTH;
-var init_ber = __esm({
-  "src/verify/ber.ts"() {
-    "use strict";
-    init_der();
-    MAX_INDEFINITE_DEPTH = 8;
-    MAX_DEPTH = 64;
-  }
-});
-
 // src/verify/ocsp/cert-id.ts
 function publicKeyBits(certificate) {
   const spki = children(parseDer(certificate.spki));
   return decodeBitString(spki[1]).bytes;
 }
 function certIdFor(cert, issuer, hashAlgorithmOid = OID_SHA1) {
-  const hash2 = HASHES[hashAlgorithmOid];
+  const hash2 = HASHES2[hashAlgorithmOid];
   if (!hash2) fail(`CertID hash algorithm ${hashAlgorithmOid} is not supported`);
   return {
     hashAlgorithmOid,
@@ -2042,11 +2477,11 @@ function readCertId(node2) {
   };
 }
 function certIdMatches(id, cert, issuer) {
-  if (!HASHES[id.hashAlgorithmOid]) return false;
+  if (!HASHES2[id.hashAlgorithmOid]) return false;
   const expected = certIdFor(cert, issuer, id.hashAlgorithmOid);
   return bytesEqual(id.serial, expected.serial) && bytesEqual(id.issuerNameHash, expected.issuerNameHash) && bytesEqual(id.issuerKeyHash, expected.issuerKeyHash);
 }
-var OID_SHA1, OID_SHA256, HASHES, keyHash;
+var OID_SHA1, OID_SHA256, HASHES2, keyHash;
 var init_cert_id = __esm({
   "src/verify/ocsp/cert-id.ts"() {
     "use strict";
@@ -2055,7 +2490,7 @@ var init_cert_id = __esm({
     init_sync_hash();
     OID_SHA1 = "1.3.14.3.2.26";
     OID_SHA256 = "2.16.840.1.101.3.4.2.1";
-    HASHES = {
+    HASHES2 = {
       [OID_SHA1]: sha1,
       [OID_SHA256]: sha256
     };
@@ -2605,7 +3040,7 @@ function parseTstInfo(der) {
   let i = 0;
   const version3 = decodeSmallInt(parts[i++]);
   if (version3 !== 1) fail(`TSTInfo version ${version3} is not 1`);
-  const policy = decodeOid(parts[i++]);
+  const policy2 = decodeOid(parts[i++]);
   const imprintParts = sequence(parts[i++], "MessageImprint");
   if (imprintParts.length !== 2) fail("MessageImprint has the wrong shape");
   const algorithm = sequence(imprintParts[0], "MessageImprint hashAlgorithm");
@@ -2634,7 +3069,7 @@ function parseTstInfo(der) {
   }
   if (i !== parts.length) fail("TSTInfo has unexpected fields");
   return {
-    policy,
+    policy: policy2,
     imprintAlgorithmOid,
     imprint,
     serialNumber,
@@ -2772,8 +3207,12 @@ function signerInfo(raw, maxAttributes, readTokens) {
     unsignedAttributeValues = attributes(parts[i++], maxAttributes, "unsigned attributes", false);
   if (i !== parts.length) fail("unexpected fields");
   if (readTokens) {
-    for (const values of unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN) ?? [])
-      for (const token of values) checkTimestampToken(token);
+    for (const oid2 of [OID_TIMESTAMP_TOKEN, OID_MS_TIMESTAMP_TOKEN])
+      for (const values of unsignedAttributeValues.get(oid2) ?? [])
+        for (const token of values) checkTimestampToken(token);
+    for (const values of unsignedAttributeValues.get(OID_COUNTERSIGNATURE) ?? [])
+      for (const value of values)
+        within("the countersignature", () => signerInfo(value, maxAttributes, false));
   }
   return {
     version: version3,
@@ -2787,6 +3226,15 @@ function signerInfo(raw, maxAttributes, readTokens) {
       unsignedAttributeValues
     }
   };
+}
+function readSignerInfo(raw, maxAttributes = DEFAULT_MAX_ATTRIBUTES) {
+  try {
+    return { ok: true, signer: signerInfo(raw, maxAttributes, false).signer };
+  } catch (error62) {
+    if (error62 instanceof EnvelopeRefusal) return { ok: false, detail: error62.detail };
+    if (error62 instanceof DerError) return { ok: false, detail: error62.message };
+    throw error62;
+  }
 }
 function checkTimestampToken(token) {
   within("the timestamp token", () => {
@@ -2861,13 +3309,19 @@ function readSignedData(der, limits, readTokens) {
     () => decodeOid(parseDer(derPart(der, eContentTypeElement, "eContentType")))
   );
   let content = null;
+  let encapsulated;
   if (eContentExplicit) {
     if (eContentExplicit.tag !== CONTEXT_0) fail("eContent is not tagged [0]");
     const [octets, ...more] = berChildren(der, eContentExplicit);
     if (!octets || more.length > 0) fail("eContent is not one OCTET STRING");
-    if (octets.tag !== TAG.OCTET_STRING && octets.tag !== CONSTRUCTED_OCTET_STRING)
-      fail("eContent is not an OCTET STRING");
-    content = within("eContent", () => berOctetString(der, octets));
+    if (eContentType === OID_SPC_INDIRECT_DATA && octets.tag === TAG.SEQUENCE) {
+      encapsulated = derPart(der, octets, "SpcIndirectDataContent").slice();
+      content = parseDer(encapsulated).value;
+    } else {
+      if (octets.tag !== TAG.OCTET_STRING && octets.tag !== CONSTRUCTED_OCTET_STRING)
+        fail("eContent is not an OCTET STRING");
+      content = within("eContent", () => berOctetString(der, octets));
+    }
   }
   const certificates = [];
   if (parts[i]?.tag === CONTEXT_0) {
@@ -2880,9 +3334,13 @@ function readSignedData(der, limits, readTokens) {
     }
     choices.forEach((choice, n) => {
       const where = `certificate ${n + 1} of the envelope`;
-      if (choice.tag !== TAG.SEQUENCE)
-        fail(`${where} is not an X.509 certificate (attribute and other certificates are not supported)`);
       if (choice.indefinite) fail(`${where}: indefinite length where DER is required`);
+      if (choice.tag === ATTRIBUTE_CERTIFICATE_V1 || choice.tag === ATTRIBUTE_CERTIFICATE_V2) {
+        derPart(der, choice, where);
+        return;
+      }
+      if (choice.tag !== TAG.SEQUENCE)
+        fail(`${where} is not an X.509 certificate (extended and other certificates are not supported)`);
       const raw = der.slice(choice.start, choice.end);
       const parsed = parseCertificateMemo(raw);
       if (isParseError(parsed) && parsed.unreadable) fail(`${where}: ${parsed.error.message}`);
@@ -2936,11 +3394,13 @@ function readSignedData(der, limits, readTokens) {
       );
   }
   const expectedVersion = ocspResponses.length > 0 ? 5 : eContentType !== OID_DATA || read.some((r) => r.version === 3) ? 3 : 1;
-  if (version3 !== expectedVersion)
+  const authenticodeV1 = eContentType === OID_SPC_INDIRECT_DATA && version3 === 1 && read.every((r) => r.version === 1);
+  if (version3 !== expectedVersion && !(authenticodeV1 && ocspResponses.length === 0))
     fail(`SignedData version ${version3} (RFC 5652 §5.1 requires ${expectedVersion} here)`);
   return {
     contentType: eContentType,
     content,
+    ...encapsulated ? { encapsulated } : {},
     certificates,
     crls,
     ocspResponses,
@@ -3025,7 +3485,12 @@ function readContentTypeAttribute(signer) {
   const node2 = attributeValueNode(attribute.value, TAG.OID);
   return node2 ? derTry(() => decodeOid(node2)) : null;
 }
-var OID_SIGNED_DATA, OID_DATA, OID_CONTENT_TYPE, OID_MESSAGE_DIGEST, OID_TIMESTAMP_TOKEN, OID_RI_OCSP_RESPONSE, DEFAULT_MAX_CRLS, DEFAULT_MAX_ATTRIBUTES, DEFAULT_ENVELOPE_LIMITS, TIMESTAMP_TOKEN_LIMITS, OID_TST_INFO, EnvelopeRefusal, refuse, MAX_DIGEST_ALGORITHMS, CONTEXT_0, CONTEXT_1, SKI_SID, CONSTRUCTED_OCTET_STRING, PEM_LABELS, ENVELOPE_MEMO_ENTRIES, memo2;
+function readSigningTime(signer) {
+  const attribute = singleAttribute(signer, OID_SIGNING_TIME);
+  if (!attribute.ok) return null;
+  return derTry(() => decodeTime(parseDer(attribute.value)));
+}
+var OID_SIGNED_DATA, OID_DATA, OID_SPC_INDIRECT_DATA, OID_CONTENT_TYPE, OID_MESSAGE_DIGEST, OID_SIGNING_TIME, OID_TIMESTAMP_TOKEN, OID_MS_TIMESTAMP_TOKEN, OID_COUNTERSIGNATURE, OID_RI_OCSP_RESPONSE, DEFAULT_MAX_CRLS, DEFAULT_MAX_ATTRIBUTES, DEFAULT_ENVELOPE_LIMITS, TIMESTAMP_TOKEN_LIMITS, OID_TST_INFO, EnvelopeRefusal, refuse, MAX_DIGEST_ALGORITHMS, CONTEXT_0, CONTEXT_1, ATTRIBUTE_CERTIFICATE_V1, ATTRIBUTE_CERTIFICATE_V2, SKI_SID, CONSTRUCTED_OCTET_STRING, PEM_LABELS, ENVELOPE_MEMO_ENTRIES, memo2;
 var init_cms_envelope = __esm({
   "src/verify/cms-envelope.ts"() {
     "use strict";
@@ -3042,9 +3507,13 @@ var init_cms_envelope = __esm({
     init_tst_info();
     OID_SIGNED_DATA = "1.2.840.113549.1.7.2";
     OID_DATA = "1.2.840.113549.1.7.1";
+    OID_SPC_INDIRECT_DATA = "1.3.6.1.4.1.311.2.1.4";
     OID_CONTENT_TYPE = "1.2.840.113549.1.9.3";
     OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4";
+    OID_SIGNING_TIME = "1.2.840.113549.1.9.5";
     OID_TIMESTAMP_TOKEN = "1.2.840.113549.1.9.16.2.14";
+    OID_MS_TIMESTAMP_TOKEN = "1.3.6.1.4.1.311.3.3.1";
+    OID_COUNTERSIGNATURE = "1.2.840.113549.1.9.6";
     OID_RI_OCSP_RESPONSE = "1.3.6.1.5.5.7.16.2";
     DEFAULT_MAX_CRLS = 32;
     DEFAULT_MAX_ATTRIBUTES = 32;
@@ -3076,6 +3545,8 @@ var init_cms_envelope = __esm({
     MAX_DIGEST_ALGORITHMS = 8;
     CONTEXT_0 = 160;
     CONTEXT_1 = 161;
+    ATTRIBUTE_CERTIFICATE_V1 = 161;
+    ATTRIBUTE_CERTIFICATE_V2 = 162;
     SKI_SID = 128;
     CONSTRUCTED_OCTET_STRING = TAG.OCTET_STRING | 32;
     PEM_LABELS = ["PKCS7", "CMS", "PKCS #7 SIGNED DATA"];
@@ -3085,15 +3556,6 @@ var init_cms_envelope = __esm({
       maxInputBytes: 64 * 1024,
       maxTotalBytes: 8 * 1024 * 1024
     });
-  }
-});
-
-// src/verify/code-signing-policy.ts
-var CODE_SIGNING_PATH_POLICY;
-var init_code_signing_policy = __esm({
-  "src/verify/code-signing-policy.ts"() {
-    "use strict";
-    CODE_SIGNING_PATH_POLICY = { leafKeyUsage: ["digitalSignature"], requireLeafKeyUsage: false, anchorChecks: "name-and-key" };
   }
 });
 
@@ -3229,21 +3691,6 @@ var init_dsa = __esm({
       [2048, 256],
       [3072, 256]
     ];
-  }
-});
-
-// src/verify/path/types.ts
-var DEFAULT_LIMITS, MAX_SELF_ISSUED_INTERMEDIATES;
-var init_types = __esm({
-  "src/verify/path/types.ts"() {
-    "use strict";
-    DEFAULT_LIMITS = {
-      maxDepth: 8,
-      maxSignatureChecks: 64,
-      maxPathsTried: 64,
-      maxNameConstraintChecks: 65536
-    };
-    MAX_SELF_ISSUED_INTERMEDIATES = 4;
   }
 });
 
@@ -3802,6 +4249,30 @@ var init_signature = __esm({
   }
 });
 
+// src/verify/code-signing-policy.ts
+var CODE_SIGNING_PATH_POLICY;
+var init_code_signing_policy = __esm({
+  "src/verify/code-signing-policy.ts"() {
+    "use strict";
+    CODE_SIGNING_PATH_POLICY = { leafKeyUsage: ["digitalSignature"], requireLeafKeyUsage: false, anchorChecks: "name-and-key" };
+  }
+});
+
+// src/verify/path/types.ts
+var DEFAULT_LIMITS, MAX_SELF_ISSUED_INTERMEDIATES;
+var init_types = __esm({
+  "src/verify/path/types.ts"() {
+    "use strict";
+    DEFAULT_LIMITS = {
+      maxDepth: 8,
+      maxSignatureChecks: 64,
+      maxPathsTried: 64,
+      maxNameConstraintChecks: 65536
+    };
+    MAX_SELF_ISSUED_INTERMEDIATES = 4;
+  }
+});
+
 // src/verify/path/key-profile.ts
 function rsaModulusProblem(spki) {
   try {
@@ -4032,7 +4503,7 @@ function flooredTime(time3) {
 async function validatePath(path, anchor2, ctx) {
   const { req, time: time3 } = ctx;
   const reasons = [];
-  const add = (r) => {
+  const add2 = (r) => {
     if (!reasons.some((x) => x.code === r.code && x.message === r.message)) reasons.push(r);
   };
   const n = path.length;
@@ -4046,52 +4517,52 @@ async function validatePath(path, anchor2, ctx) {
     const who = isAnchor ? `anchor "${cert.subject}"` : isLeaf ? `signer "${cert.subject}"` : `CA "${cert.subject}"`;
     const ext = cert.extensions;
     if (time3 < cert.notBefore)
-      add(reason("CERT_NOT_YET_VALID", `${who} is not valid before ${cert.notBefore.toISOString()}`));
-    if (time3 > cert.notAfter) add(reason("CERT_EXPIRED", `${who} expired at ${cert.notAfter.toISOString()}`));
+      add2(reason("CERT_NOT_YET_VALID", `${who} is not valid before ${cert.notBefore.toISOString()}`));
+    if (time3 > cert.notAfter) add2(reason("CERT_EXPIRED", `${who} expired at ${cert.notAfter.toISOString()}`));
     if (isAnchor) {
       anchorCertificateReasons(cert, {
         checks: req.anchorChecks ?? "certificate",
         allowDsa: req.allowDsa === true,
         who
-      }).forEach(add);
+      }).forEach(add2);
     } else {
-      for (const problem of cert.profileProblems) add(reason("CERT_MALFORMED", `${who}: ${problem}`));
+      for (const problem of cert.profileProblems) add2(reason("CERT_MALFORMED", `${who}: ${problem}`));
       for (const oid2 of cert.unknownCriticalExtensions) {
-        add(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
+        add2(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
       }
       const keyProblem = checkPublicKeyPolicy(cert.spki, { allowDsa: req.allowDsa === true });
-      if (keyProblem) add({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
+      if (keyProblem) add2({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
       if (!cert.selfIssued || isLeaf) {
         const names2 = constrainedNames(cert);
         for (const nc of constraints) {
           const violation = checkNameConstraints(names2, nc, budget);
-          if (violation) add(reason("NAME_CONSTRAINTS_VIOLATED", `${who}: ${violation}`));
+          if (violation) add2(reason("NAME_CONSTRAINTS_VIOLATED", `${who}: ${violation}`));
         }
       }
       if (!cert.selfIssued && !ext.authorityKeyIdentifier?.keyIdentifier) {
-        add(
+        add2(
           reason("CERT_MALFORMED", `${who} has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)`)
         );
       }
       const rsaProblem = rsaModulusProblem(cert.spki);
-      if (rsaProblem) add(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
+      if (rsaProblem) add2(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
     }
     if (!isLeaf) {
       const bc = ext.basicConstraints;
       if (!isAnchor) {
         if (!bc?.cA) {
-          add(reason("NOT_A_CA", `${who} issues certificates but is not a CA (basicConstraints cA)`));
+          add2(reason("NOT_A_CA", `${who} issues certificates but is not a CA (basicConstraints cA)`));
         }
         if (ext.keyUsage && !ext.keyUsage.has("keyCertSign")) {
-          add(reason("CA_KEY_USAGE_MISSING", `${who} keyUsage lacks keyCertSign`));
+          add2(reason("CA_KEY_USAGE_MISSING", `${who} keyUsage lacks keyCertSign`));
         }
         if (!ext.subjectKeyIdentifier) {
-          add(reason("CERT_MALFORMED", `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
+          add2(reason("CERT_MALFORMED", `${who} has no subjectKeyIdentifier (RFC 5280 4.2.1.2)`));
         }
       }
       if (!isAnchor && !cert.selfIssued) {
         if (maxPathLength <= 0)
-          add(reason("PATH_LENGTH_EXCEEDED", `${who} exceeds a pathLenConstraint above it`));
+          add2(reason("PATH_LENGTH_EXCEEDED", `${who} exceeds a pathLenConstraint above it`));
         maxPathLength -= 1;
       }
       if (bc?.pathLen !== null && bc?.pathLen !== void 0)
@@ -4101,15 +4572,15 @@ async function validatePath(path, anchor2, ctx) {
       if (caEku && !caEku.includes(ANY_EKU)) {
         for (const oid2 of req.requiredEku) {
           if (!caEku.includes(oid2))
-            add(reason("SIGNER_EKU_MISSING", `${who} restricts extKeyUsage and excludes ${oid2}`));
+            add2(reason("SIGNER_EKU_MISSING", `${who} restricts extKeyUsage and excludes ${oid2}`));
         }
       }
     } else {
-      leafChecks(cert, req, who).forEach(add);
+      leafChecks(cert, req, who).forEach(add2);
     }
   }
   if (budget.exhausted) {
-    add(
+    add2(
       reason(
         "PATH_BUDGET_EXCEEDED",
         `checking names against name constraints needs more than ${ctx.nameConstraintBudget} comparisons`
@@ -4118,7 +4589,7 @@ async function validatePath(path, anchor2, ctx) {
   }
   const leaf = path[0];
   if (anchor2.keyCompromised) {
-    add(
+    add2(
       reason(
         "ANCHOR_DISTRUSTED",
         `anchor ${anchor2.id} is distrusted for key compromise: no signature under it is trusted, whatever its dates or timestamp`
@@ -4127,7 +4598,7 @@ async function validatePath(path, anchor2, ctx) {
   } else if (anchor2.distrustAfter) {
     const signedAt = req.signingTime ?? leaf.notBefore;
     if (signedAt >= anchor2.distrustAfter) {
-      add(
+      add2(
         reason(
           "ANCHOR_DISTRUSTED",
           `anchor ${anchor2.id} is distrusted for signatures from ${anchor2.distrustAfter.toISOString()}; ${req.signingTime ? "signing time" : "signer's notBefore"} is ${signedAt.toISOString()}`
@@ -4135,7 +4606,7 @@ async function validatePath(path, anchor2, ctx) {
       );
     }
   }
-  for (const check2 of ctx.extraChecks) for (const r of await check2(path)) add(r);
+  for (const check2 of ctx.extraChecks) for (const r of await check2(path)) add2(r);
   return reasons;
 }
 function leafChecks(cert, req, who) {
@@ -4450,10 +4921,10 @@ function run(certs, input2) {
   let inhibitAny = input2.inhibitAnyPolicy ? 0 : n + 1;
   let policyMapping = input2.policyMappingInhibit ? 0 : n + 1;
   const fail2 = (message) => [reason("POLICY_CONSTRAINTS_VIOLATED", message)];
-  const addChild = (parent, policy, expected, depth) => {
+  const addChild = (parent, policy2, expected, depth) => {
     if (!levels) return;
     if (++nodes > MAX_NODES) throw new TooBig();
-    const child = { policy, expected, children: [], parent };
+    const child = { policy: policy2, expected, children: [], parent };
     parent.children.push(child);
     const level = levels[depth] ?? [];
     level.push(child);
@@ -4475,11 +4946,11 @@ function run(certs, input2) {
   const removeNode = (node2, depth) => {
     if (!levels) return;
     const doomed = /* @__PURE__ */ new Set();
-    const collect = (x) => {
+    const collect2 = (x) => {
       doomed.add(x);
-      for (const c of x.children) collect(c);
+      for (const c of x.children) collect2(c);
     };
-    collect(node2);
+    collect2(node2);
     if (node2.parent) node2.parent.children = node2.parent.children.filter((c) => c !== node2);
     for (let d = depth; d < levels.length; d++) levels[d] = (levels[d] ?? []).filter((x) => !doomed.has(x));
   };
@@ -4965,6 +5436,7 @@ async function buildAndValidatePath(req) {
   const unreadable2 = [];
   const anchors = [];
   for (const anchor2 of req.anchors) {
+    if (anchor2.kind === "signer") continue;
     const cert = parseCertificate(anchor2.der, { trustAnchor: true });
     if (!isParseError(cert)) anchors.push({ anchor: anchor2, cert });
     else
@@ -5376,32 +5848,6 @@ var init_path_revocation = __esm({
   }
 });
 
-// src/verify/revocation-policy.ts
-function applyRevocationPolicy(path, policy, options) {
-  if (policy === "require" || path.status !== "invalid") return { path, warnings: [] };
-  const unavailable = path.reasons.filter((r) => r.code === "REVOCATION_UNAVAILABLE");
-  if (unavailable.length === 0) return { path, warnings: [] };
-  const rest = path.reasons.filter((r) => r.code !== "REVOCATION_UNAVAILABLE");
-  const warnings = options.crlsChecked ? unavailable : [
-    reason(
-      "REVOCATION_UNAVAILABLE",
-      "no CRL was carried, uploaded or fetched for this chain: revocation was not checked"
-    )
-  ];
-  return {
-    path: rest.length === 0 ? { status: "valid", path: path.path, anchor: path.anchor } : { ...path, reasons: rest },
-    warnings
-  };
-}
-var DEFAULT_REVOCATION_POLICY;
-var init_revocation_policy = __esm({
-  "src/verify/revocation-policy.ts"() {
-    "use strict";
-    init_reasons();
-    DEFAULT_REVOCATION_POLICY = "best-effort";
-  }
-});
-
 // src/verify/certificate-identity.ts
 function certificateIdentity(der) {
   return derTry(() => {
@@ -5516,6 +5962,303 @@ var init_signer_certificate = __esm({
   }
 });
 
+// src/verify/pinned-signer.ts
+function pinnedAnchorOf(certificate, anchors) {
+  const pins = anchors.filter(
+    (a) => isSignerAnchor(a) && a.der.length === certificate.der.length && sameDer(a.der, certificate.der)
+  );
+  if (pins.length === 0) return null;
+  return pins.find((a) => a.keyCompromised) ?? [...pins].sort(
+    (a, b) => (a.distrustAfter?.getTime() ?? Infinity) - (b.distrustAfter?.getTime() ?? Infinity)
+  )[0] ?? null;
+}
+function sameDer(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function findPinnedSigner(anchors, sid) {
+  const pinned = anchors.filter(isSignerAnchor).map((a) => a.der);
+  if (pinned.length === 0) return null;
+  const match = findSignerCertificate(pinned, sid);
+  if (match.certificate) return match;
+  if (match.problem?.code === "SIGNER_CERT_NOT_FOUND") return null;
+  if (match.problem?.code === "SIGNER_CERT_AMBIGUOUS") {
+    return {
+      certificate: null,
+      problem: reason(
+        "SIGNER_CERT_AMBIGUOUS",
+        "the signature carries no signer certificate and its signer identifier names more than one pinned signer certificate"
+      )
+    };
+  }
+  return match;
+}
+function validatePinnedSigner(input2) {
+  const { signer, anchor: anchor2 } = input2;
+  const time3 = flooredTime(input2.time);
+  const who = `pinned signer "${signer.subject}"`;
+  const reasons = [];
+  if (time3 < signer.notBefore)
+    reasons.push(
+      reason("CERT_NOT_YET_VALID", `${who} is not valid before ${signer.notBefore.toISOString()}`)
+    );
+  if (time3 > signer.notAfter)
+    reasons.push(reason("CERT_EXPIRED", `${who} expired at ${signer.notAfter.toISOString()}`));
+  reasons.push(...pinnedSignerProblems(signer, who));
+  if (anchor2.keyCompromised) {
+    reasons.push(
+      reason(
+        "ANCHOR_DISTRUSTED",
+        `pinned signer ${anchor2.id} is distrusted for key compromise: no signature by it is trusted, whatever its dates or timestamp`
+      )
+    );
+  } else if (anchor2.distrustAfter) {
+    const signedAt = input2.signingTime ?? signer.notBefore;
+    if (signedAt >= anchor2.distrustAfter) {
+      reasons.push(
+        reason(
+          "ANCHOR_DISTRUSTED",
+          `pinned signer ${anchor2.id} is distrusted for signatures from ${anchor2.distrustAfter.toISOString()}; ${input2.signingTime ? "signing time" : "signer's notBefore"} is ${signedAt.toISOString()}`
+        )
+      );
+    }
+  }
+  return reasons.length === 0 ? { status: "valid", path: [signer], anchor: anchor2 } : { status: "invalid", path: [signer], anchor: anchor2, reasons };
+}
+function signerCertificateOf(certificates, sid, anchors) {
+  const carried = findSignerCertificate(certificates, sid);
+  if (carried.certificate || carried.problem?.code !== "SIGNER_CERT_NOT_FOUND") return carried;
+  return findPinnedSigner(anchors, sid) ?? carried;
+}
+function pinnedSignerProblems(signer, who = `pinned signer "${signer.subject}"`) {
+  const reasons = [];
+  for (const problem of signer.profileProblems) reasons.push(reason("CERT_MALFORMED", `${who}: ${problem}`));
+  for (const oid2 of signer.unknownCriticalExtensions) {
+    reasons.push(reason("UNKNOWN_CRITICAL_EXTENSION", `${who} has an unknown critical extension ${oid2}`));
+  }
+  const keyProblem = checkPublicKeyPolicy(signer.spki);
+  if (keyProblem) reasons.push({ code: keyProblem.code, message: `${who}: ${keyProblem.message}` });
+  const rsaProblem = rsaModulusProblem(signer.spki);
+  if (rsaProblem) reasons.push(reason("WEAK_RSA_KEY", `${who}: ${rsaProblem}`));
+  const ku = signer.extensions.keyUsage;
+  if (ku && !ku.has("digitalSignature")) {
+    reasons.push(reason("SIGNER_KEY_USAGE_INVALID", `${who} keyUsage lacks digitalSignature`));
+  }
+  const eku = signer.extensions.extKeyUsage;
+  if (eku && !eku.includes(CODE_SIGNING) && !eku.includes(ANY_EKU)) {
+    reasons.push(
+      reason("SIGNER_EKU_MISSING", `${who} extKeyUsage allows neither codeSigning nor anyExtendedKeyUsage`)
+    );
+  }
+  return reasons;
+}
+function namesRevocationSources(signer) {
+  if (signer.selfIssued) return false;
+  return (signer.extensions.crlDistributionPoints?.length ?? 0) > 0 || ocspResponderUrls(signer).length > 0;
+}
+async function carriedIssuer(signer, bag, subtle) {
+  const checker = new SignatureChecker(subtle, MAX_ISSUER_CHECKS);
+  for (const der of bag.slice(0, MAX_ISSUER_CHECKS)) {
+    const candidate = parseCertificateMemo(der);
+    if (isParseError(candidate) || candidate.subjectCanonical !== signer.issuerCanonical) continue;
+    if ((await checker.signs(candidate, signer))?.ok) return candidate;
+  }
+  return null;
+}
+async function revocationPathOf(outcome, bag, subtle) {
+  const signer = outcome.path[0];
+  if (outcome.status === "no_anchor" || outcome.anchor.kind !== "signer" || outcome.path.length !== 1 || !signer)
+    return outcome.path;
+  if (!namesRevocationSources(signer)) return outcome.path;
+  const issuer = await carriedIssuer(
+    signer,
+    bag.filter((der) => der !== signer.der),
+    subtle
+  );
+  return issuer ? [signer, issuer] : outcome.path;
+}
+var CODE_SIGNING, isSignerAnchor, withPinnedSigners, pinnedSignerDefects, MAX_ISSUER_CHECKS;
+var init_pinned_signer = __esm({
+  "src/verify/pinned-signer.ts"() {
+    "use strict";
+    init_certificate();
+    init_certificate_memo();
+    init_ocsp();
+    init_extensions();
+    init_key_profile();
+    init_signature_checker();
+    init_validate();
+    init_reasons();
+    init_signature();
+    init_signer_certificate();
+    CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
+    isSignerAnchor = (anchor2) => anchor2.kind === "signer";
+    withPinnedSigners = (validate2) => async (request) => {
+      const roots = request.anchors.filter((anchor2) => !isSignerAnchor(anchor2));
+      if (roots.length === request.anchors.length) return validate2(request);
+      const leaf = parseCertificateMemo(request.leaf);
+      const pin = isParseError(leaf) ? null : pinnedAnchorOf(leaf, request.anchors);
+      if (pin && !isParseError(leaf)) {
+        const outcome = validatePinnedSigner({
+          signer: leaf,
+          anchor: pin,
+          time: request.time,
+          ...request.signingTime ? { signingTime: request.signingTime } : {}
+        });
+        if (!namesRevocationSources(leaf) || await carriedIssuer(leaf, request.intermediates, request.subtle))
+          return outcome;
+        const unavailable = reason(
+          "REVOCATION_UNAVAILABLE",
+          `pinned signer "${leaf.subject}" names revocation sources, but the signature does not carry its issuer "${leaf.issuer}" to check them against`
+        );
+        return outcome.status === "valid" ? { status: "invalid", path: outcome.path, anchor: outcome.anchor, reasons: [unavailable] } : { ...outcome, reasons: [...outcome.reasons, unavailable] };
+      }
+      return validate2({ ...request, anchors: roots });
+    };
+    pinnedSignerDefects = (signer) => pinnedSignerProblems(signer, "it").map((r) => r.message);
+    MAX_ISSUER_CHECKS = 8;
+  }
+});
+
+// src/verify/revocation-policy.ts
+function applyRevocationPolicy(path, policy2, options) {
+  if (policy2 === "require" || path.status !== "invalid") return { path, warnings: [] };
+  const unavailable = path.reasons.filter((r) => r.code === "REVOCATION_UNAVAILABLE");
+  if (unavailable.length === 0) return { path, warnings: [] };
+  const rest = path.reasons.filter((r) => r.code !== "REVOCATION_UNAVAILABLE");
+  const warnings = options.crlsChecked ? unavailable : [
+    reason(
+      "REVOCATION_UNAVAILABLE",
+      "no CRL was carried, uploaded or fetched for this chain: revocation was not checked"
+    )
+  ];
+  return {
+    path: rest.length === 0 ? { status: "valid", path: path.path, anchor: path.anchor } : { ...path, reasons: rest },
+    warnings
+  };
+}
+var DEFAULT_REVOCATION_POLICY;
+var init_revocation_policy = __esm({
+  "src/verify/revocation-policy.ts"() {
+    "use strict";
+    init_reasons();
+    DEFAULT_REVOCATION_POLICY = "best-effort";
+  }
+});
+
+// src/verify/tsa-certificate.ts
+async function tsaTrustReason(check2) {
+  const { tsa, time: time3 } = check2;
+  const eku = tsa.rawExtensions.find((e) => e.oid === EXT_KEY_USAGE);
+  const purposes = tsa.extensions.extKeyUsage ?? [];
+  if (!eku?.critical || purposes.length !== 1 || purposes[0] !== TIME_STAMPING_EKU) {
+    return reason(
+      "TIMESTAMP_UNTRUSTED",
+      `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`
+    );
+  }
+  const path = await buildAndValidatePath({
+    leaf: tsa.der,
+    intermediates: check2.pool.filter((der) => !bytesEqual(der, tsa.der)),
+    anchors: check2.anchors,
+    time: time3,
+    requiredEku: [TIME_STAMPING_EKU],
+    leafKeyUsage: ["digitalSignature"],
+    limits: { maxDepth: check2.limits.maxPathDepth, maxSignatureChecks: check2.limits.maxSignatureChecks },
+    subtle: check2.subtle
+  });
+  if (path.status === "valid") return null;
+  const why = path.reasons.map((r) => `${r.code}: ${r.message}`).join("; ");
+  return reason(
+    "TIMESTAMP_UNTRUSTED",
+    `the TSA "${tsa.subject}" is not trusted at ${time3.toISOString()}: ${why}`
+  );
+}
+var TIME_STAMPING_EKU, EXT_KEY_USAGE;
+var init_tsa_certificate = __esm({
+  "src/verify/tsa-certificate.ts"() {
+    "use strict";
+    init_encoding();
+    init_path();
+    init_reasons();
+    TIME_STAMPING_EKU = "1.3.6.1.5.5.7.3.8";
+    EXT_KEY_USAGE = "2.5.29.37";
+  }
+});
+
+// src/verify/countersignature.ts
+async function verifyCountersignature(request) {
+  const read = readSignerInfo(request.countersignature);
+  if (!read.ok) return invalid(`cannot be read: ${read.detail}`);
+  const signer = read.signer;
+  if (!signer.signedAttributes) return invalid("it has no signed attributes");
+  const hash2 = digestAlgorithm(signer.digestAlgorithmOid);
+  if (!hash2.ok) return policy(hash2.reason);
+  if (signer.signedAttributeValues.has(OID_CONTENT_TYPE) && readContentTypeAttribute(signer) !== OID_DATA)
+    return invalid("its content-type attribute is not id-data");
+  const messageDigest = readMessageDigest(signer);
+  if (!messageDigest) return invalid("it has no single messageDigest attribute");
+  const expected = new Uint8Array(
+    await request.subtle.digest(hash2.hash, new Uint8Array(request.signatureValue))
+  );
+  if (!bytesEqual(expected, messageDigest)) {
+    return {
+      ok: false,
+      reason: reason("TIMESTAMP_IMPRINT_MISMATCH", `${WHAT} stamps another signature value`)
+    };
+  }
+  const { certificate: tsa, problem } = findSignerCertificate(request.certificates, signer.sid);
+  if (!tsa)
+    return invalid(
+      `its signer certificate, in the signature's certificates: ${problem?.message ?? "not found"}`
+    );
+  const signature = await verifySignature(request.subtle, {
+    spki: tsa.spki,
+    algorithm: signer.signatureAlgorithm,
+    digestAlgorithmOid: signer.digestAlgorithmOid,
+    data: signer.signedAttributes,
+    signature: signer.signature
+  });
+  if (!signature.ok) {
+    const code2 = signature.reason.code;
+    return code2 === "WEAK_DIGEST_ALGORITHM" || code2 === "WEAK_SIGNATURE_ALGORITHM" || code2 === "WEAK_RSA_KEY" ? policy(signature.reason) : invalid(`its signature: ${signature.reason.message}`);
+  }
+  const time3 = readSigningTime(signer);
+  if (!time3) return invalid("it has no single signingTime attribute, so it states no time");
+  if (time3.getTime() > request.now.getTime())
+    return invalid(`its time ${time3.toISOString()} is after the verification time`);
+  const untrusted = await tsaTrustReason({
+    tsa,
+    pool: request.certificates,
+    anchors: request.tsaAnchors,
+    time: time3,
+    limits: request.limits,
+    subtle: request.subtle
+  });
+  return untrusted ? { ok: false, reason: untrusted } : { ok: true, time: time3, tsa };
+}
+var WHAT, invalid, policy;
+var init_countersignature = __esm({
+  "src/verify/countersignature.ts"() {
+    "use strict";
+    init_encoding();
+    init_cms_envelope();
+    init_reasons();
+    init_signature();
+    init_signer_certificate();
+    init_tsa_certificate();
+    WHAT = "the countersignature (legacy timestamp)";
+    invalid = (message) => ({
+      ok: false,
+      reason: reason("TIMESTAMP_INVALID", `${WHAT}: ${message}`)
+    });
+    policy = (refusal) => ({
+      ok: false,
+      reason: reason(refusal.code, `${WHAT}: ${refusal.message}`)
+    });
+  }
+});
+
 // src/verify/timestamp.ts
 async function digest(subtle, hash2, data) {
   return new Uint8Array(await subtle.digest(hash2, new Uint8Array(data)));
@@ -5585,18 +6328,18 @@ async function verifyTimestampToken(request) {
     },
     false
   );
-  if (!parsed.ok) return invalid(`the timestamp token cannot be read: ${parsed.detail}`);
+  if (!parsed.ok) return invalid2(`the timestamp token cannot be read: ${parsed.detail}`);
   const envelope = parsed.envelope;
   const signer = envelope.signers[0];
-  if (!signer) return invalid("the timestamp token has no signer");
+  if (!signer) return invalid2("the timestamp token has no signer");
   if (envelope.contentType !== OID_TST_INFO || !envelope.content)
-    return invalid("the timestamp token does not encapsulate a TSTInfo");
+    return invalid2("the timestamp token does not encapsulate a TSTInfo");
   let tst;
   try {
     tst = parseTstInfo(envelope.content);
   } catch (error62) {
     if (!(error62 instanceof DerError)) throw error62;
-    return invalid(`the TSTInfo cannot be read: ${error62.message}`);
+    return invalid2(`the TSTInfo cannot be read: ${error62.message}`);
   }
   const imprintHash = digestAlgorithm(tst.imprintAlgorithmOid);
   if (!imprintHash.ok) return { ok: false, reason: imprintHash.reason };
@@ -5608,18 +6351,18 @@ async function verifyTimestampToken(request) {
     };
   }
   const { certificate: tsa, problem } = findSignerCertificate(envelope.certificates, signer.sid);
-  if (!tsa) return invalid(`the certificate of the TSA: ${problem?.message ?? "not found"}`);
-  if (!signer.signedAttributes) return invalid("the timestamp token has no signed attributes");
+  if (!tsa) return invalid2(`the certificate of the TSA: ${problem?.message ?? "not found"}`);
+  if (!signer.signedAttributes) return invalid2("the timestamp token has no signed attributes");
   const signerDigest = digestAlgorithm(signer.digestAlgorithmOid);
   if (!signerDigest.ok) return { ok: false, reason: signerDigest.reason };
   if (readContentTypeAttribute(signer) !== OID_TST_INFO)
-    return invalid("the content-type attribute of the timestamp token is not TSTInfo");
+    return invalid2("the content-type attribute of the timestamp token is not TSTInfo");
   const messageDigest = readMessageDigest(signer);
   if (!messageDigest || !bytesEqual(messageDigest, await digest(request.subtle, signerDigest.hash, envelope.content)))
-    return invalid("the TSTInfo differs from what the TSA signed");
+    return invalid2("the TSTInfo differs from what the TSA signed");
   const binding = await signingCertificateMatches(request.subtle, signer, tsa);
   if (binding !== true) {
-    return invalid(
+    return invalid2(
       binding === "missing" ? "the timestamp token has no ESS signing-certificate attribute" : "the ESS signing-certificate attribute does not name the TSA certificate"
     );
   }
@@ -5630,55 +6373,56 @@ async function verifyTimestampToken(request) {
     data: signer.signedAttributes,
     signature: signer.signature
   });
-  if (!signature.ok) return invalid(`the TSA signature: ${signature.reason.message}`);
+  if (!signature.ok) return invalid2(`the TSA signature: ${signature.reason.message}`);
   const time3 = tst.genTime;
   if (time3.getTime() > request.now.getTime())
-    return invalid(`the token's time ${time3.toISOString()} is after the verification time`);
-  const eku = tsa.rawExtensions.find((e) => e.oid === EXT_KEY_USAGE);
-  const purposes = tsa.extensions.extKeyUsage ?? [];
-  if (!eku?.critical || purposes.length !== 1 || purposes[0] !== TIME_STAMPING_EKU) {
-    return {
-      ok: false,
-      reason: reason(
-        "TIMESTAMP_UNTRUSTED",
-        `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`
-      )
-    };
-  }
-  const path = await buildAndValidatePath({
-    leaf: tsa.der,
-    intermediates: envelope.certificates.filter((der) => !bytesEqual(der, tsa.der)),
+    return invalid2(`the token's time ${time3.toISOString()} is after the verification time`);
+  const untrusted = await tsaTrustReason({
+    tsa,
+    pool: envelope.certificates,
     anchors: request.tsaAnchors,
     time: time3,
-    requiredEku: [TIME_STAMPING_EKU],
-    leafKeyUsage: ["digitalSignature"],
-    limits: { maxDepth: limits.maxPathDepth, maxSignatureChecks: limits.maxSignatureChecks },
+    limits,
     subtle: request.subtle
   });
-  if (path.status !== "valid") {
-    const why = path.reasons.map((r) => `${r.code}: ${r.message}`).join("; ");
+  if (untrusted) return { ok: false, reason: untrusted };
+  return { ok: true, timestamp: { kind: "rfc3161", time: time3, accuracyMs: tst.accuracyMs, tsa } };
+}
+async function signerTimestamp(signer, tsaAnchors, now, subtle, certificates = []) {
+  const found = TIMESTAMP_ATTRIBUTES.flatMap(
+    (oid2) => (signer.unsignedAttributeValues.get(oid2) ?? []).flatMap(
+      (values) => values.map((value) => ({ oid: oid2, value }))
+    )
+  );
+  const only = found[0];
+  if (!only) return { kind: "none" };
+  if (found.length !== 1) {
     return {
-      ok: false,
+      kind: "invalid",
       reason: reason(
-        "TIMESTAMP_UNTRUSTED",
-        `the TSA "${tsa.subject}" is not trusted at ${time3.toISOString()}: ${why}`
+        "TIMESTAMP_INVALID",
+        `the signer carries ${found.length} timestamps; at most one is read`
       )
     };
   }
-  return { ok: true, timestamp: { time: time3, accuracyMs: tst.accuracyMs, tsa } };
-}
-async function signerTimestamp(signer, tsaAnchors, now, subtle) {
-  const occurrences = signer.unsignedAttributeValues.get(OID_TIMESTAMP_TOKEN);
-  if (!occurrences || occurrences.length === 0) return { kind: "none" };
-  const token = occurrences[0]?.[0];
-  if (occurrences.length !== 1 || occurrences[0]?.length !== 1 || !token) {
-    return {
-      kind: "invalid",
-      reason: reason("TIMESTAMP_INVALID", "the signer carries more than one timestamp token")
-    };
+  if (only.oid === OID_COUNTERSIGNATURE) {
+    const limits = DEFAULT_TIMESTAMP_LIMITS;
+    const outcome2 = await verifyCountersignature({
+      countersignature: only.value,
+      signatureValue: signer.signature,
+      certificates,
+      tsaAnchors,
+      now,
+      subtle,
+      limits
+    });
+    return outcome2.ok ? {
+      kind: "valid",
+      timestamp: { kind: "pkcs9-countersignature", time: outcome2.time, accuracyMs: 0, tsa: outcome2.tsa }
+    } : { kind: "invalid", reason: outcome2.reason };
   }
   const outcome = await verifyTimestampToken({
-    token,
+    token: only.value,
     signatureValue: signer.signature,
     tsaAnchors,
     now,
@@ -5702,36 +6446,37 @@ function timestampWindowReasons(timestamp, path, pathReasons) {
     )
   ];
 }
-var TIME_STAMPING_EKU, OID_SIGNING_CERTIFICATE, OID_SIGNING_CERTIFICATE_V2, OID_SHA2562, OID_SHA12, EXT_KEY_USAGE, DEFAULT_TIMESTAMP_LIMITS, invalid, canonicalName2, latestSigningTime;
+var OID_SIGNING_CERTIFICATE, OID_SIGNING_CERTIFICATE_V2, OID_SHA2562, OID_SHA12, DEFAULT_TIMESTAMP_LIMITS, invalid2, canonicalName2, TIMESTAMP_ATTRIBUTES, latestSigningTime;
 var init_timestamp = __esm({
   "src/verify/timestamp.ts"() {
     "use strict";
     init_encoding();
     init_cms_envelope();
+    init_countersignature();
     init_der();
-    init_path();
     init_names();
     init_reasons();
     init_signature();
     init_signer_certificate();
+    init_tsa_certificate();
     init_tst_info();
-    TIME_STAMPING_EKU = "1.3.6.1.5.5.7.3.8";
+    init_tsa_certificate();
     OID_SIGNING_CERTIFICATE = "1.2.840.113549.1.9.16.2.12";
     OID_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47";
     OID_SHA2562 = "2.16.840.1.101.3.4.2.1";
     OID_SHA12 = "1.3.14.3.2.26";
-    EXT_KEY_USAGE = "2.5.29.37";
     DEFAULT_TIMESTAMP_LIMITS = {
       maxTokenBytes: TIMESTAMP_TOKEN_LIMITS.maxSignatureBytes,
       maxCertificates: TIMESTAMP_TOKEN_LIMITS.maxCertificates,
       maxPathDepth: 4,
       maxSignatureChecks: 16
     };
-    invalid = (message) => ({
+    invalid2 = (message) => ({
       ok: false,
       reason: reason("TIMESTAMP_INVALID", message)
     });
     canonicalName2 = (raw) => derTry(() => parseName(parseDer(raw)).canonical);
+    TIMESTAMP_ATTRIBUTES = [OID_TIMESTAMP_TOKEN, OID_MS_TIMESTAMP_TOKEN, OID_COUNTERSIGNATURE];
     latestSigningTime = (timestamp) => new Date(timestamp.time.getTime() + timestamp.accuracyMs);
   }
 });
@@ -5753,7 +6498,7 @@ function summarize(certificate) {
   }
   return { ...summary };
 }
-async function checkIntegrity(subtle, digest2, envelope, signer, signerCertificate, artifact) {
+async function checkIntegrity(subtle, digest2, envelope, signer, signerCertificate, artifact, contentCheck) {
   const reasons = [];
   const digestPolicy = digestAlgorithm(signer.digestAlgorithmOid);
   if (!digestPolicy.ok) return { reasons: [digestPolicy.reason], hash: null };
@@ -5770,13 +6515,16 @@ async function checkIntegrity(subtle, digest2, envelope, signer, signerCertifica
       detail: "the signature is detached: send the artifact or its digest"
     };
   }
-  if (envelope.contentType !== OID_DATA) {
+  const expectedType = contentCheck?.contentType ?? OID_DATA;
+  if (envelope.contentType !== expectedType) {
     reasons.push(
       reason(
         "CONTENT_TYPE_UNSUPPORTED",
-        `the signed content type is ${envelope.contentType}; package signatures sign id-data`
+        `the signed content type is ${envelope.contentType}; ${contentCheck ? "this format signs" : "package signatures sign"} ${expectedType === OID_DATA ? "id-data" : expectedType}`
       )
     );
+  } else if (contentCheck) {
+    reasons.push(...await contentCheck.check(envelope, hash2));
   }
   const contentDigests = [];
   if (envelope.content !== null) contentDigests.push(await digest2(hash2, envelope.content));
@@ -5855,20 +6603,27 @@ function decide(integrityReasons, path) {
   }
 }
 async function verifyPackage(request) {
+  return (await verifySignedData(request)).result;
+}
+async function verifySignedData(request, contentCheck) {
+  const none = (result2) => ({ result: result2, timestamp: null });
   const limits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
   const parsed = readCmsEnvelope(request.signature, limits);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return none(parsed);
   const envelope = parsed.envelope;
   const signer = envelope.signers[0];
-  if (!signer) return { ok: false, code: "NO_SIGNERS", detail: "the SignedData has no signer" };
-  const { certificate: signerCertificate, problem } = findSignerCertificate(
+  if (!signer) return none({ ok: false, code: "NO_SIGNERS", detail: "the SignedData has no signer" });
+  const { certificate: signerCertificate, problem } = signerCertificateOf(
     envelope.certificates,
-    signer.sid
+    signer.sid,
+    request.anchors
   );
   if (!signerCertificate) {
-    return rejectedWithoutSigner([
-      problem ?? reason("SIGNER_CERT_NOT_FOUND", "the signer certificate cannot be used")
-    ]);
+    return none(
+      rejectedWithoutSigner([
+        problem ?? reason("SIGNER_CERT_NOT_FOUND", "the signer certificate cannot be used")
+      ])
+    );
   }
   const integrity = await checkIntegrity(
     request.subtle,
@@ -5876,12 +6631,19 @@ async function verifyPackage(request) {
     envelope,
     signer,
     signerCertificate,
-    request.artifact
+    request.artifact,
+    contentCheck
   );
-  if ("error" in integrity) return { ok: false, code: integrity.error, detail: integrity.detail };
-  const stamp = await signerTimestamp(signer, request.tsaAnchors ?? [], request.time, request.subtle);
+  if ("error" in integrity) return none({ ok: false, code: integrity.error, detail: integrity.detail });
+  const stamp = await signerTimestamp(
+    signer,
+    request.tsaAnchors ?? [],
+    request.time,
+    request.subtle,
+    envelope.certificates
+  );
   const stamped = stamp.kind === "valid" ? stamp.timestamp : null;
-  const structural = await (request.validatePath ?? buildAndValidatePath)({
+  const structural = await withPinnedSigners(request.validatePath ?? buildAndValidatePath)({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,
@@ -5893,7 +6655,7 @@ async function verifyPackage(request) {
     subtle: request.subtle
   });
   const revoked = structural.status === "valid" && integrity.reasons.length === 0 ? await checkPathRevocation({
-    path: structural.path,
+    path: await revocationPathOf(structural, envelope.certificates, request.subtle),
     anchorId: structural.anchor.id,
     pool: bagCertificates(envelope.certificates),
     sources: {
@@ -5917,7 +6679,7 @@ async function verifyPackage(request) {
   const timestampReasons = stamp.kind === "invalid" ? [stamp.reason] : stamped ? timestampWindowReasons(stamped, path.path, path.status === "valid" ? [] : path.reasons) : [];
   const { verdict, reasons } = decide([...integrity.reasons, ...timestampReasons], path);
   const chain = path.path.map(summarize);
-  return {
+  const result = {
     ok: true,
     outcome: {
       verdict,
@@ -5932,6 +6694,10 @@ async function verifyPackage(request) {
       ...warnings.length > 0 ? { warnings } : {},
       ...revoked && revoked.evidence.length > 0 ? { revocationEvidence: revoked.evidence } : {}
     }
+  };
+  return {
+    result,
+    timestamp: stamped ? { time: stamped.time.toISOString(), kind: stamped.kind } : null
   };
 }
 function withRevocation(path, revoked) {
@@ -5956,10 +6722,10 @@ var init_verify_package = __esm({
     init_code_signing_policy();
     init_path();
     init_path_revocation();
+    init_pinned_signer();
     init_reasons();
     init_revocation_policy();
     init_signature();
-    init_signer_certificate();
     init_timestamp();
     CODE_SIGNING_EKU = "1.3.6.1.5.5.7.3.3";
     DEFAULT_VERIFY_LIMITS = {
@@ -5990,9 +6756,435 @@ var init_verify_package = __esm({
   }
 });
 
+// src/verify/authenticode/certificate-table.ts
+function readCertificateTable(bytes, table2, limits) {
+  const end = table2.offset + table2.size;
+  const entries = [];
+  let at = table2.offset;
+  while (at < end) {
+    const n = entries.length + 1;
+    if (n > limits.maxEntries)
+      return {
+        ok: false,
+        kind: "limit",
+        detail: `the certificate table has more than ${limits.maxEntries} entries`
+      };
+    if (at + ENTRY_HEADER > end)
+      return { ok: false, kind: "malformed", problem: `entry ${n} has no room for its header` };
+    const length = u32(bytes, at);
+    const revision = u16(bytes, at + 4);
+    const type = u16(bytes, at + 6);
+    if (length <= ENTRY_HEADER)
+      return { ok: false, kind: "malformed", problem: `entry ${n} has dwLength ${length}` };
+    if (at + length > end)
+      return {
+        ok: false,
+        kind: "malformed",
+        problem: `entry ${n}'s dwLength ${length} runs past the end of the table`
+      };
+    if (length - ENTRY_HEADER > limits.maxEntryBytes)
+      return {
+        ok: false,
+        kind: "limit",
+        detail: `entry ${n} is ${length - ENTRY_HEADER} bytes; at most ${limits.maxEntryBytes} are read`
+      };
+    if (revision !== WIN_CERT_REVISION_2_0)
+      return {
+        ok: false,
+        kind: "malformed",
+        problem: `entry ${n} has wRevision 0x${revision.toString(16)} (only 0x0200 is read)`
+      };
+    if (type !== WIN_CERT_TYPE_PKCS_SIGNED_DATA)
+      return {
+        ok: false,
+        kind: "malformed",
+        problem: `entry ${n} has wCertificateType ${type} (only PKCS_SIGNED_DATA, 2, is read)`
+      };
+    const next = at + Math.ceil(length / 8) * 8;
+    if (next > end)
+      return {
+        ok: false,
+        kind: "malformed",
+        problem: `entry ${n} is not padded to 8 bytes inside the table`
+      };
+    for (let i = at + length; i < next; i++) {
+      if (bytes[i] !== 0)
+        return { ok: false, kind: "malformed", problem: `entry ${n}'s alignment padding is not zero` };
+    }
+    entries.push({ offset: at, certificate: bytes.subarray(at + ENTRY_HEADER, at + length) });
+    at = next;
+  }
+  return { ok: true, entries };
+}
+function withoutTrailingZeros(certificate) {
+  if (certificate.length < 2 || certificate[0] !== 48) return null;
+  const first = certificate[1];
+  let header = 2;
+  let length = first;
+  if (first & 128) {
+    const count = first & 127;
+    if (count === 0 || count > 4 || certificate.length < 2 + count) return null;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + certificate[2 + i];
+    header += count;
+  }
+  const end = header + length;
+  if (end > certificate.length) return null;
+  for (let i = end; i < certificate.length; i++) if (certificate[i] !== 0) return null;
+  return certificate.subarray(0, end);
+}
+var WIN_CERT_REVISION_2_0, WIN_CERT_TYPE_PKCS_SIGNED_DATA, ENTRY_HEADER;
+var init_certificate_table = __esm({
+  "src/verify/authenticode/certificate-table.ts"() {
+    "use strict";
+    init_pe();
+    WIN_CERT_REVISION_2_0 = 512;
+    WIN_CERT_TYPE_PKCS_SIGNED_DATA = 2;
+    ENTRY_HEADER = 8;
+  }
+});
+
+// src/verify/authenticode/spc.ts
+function readSpcIndirectData(der) {
+  try {
+    const root = parseDer(der);
+    if (root.tag !== TAG.SEQUENCE) return { ok: false, problem: "it is not a SEQUENCE" };
+    const [data, digestInfo, ...rest] = children(root);
+    if (!data || !digestInfo || rest.length > 0 || data.tag !== TAG.SEQUENCE)
+      return { ok: false, problem: "it is not { data, messageDigest }" };
+    const [type, value, ...more] = children(data);
+    if (more.length > 0) return { ok: false, problem: "its data has unexpected fields" };
+    const dataType = decodeOid(type);
+    if (dataType !== OID_SPC_PE_IMAGE_DATA)
+      return { ok: false, problem: `its data type is ${dataType}, not SPC_PE_IMAGE_DATAOBJ (a PE image)` };
+    if (!value || value.tag !== TAG.SEQUENCE) return { ok: false, problem: "its SpcPeImageData is missing" };
+    if (digestInfo.tag !== TAG.SEQUENCE)
+      return { ok: false, problem: "its messageDigest is not a DigestInfo" };
+    const [algorithm, digest2, ...after] = children(digestInfo);
+    if (!algorithm || algorithm.tag !== TAG.SEQUENCE || !digest2 || digest2.tag !== TAG.OCTET_STRING || after.length > 0)
+      return { ok: false, problem: "its messageDigest is not a DigestInfo" };
+    const [oid2, parameters, ...extra] = children(algorithm);
+    if (extra.length > 0 || parameters && (parameters.tag !== TAG.NULL || parameters.value.length > 0))
+      return { ok: false, problem: "its digest AlgorithmIdentifier has unexpected parameters" };
+    return { ok: true, value: { digestAlgorithmOid: decodeOid(oid2), digest: digest2.value } };
+  } catch (error62) {
+    if (error62 instanceof DerError) return { ok: false, problem: error62.message };
+    throw error62;
+  }
+}
+var OID_SPC_PE_IMAGE_DATA;
+var init_spc = __esm({
+  "src/verify/authenticode/spc.ts"() {
+    "use strict";
+    init_der();
+    OID_SPC_PE_IMAGE_DATA = "1.3.6.1.4.1.311.2.1.15";
+  }
+});
+
+// src/verify/authenticode/verify-authenticode.ts
+function collect(id, bytes, depth, envelopeLimits, limits, found) {
+  if (found.length >= limits.maxSignatures)
+    throw new LimitExceeded(
+      "AUTHENTICODE_LIMIT_EXCEEDED",
+      `the file holds more than ${limits.maxSignatures} signatures (nested ones included)`
+    );
+  const read = readCmsEnvelope(bytes, envelopeLimits);
+  if (!read.ok) {
+    if (LIMIT_CODES.has(read.code)) throw new LimitExceeded(read.code, `signature ${id}: ${read.detail}`);
+    found.push({ id, signature: bytes, unreadable: reason("AUTHENTICODE_ENTRY_UNREADABLE", read.detail) });
+    return;
+  }
+  const problem = contentProblem(read.envelope);
+  found.push({
+    id,
+    signature: bytes,
+    unreadable: problem ? reason("AUTHENTICODE_CONTENT_INVALID", problem) : null
+  });
+  const nested = read.envelope.signers.flatMap(
+    (signer) => signer.unsignedAttributeValues.get(OID_NESTED_SIGNATURE) ?? []
+  );
+  const values = nested.flat();
+  if (values.length > 0 && depth >= limits.maxNestingDepth)
+    throw new LimitExceeded(
+      "AUTHENTICODE_LIMIT_EXCEEDED",
+      `signature ${id} nests signatures deeper than ${limits.maxNestingDepth} level${limits.maxNestingDepth === 1 ? "" : "s"}`
+    );
+  values.forEach((value, i) => {
+    collect(`${id}.${i + 1}`, value, depth + 1, envelopeLimits, limits, found);
+  });
+}
+function contentProblem(envelope) {
+  if (envelope.contentType !== OID_SPC_INDIRECT_DATA)
+    return `the signed content type is ${envelope.contentType}, not SpcIndirectDataContent`;
+  if (!envelope.encapsulated) return "the SpcIndirectDataContent is not attached as a SEQUENCE";
+  return null;
+}
+function spcCheck(imageHash) {
+  return {
+    contentType: OID_SPC_INDIRECT_DATA,
+    check: async (envelope, signerHash) => {
+      const spc = envelope.encapsulated ? readSpcIndirectData(envelope.encapsulated) : null;
+      if (!spc?.ok)
+        return [
+          reason(
+            "AUTHENTICODE_CONTENT_INVALID",
+            `the SpcIndirectDataContent cannot be read: ${spc ? spc.problem : "it is not attached"}`
+          )
+        ];
+      const policy2 = digestAlgorithm(spc.value.digestAlgorithmOid);
+      if (!policy2.ok) return [policy2.reason];
+      if (policy2.hash !== signerHash)
+        return [
+          reason(
+            "AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH",
+            `the image is hashed with ${policy2.hash} but the signer digests with ${signerHash}`
+          )
+        ];
+      const actual = await imageHash(policy2.hash);
+      return bytesEqual(actual, spc.value.digest) ? [] : [
+        reason(
+          "AUTHENTICODE_IMAGE_HASH_MISMATCH",
+          `the file's ${policy2.hash} image hash differs from the one signed: the file was changed after signing, or the signature is another file's`
+        )
+      ];
+    }
+  };
+}
+function combine2(checked) {
+  const many = checked.length > 1;
+  const signatures = checked.map((c) => c.summary);
+  const evidence = checked.flatMap((c) => c.outcome.revocationEvidence ?? []);
+  const anyBroken = checked.some((c) => c.broken);
+  const trusted = anyBroken ? void 0 : checked.find((c) => c.outcome.verdict === "trusted");
+  const unknown2 = anyBroken ? void 0 : checked.find((c) => c.outcome.verdict === "unknown_root");
+  const deciding = trusted ?? unknown2 ?? checked.find((c) => c.broken) ?? checked[0];
+  if (!deciding) throw new Error("combine needs at least one signature");
+  const others = checked.filter((c) => c !== deciding);
+  const base = { ...deciding.outcome, signatures };
+  delete base.revocationEvidence;
+  delete base.warnings;
+  if (evidence.length > 0) base.revocationEvidence = evidence;
+  if (trusted) {
+    const warnings2 = [
+      ...labelled(deciding.summary.id, many, deciding.outcome.warnings ?? []),
+      ...others.flatMap(
+        (c) => labelled(c.summary.id, many, [...c.outcome.reasons, ...c.outcome.warnings ?? []])
+      )
+    ];
+    return {
+      ...base,
+      verdict: "trusted",
+      reasons: [],
+      top: null,
+      ...warnings2.length > 0 ? { warnings: warnings2 } : {}
+    };
+  }
+  const reasons = [deciding, ...others].flatMap((c) => labelled(c.summary.id, many, c.outcome.reasons));
+  const warnings = labelled(deciding.summary.id, many, deciding.outcome.warnings ?? []);
+  return {
+    ...base,
+    verdict: unknown2 ? "unknown_root" : "rejected",
+    reasons,
+    top: unknown2 ? deciding.outcome.top : null,
+    ...warnings.length > 0 ? { warnings } : {}
+  };
+}
+async function verifyAuthenticode(request) {
+  const limits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
+  const verifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const image = request.image;
+  if (image.length > limits.maxImageBytes)
+    return {
+      ok: false,
+      code: "AUTHENTICODE_LIMIT_EXCEEDED",
+      detail: `the image is ${image.length} bytes; at most ${limits.maxImageBytes} are verified`
+    };
+  const pe2 = readPeLayout(image);
+  if (!pe2.ok)
+    return rejectedWithoutSigner([
+      reason(pe2.kind === "pe" ? "AUTHENTICODE_PE_MALFORMED" : "AUTHENTICODE_TABLE_MALFORMED", pe2.problem)
+    ]);
+  const layout2 = pe2.layout;
+  const found = [];
+  const entryLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
+  try {
+    if (layout2.table) {
+      const table2 = readCertificateTable(image, layout2.table, {
+        maxEntries: limits.maxTableEntries,
+        maxEntryBytes: limits.maxEntryBytes
+      });
+      if (!table2.ok) {
+        if (table2.kind === "limit")
+          return { ok: false, code: "AUTHENTICODE_LIMIT_EXCEEDED", detail: table2.detail };
+        return rejectedWithoutSigner([reason("AUTHENTICODE_TABLE_MALFORMED", table2.problem)]);
+      }
+      table2.entries.forEach((entry, i) => {
+        const id = String(i + 1);
+        const signature = withoutTrailingZeros(entry.certificate);
+        if (!signature) {
+          found.push({
+            id,
+            signature: entry.certificate,
+            unreadable: reason(
+              "AUTHENTICODE_ENTRY_UNREADABLE",
+              `table entry ${id} is not one DER SignedData followed only by zero padding`
+            )
+          });
+          return;
+        }
+        collect(id, signature, 0, entryLimits, limits, found);
+      });
+    }
+    if (request.signature) collect("given", request.signature, 0, verifyLimits, limits, found);
+  } catch (error62) {
+    if (error62 instanceof LimitExceeded) return { ok: false, code: error62.code, detail: error62.detail };
+    throw error62;
+  }
+  if (found.length === 0)
+    return rejectedWithoutSigner([
+      reason(
+        "AUTHENTICODE_UNSIGNED",
+        "the PE image has no attribute certificate table, and no signature was given for it"
+      )
+    ]);
+  const digestParts = request.digestParts ?? nobleDigestParts;
+  const hashes = /* @__PURE__ */ new Map();
+  const imageHash = (hash2) => {
+    let pending = hashes.get(hash2);
+    if (!pending) {
+      pending = digestParts(hash2, imageHashParts(image, layout2));
+      hashes.set(hash2, pending);
+    }
+    return pending;
+  };
+  const check2 = spcCheck(imageHash);
+  const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
+  const checked = [];
+  for (const item of found) {
+    if (item.unreadable) {
+      checked.push(fromRejection(item.id, [item.unreadable]));
+      continue;
+    }
+    const { result, timestamp } = await verifySignedData(
+      {
+        ...common,
+        signature: item.signature,
+        artifact: { kind: "none" },
+        limits: item.id.startsWith("given") ? verifyLimits : entryLimits
+      },
+      check2
+    );
+    if (!result.ok) {
+      if (LIMIT_CODES.has(result.code))
+        return { ok: false, code: result.code, detail: `signature ${item.id}: ${result.detail}` };
+      checked.push(
+        fromRejection(item.id, [reason("AUTHENTICODE_ENTRY_UNREADABLE", `${result.code}: ${result.detail}`)])
+      );
+      continue;
+    }
+    const outcome = result.outcome;
+    checked.push({
+      outcome,
+      broken: isBroken(outcome.reasons),
+      summary: {
+        id: item.id,
+        verdict: outcome.verdict,
+        reasons: outcome.reasons,
+        signer: outcome.signer,
+        chain: outcome.chain,
+        anchorId: outcome.anchorId,
+        digestAlgorithm: outcome.digestAlgorithm,
+        ...timestamp ? { timestamp } : {}
+      }
+    });
+  }
+  return { ok: true, outcome: combine2(checked) };
+}
+var OID_NESTED_SIGNATURE, DEFAULT_AUTHENTICODE_LIMITS, BROKEN, LIMIT_CODES, isBroken, LimitExceeded, labelled, fromRejection;
+var init_verify_authenticode = __esm({
+  "src/verify/authenticode/verify-authenticode.ts"() {
+    "use strict";
+    init_encoding();
+    init_cms_envelope();
+    init_reasons();
+    init_signature();
+    init_verify_package();
+    init_certificate_table();
+    init_image_hash();
+    init_pe();
+    init_spc();
+    OID_NESTED_SIGNATURE = "1.3.6.1.4.1.311.2.4.1";
+    DEFAULT_AUTHENTICODE_LIMITS = {
+      maxImageBytes: 64 * 1024 * 1024,
+      maxTableEntries: 8,
+      maxEntryBytes: 1024 * 1024,
+      maxSignatures: 16,
+      maxNestingDepth: 2
+    };
+    BROKEN = /* @__PURE__ */ new Set([
+      "DIGEST_MISMATCH",
+      "MESSAGE_DIGEST_MISSING",
+      "CONTENT_TYPE_MISMATCH",
+      "CONTENT_TYPE_UNSUPPORTED",
+      "SIGNATURE_INVALID",
+      "SIGNATURE_ENCODING_INVALID",
+      "SIGNER_CERT_NOT_FOUND",
+      "SIGNER_CERT_AMBIGUOUS",
+      "CERT_REVOKED",
+      "AUTHENTICODE_ENTRY_UNREADABLE",
+      "AUTHENTICODE_CONTENT_INVALID",
+      "AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH",
+      "AUTHENTICODE_IMAGE_HASH_MISMATCH"
+    ]);
+    LIMIT_CODES = /* @__PURE__ */ new Set([
+      "PAYLOAD_TOO_LARGE",
+      "SIGNERS_LIMIT",
+      "CERTIFICATES_LIMIT",
+      "CRLS_LIMIT",
+      "ATTRIBUTES_LIMIT"
+    ]);
+    isBroken = (reasons) => reasons.some((r) => BROKEN.has(r.code));
+    LimitExceeded = class extends Error {
+      constructor(code2, detail) {
+        super(detail);
+        this.code = code2;
+        this.detail = detail;
+      }
+    };
+    labelled = (id, many, reasons) => many ? reasons.map((r) => ({ code: r.code, message: `signature ${id}: ${r.message}` })) : [...reasons];
+    fromRejection = (id, reasons) => {
+      const result = rejectedWithoutSigner(reasons);
+      const outcome = result.outcome;
+      return {
+        outcome,
+        broken: true,
+        summary: {
+          id,
+          verdict: "rejected",
+          reasons,
+          signer: null,
+          chain: [],
+          anchorId: null,
+          digestAlgorithm: null
+        }
+      };
+    };
+  }
+});
+
+// src/verify/authenticode/index.ts
+var init_authenticode = __esm({
+  "src/verify/authenticode/index.ts"() {
+    "use strict";
+    init_image_hash();
+    init_pe();
+    init_verify_authenticode();
+  }
+});
+
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
-var require2, _a, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, Inflate, td, tds;
+var require2, _a, Worker, isMarkedAsUntransferable, u8, u162, i32, fleb, fdeb, clim, freb, _a, fl, revfl, _b, fd, revfd, rev, x, i, hMap, flt, i, i, i, i, fdt, i, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, Inflate, td, tds;
 var init_esm = __esm({
   "node_modules/fflate/esm/index.mjs"() {
     require2 = createRequire("/");
@@ -6001,7 +7193,7 @@ var init_esm = __esm({
     } catch (e) {
     }
     u8 = Uint8Array;
-    u16 = Uint16Array;
+    u162 = Uint16Array;
     i32 = Int32Array;
     fleb = new u8([
       0,
@@ -6076,7 +7268,7 @@ var init_esm = __esm({
     ]);
     clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
     freb = function(eb, start) {
-      var b = new u16(31);
+      var b = new u162(31);
       for (var i = 0; i < 31; ++i) {
         b[i] = start += 1 << eb[i - 1];
       }
@@ -6095,7 +7287,7 @@ var init_esm = __esm({
     _b = freb(fdeb, 0);
     fd = _b.b;
     revfd = _b.r;
-    rev = new u16(32768);
+    rev = new u162(32768);
     for (i = 0; i < 32768; ++i) {
       x = (i & 43690) >> 1 | (i & 21845) << 1;
       x = (x & 52428) >> 2 | (x & 13107) << 2;
@@ -6105,18 +7297,18 @@ var init_esm = __esm({
     hMap = (function(cd, mb, r) {
       var s = cd.length;
       var i = 0;
-      var l = new u16(mb);
+      var l = new u162(mb);
       for (; i < s; ++i) {
         if (cd[i])
           ++l[cd[i] - 1];
       }
-      var le = new u16(mb);
+      var le = new u162(mb);
       for (i = 1; i < mb; ++i) {
         le[i] = le[i - 1] + l[i - 1] << 1;
       }
       var co;
       if (r) {
-        co = new u16(1 << mb);
+        co = new u162(1 << mb);
         var rvb = 15 - mb;
         for (i = 0; i < s; ++i) {
           if (cd[i]) {
@@ -6129,7 +7321,7 @@ var init_esm = __esm({
           }
         }
       } else {
-        co = new u16(s);
+        co = new u162(s);
         for (i = 0; i < s; ++i) {
           if (cd[i]) {
             co[i] = rev[le[cd[i] - 1]++] >> 15 - cd[i];
@@ -6306,10 +7498,10 @@ var init_esm = __esm({
             lpos = pos, lm = null;
             break;
           } else {
-            var add = sym - 254;
+            var add2 = sym - 254;
             if (sym > 264) {
               var i = sym - 257, b = fleb[i];
-              add = bits(dat, pos, (1 << b) - 1) + fl[i];
+              add2 = bits(dat, pos, (1 << b) - 1) + fl[i];
               pos += b;
             }
             var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
@@ -6328,7 +7520,7 @@ var init_esm = __esm({
             }
             if (resize)
               cbuf(bt + 131072);
-            var end = bt + add;
+            var end = bt + add2;
             if (bt < dt) {
               var shift = dl - dt, dend = Math.min(dt, end);
               if (shift + bt < 0)
@@ -6441,13 +7633,13 @@ var init_entry_data = __esm({
     Overflow = class extends Error {
     };
     CRC_TABLE = (() => {
-      const table = new Uint32Array(256);
+      const table2 = new Uint32Array(256);
       for (let n = 0; n < 256; n++) {
         let c = n;
         for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
-        table[n] = c >>> 0;
+        table2[n] = c >>> 0;
       }
-      return table;
+      return table2;
     })();
   }
 });
@@ -7161,12 +8353,24 @@ var init_jar = __esm({
   }
 });
 
+// src/verify/signed-content-type.ts
+function signedContentType(signature, limits) {
+  const parsed = readCmsEnvelope(signature, limits);
+  return parsed.ok ? parsed.envelope.contentType : null;
+}
+var init_signed_content_type = __esm({
+  "src/verify/signed-content-type.ts"() {
+    "use strict";
+    init_cms_envelope();
+  }
+});
+
 // src/verify/streamable-digest.ts
 function streamableDigest(signature, limits) {
   const parsed = readCmsEnvelope(signature, { ...limits, maxSigners: 1 });
   if (!parsed.ok) return null;
   const signer = parsed.envelope.signers[0];
-  if (!signer?.signedAttributes) return null;
+  if (!signer?.signedAttributes || parsed.envelope.contentType !== OID_DATA) return null;
   const digest2 = digestAlgorithm(signer.digestAlgorithmOid);
   return digest2.ok ? digest2.hash : null;
 }
@@ -7182,13 +8386,17 @@ var init_streamable_digest = __esm({
 var init_verify = __esm({
   "src/verify/index.ts"() {
     "use strict";
+    init_authenticode();
     init_certificate();
+    init_cms_envelope();
     init_jar();
     init_path();
     init_path_revocation();
     init_pem();
+    init_pinned_signer();
     init_reasons();
     init_revocation_policy();
+    init_signed_content_type();
     init_streamable_digest();
     init_verify_package();
   }
@@ -7201,6 +8409,18 @@ var init_crl_store = __esm({
     "use strict";
     init_verify();
     MAX_CRLS_PER_ISSUER = MAX_STORED_CRLS_PER_ISSUER + 1;
+  }
+});
+
+// src/trust/model.ts
+var REVOCATION_POLICIES, anchorKind, VENDOR_ID, isVendorId;
+var init_model = __esm({
+  "src/trust/model.ts"() {
+    "use strict";
+    REVOCATION_POLICIES = ["best-effort", "require"];
+    anchorKind = (anchor2) => anchor2.kind ?? "root";
+    VENDOR_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+    isVendorId = (value) => VENDOR_ID.test(value);
   }
 });
 
@@ -7231,13 +8451,13 @@ function createInMemoryTrustRepository() {
     const key = anchorKey(anchor2.vendorId, anchor2.sha256);
     if (anchors.has(key)) throw taken("anchors.vendor_id, anchors.sha256");
     if (!vendors.has(anchor2.vendorId)) throw noVendor();
-    anchors.set(key, copy(anchor2));
+    anchors.set(key, copy({ ...anchor2, kind: anchorKind(anchor2) }));
     version3++;
   };
   const updateAnchor = (anchor2, expectedVersion) => {
     const key = anchorKey(anchor2.vendorId, anchor2.sha256);
     if (anchors.get(key)?.version !== expectedVersion) return false;
-    anchors.set(key, copy(anchor2));
+    anchors.set(key, copy({ ...anchor2, kind: anchorKind(anchor2) }));
     version3++;
     return true;
   };
@@ -7349,20 +8569,10 @@ var taken, noVendor, compare;
 var init_in_memory_trust_repository = __esm({
   "src/trust/in-memory-trust-repository.ts"() {
     "use strict";
+    init_model();
     taken = (what) => new Error(`UNIQUE constraint failed: ${what}`);
     noVendor = () => new Error("FOREIGN KEY constraint failed: no such vendor");
     compare = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-  }
-});
-
-// src/trust/model.ts
-var REVOCATION_POLICIES, VENDOR_ID, isVendorId;
-var init_model = __esm({
-  "src/trust/model.ts"() {
-    "use strict";
-    REVOCATION_POLICIES = ["best-effort", "require"];
-    VENDOR_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-    isVendorId = (value) => VENDOR_ID.test(value);
   }
 });
 
@@ -7370,19 +8580,26 @@ var init_model = __esm({
 function pathAnchorsOf(anchors) {
   const usable = [];
   for (const anchor2 of anchors) {
+    const kind = anchorKind(anchor2) === "signer" ? { kind: "signer" } : {};
     if (anchor2.keyCompromise) {
       usable.push({
         id: anchor2.sha256,
         der: anchor2.der,
+        ...kind,
         keyCompromised: true,
         // Kept as a second limit: the verifier checks keyCompromised first.
         ...anchor2.distrustAfter ? { distrustAfter: new Date(anchor2.distrustAfter) } : {}
       });
       continue;
     }
-    if (anchor2.state === "active") usable.push({ id: anchor2.sha256, der: anchor2.der });
+    if (anchor2.state === "active") usable.push({ id: anchor2.sha256, der: anchor2.der, ...kind });
     if (anchor2.state === "distrusted" && anchor2.distrustAfter) {
-      usable.push({ id: anchor2.sha256, der: anchor2.der, distrustAfter: new Date(anchor2.distrustAfter) });
+      usable.push({
+        id: anchor2.sha256,
+        der: anchor2.der,
+        ...kind,
+        distrustAfter: new Date(anchor2.distrustAfter)
+      });
     }
   }
   return usable;
@@ -7390,6 +8607,7 @@ function pathAnchorsOf(anchors) {
 var init_path_anchors = __esm({
   "src/trust/path-anchors.ts"() {
     "use strict";
+    init_model();
   }
 });
 
@@ -7533,21 +8751,58 @@ var init_seed_run = __esm({
   }
 });
 
-// src/trust/seed-anchors.ts
-function rootSettings(file2) {
-  return new Map(Object.entries(file2.roots ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
+// src/trust/signer-proposal.ts
+function readSignerCertificate(der, now) {
+  const certificate = parseCertificate(der);
+  if (isParseError(certificate)) {
+    return {
+      ok: false,
+      code: "INVALID_CERTIFICATE",
+      detail: `the certificate cannot be used: ${certificate.error.message}`
+    };
+  }
+  const summary = summarize(certificate);
+  const defects = pinnedSignerDefects(certificate);
+  if (defects.length > 0) {
+    return {
+      ok: false,
+      code: "INVALID_CERTIFICATE",
+      detail: `${certificate.subject} would sign nothing as a pinned signer: ${defects.join("; ")}`
+    };
+  }
+  if (now && certificate.notAfter.getTime() <= now.getTime()) {
+    return {
+      ok: false,
+      code: "ROOT_EXPIRED",
+      detail: `${certificate.subject} expired at ${summary.notAfter}`
+    };
+  }
+  return { ok: true, der, summary };
 }
-async function importSeedAnchors(run2, entry, settings) {
+var init_signer_proposal = __esm({
+  "src/trust/signer-proposal.ts"() {
+    "use strict";
+    init_verify();
+  }
+});
+
+// src/trust/seed-anchors.ts
+function rootSettings(file2, kind = "root") {
+  const settings = kind === "signer" ? file2.signers : file2.roots;
+  return new Map(Object.entries(settings ?? {}).map(([k, v]) => [stripFingerprint(k), v]));
+}
+async function importSeedAnchors(run2, entry, settings, kind = "root") {
   const { repository, at, report: report2 } = run2;
   const seenFingerprints = /* @__PURE__ */ new Set();
-  for (const { file: fileName, der } of entry.certificates) {
-    const certificate = parseCertificate(der, { trustAnchor: true });
+  const files = kind === "signer" ? entry.signers ?? [] : entry.certificates;
+  for (const { file: fileName, der } of files) {
+    const certificate = kind === "signer" ? parseCertificate(der) : parseCertificate(der, { trustAnchor: true });
     if (isParseError(certificate)) {
       report2.skipped.push({ vendorId: entry.id, file: fileName, why: certificate.error.message });
       continue;
     }
     seenFingerprints.add(certificate.sha256Hex);
-    const unusable = unusableRoot(certificate);
+    const unusable = kind === "signer" ? unusableSigner(der) : unusableRoot(certificate);
     if (unusable) {
       report2.skipped.push({ vendorId: entry.id, file: fileName, why: unusable });
       continue;
@@ -7555,24 +8810,36 @@ async function importSeedAnchors(run2, entry, settings) {
     const summary = summarize(certificate);
     const wanted = wantedRoot(settings.get(summary.sha256), at);
     const existing = await repository.getAnchor(entry.id, summary.sha256);
+    if (existing && (existing.kind ?? "root") !== kind) {
+      report2.skipped.push({
+        vendorId: entry.id,
+        file: fileName,
+        why: `the store holds this certificate as a ${existing.kind ?? "root"} of ${entry.id}, not as a ${kind}`
+      });
+      continue;
+    }
     if (existing) await reconcileStoredAnchor(run2, existing, wanted);
-    else await insertSeedAnchor(run2, { fileName, der, summary }, wanted);
+    else await insertSeedAnchor(run2, { fileName, der, summary }, wanted, kind);
   }
   return seenFingerprints;
 }
-function reportUnknownSettings(vendorId, settings, seenFingerprints, report2) {
+function reportUnknownSettings(vendorId, settings, seenFingerprints, report2, kind = "root") {
   for (const fingerprint of settings.keys()) {
     if (!seenFingerprints.has(fingerprint)) {
       report2.skipped.push({
         vendorId,
         file: "vendor.json",
-        why: `roots names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${vendorId}`
+        why: `${kind}s names ${fingerprint}, which is the SHA-256 of no certificate in trust-store/${vendorId}${kind === "signer" ? "/signers" : ""}`
       });
     }
   }
 }
 function unusableRoot(certificate) {
   return caRefusal(certificate)?.detail ?? null;
+}
+function unusableSigner(der) {
+  const read = readSignerCertificate(der, null);
+  return read.ok ? null : read.detail;
 }
 function wantedRoot(setting, at) {
   const keyCompromise = setting?.keyCompromise === true;
@@ -7619,10 +8886,11 @@ async function reconcileStoredAnchor(run2, existing, wanted) {
     )
   );
 }
-async function insertSeedAnchor(run2, read, wanted) {
+async function insertSeedAnchor(run2, read, wanted, kind) {
   const { repository, vendorId, at, report: report2 } = run2;
   const { summary } = read;
   const anchor2 = {
+    kind,
     vendorId,
     sha256: summary.sha256,
     spkiSha256: summary.spkiSha256,
@@ -7661,6 +8929,7 @@ var init_seed_anchors = __esm({
     init_root_proposal();
     init_root_transitions();
     init_seed_run();
+    init_signer_proposal();
   }
 });
 
@@ -8384,9 +9653,9 @@ function hexToUint8Array(hex3) {
 function uint8ArrayToHex(bytes) {
   return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
-function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
     if (desc.get)
       Object.defineProperty(proto, key, { ...desc, enumerable: false });
     else
@@ -8401,10 +9670,10 @@ function hide(inst, key, value) {
   return own(inst, key, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key in computes) {
     const compute = computes[key];
-    Object.defineProperty(table, key, {
+    Object.defineProperty(table2, key, {
       configurable: true,
       enumerable: true,
       get() {
@@ -8415,7 +9684,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
@@ -10234,7 +11503,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -10255,11 +11524,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -28167,12 +29436,19 @@ function parseVendorFile(vendorId, text2) {
   }
   return parsed.data;
 }
-var vendorFileSchema, SeedError;
+var anchorSettings, vendorFileSchema, SeedError;
 var init_seed_vendor_file = __esm({
   "src/trust/seed-vendor-file.ts"() {
     "use strict";
     init_zod();
     init_model();
+    anchorSettings = external_exports.record(
+      external_exports.string(),
+      external_exports.object({
+        distrustAfter: external_exports.string().datetime({ offset: true }).optional(),
+        keyCompromise: external_exports.boolean().optional()
+      }).strict()
+    );
     vendorFileSchema = external_exports.object({
       name: external_exports.string().min(1).max(200).optional(),
       contacts: external_exports.array(
@@ -28190,13 +29466,9 @@ var init_seed_vendor_file = __esm({
        * Per-root settings keyed by the root's SHA-256 (hex, colons allowed): `distrustAfter` limits the root
        * to signatures made before it; `keyCompromise: true` distrusts every signature under it.
        */
-      roots: external_exports.record(
-        external_exports.string(),
-        external_exports.object({
-          distrustAfter: external_exports.string().datetime({ offset: true }).optional(),
-          keyCompromise: external_exports.boolean().optional()
-        }).strict()
-      ).optional()
+      roots: anchorSettings.optional(),
+      /** The same per-certificate settings for the pinned signers of `signers/` (trust/model.ts AnchorKind). */
+      signers: anchorSettings.optional()
     }).strict();
     SeedError = class extends Error {
     };
@@ -28228,6 +29500,9 @@ async function importSeed(repository, seed, now) {
     const settings = rootSettings(file2);
     const seenFingerprints = await importSeedAnchors(run2, entry, settings);
     reportUnknownSettings(entry.id, settings, seenFingerprints, report2);
+    const signerSettings = rootSettings(file2, "signer");
+    const seenSigners = await importSeedAnchors(run2, entry, signerSettings, "signer");
+    reportUnknownSettings(entry.id, signerSettings, seenSigners, report2, "signer");
   }
   return report2;
 }
@@ -28440,13 +29715,6 @@ function recorderFor(deps) {
 async function verifyRequest(deps, input2) {
   const { vendor, anchors: stored } = input2.known?.vendor?.id === input2.vendor ? input2.known : await readVendorSnapshot(deps.trust, input2.vendor);
   if (!vendor) throw unknownVendor(input2.vendor);
-  const archive = !input2.signature && input2.artifact.kind === "bytes" ? input2.artifact.bytes : null;
-  if (!input2.signature && !(archive && looksLikeZip(archive))) {
-    throw new TrustgateError(
-      "MISSING_FIELD",
-      "signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR"
-    );
-  }
   const at = input2.time ?? deps.now();
   const memory = deps.revocationMemory;
   const common = {
@@ -28463,17 +29731,7 @@ async function verifyRequest(deps, input2) {
     time: at,
     subtle: deps.subtle
   };
-  let result;
-  if (input2.signature) {
-    result = await verifyPackage({
-      ...common,
-      signature: input2.signature,
-      artifact: input2.artifact,
-      limits: deps.limits
-    });
-  } else {
-    result = await verifyJar({ ...common, archive, limits: deps.limits });
-  }
+  const result = await verifyByFormat(deps, input2, common);
   if (!result.ok) throw new TrustgateError(result.code, result.detail);
   if (result.outcome.revocationEvidence) await recorderFor(deps).record(result.outcome.revocationEvidence);
   const outcome = applySignerIdentityRules(vendor, result.outcome);
@@ -28486,9 +29744,23 @@ async function verifyRequest(deps, input2) {
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
     chain: outcome.chain,
-    anchor: anchor2 ? { vendor: vendor.id, sha256: anchor2.sha256, subject: anchor2.subject } : null,
+    anchor: anchor2 ? { vendor: vendor.id, sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind(anchor2) } : null,
     escalation,
-    ...outcome.warnings?.length ? { warnings: outcome.warnings } : {}
+    ...outcome.warnings?.length ? { warnings: outcome.warnings } : {},
+    ...outcome.signatures ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) } : {}
+  };
+}
+function signatureVerdict(one, stored) {
+  const anchor2 = one.anchorId ? stored.find((a) => a.sha256 === one.anchorId) : void 0;
+  return {
+    id: one.id,
+    verdict: one.verdict,
+    reasons: one.reasons,
+    signer: one.signer,
+    chain: one.chain,
+    anchor: anchor2 ? { sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind(anchor2) } : null,
+    digestAlgorithm: one.digestAlgorithm,
+    ...one.timestamp ? { timestamp: one.timestamp } : {}
   };
 }
 async function artifactDigestOf(deps, input2) {
@@ -28500,7 +29772,35 @@ async function artifactDigestOf(deps, input2) {
   }
   return null;
 }
-var recorders, noMemory, unknownVendor;
+async function verifyByFormat(deps, input2, common) {
+  const bytes = input2.artifact.kind === "bytes" ? input2.artifact.bytes : null;
+  const authenticode = {
+    ...common,
+    limits: deps.limits,
+    ...deps.digestParts ? { digestParts: deps.digestParts } : {}
+  };
+  if (!input2.signature) {
+    if (bytes && looksLikePe(bytes)) return verifyAuthenticode({ ...authenticode, image: bytes });
+    if (bytes && looksLikeZip(bytes)) return verifyJar({ ...common, archive: bytes, limits: deps.limits });
+    throw missingSignature();
+  }
+  if (signedContentType(input2.signature, deps.limits) === OID_SPC_INDIRECT_DATA) {
+    if (!bytes) {
+      throw new TrustgateError(
+        "CONTENT_REQUIRED",
+        "an Authenticode signature commits to the PE image hash, which only the file gives: send the file itself as artifact (read whole, within the artifact size limit), not its digest"
+      );
+    }
+    return verifyAuthenticode({ ...authenticode, image: bytes, signature: input2.signature });
+  }
+  return verifyPackage({
+    ...common,
+    signature: input2.signature,
+    artifact: input2.artifact,
+    limits: deps.limits
+  });
+}
+var recorders, noMemory, unknownVendor, missingSignature;
 var init_verification = __esm({
   "src/services/verification.ts"() {
     "use strict";
@@ -28514,6 +29814,10 @@ var init_verification = __esm({
     recorders = /* @__PURE__ */ new WeakMap();
     noMemory = { record: async () => void 0 };
     unknownVendor = (id) => new TrustgateError("UNKNOWN_VENDOR", `no vendor '${id}' in the trust store`);
+    missingSignature = () => new TrustgateError(
+      "MISSING_FIELD",
+      "signature is required (CMS/PKCS#7 SignedData, DER or PEM) unless the artifact is a signed ZIP/JAR or a signed PE file (Authenticode)"
+    );
   }
 });
 
@@ -28557,6 +29861,7 @@ function sameKey(key, req, scope, parameters) {
     if (kept.id !== anchor2.id || kept.distrustAfter !== (anchor2.distrustAfter?.getTime() ?? null))
       return false;
     if (kept.keyCompromised !== (anchor2.keyCompromised === true)) return false;
+    if (kept.signer !== (anchor2.kind === "signer")) return false;
     if (!bytesEqual(kept.der, anchor2.der)) return false;
   }
   return true;
@@ -28568,7 +29873,8 @@ function keyOf2(req, scope, parameters) {
     id: anchor2.id,
     der: new Uint8Array(anchor2.der),
     distrustAfter: anchor2.distrustAfter?.getTime() ?? null,
-    keyCompromised: anchor2.keyCompromised === true
+    keyCompromised: anchor2.keyCompromised === true,
+    signer: anchor2.kind === "signer"
   }));
   let size = scope.length + parameters.length + leaf.length;
   for (const der of intermediates) size += der.length;
@@ -28798,9 +30104,28 @@ async function readTrustStoreDir(dir) {
       }
     }
     const vendorJson = files.includes("vendor.json") ? await readStoreFile(join(folder, "vendor.json")) : null;
-    vendors.push({ id: name, vendorJson, certificates });
+    const signers = await readSignersDir(join(folder, "signers"));
+    vendors.push({ id: name, vendorJson, certificates, ...signers.length > 0 ? { signers } : {} });
   }
   return vendors;
+}
+async function readSignersDir(dir) {
+  let files;
+  try {
+    if (!(await stat(dir)).isDirectory()) return [];
+    files = (await readdir(dir)).sort();
+  } catch (error62) {
+    if (error62.code === "ENOENT") return [];
+    throw error62;
+  }
+  const signers = [];
+  for (const file2 of files.filter((f) => PEM_FILE.test(f))) {
+    const text2 = await readStoreFile(join(dir, file2));
+    for (const block of decodePemBlocks(text2)) {
+      if (block.label === "CERTIFICATE") signers.push({ file: `signers/${file2}`, der: block.der });
+    }
+  }
+  return signers;
 }
 var PEM_FILE;
 var init_trust_store_files = __esm({
@@ -29530,7 +30855,7 @@ Verifies each package's signature and certificate chain against the vendor's roo
 line per package (verdict, reason codes, signer, anchor or escalation case), then a summary.
 
 A package's signature is found next to it: PACKAGE.p7s, PACKAGE.sig or PACKAGE.p7b. A signed JAR/ZIP
-carries its own. A folder stands for all its files: each is a package or the signature of one beside
+or PE file (exe, dll, sys, efi: Authenticode) carries its own. A folder stands for all its files: each is a package or the signature of one beside
 it; a signature beside no package (SIGNATURE_WITHOUT_PACKAGE) and a subfolder not named as well
 (FOLDER_NOT_VERIFIED) are errors.
 
@@ -29637,6 +30962,8 @@ function multipartBody(boundary, parts) {
 // src/cli/packages.ts
 var SIGNATURE_SUFFIXES = [".p7s", ".sig", ".p7b"];
 var ZIP_MAGIC = [80, 75, 3, 4];
+var PE_MAGIC = [77, 90];
+var startsWith = (head, magic) => magic.every((byte, i) => head[i] === byte);
 var trimSlashes = (path) => path.length > 1 ? path.replace(/\/+$/, "") : path;
 var packageOf = (signatureName) => signatureName.slice(0, -4);
 var isSignatureFile = (name) => SIGNATURE_SUFFIXES.some((suffix) => name.endsWith(suffix));
@@ -29751,13 +31078,13 @@ async function withSignature(io, file2, explicit) {
     };
   if (found.length === 1) return { ...file2, signature: found[0] };
   const head = await io.readFile(file2.path, ZIP_MAGIC.length);
-  if (ZIP_MAGIC.every((byte, i) => head[i] === byte)) return { ...file2, signature: null };
+  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC)) return { ...file2, signature: null };
   return {
     path: file2.path,
     signature: null,
     failure: inputFailure(
       "SIGNATURE_NOT_FOUND",
-      `${file2.path}: no signature (${SIGNATURE_SUFFIXES.map((s) => `${file2.path}${s}`).join(", ")}) and not a signed ZIP/JAR: name it with --signature`
+      `${file2.path}: no signature (${SIGNATURE_SUFFIXES.map((s) => `${file2.path}${s}`).join(", ")}) and not a signed ZIP/JAR or PE file: name it with --signature`
     )
   };
 }
@@ -30009,7 +31336,7 @@ function offlineVerifier(io, core, settings) {
         job,
         inputFailure(
           "PAYLOAD_TOO_LARGE",
-          `${job.path}: a signed JAR/ZIP is read whole, up to ${MAX_ARTIFACT_HELD_BYTES} bytes`
+          `${job.path}: a signed JAR/ZIP or PE file is read whole, up to ${MAX_ARTIFACT_HELD_BYTES} bytes`
         )
       );
     }
