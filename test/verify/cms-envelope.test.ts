@@ -298,14 +298,31 @@ describe('readCmsEnvelope (the strict CMS reader)', () => {
     });
   });
 
-  describe('when the envelope carries a certificate choice other than X.509', () => {
+  describe('when the envelope carries an attribute certificate (as Microsoft timestamp tokens do)', () => {
+    it('reads the envelope and sets the attribute certificate aside: it vouches for no key', () => {
+      const plain = readCmsEnvelope(readFixture(detached.signature));
+      for (const tag of [0xa1, 0xa2]) {
+        const bytes = variant(detached.signature, (root) => {
+          const certificates = field(signedDataOf(root), 0xa0);
+          certificates.children?.push({ tag, children: [{ tag: 0x30, children: [] }] });
+        });
+        const result = readCmsEnvelope(bytes);
+        expect(result.ok, `tag ${tag}`).toBe(true);
+        expect(result.ok && result.envelope.certificates).toEqual(plain.ok && plain.envelope.certificates);
+      }
+    });
+  });
+
+  describe('when the envelope carries an extended or other certificate choice', () => {
     it('cannot be read', () => {
-      const bytes = variant(detached.signature, (root) => {
-        const certificates = field(signedDataOf(root), 0xa0);
-        certificates.children?.push({ tag: 0xa1, children: [{ tag: 0x30, children: [] }] });
-      });
-      const result = readCmsEnvelope(bytes);
-      expect(!result.ok && result.detail).toContain('not an X.509 certificate');
+      for (const tag of [0xa0, 0xa3]) {
+        const bytes = variant(detached.signature, (root) => {
+          const certificates = field(signedDataOf(root), 0xa0);
+          certificates.children?.push({ tag, children: [{ tag: 0x30, children: [] }] });
+        });
+        const result = readCmsEnvelope(bytes);
+        expect(!result.ok && result.detail, `tag ${tag}`).toContain('not an X.509 certificate');
+      }
     });
   });
 });
