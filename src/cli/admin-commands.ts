@@ -8,7 +8,7 @@ import type { CliIo } from './io';
 import { isRecord } from './outcome';
 import { callServer, failureOf, jsonOf, type ServerAnswer, serverTarget } from './server';
 
-/** Longest root certificate file read (a PEM certificate is a few KiB). */
+/** Longest root or signer certificate file read (a PEM certificate is a few KiB). */
 const MAX_PEM_BYTES = 256 * 1024;
 
 const print = (io: CliIo, json: boolean, body: unknown, human: string) =>
@@ -95,19 +95,73 @@ function fenced(body: string, github: boolean): string {
 /** `trustgate roots propose --vendor ID --reason TEXT ROOT.pem` and `roots approve SHA256 --reason TEXT`. */
 export async function rootsCommand(io: CliIo, argv: string[]): Promise<number | Failure> {
   const [action, ...rest] = argv;
-  if (action === 'propose') return proposeRoot(io, rest);
-  if (action === 'approve') return approveRoot(io, rest);
+  if (action === 'propose') return proposeAnchor(io, rest, ROOTS);
+  if (action === 'approve') return approveAnchor(io, rest, ROOTS);
   return usage('roots takes propose or approve (trustgate help roots)');
 }
 
-async function proposeRoot(io: CliIo, argv: string[]): Promise<number | Failure> {
+/**
+ * `trustgate signers list --vendor ID`, `signers propose --vendor ID --reason TEXT SIGNER.pem` and
+ * `signers approve SHA256 --reason TEXT`: the vendor's pinned signer certificates (docs/pinned-signers.md),
+ * on their own routes with the roots' bodies and rules.
+ */
+export async function signersCommand(io: CliIo, argv: string[]): Promise<number | Failure> {
+  const [action, ...rest] = argv;
+  if (action === 'list') return listSigners(io, rest);
+  if (action === 'propose') return proposeAnchor(io, rest, SIGNERS);
+  if (action === 'approve') return approveAnchor(io, rest, SIGNERS);
+  return usage('signers takes list, propose or approve (trustgate help signers)');
+}
+
+/** Where the roots and the pinned signers differ on the wire and in the command's words. */
+interface AnchorRoutes {
+  /** The command and the path segment: `roots` or `signers`. */
+  noun: 'roots' | 'signers';
+  /** The certificate file named in the usage. */
+  file: string;
+}
+const ROOTS: AnchorRoutes = { noun: 'roots', file: 'ROOT.pem' };
+const SIGNERS: AnchorRoutes = { noun: 'signers', file: 'SIGNER.pem' };
+
+async function listSigners(io: CliIo, argv: string[]): Promise<number | Failure> {
+  const args = parseArgs(argv, { vendor: 'string', server: 'string', json: 'flag' });
+  if (isFailure(args)) return args;
+  const vendor = stringOption(args, 'vendor');
+  if (!vendor || args.positionals.length) return usage('signers list --vendor ID');
+  const target = serverTarget(stringOption(args, 'server'), io);
+  if (isFailure(target)) return target;
+  const answer = await callServer(io, target, {
+    method: 'GET',
+    path: `/vendors/${encodeURIComponent(vendor)}/signers`,
+  });
+  const json = answerJson(answer);
+  if (isFailure(json)) return json;
+  const signers = isRecord(json) && Array.isArray(json.signers) ? json.signers.filter(isRecord) : [];
+  const lines = signers.map((s) => {
+    const distrust =
+      s.keyCompromise === true
+        ? '  distrusted: key compromise'
+        : typeof s.distrustAfter === 'string'
+          ? `  distrusted after ${text(s.distrustAfter)}`
+          : '';
+    return `${text(s.sha256)}  ${text(s.state).padEnd(10)}  "${text(s.subject)}"  notAfter ${text(s.notAfter)}${distrust}`;
+  });
+  // Each line starts with the server's fingerprint: fenced in GitHub Actions, as the case list is.
+  const human = lines.length
+    ? fenced(`${lines.join('\n')}\n`, inGitHubActions(io.env))
+    : `no pinned signers for ${text(vendor)}\n`;
+  print(io, flagOption(args, 'json'), json, human);
+  return EXIT.TRUSTED;
+}
+
+async function proposeAnchor(io: CliIo, argv: string[], routes: AnchorRoutes): Promise<number | Failure> {
   const args = parseArgs(argv, { vendor: 'string', reason: 'string', server: 'string', json: 'flag' });
   if (isFailure(args)) return args;
   const vendor = stringOption(args, 'vendor');
   const reason = stringOption(args, 'reason');
   const [file, ...rest] = args.positionals;
   if (!vendor || !reason || !file || rest.length)
-    return usage('roots propose --vendor ID --reason TEXT ROOT.pem (one PEM certificate)');
+    return usage(`${routes.noun} propose --vendor ID --reason TEXT ${routes.file} (one PEM certificate)`);
   const facts = await io.stat(file);
   if (facts?.kind !== 'file') return inputFailure('FILE_NOT_FOUND', `${file}: no such file`);
   const bytes = await io.readFile(file, MAX_PEM_BYTES + 1);
@@ -117,41 +171,42 @@ async function proposeRoot(io: CliIo, argv: string[]): Promise<number | Failure>
   if (isFailure(target)) return target;
   const answer = await callServer(io, target, {
     method: 'POST',
-    path: `/vendors/${encodeURIComponent(vendor)}/roots`,
+    path: `/vendors/${encodeURIComponent(vendor)}/${routes.noun}`,
     headers: { 'content-type': 'application/json' },
     body: () => JSON.stringify({ pem: new TextDecoder().decode(bytes), reason }),
   });
   const json = answerJson(answer);
   if (isFailure(json)) return json;
-  const root = isRecord(json) ? json : {};
+  const anchor = isRecord(json) ? json : {};
   print(
     io,
     flagOption(args, 'json'),
     json,
-    `proposed ${text(root.sha256)} for ${text(vendor)}: state ${text(root.state)}; another admin approves it with\n  trustgate roots approve ${text(root.sha256)} --reason "..."\n`,
+    `proposed ${text(anchor.sha256)} for ${text(vendor)}: state ${text(anchor.state)}; another admin approves it with\n  trustgate ${routes.noun} approve ${text(anchor.sha256)} --reason "..."\n`,
   );
   return EXIT.TRUSTED;
 }
 
-async function approveRoot(io: CliIo, argv: string[]): Promise<number | Failure> {
+async function approveAnchor(io: CliIo, argv: string[], routes: AnchorRoutes): Promise<number | Failure> {
   const args = parseArgs(argv, { vendor: 'string', reason: 'string', server: 'string', json: 'flag' });
   if (isFailure(args)) return args;
   const reason = stringOption(args, 'reason');
   const [sha256, ...rest] = args.positionals;
-  if (!reason || !sha256 || rest.length) return usage('roots approve SHA256 --reason TEXT [--vendor ID]');
+  if (!reason || !sha256 || rest.length)
+    return usage(`${routes.noun} approve SHA256 --reason TEXT [--vendor ID]`);
   const target = serverTarget(stringOption(args, 'server'), io);
   if (isFailure(target)) return target;
   const vendor = stringOption(args, 'vendor');
   const answer = await callServer(io, target, {
     method: 'POST',
-    path: `/roots/${encodeURIComponent(sha256)}/approve${vendor ? `?vendor=${encodeURIComponent(vendor)}` : ''}`,
+    path: `/${routes.noun}/${encodeURIComponent(sha256)}/approve${vendor ? `?vendor=${encodeURIComponent(vendor)}` : ''}`,
     headers: { 'content-type': 'application/json' },
     body: () => JSON.stringify({ reason }),
   });
   const json = answerJson(answer);
   if (isFailure(json)) return json;
-  const root = isRecord(json) ? json : {};
-  print(io, flagOption(args, 'json'), json, `approved ${text(root.sha256)}: state ${text(root.state)}\n`);
+  const anchor = isRecord(json) ? json : {};
+  print(io, flagOption(args, 'json'), json, `approved ${text(anchor.sha256)}: state ${text(anchor.state)}\n`);
   return EXIT.TRUSTED;
 }
 

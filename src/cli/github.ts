@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../escalation/markdown-escape';
 import type { PackageOutcome, Summary } from './outcome';
-import { type CaseLink, failureText, shown } from './report';
+import { anchorKind } from './outcome';
+import { type CaseLink, failureText, shown, signaturesText } from './report';
 
 /** Is this a GitHub Actions job (the runner sets GITHUB_ACTIONS=true)? Elsewhere nothing CI-specific. */
 export const inGitHubActions = (env: Record<string, string | undefined>) => env.GITHUB_ACTIONS === 'true';
@@ -18,7 +19,7 @@ export function annotation(outcome: PackageOutcome, caseLink: CaseLink): string 
   let message: string;
   if (outcome.failure) message = failureText(outcome.failure);
   else if (trusted)
-    message = `signed by "${shown(outcome.verdict?.signer?.subject ?? '')}" under ${shown(outcome.verdict?.anchor?.vendor ?? '')} root "${shown(outcome.verdict?.anchor?.subject ?? '')}"`;
+    message = `signed by "${shown(outcome.verdict?.signer?.subject ?? '')}" under ${shown(outcome.verdict?.anchor?.vendor ?? '')} ${anchorKind(outcome.verdict?.anchor) === 'signer' ? 'pinned signer' : 'root'} "${shown(outcome.verdict?.anchor?.subject ?? '')}"`;
   else {
     const reasons = (outcome.verdict?.reasons ?? [])
       .map((r) => `${shown(r.code)}: ${shown(r.message)}`)
@@ -27,6 +28,8 @@ export function annotation(outcome: PackageOutcome, caseLink: CaseLink): string 
     const link = id ? caseLink(id) : null;
     message = `${reasons}${id ? ` (escalation case ${shown(id)}${link ? ` ${shown(link)}` : ''})` : ''}`;
   }
+  const several = outcome.verdict ? signaturesText(outcome.verdict) : null;
+  if (several) message += `; ${several}`;
   return `::${trusted ? 'notice' : 'error'} file=${commandProperty(outcome.package)},title=${commandProperty(title)}::${commandData(message)}`;
 }
 
@@ -54,7 +57,7 @@ export function stepSummary(
     let about = '';
     if (o.failure) about = cell(o.failure.detail);
     else if (o.verdict?.verdict === 'trusted')
-      about = `${cell(o.verdict.signer?.subject ?? '')}; root ${cell(o.verdict.anchor?.subject ?? '')}`;
+      about = `${cell(o.verdict.signer?.subject ?? '')}; ${anchorKind(o.verdict.anchor) === 'signer' ? 'pinned signer' : 'root'} ${cell(o.verdict.anchor?.subject ?? '')}`;
     else if (o.verdict?.escalation) {
       const link = context.caseLink(o.verdict.escalation.id);
       // The link is the command's own server URL and a percent-encoded id: nothing a signature chose.

@@ -7,6 +7,9 @@ usage:
   trustgate case ID [--json]
   trustgate roots propose --vendor ID --reason TEXT ROOT.pem
   trustgate roots approve SHA256 --reason TEXT [--vendor ID]
+  trustgate signers list --vendor ID [--json]
+  trustgate signers propose --vendor ID --reason TEXT SIGNER.pem
+  trustgate signers approve SHA256 --reason TEXT [--vendor ID]
   trustgate help [COMMAND] | --version
 
 server: --server URL or TRUSTGATE_URL; token: TRUSTGATE_TOKEN (never a flag)
@@ -63,10 +66,23 @@ token (two-person rule). Token role admin.
 exit codes: 0 done, 3 refused (the code is printed), 4 server unreachable or failing.
 `;
 
+const SIGNERS = `trustgate signers list --vendor ID [--json]
+trustgate signers propose --vendor ID --reason TEXT SIGNER.pem
+trustgate signers approve SHA256 --reason TEXT [--vendor ID]
+
+Pinned signer certificates (docs/pinned-signers.md): a signing certificate no CA vouches for (a
+firmware or kernel-module key) trusted as the signer itself, for its own signatures and nothing else.
+\`list\` prints every pin of the vendor with its state (token role admin or oncall); \`propose\` and
+\`approve\` work as for roots: pending until another admin's token approves it (two-person rule), token
+role admin. A verdict trusted through a pin names it as "pinned signer".
+exit codes: 0 done, 3 refused (the code is printed), 4 server unreachable or failing.
+`;
+
 export function helpText(command?: string): string | null {
   if (command === undefined) return OVERVIEW;
   if (command === 'verify') return VERIFY;
   if (command === 'cases' || command === 'case') return CASES;
   if (command === 'roots') return ROOTS;
+  if (command === 'signers') return SIGNERS;
   return null;
 }

@@ -2,7 +2,7 @@
  * The `trustgate` command: `runCli(argv, io)` runs one invocation and resolves to its exit code
  * (src/cli/exit-codes.ts). The door, src/platform/cli.ts, passes the process's I/O.
  */
-import { caseCommand, casesCommand, rootsCommand } from './admin-commands';
+import { caseCommand, casesCommand, rootsCommand, signersCommand } from './admin-commands';
 import { EXIT } from './exit-codes';
 import { type Failure, isFailure, usage } from './failure';
 import { helpText } from './help';
@@ -18,6 +18,7 @@ const COMMANDS: Record<string, (io: CliIo, argv: string[]) => Promise<number | F
   cases: casesCommand,
   case: caseCommand,
   roots: rootsCommand,
+  signers: signersCommand,
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

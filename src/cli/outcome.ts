@@ -3,15 +3,34 @@ import { type Failure, isFailure, serverFailure } from './failure';
 
 type VerdictName = 'trusted' | 'rejected' | 'unknown_root';
 
+/**
+ * What vouched for a trusted verdict: a vendor's root (a CA the signer's path ends at) or a pinned signer
+ * certificate (the signer itself, docs/pinned-signers.md). Servers before pinned signers send no `kind`:
+ * a root. Anything but `signer` reads as a root, as the server's own store does.
+ */
+export type AnchorKind = 'root' | 'signer';
+
+/** One signature of a file that carries several (Authenticode: entries and nested ones), as the server sends it. */
+export interface SignatureVerdict {
+  /** "1", "2" by table entry, "1.1" nested in 1, "given" for the one sent as `signature`. */
+  id: string;
+  verdict: VerdictName;
+  reasons: Array<{ code: string; message: string }>;
+  anchor?: { sha256: string; subject: string; kind?: string } | null;
+  [field: string]: unknown;
+}
+
 /** The parts of a verdict the command reads; the rest is passed through untouched in --json. */
 export interface VerdictBody {
   verdict: VerdictName;
   reasons: Array<{ code: string; message: string }>;
   signer: { subject: string; sha256: string } | null;
-  anchor: { vendor: string; sha256: string; subject: string } | null;
+  anchor: { vendor: string; sha256: string; subject: string; kind?: string } | null;
   escalation: { id: string; state: string; kind: string } | null;
   warnings?: Array<{ code: string; message: string }>;
   chain?: Array<{ subject: string; sha256: string }>;
+  /** A PE file's signatures, each with its own verdict (passed through to --json as the server sent it). */
+  signatures?: SignatureVerdict[];
   [field: string]: unknown;
 }
 
@@ -33,6 +52,22 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isCodeList = (value: unknown) =>
   Array.isArray(value) &&
   value.every((r) => isRecord(r) && typeof r.code === 'string' && typeof r.message === 'string');
+
+/** The anchor's kind for display: `signer` only when the server says so. */
+export const anchorKind = (anchor: { kind?: unknown } | null | undefined): AnchorKind =>
+  anchor?.kind === 'signer' ? 'signer' : 'root';
+
+const isSignatureVerdict = (value: unknown) =>
+  isRecord(value) &&
+  typeof value.id === 'string' &&
+  typeof value.verdict === 'string' &&
+  VERDICTS.has(value.verdict) &&
+  isCodeList(value.reasons) &&
+  (value.anchor === undefined ||
+    value.anchor === null ||
+    (isRecord(value.anchor) &&
+      typeof value.anchor.sha256 === 'string' &&
+      typeof value.anchor.subject === 'string'));
 
 /**
  * A verdict only when it has the shape trustgate gives one, about the vendor that was asked for.
@@ -64,6 +99,11 @@ export function verdictOf(body: unknown, vendor: string): VerdictBody | Failure 
     )
   )
     return unexpected('malformed anchor');
+  if (
+    body.signatures !== undefined &&
+    !(Array.isArray(body.signatures) && body.signatures.every(isSignatureVerdict))
+  )
+    return unexpected('malformed signatures');
   // The server names the vendor it verified against (and its anchor's): another vendor's roots vouch
   // for nothing here.
   if (body.vendor !== vendor.trim() || (anchor !== null && anchor.vendor !== vendor.trim()))

@@ -1,7 +1,7 @@
 import { neutralise } from '../escalation/markdown-escape';
 import { worstExit } from './exit-codes';
 import type { Failure } from './failure';
-import { type PackageOutcome, type Summary, summarise } from './outcome';
+import { anchorKind, type PackageOutcome, type Summary, summarise, type VerdictBody } from './outcome';
 
 /** Where a verdict's case can be read (on-call: `trustgate case ID`), or null offline. */
 export type CaseLink = (id: string) => string | null;
@@ -18,6 +18,27 @@ export const shown = (value: string) => neutralise(value);
 /** Codes once each, in first-seen order (a warning repeats per certificate of the path). */
 const codes = (list: Array<{ code: string }>) => [...new Set(list.map((r) => shown(r.code)))].join(', ');
 
+/** What the anchor is called on a line: a vendor's root, or a certificate pinned as the signer itself. */
+export const anchorWord = (anchor: { kind?: unknown } | null | undefined) =>
+  anchorKind(anchor) === 'signer' ? 'pinned signer' : 'anchor';
+
+/**
+ * A file with several signatures (a PE file's entries and nested ones): each one's verdict and reason
+ * codes, e.g. `2 signatures: 1 rejected (WEAK_DIGEST_ALGORITHM), 1.1 trusted`. Null for one or none:
+ * the verdict itself says it all then.
+ */
+export function signaturesText(verdict: VerdictBody): string | null {
+  const signatures = verdict.signatures ?? [];
+  if (signatures.length < 2) return null;
+  const each = signatures.map((one) => {
+    const pinned =
+      one.verdict === 'trusted' && anchorKind(one.anchor) === 'signer' ? ' by a pinned signer' : '';
+    const why = one.reasons.length ? ` (${codes(one.reasons)})` : '';
+    return `${shown(one.id)} ${shown(one.verdict)}${pinned}${why}`;
+  });
+  return `${signatures.length} signatures: ${each.join(', ')}`;
+}
+
 /** One line per package: verdict, path, reason codes, signer, and the anchor or the case. */
 export function humanLine(outcome: PackageOutcome, caseLink: CaseLink): string {
   const head = `${(outcome.verdict?.verdict ?? 'error').padEnd(12)}  ${shown(outcome.package)}`;
@@ -29,7 +50,7 @@ export function humanLine(outcome: PackageOutcome, caseLink: CaseLink): string {
   if (verdict.signer) parts.push(`signer "${shown(verdict.signer.subject)}"`);
   if (verdict.anchor)
     parts.push(
-      `anchor ${shown(verdict.anchor.vendor)} ${shortHex(shown(verdict.anchor.sha256))} "${shown(verdict.anchor.subject)}"`,
+      `${anchorWord(verdict.anchor)} ${shown(verdict.anchor.vendor)} ${shortHex(shown(verdict.anchor.sha256))} "${shown(verdict.anchor.subject)}"`,
     );
   if (verdict.escalation) {
     const link = caseLink(verdict.escalation.id);
@@ -40,6 +61,8 @@ export function humanLine(outcome: PackageOutcome, caseLink: CaseLink): string {
       `no case opened (offline)${top ? `: top certificate "${shown(top.subject)}" sha256 ${shown(top.sha256)}` : ''}`,
     );
   }
+  const several = signaturesText(verdict);
+  if (several) parts.push(several);
   if (verdict.warnings?.length) parts.push(`warnings ${codes(verdict.warnings)}`);
   return parts.join('  ');
 }

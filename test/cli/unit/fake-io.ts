@@ -46,6 +46,7 @@ export function problem(status: number, code: string, detail: string, headers: R
 }
 
 const SIGNER = { subject: 'CN=Acme Release Signing, O=Acme Corp', sha256: 'ab'.repeat(32) };
+const PINNED = { subject: 'CN=Acme Module Signing Key, O=Acme Corp', sha256: '57'.repeat(32) };
 const ANCHOR = { vendor: 'acme', sha256: 'cd'.repeat(32), subject: 'CN=Acme Root CA, O=Acme Corp' };
 
 /** Well-formed verdicts as the server sends them. */
@@ -73,6 +74,46 @@ export const VERDICT = {
     signer: SIGNER,
     anchor: null,
     escalation: { id, state: 'open', kind: 'unknown_root' },
+  }),
+  /** Trusted through a pinned signer certificate (the signer itself is the anchor). */
+  pinned: () => ({
+    verdict: 'trusted',
+    vendor: 'acme',
+    reasons: [],
+    signer: PINNED,
+    chain: [PINNED],
+    anchor: { vendor: 'acme', ...PINNED, kind: 'signer' },
+    escalation: null,
+  }),
+  /** A PE file signed twice: a SHA-1 signature (refused, not broken) and a nested SHA-256 one. */
+  severalSignatures: () => ({
+    verdict: 'trusted',
+    vendor: 'acme',
+    reasons: [],
+    signer: SIGNER,
+    anchor: { ...ANCHOR, kind: 'root' },
+    escalation: null,
+    warnings: [{ code: 'WEAK_DIGEST_ALGORITHM', message: 'signature 1: SHA-1 digests are refused' }],
+    signatures: [
+      {
+        id: '1',
+        verdict: 'rejected',
+        reasons: [{ code: 'WEAK_DIGEST_ALGORITHM', message: 'SHA-1 digests are refused' }],
+        signer: SIGNER,
+        chain: [SIGNER],
+        anchor: null,
+        digestAlgorithm: null,
+      },
+      {
+        id: '1.1',
+        verdict: 'trusted',
+        reasons: [],
+        signer: SIGNER,
+        chain: [SIGNER],
+        anchor: { sha256: ANCHOR.sha256, subject: ANCHOR.subject, kind: 'root' },
+        digestAlgorithm: 'SHA-256',
+      },
+    ],
   }),
 };
 

@@ -64,6 +64,95 @@ describe('runCli verify results', () => {
     });
   });
 
+  describe('when a verdict is trusted through a pinned signer certificate', () => {
+    it('names it as a pinned signer, not an anchor, on the line, in the annotation and the summary', async () => {
+      const github = { ...SERVER_ENV, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/summary.md' };
+      const { io, names } = packages([() => json(VERDICT.pinned())], github);
+      expect(await runCli(['verify', '--vendor', 'acme', ...names], io)).toBe(0);
+      const [line, annotation] = io.out().split('\n');
+      expect(line).toMatch(
+        /^trusted\s+a\.bin\s+signer "CN=Acme Module Signing Key, O=Acme Corp"\s+pinned signer acme 5757575757575757 "CN=Acme Module Signing Key, O=Acme Corp"$/,
+      );
+      expect(line).not.toContain('anchor');
+      expect(annotation).toContain('under acme pinned signer "CN=Acme Module Signing Key');
+      expect(io.appended.get('/summary.md')).toContain('; pinned signer CN\\=Acme Module Signing Key');
+    });
+
+    it('keeps the anchor line of a root as it was (kind root, or no kind from an older server)', async () => {
+      const { io, names } = packages([
+        () => json({ ...VERDICT.trusted(), anchor: { ...VERDICT.trusted().anchor, kind: 'root' } }),
+        () => json(VERDICT.trusted()),
+      ]);
+      await runCli(['verify', '--vendor', 'acme', ...names], io);
+      const lines = io.out().split('\n').slice(0, 2);
+      for (const line of lines)
+        expect(line).toMatch(/ anchor acme cdcdcdcdcdcdcdcd "CN=Acme Root CA, O=Acme Corp"$/);
+    });
+  });
+
+  describe('when a PE file carries several signatures', () => {
+    it("the line says each one's verdict and codes; --json carries the signatures as the server sent them", async () => {
+      const human = packages([() => json(VERDICT.severalSignatures())]);
+      expect(await runCli(['verify', '--vendor', 'acme', ...human.names], human.io)).toBe(0);
+      expect(human.io.out().split('\n')[0]).toContain(
+        '  2 signatures: 1 rejected (WEAK_DIGEST_ALGORITHM), 1.1 trusted  warnings WEAK_DIGEST_ALGORITHM',
+      );
+
+      const machine = packages([() => json(VERDICT.severalSignatures())]);
+      await runCli(['verify', '--vendor', 'acme', '--json', ...machine.names], machine.io);
+      const report = JSON.parse(machine.io.out());
+      expect(report.results[0].signatures).toEqual(VERDICT.severalSignatures().signatures);
+      expect(report.results[0]).toMatchObject({ verdict: 'trusted', exitCode: 0, anchor: { kind: 'root' } });
+    });
+
+    it('says which signature a pinned signer vouched for, and nothing when there is only one', async () => {
+      const pinned = VERDICT.pinned();
+      const pin = { sha256: pinned.anchor.sha256, subject: pinned.anchor.subject, kind: 'signer' };
+      const several = {
+        ...pinned,
+        signatures: [
+          { id: '1', verdict: 'trusted', reasons: [], anchor: pin },
+          {
+            id: '2',
+            verdict: 'unknown_root',
+            reasons: [{ code: 'UNKNOWN_ROOT', message: 'no root' }],
+            anchor: null,
+          },
+        ],
+      };
+      const one = { ...pinned, signatures: [several.signatures[0]] };
+      const { io, names } = packages([() => json(several), () => json(one)]);
+      await runCli(['verify', '--vendor', 'acme', ...names], io);
+      const [first, second] = io.out().split('\n');
+      expect(first).toContain('2 signatures: 1 trusted by a pinned signer, 2 unknown_root (UNKNOWN_ROOT)');
+      expect(second).not.toContain('signatures');
+    });
+
+    it('mentions the signatures in the GitHub annotation of a rejected file', async () => {
+      const github = { ...SERVER_ENV, GITHUB_ACTIONS: 'true' };
+      const body = {
+        ...VERDICT.rejected('AUTHENTICODE_IMAGE_HASH_MISMATCH'),
+        signatures: [
+          {
+            id: '1',
+            verdict: 'rejected',
+            reasons: [{ code: 'AUTHENTICODE_IMAGE_HASH_MISMATCH', message: 'x' }],
+          },
+          {
+            id: '1.1',
+            verdict: 'rejected',
+            reasons: [{ code: 'AUTHENTICODE_IMAGE_HASH_MISMATCH', message: 'x' }],
+          },
+        ],
+      };
+      const { io, names } = packages([() => json(body)], github);
+      expect(await runCli(['verify', '--vendor', 'acme', ...names], io)).toBe(1);
+      expect(io.out()).toContain(
+        '; 2 signatures: 1 rejected (AUTHENTICODE_IMAGE_HASH_MISMATCH), 1.1 rejected (AUTHENTICODE_IMAGE_HASH_MISMATCH)',
+      );
+    });
+  });
+
   describe('when a verdict carries control characters', () => {
     it('keeps the human line one line, with no escape, newline or bidi character', async () => {
       const { io, names } = packages([hostile]);
