@@ -8413,12 +8413,12 @@ var init_crl_store = __esm({
 });
 
 // src/trust/model.ts
-var REVOCATION_POLICIES, anchorKind, VENDOR_ID, isVendorId;
+var REVOCATION_POLICIES, anchorKind2, VENDOR_ID, isVendorId;
 var init_model = __esm({
   "src/trust/model.ts"() {
     "use strict";
     REVOCATION_POLICIES = ["best-effort", "require"];
-    anchorKind = (anchor2) => anchor2.kind ?? "root";
+    anchorKind2 = (anchor2) => anchor2.kind ?? "root";
     VENDOR_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
     isVendorId = (value) => VENDOR_ID.test(value);
   }
@@ -8451,13 +8451,13 @@ function createInMemoryTrustRepository() {
     const key = anchorKey(anchor2.vendorId, anchor2.sha256);
     if (anchors.has(key)) throw taken("anchors.vendor_id, anchors.sha256");
     if (!vendors.has(anchor2.vendorId)) throw noVendor();
-    anchors.set(key, copy({ ...anchor2, kind: anchorKind(anchor2) }));
+    anchors.set(key, copy({ ...anchor2, kind: anchorKind2(anchor2) }));
     version3++;
   };
   const updateAnchor = (anchor2, expectedVersion) => {
     const key = anchorKey(anchor2.vendorId, anchor2.sha256);
     if (anchors.get(key)?.version !== expectedVersion) return false;
-    anchors.set(key, copy({ ...anchor2, kind: anchorKind(anchor2) }));
+    anchors.set(key, copy({ ...anchor2, kind: anchorKind2(anchor2) }));
     version3++;
     return true;
   };
@@ -8580,7 +8580,7 @@ var init_in_memory_trust_repository = __esm({
 function pathAnchorsOf(anchors) {
   const usable = [];
   for (const anchor2 of anchors) {
-    const kind = anchorKind(anchor2) === "signer" ? { kind: "signer" } : {};
+    const kind = anchorKind2(anchor2) === "signer" ? { kind: "signer" } : {};
     if (anchor2.keyCompromise) {
       usable.push({
         id: anchor2.sha256,
@@ -29744,7 +29744,7 @@ async function verifyRequest(deps, input2) {
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
     chain: outcome.chain,
-    anchor: anchor2 ? { vendor: vendor.id, sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind(anchor2) } : null,
+    anchor: anchor2 ? { vendor: vendor.id, sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind2(anchor2) } : null,
     escalation,
     ...outcome.warnings?.length ? { warnings: outcome.warnings } : {},
     ...outcome.signatures ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) } : {}
@@ -29758,7 +29758,7 @@ function signatureVerdict(one, stored) {
     reasons: one.reasons,
     signer: one.signer,
     chain: one.chain,
-    anchor: anchor2 ? { sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind(anchor2) } : null,
+    anchor: anchor2 ? { sha256: anchor2.sha256, subject: anchor2.subject, kind: anchorKind2(anchor2) } : null,
     digestAlgorithm: one.digestAlgorithm,
     ...one.timestamp ? { timestamp: one.timestamp } : {}
   };
@@ -30323,6 +30323,8 @@ var flagOption = (args, name) => args.options[name] === true;
 var VERDICTS = /* @__PURE__ */ new Set(["trusted", "rejected", "unknown_root"]);
 var isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 var isCodeList = (value) => Array.isArray(value) && value.every((r) => isRecord(r) && typeof r.code === "string" && typeof r.message === "string");
+var anchorKind = (anchor2) => anchor2?.kind === "signer" ? "signer" : "root";
+var isSignatureVerdict = (value) => isRecord(value) && typeof value.id === "string" && typeof value.verdict === "string" && VERDICTS.has(value.verdict) && isCodeList(value.reasons) && (value.anchor === void 0 || value.anchor === null || isRecord(value.anchor) && typeof value.anchor.sha256 === "string" && typeof value.anchor.subject === "string");
 function verdictOf(body, vendor) {
   const unexpected = (what) => serverFailure("SERVER_ANSWER_UNEXPECTED", `the server's answer is not a trustgate verdict: ${what}`);
   if (!isRecord(body)) return unexpected("not a JSON object");
@@ -30335,6 +30337,8 @@ function verdictOf(body, vendor) {
   const anchor2 = body.anchor;
   if (anchor2 !== null && !(isRecord(anchor2) && typeof anchor2.vendor === "string" && typeof anchor2.sha256 === "string" && typeof anchor2.subject === "string"))
     return unexpected("malformed anchor");
+  if (body.signatures !== void 0 && !(Array.isArray(body.signatures) && body.signatures.every(isSignatureVerdict)))
+    return unexpected("malformed signatures");
   if (body.vendor !== vendor.trim() || anchor2 !== null && anchor2.vendor !== vendor.trim())
     return unexpected(`a verdict about another vendor than '${vendor}'`);
   const escalation = body.escalation;
@@ -30363,6 +30367,17 @@ function summarise(outcomes) {
 var shortHex = (hex3) => hex3.slice(0, 16);
 var shown = (value) => neutralise(value);
 var codes = (list) => [...new Set(list.map((r) => shown(r.code)))].join(", ");
+var anchorWord = (anchor2) => anchorKind(anchor2) === "signer" ? "pinned signer" : "anchor";
+function signaturesText(verdict) {
+  const signatures = verdict.signatures ?? [];
+  if (signatures.length < 2) return null;
+  const each = signatures.map((one) => {
+    const pinned = one.verdict === "trusted" && anchorKind(one.anchor) === "signer" ? " by a pinned signer" : "";
+    const why = one.reasons.length ? ` (${codes(one.reasons)})` : "";
+    return `${shown(one.id)} ${shown(one.verdict)}${pinned}${why}`;
+  });
+  return `${signatures.length} signatures: ${each.join(", ")}`;
+}
 function humanLine(outcome, caseLink) {
   const head = `${(outcome.verdict?.verdict ?? "error").padEnd(12)}  ${shown(outcome.package)}`;
   if (outcome.failure) return `${head}  ${failureText(outcome.failure)}`;
@@ -30373,7 +30388,7 @@ function humanLine(outcome, caseLink) {
   if (verdict.signer) parts.push(`signer "${shown(verdict.signer.subject)}"`);
   if (verdict.anchor)
     parts.push(
-      `anchor ${shown(verdict.anchor.vendor)} ${shortHex(shown(verdict.anchor.sha256))} "${shown(verdict.anchor.subject)}"`
+      `${anchorWord(verdict.anchor)} ${shown(verdict.anchor.vendor)} ${shortHex(shown(verdict.anchor.sha256))} "${shown(verdict.anchor.subject)}"`
     );
   if (verdict.escalation) {
     const link = caseLink(verdict.escalation.id);
@@ -30384,6 +30399,8 @@ function humanLine(outcome, caseLink) {
       `no case opened (offline)${top ? `: top certificate "${shown(top.subject)}" sha256 ${shown(top.sha256)}` : ""}`
     );
   }
+  const several = signaturesText(verdict);
+  if (several) parts.push(several);
   if (verdict.warnings?.length) parts.push(`warnings ${codes(verdict.warnings)}`);
   return parts.join("  ");
 }
@@ -30426,13 +30443,15 @@ function annotation(outcome, caseLink) {
   let message;
   if (outcome.failure) message = failureText(outcome.failure);
   else if (trusted)
-    message = `signed by "${shown(outcome.verdict?.signer?.subject ?? "")}" under ${shown(outcome.verdict?.anchor?.vendor ?? "")} root "${shown(outcome.verdict?.anchor?.subject ?? "")}"`;
+    message = `signed by "${shown(outcome.verdict?.signer?.subject ?? "")}" under ${shown(outcome.verdict?.anchor?.vendor ?? "")} ${anchorKind(outcome.verdict?.anchor) === "signer" ? "pinned signer" : "root"} "${shown(outcome.verdict?.anchor?.subject ?? "")}"`;
   else {
     const reasons = (outcome.verdict?.reasons ?? []).map((r) => `${shown(r.code)}: ${shown(r.message)}`).join("; ");
     const id = outcome.verdict?.escalation?.id;
     const link = id ? caseLink(id) : null;
     message = `${reasons}${id ? ` (escalation case ${shown(id)}${link ? ` ${shown(link)}` : ""})` : ""}`;
   }
+  const several = outcome.verdict ? signaturesText(outcome.verdict) : null;
+  if (several) message += `; ${several}`;
   return `::${trusted ? "notice" : "error"} file=${commandProperty(outcome.package)},title=${commandProperty(title)}::${commandData(message)}`;
 }
 var cell = (value) => escapeMarkdown(value);
@@ -30449,7 +30468,7 @@ function stepSummary(outcomes, summary, context) {
     let about = "";
     if (o.failure) about = cell(o.failure.detail);
     else if (o.verdict?.verdict === "trusted")
-      about = `${cell(o.verdict.signer?.subject ?? "")}; root ${cell(o.verdict.anchor?.subject ?? "")}`;
+      about = `${cell(o.verdict.signer?.subject ?? "")}; ${anchorKind(o.verdict.anchor) === "signer" ? "pinned signer" : "root"} ${cell(o.verdict.anchor?.subject ?? "")}`;
     else if (o.verdict?.escalation) {
       const link = context.caseLink(o.verdict.escalation.id);
       about = link ? `case [${cell(o.verdict.escalation.id)}](<${link}>)` : `case ${cell(o.verdict.escalation.id)}`;
@@ -30765,18 +30784,51 @@ ${body}::${token}::
 }
 async function rootsCommand(io, argv) {
   const [action, ...rest] = argv;
-  if (action === "propose") return proposeRoot(io, rest);
-  if (action === "approve") return approveRoot(io, rest);
+  if (action === "propose") return proposeAnchor(io, rest, ROOTS);
+  if (action === "approve") return approveAnchor(io, rest, ROOTS);
   return usage("roots takes propose or approve (trustgate help roots)");
 }
-async function proposeRoot(io, argv) {
+async function signersCommand(io, argv) {
+  const [action, ...rest] = argv;
+  if (action === "list") return listSigners(io, rest);
+  if (action === "propose") return proposeAnchor(io, rest, SIGNERS);
+  if (action === "approve") return approveAnchor(io, rest, SIGNERS);
+  return usage("signers takes list, propose or approve (trustgate help signers)");
+}
+var ROOTS = { noun: "roots", file: "ROOT.pem" };
+var SIGNERS = { noun: "signers", file: "SIGNER.pem" };
+async function listSigners(io, argv) {
+  const args = parseArgs(argv, { vendor: "string", server: "string", json: "flag" });
+  if (isFailure(args)) return args;
+  const vendor = stringOption(args, "vendor");
+  if (!vendor || args.positionals.length) return usage("signers list --vendor ID");
+  const target = serverTarget(stringOption(args, "server"), io);
+  if (isFailure(target)) return target;
+  const answer = await callServer(io, target, {
+    method: "GET",
+    path: `/vendors/${encodeURIComponent(vendor)}/signers`
+  });
+  const json2 = answerJson(answer);
+  if (isFailure(json2)) return json2;
+  const signers = isRecord(json2) && Array.isArray(json2.signers) ? json2.signers.filter(isRecord) : [];
+  const lines = signers.map((s) => {
+    const distrust = s.keyCompromise === true ? "  distrusted: key compromise" : typeof s.distrustAfter === "string" ? `  distrusted after ${text(s.distrustAfter)}` : "";
+    return `${text(s.sha256)}  ${text(s.state).padEnd(10)}  "${text(s.subject)}"  notAfter ${text(s.notAfter)}${distrust}`;
+  });
+  const human = lines.length ? fenced(`${lines.join("\n")}
+`, inGitHubActions(io.env)) : `no pinned signers for ${text(vendor)}
+`;
+  print(io, flagOption(args, "json"), json2, human);
+  return EXIT.TRUSTED;
+}
+async function proposeAnchor(io, argv, routes) {
   const args = parseArgs(argv, { vendor: "string", reason: "string", server: "string", json: "flag" });
   if (isFailure(args)) return args;
   const vendor = stringOption(args, "vendor");
   const reason2 = stringOption(args, "reason");
   const [file2, ...rest] = args.positionals;
   if (!vendor || !reason2 || !file2 || rest.length)
-    return usage("roots propose --vendor ID --reason TEXT ROOT.pem (one PEM certificate)");
+    return usage(`${routes.noun} propose --vendor ID --reason TEXT ${routes.file} (one PEM certificate)`);
   const facts = await io.stat(file2);
   if (facts?.kind !== "file") return inputFailure("FILE_NOT_FOUND", `${file2}: no such file`);
   const bytes = await io.readFile(file2, MAX_PEM_BYTES + 1);
@@ -30786,42 +30838,43 @@ async function proposeRoot(io, argv) {
   if (isFailure(target)) return target;
   const answer = await callServer(io, target, {
     method: "POST",
-    path: `/vendors/${encodeURIComponent(vendor)}/roots`,
+    path: `/vendors/${encodeURIComponent(vendor)}/${routes.noun}`,
     headers: { "content-type": "application/json" },
     body: () => JSON.stringify({ pem: new TextDecoder().decode(bytes), reason: reason2 })
   });
   const json2 = answerJson(answer);
   if (isFailure(json2)) return json2;
-  const root = isRecord(json2) ? json2 : {};
+  const anchor2 = isRecord(json2) ? json2 : {};
   print(
     io,
     flagOption(args, "json"),
     json2,
-    `proposed ${text(root.sha256)} for ${text(vendor)}: state ${text(root.state)}; another admin approves it with
-  trustgate roots approve ${text(root.sha256)} --reason "..."
+    `proposed ${text(anchor2.sha256)} for ${text(vendor)}: state ${text(anchor2.state)}; another admin approves it with
+  trustgate ${routes.noun} approve ${text(anchor2.sha256)} --reason "..."
 `
   );
   return EXIT.TRUSTED;
 }
-async function approveRoot(io, argv) {
+async function approveAnchor(io, argv, routes) {
   const args = parseArgs(argv, { vendor: "string", reason: "string", server: "string", json: "flag" });
   if (isFailure(args)) return args;
   const reason2 = stringOption(args, "reason");
   const [sha2562, ...rest] = args.positionals;
-  if (!reason2 || !sha2562 || rest.length) return usage("roots approve SHA256 --reason TEXT [--vendor ID]");
+  if (!reason2 || !sha2562 || rest.length)
+    return usage(`${routes.noun} approve SHA256 --reason TEXT [--vendor ID]`);
   const target = serverTarget(stringOption(args, "server"), io);
   if (isFailure(target)) return target;
   const vendor = stringOption(args, "vendor");
   const answer = await callServer(io, target, {
     method: "POST",
-    path: `/roots/${encodeURIComponent(sha2562)}/approve${vendor ? `?vendor=${encodeURIComponent(vendor)}` : ""}`,
+    path: `/${routes.noun}/${encodeURIComponent(sha2562)}/approve${vendor ? `?vendor=${encodeURIComponent(vendor)}` : ""}`,
     headers: { "content-type": "application/json" },
     body: () => JSON.stringify({ reason: reason2 })
   });
   const json2 = answerJson(answer);
   if (isFailure(json2)) return json2;
-  const root = isRecord(json2) ? json2 : {};
-  print(io, flagOption(args, "json"), json2, `approved ${text(root.sha256)}: state ${text(root.state)}
+  const anchor2 = isRecord(json2) ? json2 : {};
+  print(io, flagOption(args, "json"), json2, `approved ${text(anchor2.sha256)}: state ${text(anchor2.state)}
 `);
   return EXIT.TRUSTED;
 }
@@ -30840,6 +30893,9 @@ usage:
   trustgate case ID [--json]
   trustgate roots propose --vendor ID --reason TEXT ROOT.pem
   trustgate roots approve SHA256 --reason TEXT [--vendor ID]
+  trustgate signers list --vendor ID [--json]
+  trustgate signers propose --vendor ID --reason TEXT SIGNER.pem
+  trustgate signers approve SHA256 --reason TEXT [--vendor ID]
   trustgate help [COMMAND] | --version
 
 server: --server URL or TRUSTGATE_URL; token: TRUSTGATE_TOKEN (never a flag)
@@ -30885,18 +30941,30 @@ trustgate case ID [--json]
 Escalation cases (token role oncall or admin). \`case\` prints the case's checklist as Markdown.
 exit codes: 0 done, 3 refused (the code is printed), 4 server unreachable or failing.
 `;
-var ROOTS = `trustgate roots propose --vendor ID --reason TEXT ROOT.pem
+var ROOTS2 = `trustgate roots propose --vendor ID --reason TEXT ROOT.pem
 trustgate roots approve SHA256 --reason TEXT [--vendor ID]
 
 Proposes a root (pending until approved) and approves one: approval must come from another admin's
 token (two-person rule). Token role admin.
 exit codes: 0 done, 3 refused (the code is printed), 4 server unreachable or failing.
 `;
+var SIGNERS2 = `trustgate signers list --vendor ID [--json]
+trustgate signers propose --vendor ID --reason TEXT SIGNER.pem
+trustgate signers approve SHA256 --reason TEXT [--vendor ID]
+
+Pinned signer certificates (docs/pinned-signers.md): a signing certificate no CA vouches for (a
+firmware or kernel-module key) trusted as the signer itself, for its own signatures and nothing else.
+\`list\` prints every pin of the vendor with its state (token role admin or oncall); \`propose\` and
+\`approve\` work as for roots: pending until another admin's token approves it (two-person rule), token
+role admin. A verdict trusted through a pin names it as "pinned signer".
+exit codes: 0 done, 3 refused (the code is printed), 4 server unreachable or failing.
+`;
 function helpText(command) {
   if (command === void 0) return OVERVIEW;
   if (command === "verify") return VERIFY;
   if (command === "cases" || command === "case") return CASES;
-  if (command === "roots") return ROOTS;
+  if (command === "roots") return ROOTS2;
+  if (command === "signers") return SIGNERS2;
   return null;
 }
 
@@ -31363,7 +31431,8 @@ var COMMANDS = {
   verify: verifyCommand,
   cases: casesCommand,
   case: caseCommand,
-  roots: rootsCommand
+  roots: rootsCommand,
+  signers: signersCommand
 };
 async function runCli(argv, io) {
   const globbed = await optionNamingAFile(io, argv);
