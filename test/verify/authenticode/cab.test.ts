@@ -24,6 +24,7 @@ const DIR = join(import.meta.dirname, '../../fixtures/authenticode');
 interface Fixture {
   name: string;
   file: string;
+  sha256: string;
   osslsigncode: { exitCode: number; calculatedMessageDigest?: string[] };
 }
 const expected: { verifyTime: string; fixtures: Fixture[] } = JSON.parse(
@@ -417,4 +418,40 @@ describe('cabinet signatures made in-process (ECDSA P-256, SPC_CAB_DATA_OBJ)', (
     const o = await inProcess(withSignature(SIGNED, sig));
     expect(codes(o)).toEqual(['AUTHENTICODE_CONTENT_INVALID']);
   });
+});
+
+describe('tampered cabinets against osslsigncode (test/fixtures/authenticode-cab, make-cab-fixtures.sh)', () => {
+  const CAB_DIR = join(import.meta.dirname, '../../fixtures/authenticode-cab');
+  const tampered: {
+    sourceSha256: string;
+    fixtures: { name: string; file: string; osslsigncodeExitCode: number }[];
+  } = JSON.parse(readFileSync(join(CAB_DIR, 'expected.json'), 'utf8'));
+  /** What trustgate answers; where osslsigncode succeeds, the documented difference is the reason. */
+  const WANT: Record<string, string> = {
+    'data-byte-flipped': 'AUTHENTICODE_IMAGE_HASH_MISMATCH',
+    'signature-bit-flipped': 'SIGNATURE_INVALID',
+    'bytes-after-signature': 'AUTHENTICODE_CAB_MALFORMED',
+    'signature-moved': 'AUTHENTICODE_CAB_MALFORMED',
+    'folder-data-in-signature': 'AUTHENTICODE_CAB_MALFORMED',
+    'next-cabinet-flag': 'AUTHENTICODE_CAB_MALFORMED',
+    'reserved1-set': 'AUTHENTICODE_CAB_MALFORMED',
+    // unsigned header bytes: osslsigncode does not look at them and accepts; trustgate refuses (documented)
+    'icabinet-set': 'AUTHENTICODE_CAB_MALFORMED',
+    'abreserve-tail-set': 'AUTHENTICODE_CAB_MALFORMED',
+  };
+  const STRICTER = new Set(['icabinet-set', 'abreserve-tail-set']);
+
+  it('were made from the committed signed cabinet', () => {
+    expect(tampered.sourceSha256).toBe(fixture('optional-signed-sha256-cab').sha256);
+    expect(tampered.fixtures.map((f) => f.name).sort()).toEqual(Object.keys(WANT).sort());
+  });
+
+  for (const f of tampered.fixtures) {
+    it(`${f.name}: rejected (${WANT[f.name]}); osslsigncode ${f.osslsigncodeExitCode === 0 ? 'accepts (trustgate is stricter)' : 'fails too'}`, async () => {
+      expect(f.osslsigncodeExitCode === 0).toBe(STRICTER.has(f.name));
+      const o = await outcome(new Uint8Array(readFileSync(join(CAB_DIR, f.file))));
+      expect(o.verdict).toBe('rejected');
+      expect(codes(o)).toEqual([WANT[f.name]]);
+    });
+  }
 });
