@@ -338,6 +338,246 @@ var init_audit_entry = __esm({
   }
 });
 
+// src/verify/authenticode/pe.ts
+function peHeaderOffset(bytes) {
+  if (bytes.length < DOS_HEADER_SIZE || bytes[0] !== 77 || bytes[1] !== 90) return null;
+  const offset = u32(bytes, 60);
+  if (offset < DOS_HEADER_SIZE || offset + 4 > bytes.length) return null;
+  return offset;
+}
+function looksLikePe(bytes) {
+  const at = peHeaderOffset(bytes);
+  return at !== null && bytes[at] === 80 && bytes[at + 1] === 69 && bytes[at + 2] === 0 && bytes[at + 3] === 0;
+}
+function readPeLayout(bytes) {
+  if (!looksLikePe(bytes)) return pe('not a PE image (no MZ header whose e_lfanew points at "PE\\0\\0")');
+  const peAt = peHeaderOffset(bytes);
+  const coff = peAt + 4;
+  if (coff + COFF_HEADER_SIZE > bytes.length) return pe("the COFF header runs past the end of the file");
+  const sections = u16(bytes, coff + 2);
+  const optionalSize = u16(bytes, coff + 16);
+  const optional2 = coff + COFF_HEADER_SIZE;
+  if (sections > MAX_SECTIONS) return pe(`${sections} sections (the loader allows at most ${MAX_SECTIONS})`);
+  if (optional2 + optionalSize > bytes.length) return pe("the optional header runs past the end of the file");
+  if (optionalSize < 2) return pe("there is no optional header");
+  const magic = u16(bytes, optional2);
+  if (magic !== PE32_MAGIC && magic !== PE32_PLUS_MAGIC)
+    return pe(`optional header magic 0x${magic.toString(16)} (neither PE32 0x10b nor PE32+ 0x20b)`);
+  const pe32Plus = magic === PE32_PLUS_MAGIC;
+  const directories = optional2 + (pe32Plus ? 112 : 96);
+  if (directories > optional2 + optionalSize)
+    return pe("the optional header is too short for its fixed fields");
+  const directoryCount = u32(bytes, directories - 4);
+  if (directoryCount <= SECURITY_DIRECTORY)
+    return pe(`NumberOfRvaAndSizes is ${directoryCount}: the image has no certificate table entry (entry 4)`);
+  if (directoryCount > MAX_DATA_DIRECTORIES)
+    return pe(`NumberOfRvaAndSizes is ${directoryCount} (at most ${MAX_DATA_DIRECTORIES})`);
+  if (directories + directoryCount * 8 > optional2 + optionalSize)
+    return pe("the data directory runs past SizeOfOptionalHeader");
+  const sizeOfHeaders = u32(bytes, optional2 + 60);
+  const sectionTable = optional2 + optionalSize;
+  const sectionTableEnd = sectionTable + sections * SECTION_HEADER_SIZE;
+  if (sectionTableEnd > bytes.length) return pe("the section table runs past the end of the file");
+  if (sizeOfHeaders < sectionTableEnd || sizeOfHeaders > bytes.length)
+    return pe(`SizeOfHeaders ${sizeOfHeaders} does not cover the headers or lies past the end of the file`);
+  const securityDirectoryOffset = directories + SECURITY_DIRECTORY * 8;
+  const offset = u32(bytes, securityDirectoryOffset);
+  const size = u32(bytes, securityDirectoryOffset + 4);
+  const layout2 = {
+    pe32Plus,
+    checksumOffset: optional2 + 64,
+    securityDirectoryOffset,
+    headersEnd: sizeOfHeaders,
+    table: null
+  };
+  if (offset === 0 && size === 0) return { ok: true, layout: layout2 };
+  if (offset === 0 || size === 0)
+    return table(`the certificate table entry has offset ${offset} and size ${size}`);
+  if (offset % 8 !== 0) return table(`the certificate table at ${offset} is not 8-byte aligned`);
+  if (offset < sizeOfHeaders) return table(`the certificate table at ${offset} lies inside the headers`);
+  if (offset + size > bytes.length)
+    return table(
+      `the certificate table (${offset} + ${size}) runs past the end of the file (${bytes.length})`
+    );
+  if (offset + size !== bytes.length)
+    return table(`${bytes.length - offset - size} bytes follow the certificate table: it must end the file`);
+  if (size % 8 !== 0) return table(`the certificate table size ${size} is not a multiple of 8`);
+  for (let i = 0; i < sections; i++) {
+    const header = sectionTable + i * SECTION_HEADER_SIZE;
+    const rawSize = u32(bytes, header + 16);
+    const rawPointer = u32(bytes, header + 20);
+    if (rawSize > 0 && rawPointer + rawSize > offset)
+      return table(`section ${i + 1}'s raw data (${rawPointer} + ${rawSize}) overlaps the certificate table`);
+  }
+  layout2.table = { offset, size };
+  return { ok: true, layout: layout2 };
+}
+var PE32_MAGIC, PE32_PLUS_MAGIC, DOS_HEADER_SIZE, COFF_HEADER_SIZE, SECTION_HEADER_SIZE, MAX_SECTIONS, MAX_DATA_DIRECTORIES, SECURITY_DIRECTORY, u16, u32, pe, table;
+var init_pe = __esm({
+  "src/verify/authenticode/pe.ts"() {
+    "use strict";
+    PE32_MAGIC = 267;
+    PE32_PLUS_MAGIC = 523;
+    DOS_HEADER_SIZE = 64;
+    COFF_HEADER_SIZE = 20;
+    SECTION_HEADER_SIZE = 40;
+    MAX_SECTIONS = 96;
+    MAX_DATA_DIRECTORIES = 16;
+    SECURITY_DIRECTORY = 4;
+    u16 = (b, at) => b[at] | b[at + 1] << 8;
+    u32 = (b, at) => (b[at] | b[at + 1] << 8 | b[at + 2] << 16) + b[at + 3] * 16777216;
+    pe = (problem) => ({ ok: false, kind: "pe", problem });
+    table = (problem) => ({ ok: false, kind: "table", problem });
+  }
+});
+
+// src/verify/authenticode/cab.ts
+function looksLikeCab(bytes) {
+  return bytes.length >= 4 && bytes[0] === 77 && bytes[1] === 83 && bytes[2] === 67 && bytes[3] === 70;
+}
+function readCabLayout(bytes, limits) {
+  if (!looksLikeCab(bytes)) return malformed('not a cabinet (no "MSCF" signature)');
+  if (bytes.length < CAB_HEADER_SIZE)
+    return malformed(`the file (${bytes.length} bytes) is shorter than a CFHEADER (${CAB_HEADER_SIZE})`);
+  if (u32(bytes, 4) !== 0) return malformed("reserved1 (not covered by the signature) is not zero");
+  if (bytes[24] !== 3 || bytes[25] !== 1)
+    return malformed(`cabinet format version ${bytes[25]}.${bytes[24]} (only 1.3 is read)`);
+  const cbCabinet = u32(bytes, 8);
+  const coffFiles = u32(bytes, 16);
+  const folders = u16(bytes, 26);
+  const files = u16(bytes, 28);
+  const flags = u16(bytes, 30);
+  if (flags & (FLAG_PREV_CABINET | FLAG_NEXT_CABINET))
+    return malformed(
+      `flags 0x${flags.toString(16)}: the cabinet is part of a multi-cabinet set, and a signature covers one cabinet only`
+    );
+  if (flags & ~FLAG_RESERVE_PRESENT) return malformed(`unknown flags 0x${flags.toString(16)}`);
+  if (u16(bytes, 34) !== 0)
+    return malformed(
+      "iCabinet (not covered by the signature) is not 0 in a cabinet that is not part of a set"
+    );
+  const reserve = (flags & FLAG_RESERVE_PRESENT) !== 0;
+  let signature = null;
+  let dataEnd = bytes.length;
+  let foldersOffset = CAB_HEADER_SIZE;
+  if (reserve) {
+    if (bytes.length < SIGNED_HEADER_SIZE)
+      return malformed(`the file (${bytes.length} bytes) is shorter than a CFHEADER with its reserve`);
+    if (u32(bytes, 36) !== AUTHENTICODE_RESERVE || u32(bytes, 40) !== 1048576)
+      return malformed(
+        "the CFHEADER reserve is not the Authenticode one (cbCFHeader 20, cbCFFolder 0, cbCFData 0, abReserve 00 00 10 00 ...)"
+      );
+    if (u32(bytes, 52) !== 0)
+      return malformed("abReserve bytes 12-15 (not covered by the signature) are not zero");
+    const offset = u32(bytes, 44);
+    const size = u32(bytes, 48);
+    if (offset === 0 !== (size === 0))
+      return malformed(`the reserve names a signature at offset ${offset} of size ${size}`);
+    if (offset !== 0) {
+      if (offset < SIGNED_HEADER_SIZE)
+        return malformed(`the signature at ${offset} lies inside the CFHEADER`);
+      if (offset + size > bytes.length)
+        return malformed(
+          `the signature (${offset} + ${size}) runs past the end of the file (${bytes.length})`
+        );
+      if (offset + size !== bytes.length)
+        return malformed(`${bytes.length - offset - size} bytes follow the signature: it must end the file`);
+      if (size > limits.maxEntryBytes)
+        return {
+          ok: false,
+          kind: "limit",
+          detail: `the cabinet's signature is ${size} bytes; at most ${limits.maxEntryBytes} are read`
+        };
+      signature = { offset, size };
+      dataEnd = offset;
+    }
+    foldersOffset = SIGNED_HEADER_SIZE;
+  }
+  if (cbCabinet !== dataEnd)
+    return malformed(
+      `cbCabinet is ${cbCabinet}, but the cabinet ${signature ? "before its signature " : ""}is ${dataEnd} bytes`
+    );
+  const foldersEnd = foldersOffset + folders * FOLDER_SIZE;
+  if (foldersEnd > dataEnd) return malformed(`${folders} CFFOLDER entries run past the cabinet's end`);
+  if (coffFiles !== foldersEnd)
+    return malformed(`coffFiles is ${coffFiles}, but the CFFOLDER entries end at ${foldersEnd}`);
+  let at = coffFiles;
+  for (let i = 0; i < files; i++) {
+    if (at + FILE_FIXED_SIZE > dataEnd) return malformed(`CFFILE entry ${i + 1} runs past the cabinet's end`);
+    const iFolder = u16(bytes, at + 8);
+    if (iFolder >= folders)
+      return malformed(`CFFILE entry ${i + 1} names folder ${iFolder}; the cabinet has ${folders}`);
+    const name = at + FILE_FIXED_SIZE;
+    const limit = Math.min(dataEnd, name + MAX_FILE_NAME + 1);
+    let nul = name;
+    while (nul < limit && bytes[nul] !== 0) nul++;
+    if (nul >= limit) return malformed(`CFFILE entry ${i + 1}'s name is not terminated within the cabinet`);
+    if (nul === name) return malformed(`CFFILE entry ${i + 1} has an empty name`);
+    at = nul + 1;
+  }
+  const filesEnd = at;
+  let blocks = 0;
+  for (let f = 0; f < folders; f++) blocks += u16(bytes, foldersOffset + f * FOLDER_SIZE + 4);
+  if (blocks * DATA_HEADER_SIZE > dataEnd - filesEnd)
+    return malformed(`the folders name ${blocks} CFDATA blocks, more than the cabinet has room for`);
+  for (let f = 0; f < folders; f++) {
+    const folder = foldersOffset + f * FOLDER_SIZE;
+    let block = u32(bytes, folder);
+    const count = u16(bytes, folder + 4);
+    if (count > 0 && (block < filesEnd || block > dataEnd))
+      return malformed(`folder ${f + 1}'s data at ${block} lies outside the cabinet's data area`);
+    for (let b = 0; b < count; b++) {
+      if (block + DATA_HEADER_SIZE > dataEnd)
+        return malformed(`folder ${f + 1}'s CFDATA block ${b + 1} runs past the cabinet's end`);
+      block += DATA_HEADER_SIZE + u16(bytes, block + 4);
+      if (block > dataEnd)
+        return malformed(`folder ${f + 1}'s CFDATA block ${b + 1} runs past the cabinet's end`);
+    }
+  }
+  return { ok: true, layout: { reserve, signature, dataEnd, folders, foldersOffset } };
+}
+function cabDigestParts(bytes, layout2) {
+  if (layout2.reserve)
+    return [bytes.subarray(0, 4), bytes.subarray(8, 34), bytes.subarray(56, layout2.dataEnd)];
+  const header = bytes.slice(8, 34);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  view.setUint32(0, view.getUint32(0, true) + ADDED_BY_SIGNING, true);
+  view.setUint32(8, view.getUint32(8, true) + ADDED_BY_SIGNING, true);
+  view.setUint16(22, view.getUint16(22, true) | FLAG_RESERVE_PRESENT, true);
+  const foldersEnd = layout2.foldersOffset + layout2.folders * FOLDER_SIZE;
+  const folders = bytes.slice(layout2.foldersOffset, foldersEnd);
+  const fv = new DataView(folders.buffer, folders.byteOffset, folders.byteLength);
+  for (let f = 0; f < layout2.folders; f++)
+    fv.setUint32(f * FOLDER_SIZE, fv.getUint32(f * FOLDER_SIZE, true) + ADDED_BY_SIGNING, true);
+  return [
+    bytes.subarray(0, 4),
+    header,
+    new Uint8Array(4),
+    folders,
+    bytes.subarray(foldersEnd, layout2.dataEnd)
+  ];
+}
+var CAB_HEADER_SIZE, RESERVE_HEADER, AUTHENTICODE_RESERVE, SIGNED_HEADER_SIZE, ADDED_BY_SIGNING, FOLDER_SIZE, FILE_FIXED_SIZE, DATA_HEADER_SIZE, MAX_FILE_NAME, FLAG_PREV_CABINET, FLAG_NEXT_CABINET, FLAG_RESERVE_PRESENT, malformed;
+var init_cab = __esm({
+  "src/verify/authenticode/cab.ts"() {
+    "use strict";
+    init_pe();
+    CAB_HEADER_SIZE = 36;
+    RESERVE_HEADER = 4;
+    AUTHENTICODE_RESERVE = 20;
+    SIGNED_HEADER_SIZE = CAB_HEADER_SIZE + RESERVE_HEADER + AUTHENTICODE_RESERVE;
+    ADDED_BY_SIGNING = RESERVE_HEADER + AUTHENTICODE_RESERVE;
+    FOLDER_SIZE = 8;
+    FILE_FIXED_SIZE = 16;
+    DATA_HEADER_SIZE = 8;
+    MAX_FILE_NAME = 256;
+    FLAG_PREV_CABINET = 1;
+    FLAG_NEXT_CABINET = 2;
+    FLAG_RESERVE_PRESENT = 4;
+    malformed = (problem) => ({ ok: false, kind: "malformed", problem });
+  }
+});
+
 // node_modules/@noble/hashes/_u64.js
 function fromBig(n, le = false) {
   if (le)
@@ -1077,99 +1317,6 @@ var init_image_hash = __esm({
       }
       return state.digest();
     };
-  }
-});
-
-// src/verify/authenticode/pe.ts
-function peHeaderOffset(bytes) {
-  if (bytes.length < DOS_HEADER_SIZE || bytes[0] !== 77 || bytes[1] !== 90) return null;
-  const offset = u32(bytes, 60);
-  if (offset < DOS_HEADER_SIZE || offset + 4 > bytes.length) return null;
-  return offset;
-}
-function looksLikePe(bytes) {
-  const at = peHeaderOffset(bytes);
-  return at !== null && bytes[at] === 80 && bytes[at + 1] === 69 && bytes[at + 2] === 0 && bytes[at + 3] === 0;
-}
-function readPeLayout(bytes) {
-  if (!looksLikePe(bytes)) return pe('not a PE image (no MZ header whose e_lfanew points at "PE\\0\\0")');
-  const peAt = peHeaderOffset(bytes);
-  const coff = peAt + 4;
-  if (coff + COFF_HEADER_SIZE > bytes.length) return pe("the COFF header runs past the end of the file");
-  const sections = u16(bytes, coff + 2);
-  const optionalSize = u16(bytes, coff + 16);
-  const optional2 = coff + COFF_HEADER_SIZE;
-  if (sections > MAX_SECTIONS) return pe(`${sections} sections (the loader allows at most ${MAX_SECTIONS})`);
-  if (optional2 + optionalSize > bytes.length) return pe("the optional header runs past the end of the file");
-  if (optionalSize < 2) return pe("there is no optional header");
-  const magic = u16(bytes, optional2);
-  if (magic !== PE32_MAGIC && magic !== PE32_PLUS_MAGIC)
-    return pe(`optional header magic 0x${magic.toString(16)} (neither PE32 0x10b nor PE32+ 0x20b)`);
-  const pe32Plus = magic === PE32_PLUS_MAGIC;
-  const directories = optional2 + (pe32Plus ? 112 : 96);
-  if (directories > optional2 + optionalSize)
-    return pe("the optional header is too short for its fixed fields");
-  const directoryCount = u32(bytes, directories - 4);
-  if (directoryCount <= SECURITY_DIRECTORY)
-    return pe(`NumberOfRvaAndSizes is ${directoryCount}: the image has no certificate table entry (entry 4)`);
-  if (directoryCount > MAX_DATA_DIRECTORIES)
-    return pe(`NumberOfRvaAndSizes is ${directoryCount} (at most ${MAX_DATA_DIRECTORIES})`);
-  if (directories + directoryCount * 8 > optional2 + optionalSize)
-    return pe("the data directory runs past SizeOfOptionalHeader");
-  const sizeOfHeaders = u32(bytes, optional2 + 60);
-  const sectionTable = optional2 + optionalSize;
-  const sectionTableEnd = sectionTable + sections * SECTION_HEADER_SIZE;
-  if (sectionTableEnd > bytes.length) return pe("the section table runs past the end of the file");
-  if (sizeOfHeaders < sectionTableEnd || sizeOfHeaders > bytes.length)
-    return pe(`SizeOfHeaders ${sizeOfHeaders} does not cover the headers or lies past the end of the file`);
-  const securityDirectoryOffset = directories + SECURITY_DIRECTORY * 8;
-  const offset = u32(bytes, securityDirectoryOffset);
-  const size = u32(bytes, securityDirectoryOffset + 4);
-  const layout2 = {
-    pe32Plus,
-    checksumOffset: optional2 + 64,
-    securityDirectoryOffset,
-    headersEnd: sizeOfHeaders,
-    table: null
-  };
-  if (offset === 0 && size === 0) return { ok: true, layout: layout2 };
-  if (offset === 0 || size === 0)
-    return table(`the certificate table entry has offset ${offset} and size ${size}`);
-  if (offset % 8 !== 0) return table(`the certificate table at ${offset} is not 8-byte aligned`);
-  if (offset < sizeOfHeaders) return table(`the certificate table at ${offset} lies inside the headers`);
-  if (offset + size > bytes.length)
-    return table(
-      `the certificate table (${offset} + ${size}) runs past the end of the file (${bytes.length})`
-    );
-  if (offset + size !== bytes.length)
-    return table(`${bytes.length - offset - size} bytes follow the certificate table: it must end the file`);
-  if (size % 8 !== 0) return table(`the certificate table size ${size} is not a multiple of 8`);
-  for (let i = 0; i < sections; i++) {
-    const header = sectionTable + i * SECTION_HEADER_SIZE;
-    const rawSize = u32(bytes, header + 16);
-    const rawPointer = u32(bytes, header + 20);
-    if (rawSize > 0 && rawPointer + rawSize > offset)
-      return table(`section ${i + 1}'s raw data (${rawPointer} + ${rawSize}) overlaps the certificate table`);
-  }
-  layout2.table = { offset, size };
-  return { ok: true, layout: layout2 };
-}
-var PE32_MAGIC, PE32_PLUS_MAGIC, DOS_HEADER_SIZE, COFF_HEADER_SIZE, SECTION_HEADER_SIZE, MAX_SECTIONS, MAX_DATA_DIRECTORIES, SECURITY_DIRECTORY, u16, u32, pe, table;
-var init_pe = __esm({
-  "src/verify/authenticode/pe.ts"() {
-    "use strict";
-    PE32_MAGIC = 267;
-    PE32_PLUS_MAGIC = 523;
-    DOS_HEADER_SIZE = 64;
-    COFF_HEADER_SIZE = 20;
-    SECTION_HEADER_SIZE = 40;
-    MAX_SECTIONS = 96;
-    MAX_DATA_DIRECTORIES = 16;
-    SECURITY_DIRECTORY = 4;
-    u16 = (b, at) => b[at] | b[at + 1] << 8;
-    u32 = (b, at) => (b[at] | b[at + 1] << 8 | b[at + 2] << 16) + b[at + 3] * 16777216;
-    pe = (problem) => ({ ok: false, kind: "pe", problem });
-    table = (problem) => ({ ok: false, kind: "table", problem });
   }
 });
 
@@ -6845,7 +6992,7 @@ var init_certificate_table = __esm({
 });
 
 // src/verify/authenticode/spc.ts
-function readSpcIndirectData(der) {
+function readSpcIndirectData(der, expectedType = OID_SPC_PE_IMAGE_DATA) {
   try {
     const root = parseDer(der);
     if (root.tag !== TAG.SEQUENCE) return { ok: false, problem: "it is not a SEQUENCE" };
@@ -6855,9 +7002,15 @@ function readSpcIndirectData(der) {
     const [type, value, ...more] = children(data);
     if (more.length > 0) return { ok: false, problem: "its data has unexpected fields" };
     const dataType = decodeOid(type);
-    if (dataType !== OID_SPC_PE_IMAGE_DATA)
-      return { ok: false, problem: `its data type is ${dataType}, not SPC_PE_IMAGE_DATAOBJ (a PE image)` };
-    if (!value || value.tag !== TAG.SEQUENCE) return { ok: false, problem: "its SpcPeImageData is missing" };
+    if (dataType !== expectedType)
+      return {
+        ok: false,
+        problem: `its data type is ${dataType}, not ${DATA_TYPE_NAMES[expectedType] ?? expectedType}`
+      };
+    if (expectedType === OID_SPC_PE_IMAGE_DATA && (!value || value.tag !== TAG.SEQUENCE))
+      return { ok: false, problem: "its SpcPeImageData is missing" };
+    if (expectedType === OID_SPC_CAB_DATA && (!value || !SPC_LINK_TAGS.has(value.tag)))
+      return { ok: false, problem: "its value is not an SpcLink" };
     if (digestInfo.tag !== TAG.SEQUENCE)
       return { ok: false, problem: "its messageDigest is not a DigestInfo" };
     const [algorithm, digest2, ...after] = children(digestInfo);
@@ -6872,12 +7025,18 @@ function readSpcIndirectData(der) {
     throw error62;
   }
 }
-var OID_SPC_PE_IMAGE_DATA;
+var OID_SPC_PE_IMAGE_DATA, OID_SPC_CAB_DATA, DATA_TYPE_NAMES, SPC_LINK_TAGS;
 var init_spc = __esm({
   "src/verify/authenticode/spc.ts"() {
     "use strict";
     init_der();
     OID_SPC_PE_IMAGE_DATA = "1.3.6.1.4.1.311.2.1.15";
+    OID_SPC_CAB_DATA = "1.3.6.1.4.1.311.2.1.25";
+    DATA_TYPE_NAMES = {
+      [OID_SPC_PE_IMAGE_DATA]: "SPC_PE_IMAGE_DATAOBJ (a PE image)",
+      [OID_SPC_CAB_DATA]: "SPC_CAB_DATA_OBJ (a cabinet)"
+    };
+    SPC_LINK_TAGS = /* @__PURE__ */ new Set([128, 161, 162]);
   }
 });
 
@@ -6919,11 +7078,11 @@ function contentProblem(envelope) {
   if (!envelope.encapsulated) return "the SpcIndirectDataContent is not attached as a SEQUENCE";
   return null;
 }
-function spcCheck(imageHash) {
+function spcCheck(imageHash, dataType) {
   return {
     contentType: OID_SPC_INDIRECT_DATA,
     check: async (envelope, signerHash) => {
-      const spc = envelope.encapsulated ? readSpcIndirectData(envelope.encapsulated) : null;
+      const spc = envelope.encapsulated ? readSpcIndirectData(envelope.encapsulated, dataType) : null;
       if (!spc?.ok)
         return [
           reason(
@@ -7047,17 +7206,23 @@ async function verifyAuthenticode(request) {
         "the PE image has no attribute certificate table, and no signature was given for it"
       )
     ]);
+  return verifyFound(request, found, verifyLimits, entryLimits, {
+    dataType: OID_SPC_PE_IMAGE_DATA,
+    parts: () => imageHashParts(image, layout2)
+  });
+}
+async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
   const digestParts = request.digestParts ?? nobleDigestParts;
   const hashes = /* @__PURE__ */ new Map();
   const imageHash = (hash2) => {
     let pending = hashes.get(hash2);
     if (!pending) {
-      pending = digestParts(hash2, imageHashParts(image, layout2));
+      pending = digestParts(hash2, file2.parts());
       hashes.set(hash2, pending);
     }
     return pending;
   };
-  const check2 = spcCheck(imageHash);
+  const check2 = spcCheck(imageHash, file2.dataType);
   const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
   const checked = [];
   for (const item of found) {
@@ -7172,13 +7337,75 @@ var init_verify_authenticode = __esm({
   }
 });
 
+// src/verify/authenticode/verify-cab.ts
+async function verifyCabinet(request) {
+  const limits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
+  const verifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const bytes = request.image;
+  if (bytes.length > limits.maxImageBytes)
+    return {
+      ok: false,
+      code: "AUTHENTICODE_LIMIT_EXCEEDED",
+      detail: `the cabinet is ${bytes.length} bytes; at most ${limits.maxImageBytes} are verified`
+    };
+  const read = readCabLayout(bytes, { maxEntryBytes: limits.maxEntryBytes });
+  if (!read.ok) {
+    if (read.kind === "limit") return { ok: false, code: "AUTHENTICODE_LIMIT_EXCEEDED", detail: read.detail };
+    return rejectedWithoutSigner([reason("AUTHENTICODE_CAB_MALFORMED", read.problem)]);
+  }
+  const layout2 = read.layout;
+  const found = [];
+  const entryLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
+  try {
+    if (layout2.signature) {
+      const blob = bytes.subarray(layout2.signature.offset, layout2.signature.offset + layout2.signature.size);
+      const signature = withoutTrailingZeros(blob);
+      if (signature) collect("1", signature, 0, entryLimits, limits, found);
+      else
+        found.push({
+          id: "1",
+          signature: blob,
+          unreadable: reason(
+            "AUTHENTICODE_ENTRY_UNREADABLE",
+            "the cabinet's signature is not one DER SignedData followed only by zero padding"
+          )
+        });
+    }
+    if (request.signature) collect("given", request.signature, 0, verifyLimits, limits, found);
+  } catch (error62) {
+    if (error62 instanceof LimitExceeded) return { ok: false, code: error62.code, detail: error62.detail };
+    throw error62;
+  }
+  if (found.length === 0)
+    return rejectedWithoutSigner([
+      reason("AUTHENTICODE_UNSIGNED", "the cabinet carries no signature, and no signature was given for it")
+    ]);
+  return verifyFound(request, found, verifyLimits, entryLimits, {
+    dataType: OID_SPC_CAB_DATA,
+    parts: () => cabDigestParts(bytes, layout2)
+  });
+}
+var init_verify_cab = __esm({
+  "src/verify/authenticode/verify-cab.ts"() {
+    "use strict";
+    init_reasons();
+    init_verify_package();
+    init_cab();
+    init_certificate_table();
+    init_spc();
+    init_verify_authenticode();
+  }
+});
+
 // src/verify/authenticode/index.ts
 var init_authenticode = __esm({
   "src/verify/authenticode/index.ts"() {
     "use strict";
+    init_cab();
     init_image_hash();
     init_pe();
     init_verify_authenticode();
+    init_verify_cab();
   }
 });
 
@@ -29781,6 +30008,7 @@ async function verifyByFormat(deps, input2, common) {
   };
   if (!input2.signature) {
     if (bytes && looksLikePe(bytes)) return verifyAuthenticode({ ...authenticode, image: bytes });
+    if (bytes && looksLikeCab(bytes)) return verifyCabinet({ ...authenticode, image: bytes });
     if (bytes && looksLikeZip(bytes)) return verifyJar({ ...common, archive: bytes, limits: deps.limits });
     throw missingSignature();
   }
@@ -29791,7 +30019,8 @@ async function verifyByFormat(deps, input2, common) {
         "an Authenticode signature commits to the PE image hash, which only the file gives: send the file itself as artifact (read whole, within the artifact size limit), not its digest"
       );
     }
-    return verifyAuthenticode({ ...authenticode, image: bytes, signature: input2.signature });
+    const verifyFile = looksLikeCab(bytes) ? verifyCabinet : verifyAuthenticode;
+    return verifyFile({ ...authenticode, image: bytes, signature: input2.signature });
   }
   return verifyPackage({
     ...common,
@@ -31031,6 +31260,7 @@ function multipartBody(boundary, parts) {
 var SIGNATURE_SUFFIXES = [".p7s", ".sig", ".p7b"];
 var ZIP_MAGIC = [80, 75, 3, 4];
 var PE_MAGIC = [77, 90];
+var CAB_MAGIC = [77, 83, 67, 70];
 var startsWith = (head, magic) => magic.every((byte, i) => head[i] === byte);
 var trimSlashes = (path) => path.length > 1 ? path.replace(/\/+$/, "") : path;
 var packageOf = (signatureName) => signatureName.slice(0, -4);
@@ -31146,7 +31376,8 @@ async function withSignature(io, file2, explicit) {
     };
   if (found.length === 1) return { ...file2, signature: found[0] };
   const head = await io.readFile(file2.path, ZIP_MAGIC.length);
-  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC)) return { ...file2, signature: null };
+  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC) || startsWith(head, CAB_MAGIC))
+    return { ...file2, signature: null };
   return {
     path: file2.path,
     signature: null,

@@ -22,6 +22,8 @@ export interface PackageProblem {
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 /** "MZ": a PE file (exe, dll, sys, efi) starts with a DOS header; the server reads the rest strictly. */
 const PE_MAGIC = [0x4d, 0x5a];
+/** "MSCF": a Microsoft Cabinet, whose Authenticode signature is in its header reserve. */
+const CAB_MAGIC = [0x4d, 0x53, 0x43, 0x46];
 
 const startsWith = (head: Uint8Array, magic: readonly number[]) => magic.every((byte, i) => head[i] === byte);
 
@@ -171,7 +173,8 @@ async function withSignature(
   if (found.length === 1) return { ...file, signature: found[0] as string };
   // A signed JAR/ZIP or PE file carries its signature inside; anything else without one cannot be verified.
   const head = await io.readFile(file.path, ZIP_MAGIC.length);
-  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC)) return { ...file, signature: null };
+  if (startsWith(head, ZIP_MAGIC) || startsWith(head, PE_MAGIC) || startsWith(head, CAB_MAGIC))
+    return { ...file, signature: null };
   return {
     path: file.path,
     signature: null,

@@ -83,7 +83,7 @@ export const VerdictSchema = z
     }),
     signatures: z.array(SignatureVerdictSchema).optional().openapi({
       description:
-        'a signed PE file (Authenticode): each signature with its own result, nested ones after their parent. The file is trusted when one is trusted and none is broken (docs/authenticode.md)',
+        'a signed PE file or cabinet (Authenticode): each signature with its own result, nested ones after their parent. The file is trusted when one is trusted and none is broken (docs/authenticode.md)',
     }),
   })
   .openapi('Verdict');

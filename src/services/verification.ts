@@ -16,6 +16,7 @@ import {
   type DigestBytes,
   type DigestParts,
   type HashName,
+  looksLikeCab,
   looksLikePe,
   looksLikeZip,
   OID_SPC_INDIRECT_DATA,
@@ -30,6 +31,7 @@ import {
   type VerifyOutcome,
   type VerifyRequest,
   verifyAuthenticode,
+  verifyCabinet,
   verifyJar,
   verifyPackage,
   webCryptoDigest,
@@ -261,6 +263,7 @@ async function verifyByFormat(
   };
   if (!input.signature) {
     if (bytes && looksLikePe(bytes)) return verifyAuthenticode({ ...authenticode, image: bytes });
+    if (bytes && looksLikeCab(bytes)) return verifyCabinet({ ...authenticode, image: bytes });
     if (bytes && looksLikeZip(bytes)) return verifyJar({ ...common, archive: bytes, limits: deps.limits });
     throw missingSignature();
   }
@@ -271,7 +274,8 @@ async function verifyByFormat(
         'an Authenticode signature commits to the PE image hash, which only the file gives: send the file itself as artifact (read whole, within the artifact size limit), not its digest',
       );
     }
-    return verifyAuthenticode({ ...authenticode, image: bytes, signature: input.signature });
+    const verifyFile = looksLikeCab(bytes) ? verifyCabinet : verifyAuthenticode;
+    return verifyFile({ ...authenticode, image: bytes, signature: input.signature });
   }
   return verifyPackage({
     ...common,

@@ -3,10 +3,12 @@ export {
   type AuthenticodeLimits,
   DEFAULT_AUTHENTICODE_LIMITS,
   type DigestParts,
+  looksLikeCab,
   looksLikePe,
   nobleDigestParts,
   type VerifyAuthenticodeRequest,
   verifyAuthenticode,
+  verifyCabinet,
 } from './authenticode';
 export { isParseError, type ParsedCertificate, parseCertificate } from './certificate';
 export { OID_SPC_INDIRECT_DATA } from './cms-envelope';

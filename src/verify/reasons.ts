@@ -66,6 +66,8 @@ export const REASON_CODES = [
   'AUTHENTICODE_CONTENT_INVALID',
   'AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH',
   'AUTHENTICODE_IMAGE_HASH_MISMATCH',
+  // Authenticode cabinets (src/verify/authenticode/cab.ts, docs/authenticode.md)
+  'AUTHENTICODE_CAB_MALFORMED',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -1,3 +1,4 @@
+export { looksLikeCab } from './cab';
 export { type DigestParts, nobleDigestParts } from './image-hash';
 export { looksLikePe } from './pe';
 export {
@@ -6,3 +7,4 @@ export {
   type VerifyAuthenticodeRequest,
   verifyAuthenticode,
 } from './verify-authenticode';
+export { verifyCabinet } from './verify-cab';

@@ -8,10 +8,20 @@ import { children, DerError, decodeOid, parseDer, TAG } from '../der';
  *   DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier, digest OCTET STRING }
  *
  * For a PE image `type` is SPC_PE_IMAGE_DATAOBJ and `value` an SpcPeImageData (a SEQUENCE: flags and an
- * optional link, e.g. to page hashes, which are not read). Read in DER, nothing left over.
+ * optional link, e.g. to page hashes, which are not read). For a cabinet `type` is SPC_CAB_DATA_OBJ and
+ * `value` an SpcLink (a CHOICE of context tags [0] url, [1] moniker, [2] file; signing tools write the
+ * "<<<Obsolete>>>" file link), which is not read further. Read in DER, nothing left over.
  */
 
 export const OID_SPC_PE_IMAGE_DATA = '1.3.6.1.4.1.311.2.1.15';
+export const OID_SPC_CAB_DATA = '1.3.6.1.4.1.311.2.1.25';
+
+const DATA_TYPE_NAMES: Record<string, string> = {
+  [OID_SPC_PE_IMAGE_DATA]: 'SPC_PE_IMAGE_DATAOBJ (a PE image)',
+  [OID_SPC_CAB_DATA]: 'SPC_CAB_DATA_OBJ (a cabinet)',
+};
+/** SpcLink's alternatives: [0] IMPLICIT IA5String, [1] IMPLICIT SpcSerializedObject, [2] EXPLICIT SpcString. */
+const SPC_LINK_TAGS = new Set([0x80, 0xa1, 0xa2]);
 
 export interface SpcIndirectData {
   digestAlgorithmOid: string;
@@ -20,6 +30,7 @@ export interface SpcIndirectData {
 
 export function readSpcIndirectData(
   der: Uint8Array,
+  expectedType: string = OID_SPC_PE_IMAGE_DATA,
 ): { ok: true; value: SpcIndirectData } | { ok: false; problem: string } {
   try {
     const root = parseDer(der);
@@ -30,9 +41,15 @@ export function readSpcIndirectData(
     const [type, value, ...more] = children(data);
     if (more.length > 0) return { ok: false, problem: 'its data has unexpected fields' };
     const dataType = decodeOid(type);
-    if (dataType !== OID_SPC_PE_IMAGE_DATA)
-      return { ok: false, problem: `its data type is ${dataType}, not SPC_PE_IMAGE_DATAOBJ (a PE image)` };
-    if (!value || value.tag !== TAG.SEQUENCE) return { ok: false, problem: 'its SpcPeImageData is missing' };
+    if (dataType !== expectedType)
+      return {
+        ok: false,
+        problem: `its data type is ${dataType}, not ${DATA_TYPE_NAMES[expectedType] ?? expectedType}`,
+      };
+    if (expectedType === OID_SPC_PE_IMAGE_DATA && (!value || value.tag !== TAG.SEQUENCE))
+      return { ok: false, problem: 'its SpcPeImageData is missing' };
+    if (expectedType === OID_SPC_CAB_DATA && (!value || !SPC_LINK_TAGS.has(value.tag)))
+      return { ok: false, problem: 'its value is not an SpcLink' };
     if (digestInfo.tag !== TAG.SEQUENCE)
       return { ok: false, problem: 'its messageDigest is not a DigestInfo' };
     const [algorithm, digest, ...after] = children(digestInfo);

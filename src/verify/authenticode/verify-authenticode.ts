@@ -17,7 +17,7 @@ import {
 import { readCertificateTable, withoutTrailingZeros } from './certificate-table';
 import { type DigestParts, imageHashParts, nobleDigestParts } from './image-hash';
 import { type PeLayout, readPeLayout } from './pe';
-import { readSpcIndirectData } from './spc';
+import { OID_SPC_PE_IMAGE_DATA, readSpcIndirectData } from './spc';
 
 /**
  * Verifies the Authenticode signatures of a PE/PE32+ image (exe, dll, sys, efi): every entry of its
@@ -82,7 +82,7 @@ const BROKEN: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
 ]);
 
 /** Refusals of the envelope reader that are limits (a request error for the file), not a broken entry. */
-const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+export const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PAYLOAD_TOO_LARGE',
   'SIGNERS_LIMIT',
   'CERTIFICATES_LIMIT',
@@ -93,14 +93,14 @@ const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export const isBroken = (reasons: readonly Reason[]): boolean => reasons.some((r) => BROKEN.has(r.code));
 
 /** One signature found in the file: its bytes, or why it could not be read. */
-interface Found {
+export interface Found {
   id: string;
   signature: Uint8Array;
   /** The entry cannot be read as an Authenticode signature: a broken signature with this reason. */
   unreadable: Reason | null;
 }
 
-class LimitExceeded extends Error {
+export class LimitExceeded extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
@@ -113,7 +113,7 @@ class LimitExceeded extends Error {
  * Reads one signature and, depth first, those nested in it; pushes each onto `found` in file order
  * (a parent before its nested ones). Limits throw LimitExceeded.
  */
-function collect(
+export function collect(
   id: string,
   bytes: Uint8Array,
   depth: number,
@@ -160,12 +160,15 @@ function contentProblem(envelope: CmsEnvelope): string | null {
   return null;
 }
 
-/** The SpcIndirectDataContent against the image, for verifySignedData's integrity check. */
-function spcCheck(imageHash: (hash: HashName) => Promise<Uint8Array>): ContentCheck {
+/**
+ * The SpcIndirectDataContent against the file, for verifySignedData's integrity check: its data type must
+ * be `dataType` (SPC_PE_IMAGE_DATAOBJ for a PE image, SPC_CAB_DATA_OBJ for a cabinet).
+ */
+function spcCheck(imageHash: (hash: HashName) => Promise<Uint8Array>, dataType: string): ContentCheck {
   return {
     contentType: OID_SPC_INDIRECT_DATA,
     check: async (envelope, signerHash) => {
-      const spc = envelope.encapsulated ? readSpcIndirectData(envelope.encapsulated) : null;
+      const spc = envelope.encapsulated ? readSpcIndirectData(envelope.encapsulated, dataType) : null;
       if (!spc?.ok)
         return [
           reason(
@@ -328,19 +331,43 @@ export async function verifyAuthenticode(request: VerifyAuthenticodeRequest): Pr
         'the PE image has no attribute certificate table, and no signature was given for it',
       ),
     ]);
+  return verifyFound(request, found, verifyLimits, entryLimits, {
+    dataType: OID_SPC_PE_IMAGE_DATA,
+    parts: () => imageHashParts(image, layout),
+  });
+}
 
+/** What a file format gives the shared per-signature verification. */
+export interface SignedFile {
+  /** The SpcIndirectDataContent data type its signatures must carry. */
+  dataType: string;
+  /** The views of the file that its Authenticode digest covers, in order. */
+  parts: () => Uint8Array[];
+}
+
+/**
+ * Verifies every found signature (at least one) against the file's digest and combines the verdicts:
+ * the part shared by all Authenticode formats (PE, cabinet).
+ */
+export async function verifyFound(
+  request: VerifyAuthenticodeRequest,
+  found: readonly Found[],
+  verifyLimits: VerifyLimits,
+  entryLimits: VerifyLimits,
+  file: SignedFile,
+): Promise<VerifyResult> {
   // One image hash per algorithm, computed when a signature first needs it.
   const digestParts = request.digestParts ?? nobleDigestParts;
   const hashes = new Map<HashName, Promise<Uint8Array>>();
   const imageHash = (hash: HashName): Promise<Uint8Array> => {
     let pending = hashes.get(hash);
     if (!pending) {
-      pending = digestParts(hash, imageHashParts(image, layout));
+      pending = digestParts(hash, file.parts());
       hashes.set(hash, pending);
     }
     return pending;
   };
-  const check = spcCheck(imageHash);
+  const check = spcCheck(imageHash, file.dataType);
 
   const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
   const checked: Checked[] = [];

@@ -173,6 +173,8 @@ export interface SignOptions {
   spcHash?: Hash;
   /** The data type of SpcAttributeTypeAndOptionalValue (default SPC_PE_IMAGE_DATAOBJ). */
   dataType?: string;
+  /** Its value, a DER TLV (default an SpcPeImageData SEQUENCE). */
+  dataValue?: Uint8Array;
   /** eContentType (default SpcIndirectDataContent); id-data wraps the content in an OCTET STRING. */
   contentType?: string;
   /** ContentInfos nested in the unsigned attribute 1.3.6.1.4.1.311.2.4.1. */
@@ -183,7 +185,7 @@ export interface SignOptions {
 export async function signImage(image: Uint8Array, pki: Pki, options: SignOptions = {}): Promise<Uint8Array> {
   const spcHash = options.spcHash ?? 'SHA-256';
   const digest = options.digest ?? (await imageHash(image, spcHash === 'SHA-1' ? 'SHA-256' : spcHash));
-  const peImageData = seq(tlv(0x03, new Uint8Array([0])));
+  const peImageData = options.dataValue ?? seq(tlv(0x03, new Uint8Array([0])));
   const spc = seq(
     seq(oid(options.dataType ?? OID_SPC_PE_IMAGE_DATA), peImageData),
     seq(seq(oid(DIGEST_OIDS[spcHash]), tlv(0x05)), octets(digest)),
