@@ -30245,7 +30245,8 @@ async function createOfflineVerifier(sources) {
     limits,
     escalate: noEscalation,
     validatePath: createPathCache().validator,
-    ...sources.tsaAnchors ? { tsaAnchors: sources.tsaAnchors } : {}
+    ...sources.tsaAnchors ? { tsaAnchors: sources.tsaAnchors } : {},
+    ...sources.digestParts ? { digestParts: sources.digestParts } : {}
   };
   return {
     report: report2,
@@ -30421,6 +30422,7 @@ var offline_store_exports = {};
 __export(offline_store_exports, {
   openOfflineStore: () => openOfflineStore
 });
+import { createHash } from "node:crypto";
 async function openOfflineStore(dir) {
   let verifier;
   try {
@@ -30428,7 +30430,8 @@ async function openOfflineStore(dir) {
       seed: await readTrustStoreDir(dir),
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(dir)),
       subtle: globalThis.crypto.subtle,
-      now: () => /* @__PURE__ */ new Date()
+      now: () => /* @__PURE__ */ new Date(),
+      digestParts: nodeDigestParts
     });
   } catch (error62) {
     if (error62 instanceof SeedError || error62 instanceof TrustgateError) return { invalid: error62.message };
@@ -30443,7 +30446,7 @@ async function openOfflineStore(dir) {
     warnings
   };
 }
-var isFileSystemError;
+var isFileSystemError, nodeDigestParts;
 var init_offline_store = __esm({
   "src/platform/offline-store.ts"() {
     "use strict";
@@ -30453,6 +30456,11 @@ var init_offline_store = __esm({
     init_trust_store_files();
     init_tsa_store_files();
     isFileSystemError = (error62) => error62 instanceof Error && typeof error62.syscall === "string" && /^E[A-Z]+$/.test(String(error62.code));
+    nodeDigestParts = async (hash2, parts) => {
+      const hasher = createHash(hash2.toLowerCase().replace("-", ""));
+      for (const part of parts) hasher.update(part);
+      return new Uint8Array(hasher.digest());
+    };
   }
 });
 
@@ -31717,7 +31725,7 @@ async function optionNamingAFile(io, argv) {
 }
 
 // src/platform/cli-io.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { appendFile, open as open3, readdir as readdir3, stat as stat3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -31868,7 +31876,7 @@ function nodeCliIo(version3) {
     readFile: readPrefix,
     openFile: (path) => Readable2.toWeb(createReadStream(path)),
     hashFile: async (path, algorithm, onBytes) => {
-      const hash2 = createHash(algorithm.toLowerCase().replace("-", ""));
+      const hash2 = createHash2(algorithm.toLowerCase().replace("-", ""));
       let read = 0;
       for await (const chunk of createReadStream(path, { highWaterMark: SLICE_BYTES })) {
         hash2.update(chunk);

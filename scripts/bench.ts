@@ -4,7 +4,8 @@
  * Starts the Node server as `npm start` does (temporary database and trust store), loads it with
  * autocannon from this process over 127.0.0.1 at concurrency 32, measures the verifier in-process next to a
  * bare `crypto.subtle.verify`, streams a 1 GiB artifact through /verify next to `sha256sum`, and repeats
- * the digest-only P-256 load against a store of 10,000 anchors in 1,000 vendors, then times the offline
+ * the digest-only P-256 load against a store of 10,000 anchors in 1,000 vendors, verifies a 64 MiB
+ * Authenticode-signed PE next to `osslsigncode verify` (scripts/bench/authenticode.ts), then times the offline
  * `trustgate verify` command as whole processes (scripts/bench-cli.ts). Prints a table (or JSON)
  * with each target's ratio. Everything it makes lives in a temporary directory, removed at the end.
  */
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { ENVELOPE_MEMO_ENTRIES } from '../src/verify/cms-envelope';
 import { decodePemBlocks } from '../src/verify/pem';
 import { writeDecoyStore } from './bench/anchors';
+import { authenticodeBench } from './bench/authenticode';
 import { distinctSignatures } from './bench/distinct';
 import { inProcess } from './bench/inprocess';
 import { type LoadFigures, load, multipart } from './bench/load';
@@ -131,6 +133,17 @@ async function main() {
       `in-process: verifier ${inproc.verifierPerSecond.toFixed(0)}/s on one signature, ${inproc.verifierDistinctPerSecond.toFixed(0)}/s on ${inproc.distinctSignatures} distinct ones (without path cache ${inproc.verifierUncachedPerSecond.toFixed(0)}/s), bare subtle.verify ${inproc.barePerSecond.toFixed(0)}/s`,
     );
 
+    // A 64 MiB signed PE (issue 17), in-process too, before any server competes for the cores.
+    const authenticode = await authenticodeBench({
+      work,
+      chain: rsa,
+      fixture: join(import.meta.dirname, '../test/fixtures/authenticode/unsigned/pe32plus.efi'),
+      runs: QUICK ? 1 : 3,
+    });
+    log(
+      `Authenticode ${authenticode.imageMiB} MiB PE (${authenticode.verdict}): ${authenticode.pureSeconds.toFixed(2)} s with the pure hasher (Workers, offline), ${authenticode.nodeCryptoSeconds.toFixed(2)} s with node:crypto (the Node server), osslsigncode verify ${authenticode.osslsigncodeSeconds.toFixed(2)} s`,
+    );
+
     const digestForm = (sig: Uint8Array) =>
       multipart([
         { name: 'vendor', value: 'bench' },
@@ -230,6 +243,7 @@ async function main() {
       settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, bigBytes: BIG_BYTES },
       http: { health, digestP256, digestRsa, upload64k, digestP256LargeStore: digestLarge },
       inProcess: inproc,
+      authenticode,
       cli,
       stream: { ...stream, sha256sumMbPerSecond: sum.mbPerSecond, serverPeakRssBytes: serverPeak },
       stores: {

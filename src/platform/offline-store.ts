@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { OfflineCore } from '../cli';
 import { TrustgateError } from '../errors';
 import { createOfflineVerifier } from '../offline';
 import { SeedError } from '../trust';
+import type { DigestParts } from '../verify';
 import { readTrustStoreDir } from './trust-store-files';
 import { readTsaStoreDir, tsaAnchorsFor } from './tsa-store-files';
 
@@ -9,6 +11,13 @@ const isFileSystemError = (error: unknown): error is NodeJS.ErrnoException =>
   error instanceof Error &&
   typeof (error as NodeJS.ErrnoException).syscall === 'string' &&
   /^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException).code));
+
+/** node:crypto over the parts of a PE image: 0.05 s for 63 MiB here, against 0.56 s for the pure hasher. */
+const nodeDigestParts: DigestParts = async (hash, parts) => {
+  const hasher = createHash(hash.toLowerCase().replace('-', ''));
+  for (const part of parts) hasher.update(part);
+  return new Uint8Array(hasher.digest());
+};
 
 /**
  * The offline core over a trust-store folder: the same reader and seed import as `npm start`. A folder
@@ -23,6 +32,7 @@ export async function openOfflineStore(dir: string): Promise<OfflineCore | { inv
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(dir)),
       subtle: globalThis.crypto.subtle,
       now: () => new Date(),
+      digestParts: nodeDigestParts,
     });
   } catch (error) {
     if (error instanceof SeedError || error instanceof TrustgateError) return { invalid: error.message };
