@@ -31849,14 +31849,20 @@ async function factsOf(path) {
 async function readPrefix(path, maxBytes) {
   const file2 = await open3(path, "r");
   try {
-    const buffer = new Uint8Array(maxBytes);
+    let buffer = new Uint8Array(Math.min(maxBytes, (await file2.stat()).size + 1));
     let filled = 0;
-    while (filled < maxBytes) {
-      const { bytesRead } = await file2.read(buffer, filled, maxBytes - filled, null);
+    for (; ; ) {
+      if (filled === buffer.length) {
+        if (buffer.length === maxBytes) break;
+        const grown = new Uint8Array(maxBytes);
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const { bytesRead } = await file2.read(buffer, filled, buffer.length - filled, null);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled === maxBytes ? buffer : buffer.slice(0, filled);
+    return buffer.subarray(0, filled);
   } finally {
     await file2.close();
   }

@@ -25,14 +25,24 @@ async function factsOf(path: string): Promise<FileFacts | null> {
 async function readPrefix(path: string, maxBytes: number): Promise<Uint8Array> {
   const file = await open(path, 'r');
   try {
-    const buffer = new Uint8Array(maxBytes);
+    // Sized by the file (one byte more, to see it grow), not by the cap: zero-filling a 64 MiB buffer
+    // and copying out the part read cost more than the read itself.
+    let buffer = new Uint8Array(Math.min(maxBytes, (await file.stat()).size + 1));
     let filled = 0;
-    while (filled < maxBytes) {
-      const { bytesRead } = await file.read(buffer, filled, maxBytes - filled, null);
+    for (;;) {
+      if (filled === buffer.length) {
+        // Grown since the stat: read on up to the cap, so a caller sees all of it (or that it is too big),
+        // never a prefix that looks whole.
+        if (buffer.length === maxBytes) break;
+        const grown = new Uint8Array(maxBytes);
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, null);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled === maxBytes ? buffer : buffer.slice(0, filled);
+    return buffer.subarray(0, filled);
   } finally {
     await file.close();
   }
