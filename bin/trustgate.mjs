@@ -7148,16 +7148,23 @@ function combine2(checked) {
     ...warnings.length > 0 ? { warnings } : {}
   };
 }
-async function verifyAuthenticode(request) {
+function limitsFor(request, what) {
   const limits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
-  const verifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
-  const image = request.image;
-  if (image.length > limits.maxImageBytes)
-    return {
+  const size = request.image.length;
+  return {
+    limits,
+    verifyLimits: { ...DEFAULT_VERIFY_LIMITS, ...request.limits },
+    oversized: size > limits.maxImageBytes ? {
       ok: false,
       code: "AUTHENTICODE_LIMIT_EXCEEDED",
-      detail: `the image is ${image.length} bytes; at most ${limits.maxImageBytes} are verified`
-    };
+      detail: `the ${what} is ${size} bytes; at most ${limits.maxImageBytes} are verified`
+    } : null
+  };
+}
+async function verifyAuthenticode(request) {
+  const { limits, verifyLimits, oversized } = limitsFor(request, "image");
+  if (oversized) return oversized;
+  const image = request.image;
   const pe2 = readPeLayout(image);
   if (!pe2.ok)
     return rejectedWithoutSigner([
@@ -7339,15 +7346,9 @@ var init_verify_authenticode = __esm({
 
 // src/verify/authenticode/verify-cab.ts
 async function verifyCabinet(request) {
-  const limits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
-  const verifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const { limits, verifyLimits, oversized } = limitsFor(request, "cabinet");
+  if (oversized) return oversized;
   const bytes = request.image;
-  if (bytes.length > limits.maxImageBytes)
-    return {
-      ok: false,
-      code: "AUTHENTICODE_LIMIT_EXCEEDED",
-      detail: `the cabinet is ${bytes.length} bytes; at most ${limits.maxImageBytes} are verified`
-    };
   const read = readCabLayout(bytes, { maxEntryBytes: limits.maxEntryBytes });
   if (!read.ok) {
     if (read.kind === "limit") return { ok: false, code: "AUTHENTICODE_LIMIT_EXCEEDED", detail: read.detail };
@@ -9010,6 +9011,7 @@ var init_signer_proposal = __esm({
   "src/trust/signer-proposal.ts"() {
     "use strict";
     init_verify();
+    init_root_proposal();
   }
 });
 

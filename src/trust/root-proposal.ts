@@ -106,6 +106,27 @@ export function remedyText(refusal: RootRefusal): string {
     : 'ask the vendor, through the contact on file, for its full and current chain, and propose the root at its top';
 }
 
+/** The one PEM certificate an admin proposes (a root or a pinned signer): its DER, or why not. */
+export function readOneCertificate(
+  pem: string,
+  what: 'root' | 'signer',
+): { ok: true; der: Uint8Array } | Refusal {
+  const blocks = decodePemBlocks(pem);
+  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
+  if (certificates.length === 0 || blocks.length !== certificates.length) {
+    return { ok: false, code: 'INVALID_CERTIFICATE', detail: 'pem must hold a PEM CERTIFICATE block' };
+  }
+  const [first, ...more] = certificates;
+  if (!first || more.length > 0) {
+    return {
+      ok: false,
+      code: 'INVALID_CERTIFICATE',
+      detail: `pem must hold one certificate; propose each ${what} on its own`,
+    };
+  }
+  return { ok: true, der: first.der };
+}
+
 /**
  * Reads a root an admin proposes: exactly one PEM certificate that parses strictly (as an anchor) and that
  * `rootRefusal` accepts at `now`.
@@ -114,19 +135,9 @@ export function readProposedRoot(
   pem: string,
   now: Date,
 ): { ok: true; der: Uint8Array; summary: ReturnType<typeof summarize> } | Refusal {
-  const blocks = decodePemBlocks(pem);
-  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
-  if (certificates.length === 0 || blocks.length !== certificates.length) {
-    return { ok: false, code: 'INVALID_CERTIFICATE', detail: 'pem must hold a PEM CERTIFICATE block' };
-  }
-  if (certificates.length > 1) {
-    return {
-      ok: false,
-      code: 'INVALID_CERTIFICATE',
-      detail: 'pem must hold one certificate; propose each root on its own',
-    };
-  }
-  const der = (certificates[0] as { der: Uint8Array }).der;
+  const one = readOneCertificate(pem, 'root');
+  if (!one.ok) return one;
+  const der = one.der;
   const certificate = parseCertificate(der, { trustAnchor: true });
   if (isParseError(certificate)) {
     return {

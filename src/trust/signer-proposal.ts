@@ -1,5 +1,5 @@
-import { decodePemBlocks, isParseError, parseCertificate, pinnedSignerDefects, summarize } from '../verify';
-import type { Refusal } from './root-proposal';
+import { isParseError, parseCertificate, pinnedSignerDefects, summarize } from '../verify';
+import { type Refusal, readOneCertificate } from './root-proposal';
 
 /**
  * Reads a pinned signer an admin proposes (or the seed imports): exactly one PEM certificate that parses
@@ -12,20 +12,8 @@ export function readProposedSigner(
   pem: string,
   now: Date,
 ): { ok: true; der: Uint8Array; summary: ReturnType<typeof summarize> } | Refusal {
-  const blocks = decodePemBlocks(pem);
-  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
-  if (certificates.length === 0 || blocks.length !== certificates.length) {
-    return { ok: false, code: 'INVALID_CERTIFICATE', detail: 'pem must hold a PEM CERTIFICATE block' };
-  }
-  if (certificates.length > 1) {
-    return {
-      ok: false,
-      code: 'INVALID_CERTIFICATE',
-      detail: 'pem must hold one certificate; propose each signer on its own',
-    };
-  }
-  const der = (certificates[0] as { der: Uint8Array }).der;
-  return readSignerCertificate(der, now);
+  const one = readOneCertificate(pem, 'signer');
+  return one.ok ? readSignerCertificate(one.der, now) : one;
 }
 
 /** A signer certificate (DER) checked as `readProposedSigner` does. */

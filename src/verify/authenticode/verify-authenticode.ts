@@ -272,16 +272,31 @@ const fromRejection = (id: string, reasons: Reason[]): Checked => {
   };
 };
 
-export async function verifyAuthenticode(request: VerifyAuthenticodeRequest): Promise<VerifyResult> {
+/** The request's limits over the defaults, and the refusal of a file over `maxImageBytes` (PE or cabinet). */
+export function limitsFor(
+  request: VerifyAuthenticodeRequest,
+  what: string,
+): { limits: AuthenticodeLimits; verifyLimits: VerifyLimits; oversized: VerifyResult | null } {
   const limits: AuthenticodeLimits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
-  const verifyLimits: VerifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const size = request.image.length;
+  return {
+    limits,
+    verifyLimits: { ...DEFAULT_VERIFY_LIMITS, ...request.limits },
+    oversized:
+      size > limits.maxImageBytes
+        ? {
+            ok: false,
+            code: 'AUTHENTICODE_LIMIT_EXCEEDED',
+            detail: `the ${what} is ${size} bytes; at most ${limits.maxImageBytes} are verified`,
+          }
+        : null,
+  };
+}
+
+export async function verifyAuthenticode(request: VerifyAuthenticodeRequest): Promise<VerifyResult> {
+  const { limits, verifyLimits, oversized } = limitsFor(request, 'image');
+  if (oversized) return oversized;
   const image = request.image;
-  if (image.length > limits.maxImageBytes)
-    return {
-      ok: false,
-      code: 'AUTHENTICODE_LIMIT_EXCEEDED',
-      detail: `the image is ${image.length} bytes; at most ${limits.maxImageBytes} are verified`,
-    };
   const pe = readPeLayout(image);
   if (!pe.ok)
     return rejectedWithoutSigner([

@@ -1,19 +1,13 @@
 import { reason } from '../reasons';
-import {
-  DEFAULT_VERIFY_LIMITS,
-  rejectedWithoutSigner,
-  type VerifyLimits,
-  type VerifyResult,
-} from '../verify-package';
+import { rejectedWithoutSigner, type VerifyResult } from '../verify-package';
 import { cabDigestParts, readCabLayout } from './cab';
 import { withoutTrailingZeros } from './certificate-table';
 import { OID_SPC_CAB_DATA } from './spc';
 import {
-  type AuthenticodeLimits,
   collect,
-  DEFAULT_AUTHENTICODE_LIMITS,
   type Found,
   LimitExceeded,
+  limitsFor,
   type VerifyAuthenticodeRequest,
   verifyFound,
 } from './verify-authenticode';
@@ -25,15 +19,9 @@ import {
  * type SPC_CAB_DATA_OBJ; the file's verdict combines them by the same rule. See docs/authenticode.md.
  */
 export async function verifyCabinet(request: VerifyAuthenticodeRequest): Promise<VerifyResult> {
-  const limits: AuthenticodeLimits = { ...DEFAULT_AUTHENTICODE_LIMITS, ...request.limits };
-  const verifyLimits: VerifyLimits = { ...DEFAULT_VERIFY_LIMITS, ...request.limits };
+  const { limits, verifyLimits, oversized } = limitsFor(request, 'cabinet');
+  if (oversized) return oversized;
   const bytes = request.image;
-  if (bytes.length > limits.maxImageBytes)
-    return {
-      ok: false,
-      code: 'AUTHENTICODE_LIMIT_EXCEEDED',
-      detail: `the cabinet is ${bytes.length} bytes; at most ${limits.maxImageBytes} are verified`,
-    };
   const read = readCabLayout(bytes, { maxEntryBytes: limits.maxEntryBytes });
   if (!read.ok) {
     if (read.kind === 'limit') return { ok: false, code: 'AUTHENTICODE_LIMIT_EXCEEDED', detail: read.detail };
@@ -41,7 +29,7 @@ export async function verifyCabinet(request: VerifyAuthenticodeRequest): Promise
   }
   const layout = read.layout;
   const found: Found[] = [];
-  const entryLimits: VerifyLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
+  const entryLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
   try {
     if (layout.signature) {
       const blob = bytes.subarray(layout.signature.offset, layout.signature.offset + layout.signature.size);
