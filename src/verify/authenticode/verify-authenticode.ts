@@ -152,11 +152,19 @@ export function collect(
   });
 }
 
-/** An Authenticode SignedData attaches its SpcIndirectDataContent; anything else is not one. */
+/**
+ * An Authenticode SignedData attaches its SpcIndirectDataContent, and its signer signs attributes (the
+ * content type among them); anything else is not one. Without signed attributes the signature is a raw
+ * one over the content's octets, which is what a plain id-data signature by the same key over the same
+ * bytes is: nothing would bind it to Authenticode (a package signature over attacker-chosen bytes would
+ * become an Authenticode signature of the attacker's PE file).
+ */
 function contentProblem(envelope: CmsEnvelope): string | null {
   if (envelope.contentType !== OID_SPC_INDIRECT_DATA)
     return `the signed content type is ${envelope.contentType}, not SpcIndirectDataContent`;
   if (!envelope.encapsulated) return 'the SpcIndirectDataContent is not attached as a SEQUENCE';
+  if (envelope.signers.some((signer) => !signer.signedAttributes))
+    return 'the signer has no signed attributes (Authenticode signs its content type and message digest as attributes)';
   return null;
 }
 
