@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes } from '../../src/encoding';
 import { type VerifyAuthenticodeRequest, verifyAuthenticode } from '../../src/verify/authenticode';
 import { readZip } from '../../src/verify/jar/zip-reader';
+import { buildAndValidatePath } from '../../src/verify/path';
 import {
   anchorsOf,
   buildPe,
@@ -134,6 +135,44 @@ describe('Authenticode attacks', () => {
       const o = await outcome(image, { signature: await signImage(image, pki, { signedAttributes: false }) });
       expect(o.verdict).toBe('rejected');
       expect(codes(o)).toContain('AUTHENTICODE_CONTENT_INVALID');
+    });
+  });
+
+  describe('when a file repeats one signature as often as the limits allow (work per untrusted file)', () => {
+    // Eight table entries, each with one nested signature: sixteen signatures, each verified on its own.
+    // The image is hashed once per algorithm (at most three), but every signature searches its own path:
+    // without a file-level budget that is sixteen searches of 64 signature checks each (P-521: ~2 ms a
+    // check, so ~2 s of CPU for path searches alone, before the timestamps).
+    it('each signature gets a share of maxSignatureChecksPerFile (128 / 16 = 8 checks), and a real chain still fits', async () => {
+      const seen: number[] = [];
+      const signature = await signImage(image, pki, { nested: [await signImage(image, pki)] });
+      const bytes = withTable(
+        image,
+        Array.from({ length: 8 }, () => signature),
+      );
+      const o = await outcome(bytes, {
+        validatePath: async (request) => {
+          seen.push(request.limits?.maxSignatureChecks ?? Number.NaN);
+          return buildAndValidatePath(request);
+        },
+      });
+      expect(o.verdict).toBe('trusted');
+      expect(o.signatures).toHaveLength(16);
+      expect(seen).toEqual(Array.from({ length: 16 }, () => 8));
+    });
+
+    it('a file with one or two signatures keeps the whole per-signature budget (64)', async () => {
+      const seen: number[] = [];
+      const bytes = withTable(image, [
+        await signImage(image, pki, { nested: [await signImage(image, pki)] }),
+      ]);
+      await outcome(bytes, {
+        validatePath: async (request) => {
+          seen.push(request.limits?.maxSignatureChecks ?? Number.NaN);
+          return buildAndValidatePath(request);
+        },
+      });
+      expect(seen).toEqual([64, 64]);
     });
   });
 

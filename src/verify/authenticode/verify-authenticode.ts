@@ -41,7 +41,16 @@ export interface AuthenticodeLimits {
   maxSignatures: number;
   /** Levels of nesting below a table entry (1: nested signatures, but none nested in those). */
   maxNestingDepth: number;
+  /**
+   * Certificate and CRL signature checks of all the file's signatures together: each signature gets an
+   * equal share (at most `maxSignatureChecks`, at least MIN_CHECKS_PER_SIGNATURE), so that a file that
+   * repeats a signature sixteen times does not cost sixteen path searches of a whole budget each.
+   */
+  maxSignatureChecksPerFile: number;
 }
+
+/** The share of `maxSignatureChecksPerFile` below which no signature goes: a real chain needs 2 to 6. */
+export const MIN_CHECKS_PER_SIGNATURE = 8;
 
 export const DEFAULT_AUTHENTICODE_LIMITS: AuthenticodeLimits = {
   maxImageBytes: 64 * 1024 * 1024,
@@ -49,6 +58,7 @@ export const DEFAULT_AUTHENTICODE_LIMITS: AuthenticodeLimits = {
   maxEntryBytes: 1024 * 1024,
   maxSignatures: 16,
   maxNestingDepth: 2,
+  maxSignatureChecksPerFile: 128,
 };
 
 export type VerifyAuthenticodeRequest = Omit<VerifyRequest, 'signature' | 'artifact' | 'limits'> & {
@@ -376,6 +386,17 @@ export async function verifyFound(
     return pending;
   };
   const check = spcCheck(imageHash, file.dataType);
+  const share = Math.max(
+    MIN_CHECKS_PER_SIGNATURE,
+    Math.floor(
+      (request.limits?.maxSignatureChecksPerFile ?? DEFAULT_AUTHENTICODE_LIMITS.maxSignatureChecksPerFile) /
+        found.length,
+    ),
+  );
+  const checksOf = (base: VerifyLimits): VerifyLimits => ({
+    ...base,
+    maxSignatureChecks: Math.min(base.maxSignatureChecks, share),
+  });
 
   const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
   const checked: Checked[] = [];
@@ -389,7 +410,7 @@ export async function verifyFound(
         ...common,
         signature: item.signature,
         artifact: { kind: 'none' },
-        limits: item.id.startsWith('given') ? verifyLimits : entryLimits,
+        limits: checksOf(item.id.startsWith('given') ? verifyLimits : entryLimits),
       },
       check,
     );
