@@ -16,8 +16,11 @@ export const withCompromisedKeys =
   async (request: PathRequest): Promise<PathOutcome> => {
     const outcome = await validate(request);
     const compromised = compromisedKeys(request.anchors);
-    if (compromised.size === 0) return outcome;
-    if (outcome.status !== 'valid' && outcome.reasons.some((r) => r.code === 'ANCHOR_DISTRUSTED'))
+    // Only a path that reaches an anchor of the store: one that reaches none is not trusted anyway, and
+    // its top is the presenter's choice, so it stays an unknown root (a budgeted escalation) rather than
+    // a distrusted-root case (unbudgeted: its top is meant to be a root the store holds) per self-made top.
+    if (compromised.size === 0 || outcome.status === 'no_anchor') return outcome;
+    if (outcome.status === 'invalid' && outcome.reasons.some((r) => r.code === 'ANCHOR_DISTRUSTED'))
       return outcome;
     const hit = outcome.path.find((c) => compromised.has(c.spkiSha256Hex));
     if (!hit) return outcome;

@@ -5,6 +5,7 @@
  * issued for it; it cannot issue new ones from an uncompromised CA.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { caseKindFor } from '../../src/services/escalations/opening';
 import { type PathAnchor, type VerifyOutcome, verifyPackage } from '../../src/verify';
 import { signDetached } from '../helpers/cms-builder';
 import { type Issued, makeCa, makeLeaf, makeRoot } from '../verify/path/cert-factory';
@@ -67,6 +68,40 @@ describe('key-compromise distrust', () => {
       const other = await makeLeaf('Vendor Other Signing', root, { serial: 101 });
       const o = await verify(other, 101, root.cn, [other.der], anchors());
       expect(o.verdict).toBe('trusted');
+    });
+  });
+
+  describe('when the holder of a compromised key presents certificates of it that reach no anchor', () => {
+    // distrusted-root cases are not budgeted (their top is a root the store holds); a chain that reaches
+    // no anchor has a top the attacker chooses, so it must stay an unknown root (budgeted), never become a
+    // distrusted-root case per self-made certificate.
+    it('stays unknown_root (a budgeted case), not a distrusted-root case per self-made top', async () => {
+      const anchors: PathAnchor[] = [
+        { id: 'root', der: root.der },
+        { id: 'pin', der: leaf.der, kind: 'signer', keyCompromised: true },
+      ];
+      const selfMade = await makeRoot('Anything At All', { keys: leaf.keys });
+      const signer = await makeLeaf('Vendor Code Signing', selfMade, { serial: 5 });
+      const o = await verify(signer, 5, selfMade.cn, [signer.der, selfMade.der], anchors);
+      expect(o.verdict).not.toBe('trusted');
+      expect(caseKindFor(o)).not.toBe('distrusted-root');
+    });
+
+    it('and its top, were it approved as a root, would still anchor nothing (distrust follows the key)', async () => {
+      const selfMade = await makeRoot('Anything At All', { keys: leaf.keys });
+      const signer = await makeLeaf('Vendor Code Signing', selfMade, { serial: 5 });
+      const o = await verify(
+        signer,
+        5,
+        selfMade.cn,
+        [signer.der],
+        [
+          { id: 'pin', der: leaf.der, kind: 'signer', keyCompromised: true },
+          { id: 'approved-by-mistake', der: selfMade.der },
+        ],
+      );
+      expect(o.verdict).toBe('rejected');
+      expect(codes(o)).toContain('ANCHOR_DISTRUSTED');
     });
   });
 
