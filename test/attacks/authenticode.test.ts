@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes } from '../../src/encoding';
+import { caseKindFor } from '../../src/services/escalations/opening';
 import { type VerifyAuthenticodeRequest, verifyAuthenticode } from '../../src/verify/authenticode';
 import { readZip } from '../../src/verify/jar/zip-reader';
 import { buildAndValidatePath } from '../../src/verify/path';
@@ -135,6 +136,38 @@ describe('Authenticode attacks', () => {
       const o = await outcome(image, { signature: await signImage(image, pki, { signedAttributes: false }) });
       expect(o.verdict).toBe('rejected');
       expect(codes(o)).toContain('AUTHENTICODE_CONTENT_INVALID');
+    });
+  });
+
+  describe('when a tampered file is signed by an expired or distrusted chain (escalation)', () => {
+    // A package whose signature does not hold is simply refused: no on-call case. For CMS that is
+    // DIGEST_MISMATCH; a PE file's image hash mismatch is the same thing and must not open an
+    // "expired signer chain" or "distrusted root" case about a file that was changed after signing.
+    it('opens no case: AUTHENTICODE_IMAGE_HASH_MISMATCH is an integrity failure', async () => {
+      const signed = withTable(image, [await signImage(image, pki)]);
+      const tampered = signed.slice();
+      tampered[0x300] = (tampered[0x300] as number) ^ 1;
+      const o = await outcome(tampered, { time: new Date('2040-01-01T00:00:00Z') });
+      expect(o.verdict).toBe('rejected');
+      expect(codes(o)).toEqual(expect.arrayContaining(['AUTHENTICODE_IMAGE_HASH_MISMATCH', 'CERT_EXPIRED']));
+      expect(o.anchorId).not.toBeNull();
+      expect(caseKindFor(o)).toBeNull();
+    });
+
+    it('opens no case for an unreadable or non-Authenticode signature beside a distrusted chain either', async () => {
+      const o = await outcome(withTable(image, [await signImage(image, pki)]), {
+        anchors: [{ id: 'root', der: pki.root.der, keyCompromised: true }],
+      });
+      expect(caseKindFor(o)).toBe('distrusted-root');
+      const broken = await outcome(
+        withTable(image, [
+          await signImage(image, pki),
+          await signImage(image, pki, { signedAttributes: false }),
+        ]),
+        { anchors: [{ id: 'root', der: pki.root.der, keyCompromised: true }] },
+      );
+      expect(codes(broken)).toContain('AUTHENTICODE_CONTENT_INVALID');
+      expect(caseKindFor(broken)).toBeNull();
     });
   });
 
