@@ -1,5 +1,6 @@
 import { bytesEqual } from '../encoding';
 import type { ParsedCertificate } from './certificate';
+import { withCompromisedKeys } from './compromised-keys';
 import { buildAndValidatePath, type PathAnchor } from './path';
 import { type Reason, reason } from './reasons';
 
@@ -40,7 +41,7 @@ export async function tsaTrustReason(check: TsaCheck): Promise<Reason | null> {
       `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`,
     );
   }
-  const path = await buildAndValidatePath({
+  const path = await withCompromisedKeys(buildAndValidatePath)({
     leaf: tsa.der,
     intermediates: check.pool.filter((der) => !bytesEqual(der, tsa.der)),
     anchors: check.anchors,

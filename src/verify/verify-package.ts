@@ -13,6 +13,7 @@ import {
   readMessageDigest,
 } from './cms-envelope';
 import { CODE_SIGNING_PATH_POLICY } from './code-signing-policy';
+import { withCompromisedKeys } from './compromised-keys';
 import { buildAndValidatePath, type PathAnchor, type PathOutcome, type PathRequest } from './path';
 import {
   checkPathRevocation,
@@ -393,7 +394,9 @@ export async function verifySignedData(
     envelope.certificates,
   );
   const stamped = stamp.kind === 'valid' ? stamp.timestamp : null;
-  const structural = await withPinnedSigners(request.validatePath ?? buildAndValidatePath)({
+  const structural = await withCompromisedKeys(
+    withPinnedSigners(request.validatePath ?? buildAndValidatePath),
+  )({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,

@@ -129,6 +129,31 @@ export function readPeLayout(bytes: Uint8Array): PeReadResult {
     if (rawSize > 0 && rawPointer + rawSize > offset)
       return table(`section ${i + 1}'s raw data (${rawPointer} + ${rawSize}) overlaps the certificate table`);
   }
+  const zipEnd = zipEndRecordIn(bytes, offset);
+  if (zipEnd !== null)
+    return table(
+      `a ZIP end of central directory record lies at ${zipEnd}, inside the unsigned certificate table: a ZIP reader (a self-extracting installer, unzip) would unpack unsigned bytes`,
+    );
   layout.table = { offset, size };
   return { ok: true, layout };
+}
+
+/** A ZIP end record is 22 bytes and its comment at most 65 535: ZIP readers look no further back. */
+const ZIP_SEARCH_WINDOW = 22 + 0xffff;
+
+/**
+ * Where a ZIP end of central directory signature ("PK\5\6") lies at or after `from` (the certificate
+ * table) within the stretch at the end of the file in which ZIP readers look for one, or null. A signed
+ * PE that is also a ZIP (a self-extracting installer) must have its whole archive in the hashed image;
+ * an end record in the table, which the image hash skips and whose unsigned attributes no signature
+ * covers, makes a ZIP reader unpack what the attacker put there while the file still verifies. Random
+ * bytes of a real table (keys, signature values) hold the 4-byte signature by chance about once in 2^32
+ * positions.
+ */
+function zipEndRecordIn(bytes: Uint8Array, from: number): number | null {
+  const start = Math.max(from, bytes.length - ZIP_SEARCH_WINDOW);
+  for (let at = bytes.length - 4; at >= start; at--) {
+    if (bytes[at] === 0x50 && bytes[at + 1] === 0x4b && bytes[at + 2] === 5 && bytes[at + 3] === 6) return at;
+  }
+  return null;
 }

@@ -41,7 +41,16 @@ export interface AuthenticodeLimits {
   maxSignatures: number;
   /** Levels of nesting below a table entry (1: nested signatures, but none nested in those). */
   maxNestingDepth: number;
+  /**
+   * Certificate and CRL signature checks of all the file's signatures together: each signature gets an
+   * equal share (at most `maxSignatureChecks`, at least MIN_CHECKS_PER_SIGNATURE), so that a file that
+   * repeats a signature sixteen times does not cost sixteen path searches of a whole budget each.
+   */
+  maxSignatureChecksPerFile: number;
 }
+
+/** The share of `maxSignatureChecksPerFile` below which no signature goes: a real chain needs 2 to 6. */
+export const MIN_CHECKS_PER_SIGNATURE = 8;
 
 export const DEFAULT_AUTHENTICODE_LIMITS: AuthenticodeLimits = {
   maxImageBytes: 64 * 1024 * 1024,
@@ -49,6 +58,7 @@ export const DEFAULT_AUTHENTICODE_LIMITS: AuthenticodeLimits = {
   maxEntryBytes: 1024 * 1024,
   maxSignatures: 16,
   maxNestingDepth: 2,
+  maxSignatureChecksPerFile: 128,
 };
 
 export type VerifyAuthenticodeRequest = Omit<VerifyRequest, 'signature' | 'artifact' | 'limits'> & {
@@ -152,11 +162,19 @@ export function collect(
   });
 }
 
-/** An Authenticode SignedData attaches its SpcIndirectDataContent; anything else is not one. */
+/**
+ * An Authenticode SignedData attaches its SpcIndirectDataContent, and its signer signs attributes (the
+ * content type among them); anything else is not one. Without signed attributes the signature is a raw
+ * one over the content's octets, which is what a plain id-data signature by the same key over the same
+ * bytes is: nothing would bind it to Authenticode (a package signature over attacker-chosen bytes would
+ * become an Authenticode signature of the attacker's PE file).
+ */
 function contentProblem(envelope: CmsEnvelope): string | null {
   if (envelope.contentType !== OID_SPC_INDIRECT_DATA)
     return `the signed content type is ${envelope.contentType}, not SpcIndirectDataContent`;
   if (!envelope.encapsulated) return 'the SpcIndirectDataContent is not attached as a SEQUENCE';
+  if (envelope.signers.some((signer) => !signer.signedAttributes))
+    return 'the signer has no signed attributes (Authenticode signs its content type and message digest as attributes)';
   return null;
 }
 
@@ -383,6 +401,17 @@ export async function verifyFound(
     return pending;
   };
   const check = spcCheck(imageHash, file.dataType);
+  const share = Math.max(
+    MIN_CHECKS_PER_SIGNATURE,
+    Math.floor(
+      (request.limits?.maxSignatureChecksPerFile ?? DEFAULT_AUTHENTICODE_LIMITS.maxSignatureChecksPerFile) /
+        found.length,
+    ),
+  );
+  const checksOf = (base: VerifyLimits): VerifyLimits => ({
+    ...base,
+    maxSignatureChecks: Math.min(base.maxSignatureChecks, share),
+  });
 
   const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
   const checked: Checked[] = [];
@@ -396,7 +425,7 @@ export async function verifyFound(
         ...common,
         signature: item.signature,
         artifact: { kind: 'none' },
-        limits: item.id.startsWith('given') ? verifyLimits : entryLimits,
+        limits: checksOf(item.id.startsWith('given') ? verifyLimits : entryLimits),
       },
       check,
     );

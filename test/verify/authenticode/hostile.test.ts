@@ -346,6 +346,7 @@ describe('limits', () => {
       maxEntryBytes: 1024 * 1024,
       maxSignatures: 16,
       maxNestingDepth: 2,
+      maxSignatureChecksPerFile: 128,
     });
   });
 

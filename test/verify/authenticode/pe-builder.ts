@@ -179,6 +179,10 @@ export interface SignOptions {
   contentType?: string;
   /** ContentInfos nested in the unsigned attribute 1.3.6.1.4.1.311.2.4.1. */
   nested?: Uint8Array[];
+  /** Further unsigned attributes (each a DER Attribute SEQUENCE), after the nested ones. */
+  unsignedAttributes?: Uint8Array[];
+  /** false: no signed attributes, the signature over the content octets itself (RFC 5652 §5.4). */
+  signedAttributes?: boolean;
 }
 
 /** An Authenticode ContentInfo (SignedData v1 over an SpcIndirectDataContent) by `pki.signer`, ECDSA P-256. */
@@ -199,23 +203,27 @@ export async function signImage(image: Uint8Array, pki: Pki, options: SignOption
     seq(oid('1.2.840.113549.1.9.3'), tlv(0x31, oid(contentType))),
     seq(oid('1.2.840.113549.1.9.4'), tlv(0x31, octets(messageDigest))),
   );
+  const withAttributes = options.signedAttributes ?? true;
   const raw = new Uint8Array(
     await subtle.sign(
       { name: 'ECDSA', hash: 'SHA-256' },
       pki.signer.keys.privateKey,
-      new Uint8Array(tlv(0x31, ...signed)),
+      new Uint8Array(withAttributes ? tlv(0x31, ...signed) : signedContent),
     ),
   );
   const sha256 = seq(oid(DIGEST_OIDS['SHA-256']));
-  const unsigned =
-    options.nested && options.nested.length > 0
-      ? [tlv(0xa1, seq(oid(OID_NESTED), tlv(0x31, ...options.nested)))]
-      : [];
+  const attributes = [
+    ...(options.nested && options.nested.length > 0
+      ? [seq(oid(OID_NESTED), tlv(0x31, ...options.nested))]
+      : []),
+    ...(options.unsignedAttributes ?? []),
+  ];
+  const unsigned = attributes.length > 0 ? [tlv(0xa1, ...attributes)] : [];
   const signerInfo = seq(
     integer(1),
     seq(name(pki.root.cn), integer(pki.serial)),
     sha256,
-    tlv(0xa0, ...signed),
+    ...(withAttributes ? [tlv(0xa0, ...signed)] : []),
     ECDSA_SHA256,
     octets(rawToDer(raw)),
     ...unsigned,
