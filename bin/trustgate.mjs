@@ -409,10 +409,22 @@ function readPeLayout(bytes) {
     if (rawSize > 0 && rawPointer + rawSize > offset)
       return table(`section ${i + 1}'s raw data (${rawPointer} + ${rawSize}) overlaps the certificate table`);
   }
+  const zipEnd = zipEndRecordIn(bytes, offset);
+  if (zipEnd !== null)
+    return table(
+      `a ZIP end of central directory record lies at ${zipEnd}, inside the unsigned certificate table: a ZIP reader (a self-extracting installer, unzip) would unpack unsigned bytes`
+    );
   layout2.table = { offset, size };
   return { ok: true, layout: layout2 };
 }
-var PE32_MAGIC, PE32_PLUS_MAGIC, DOS_HEADER_SIZE, COFF_HEADER_SIZE, SECTION_HEADER_SIZE, MAX_SECTIONS, MAX_DATA_DIRECTORIES, SECURITY_DIRECTORY, u16, u32, pe, table;
+function zipEndRecordIn(bytes, from) {
+  const start = Math.max(from, bytes.length - ZIP_SEARCH_WINDOW);
+  for (let at = bytes.length - 4; at >= start; at--) {
+    if (bytes[at] === 80 && bytes[at + 1] === 75 && bytes[at + 2] === 5 && bytes[at + 3] === 6) return at;
+  }
+  return null;
+}
+var PE32_MAGIC, PE32_PLUS_MAGIC, DOS_HEADER_SIZE, COFF_HEADER_SIZE, SECTION_HEADER_SIZE, MAX_SECTIONS, MAX_DATA_DIRECTORIES, SECURITY_DIRECTORY, u16, u32, pe, table, ZIP_SEARCH_WINDOW;
 var init_pe = __esm({
   "src/verify/authenticode/pe.ts"() {
     "use strict";
@@ -428,6 +440,7 @@ var init_pe = __esm({
     u32 = (b, at) => (b[at] | b[at + 1] << 8 | b[at + 2] << 16) + b[at + 3] * 16777216;
     pe = (problem) => ({ ok: false, kind: "pe", problem });
     table = (problem) => ({ ok: false, kind: "table", problem });
+    ZIP_SEARCH_WINDOW = 22 + 65535;
   }
 });
 
@@ -4405,6 +4418,40 @@ var init_code_signing_policy = __esm({
   }
 });
 
+// src/verify/compromised-keys.ts
+function compromisedKeys(anchors) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const anchor2 of anchors) {
+    if (!anchor2.keyCompromised) continue;
+    const cert = parseCertificateMemo(anchor2.der);
+    if (!isParseError(cert)) keys.set(cert.spkiSha256Hex, anchor2.id);
+  }
+  return keys;
+}
+var withCompromisedKeys;
+var init_compromised_keys = __esm({
+  "src/verify/compromised-keys.ts"() {
+    "use strict";
+    init_certificate();
+    init_certificate_memo();
+    init_reasons();
+    withCompromisedKeys = (validate2) => async (request) => {
+      const outcome = await validate2(request);
+      const compromised = compromisedKeys(request.anchors);
+      if (compromised.size === 0 || outcome.status === "no_anchor") return outcome;
+      if (outcome.status === "invalid" && outcome.reasons.some((r) => r.code === "ANCHOR_DISTRUSTED"))
+        return outcome;
+      const hit = outcome.path.find((c) => compromised.has(c.spkiSha256Hex));
+      if (!hit) return outcome;
+      const distrusted = reason(
+        "ANCHOR_DISTRUSTED",
+        `"${hit.subject}" certifies the key of anchor ${compromised.get(hit.spkiSha256Hex)}, distrusted for key compromise: no certificate for that key is trusted`
+      );
+      return outcome.status === "valid" ? { status: "invalid", path: outcome.path, anchor: outcome.anchor, reasons: [distrusted] } : { ...outcome, reasons: [...outcome.reasons, distrusted] };
+    };
+  }
+});
+
 // src/verify/path/types.ts
 var DEFAULT_LIMITS, MAX_SELF_ISSUED_INTERMEDIATES;
 var init_types = __esm({
@@ -6304,7 +6351,7 @@ async function tsaTrustReason(check2) {
       `the TSA certificate "${tsa.subject}" does not have exactly one critical EKU, timeStamping`
     );
   }
-  const path = await buildAndValidatePath({
+  const path = await withCompromisedKeys(buildAndValidatePath)({
     leaf: tsa.der,
     intermediates: check2.pool.filter((der) => !bytesEqual(der, tsa.der)),
     anchors: check2.anchors,
@@ -6326,6 +6373,7 @@ var init_tsa_certificate = __esm({
   "src/verify/tsa-certificate.ts"() {
     "use strict";
     init_encoding();
+    init_compromised_keys();
     init_path();
     init_reasons();
     TIME_STAMPING_EKU = "1.3.6.1.5.5.7.3.8";
@@ -6790,7 +6838,9 @@ async function verifySignedData(request, contentCheck) {
     envelope.certificates
   );
   const stamped = stamp.kind === "valid" ? stamp.timestamp : null;
-  const structural = await withPinnedSigners(request.validatePath ?? buildAndValidatePath)({
+  const structural = await withCompromisedKeys(
+    withPinnedSigners(request.validatePath ?? buildAndValidatePath)
+  )({
     leaf: signerCertificate.der,
     intermediates: envelope.certificates.filter((der) => !bytesEqual(der, signerCertificate.der)),
     anchors: request.anchors,
@@ -6867,6 +6917,7 @@ var init_verify_package = __esm({
     init_certificate_memo();
     init_cms_envelope();
     init_code_signing_policy();
+    init_compromised_keys();
     init_path();
     init_path_revocation();
     init_pinned_signer();
@@ -7076,6 +7127,8 @@ function contentProblem(envelope) {
   if (envelope.contentType !== OID_SPC_INDIRECT_DATA)
     return `the signed content type is ${envelope.contentType}, not SpcIndirectDataContent`;
   if (!envelope.encapsulated) return "the SpcIndirectDataContent is not attached as a SEQUENCE";
+  if (envelope.signers.some((signer) => !signer.signedAttributes))
+    return "the signer has no signed attributes (Authenticode signs its content type and message digest as attributes)";
   return null;
 }
 function spcCheck(imageHash, dataType) {
@@ -7230,6 +7283,16 @@ async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
     return pending;
   };
   const check2 = spcCheck(imageHash, file2.dataType);
+  const share = Math.max(
+    MIN_CHECKS_PER_SIGNATURE,
+    Math.floor(
+      (request.limits?.maxSignatureChecksPerFile ?? DEFAULT_AUTHENTICODE_LIMITS.maxSignatureChecksPerFile) / found.length
+    )
+  );
+  const checksOf = (base) => ({
+    ...base,
+    maxSignatureChecks: Math.min(base.maxSignatureChecks, share)
+  });
   const { signature: _signature, image: _image, digestParts: _parts, limits: _limits, ...common } = request;
   const checked = [];
   for (const item of found) {
@@ -7242,7 +7305,7 @@ async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
         ...common,
         signature: item.signature,
         artifact: { kind: "none" },
-        limits: item.id.startsWith("given") ? verifyLimits : entryLimits
+        limits: checksOf(item.id.startsWith("given") ? verifyLimits : entryLimits)
       },
       check2
     );
@@ -7272,7 +7335,7 @@ async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
   }
   return { ok: true, outcome: combine2(checked) };
 }
-var OID_NESTED_SIGNATURE, DEFAULT_AUTHENTICODE_LIMITS, BROKEN, LIMIT_CODES, isBroken, LimitExceeded, labelled, fromRejection;
+var OID_NESTED_SIGNATURE, MIN_CHECKS_PER_SIGNATURE, DEFAULT_AUTHENTICODE_LIMITS, BROKEN, LIMIT_CODES, isBroken, LimitExceeded, labelled, fromRejection;
 var init_verify_authenticode = __esm({
   "src/verify/authenticode/verify-authenticode.ts"() {
     "use strict";
@@ -7286,12 +7349,14 @@ var init_verify_authenticode = __esm({
     init_pe();
     init_spc();
     OID_NESTED_SIGNATURE = "1.3.6.1.4.1.311.2.4.1";
+    MIN_CHECKS_PER_SIGNATURE = 8;
     DEFAULT_AUTHENTICODE_LIMITS = {
       maxImageBytes: 64 * 1024 * 1024,
       maxTableEntries: 8,
       maxEntryBytes: 1024 * 1024,
       maxSignatures: 16,
-      maxNestingDepth: 2
+      maxNestingDepth: 2,
+      maxSignatureChecksPerFile: 128
     };
     BROKEN = /* @__PURE__ */ new Set([
       "DIGEST_MISMATCH",
