@@ -2252,11 +2252,25 @@ var init_name_syntax = __esm({
 });
 
 // src/verify/reasons.ts
-var reason;
+var reason, INTEGRITY_REASONS;
 var init_reasons = __esm({
   "src/verify/reasons.ts"() {
     "use strict";
     reason = (code2, message) => ({ code: code2, message });
+    INTEGRITY_REASONS = /* @__PURE__ */ new Set([
+      "DIGEST_MISMATCH",
+      "MESSAGE_DIGEST_MISSING",
+      "CONTENT_TYPE_MISMATCH",
+      "CONTENT_TYPE_UNSUPPORTED",
+      "SIGNATURE_INVALID",
+      "SIGNATURE_ENCODING_INVALID",
+      "SIGNER_CERT_NOT_FOUND",
+      "SIGNER_CERT_AMBIGUOUS",
+      "AUTHENTICODE_ENTRY_UNREADABLE",
+      "AUTHENTICODE_CONTENT_INVALID",
+      "AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH",
+      "AUTHENTICODE_IMAGE_HASH_MISMATCH"
+    ]);
   }
 });
 
@@ -7224,52 +7238,51 @@ async function verifyAuthenticode(request) {
       reason(pe2.kind === "pe" ? "AUTHENTICODE_PE_MALFORMED" : "AUTHENTICODE_TABLE_MALFORMED", pe2.problem)
     ]);
   const layout2 = pe2.layout;
+  const blobs = [];
+  if (layout2.table) {
+    const table2 = readCertificateTable(image, layout2.table, {
+      maxEntries: limits.maxTableEntries,
+      maxEntryBytes: limits.maxEntryBytes
+    });
+    if (!table2.ok) {
+      if (table2.kind === "limit")
+        return { ok: false, code: "AUTHENTICODE_LIMIT_EXCEEDED", detail: table2.detail };
+      return rejectedWithoutSigner([reason("AUTHENTICODE_TABLE_MALFORMED", table2.problem)]);
+    }
+    table2.entries.forEach((entry, i) => {
+      blobs.push({ id: String(i + 1), bytes: entry.certificate, what: `table entry ${i + 1}` });
+    });
+  }
+  return verifyEmbedded(request, blobs, limits, verifyLimits, {
+    dataType: OID_SPC_PE_IMAGE_DATA,
+    parts: () => imageHashParts(image, layout2),
+    unsigned: "the PE image has no attribute certificate table, and no signature was given for it"
+  });
+}
+async function verifyEmbedded(request, embedded, limits, verifyLimits, file2) {
   const found = [];
   const entryLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
   try {
-    if (layout2.table) {
-      const table2 = readCertificateTable(image, layout2.table, {
-        maxEntries: limits.maxTableEntries,
-        maxEntryBytes: limits.maxEntryBytes
-      });
-      if (!table2.ok) {
-        if (table2.kind === "limit")
-          return { ok: false, code: "AUTHENTICODE_LIMIT_EXCEEDED", detail: table2.detail };
-        return rejectedWithoutSigner([reason("AUTHENTICODE_TABLE_MALFORMED", table2.problem)]);
-      }
-      table2.entries.forEach((entry, i) => {
-        const id = String(i + 1);
-        const signature = withoutTrailingZeros(entry.certificate);
-        if (!signature) {
-          found.push({
-            id,
-            signature: entry.certificate,
-            unreadable: reason(
-              "AUTHENTICODE_ENTRY_UNREADABLE",
-              `table entry ${id} is not one DER SignedData followed only by zero padding`
-            )
-          });
-          return;
-        }
-        collect(id, signature, 0, entryLimits, limits, found);
-      });
+    for (const blob of embedded) {
+      const signature = withoutTrailingZeros(blob.bytes);
+      if (signature) collect(blob.id, signature, 0, entryLimits, limits, found);
+      else
+        found.push({
+          id: blob.id,
+          signature: blob.bytes,
+          unreadable: reason(
+            "AUTHENTICODE_ENTRY_UNREADABLE",
+            `${blob.what} is not one DER SignedData followed only by zero padding`
+          )
+        });
     }
     if (request.signature) collect("given", request.signature, 0, verifyLimits, limits, found);
   } catch (error62) {
     if (error62 instanceof LimitExceeded) return { ok: false, code: error62.code, detail: error62.detail };
     throw error62;
   }
-  if (found.length === 0)
-    return rejectedWithoutSigner([
-      reason(
-        "AUTHENTICODE_UNSIGNED",
-        "the PE image has no attribute certificate table, and no signature was given for it"
-      )
-    ]);
-  return verifyFound(request, found, verifyLimits, entryLimits, {
-    dataType: OID_SPC_PE_IMAGE_DATA,
-    parts: () => imageHashParts(image, layout2)
-  });
+  if (found.length === 0) return rejectedWithoutSigner([reason("AUTHENTICODE_UNSIGNED", file2.unsigned)]);
+  return verifyFound(request, found, verifyLimits, entryLimits, file2);
 }
 async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
   const digestParts = request.digestParts ?? nobleDigestParts;
@@ -7335,7 +7348,7 @@ async function verifyFound(request, found, verifyLimits, entryLimits, file2) {
   }
   return { ok: true, outcome: combine2(checked) };
 }
-var OID_NESTED_SIGNATURE, MIN_CHECKS_PER_SIGNATURE, DEFAULT_AUTHENTICODE_LIMITS, BROKEN, LIMIT_CODES, isBroken, LimitExceeded, labelled, fromRejection;
+var OID_NESTED_SIGNATURE, MIN_CHECKS_PER_SIGNATURE, DEFAULT_AUTHENTICODE_LIMITS, isBrokenReason, LIMIT_CODES, isBroken, LimitExceeded, labelled, fromRejection;
 var init_verify_authenticode = __esm({
   "src/verify/authenticode/verify-authenticode.ts"() {
     "use strict";
@@ -7358,21 +7371,7 @@ var init_verify_authenticode = __esm({
       maxNestingDepth: 2,
       maxSignatureChecksPerFile: 128
     };
-    BROKEN = /* @__PURE__ */ new Set([
-      "DIGEST_MISMATCH",
-      "MESSAGE_DIGEST_MISSING",
-      "CONTENT_TYPE_MISMATCH",
-      "CONTENT_TYPE_UNSUPPORTED",
-      "SIGNATURE_INVALID",
-      "SIGNATURE_ENCODING_INVALID",
-      "SIGNER_CERT_NOT_FOUND",
-      "SIGNER_CERT_AMBIGUOUS",
-      "CERT_REVOKED",
-      "AUTHENTICODE_ENTRY_UNREADABLE",
-      "AUTHENTICODE_CONTENT_INVALID",
-      "AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH",
-      "AUTHENTICODE_IMAGE_HASH_MISMATCH"
-    ]);
+    isBrokenReason = (code2) => INTEGRITY_REASONS.has(code2) || code2 === "CERT_REVOKED";
     LIMIT_CODES = /* @__PURE__ */ new Set([
       "PAYLOAD_TOO_LARGE",
       "SIGNERS_LIMIT",
@@ -7380,7 +7379,7 @@ var init_verify_authenticode = __esm({
       "CRLS_LIMIT",
       "ATTRIBUTES_LIMIT"
     ]);
-    isBroken = (reasons) => reasons.some((r) => BROKEN.has(r.code));
+    isBroken = (reasons) => reasons.some((r) => isBrokenReason(r.code));
     LimitExceeded = class extends Error {
       constructor(code2, detail) {
         super(detail);
@@ -7420,36 +7419,24 @@ async function verifyCabinet(request) {
     return rejectedWithoutSigner([reason("AUTHENTICODE_CAB_MALFORMED", read.problem)]);
   }
   const layout2 = read.layout;
-  const found = [];
-  const entryLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
-  try {
-    if (layout2.signature) {
-      const blob = bytes.subarray(layout2.signature.offset, layout2.signature.offset + layout2.signature.size);
-      const signature = withoutTrailingZeros(blob);
-      if (signature) collect("1", signature, 0, entryLimits, limits, found);
-      else
-        found.push({
-          id: "1",
-          signature: blob,
-          unreadable: reason(
-            "AUTHENTICODE_ENTRY_UNREADABLE",
-            "the cabinet's signature is not one DER SignedData followed only by zero padding"
-          )
-        });
+  const { signature } = read.layout;
+  return verifyEmbedded(
+    request,
+    signature ? [
+      {
+        id: "1",
+        bytes: bytes.subarray(signature.offset, signature.offset + signature.size),
+        what: "the cabinet's signature"
+      }
+    ] : [],
+    limits,
+    verifyLimits,
+    {
+      dataType: OID_SPC_CAB_DATA,
+      parts: () => cabDigestParts(bytes, layout2),
+      unsigned: "the cabinet carries no signature, and no signature was given for it"
     }
-    if (request.signature) collect("given", request.signature, 0, verifyLimits, limits, found);
-  } catch (error62) {
-    if (error62 instanceof LimitExceeded) return { ok: false, code: error62.code, detail: error62.detail };
-    throw error62;
-  }
-  if (found.length === 0)
-    return rejectedWithoutSigner([
-      reason("AUTHENTICODE_UNSIGNED", "the cabinet carries no signature, and no signature was given for it")
-    ]);
-  return verifyFound(request, found, verifyLimits, entryLimits, {
-    dataType: OID_SPC_CAB_DATA,
-    parts: () => cabDigestParts(bytes, layout2)
-  });
+  );
 }
 var init_verify_cab = __esm({
   "src/verify/authenticode/verify-cab.ts"() {
@@ -7457,7 +7444,6 @@ var init_verify_cab = __esm({
     init_reasons();
     init_verify_package();
     init_cab();
-    init_certificate_table();
     init_spc();
     init_verify_authenticode();
   }

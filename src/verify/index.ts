@@ -24,7 +24,7 @@ export { type AnchorChecks, anchorCertificateReasons, type PathAnchor } from './
 export { MAX_STORED_CRLS_PER_ISSUER } from './path-revocation';
 export { decodePemBlocks, encodePem } from './pem';
 export { pinnedSignerDefects } from './pinned-signer';
-export { REASON_CODES, type Reason, type ReasonCode } from './reasons';
+export { INTEGRITY_REASONS, REASON_CODES, type Reason, type ReasonCode } from './reasons';
 export type { KnownRevocation, RevocationMemory } from './revocation-memory';
 export { DEFAULT_REVOCATION_POLICY, type RevocationPolicy } from './revocation-policy';
 export type { HashName } from './signature';

@@ -78,3 +78,25 @@ export interface Reason {
 }
 
 export const reason = (code: ReasonCode, message: string): Reason => ({ code, message });
+
+/**
+ * Reasons that say a signature's bytes are not what its signer made, or that it cannot be read or checked
+ * at all: the content or image differs, the signature does not verify, the signer certificate is missing
+ * or ambiguous, the Authenticode entry or content is not one. Such a signature proves nothing, so it is
+ * never escalated to on-call (services/escalations/opening.ts), and in a signed PE file or cabinet it
+ * rejects the file whatever its other signatures say (authenticode/verify-authenticode.ts).
+ */
+export const INTEGRITY_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'DIGEST_MISMATCH',
+  'MESSAGE_DIGEST_MISSING',
+  'CONTENT_TYPE_MISMATCH',
+  'CONTENT_TYPE_UNSUPPORTED',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_ENCODING_INVALID',
+  'SIGNER_CERT_NOT_FOUND',
+  'SIGNER_CERT_AMBIGUOUS',
+  'AUTHENTICODE_ENTRY_UNREADABLE',
+  'AUTHENTICODE_CONTENT_INVALID',
+  'AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH',
+  'AUTHENTICODE_IMAGE_HASH_MISMATCH',
+]);

@@ -14,7 +14,7 @@ import {
   verdictEscalation,
 } from '../../escalation';
 import { rootRefusal } from '../../trust/root-proposal';
-import { isParseError, parseCertificate, type VerifyOutcome } from '../../verify';
+import { INTEGRITY_REASONS, isParseError, parseCertificate, type VerifyOutcome } from '../../verify';
 import type { Escalator } from '../verification';
 import type { CaseAudit } from './audit';
 import type { EscalationDeps, NewId } from './deps';
@@ -24,23 +24,6 @@ import type { CaseNotifier } from './webhook';
 const MAX_ESCALATION_ATTEMPTS = 5;
 const OPTIMISTIC_JOINS = 2;
 
-/** Which playbook a verdict calls for, or none: only an unknown root or a trust decision needs on-call. */
-const INTEGRITY_FAILURES = new Set<string>([
-  'DIGEST_MISMATCH',
-  'MESSAGE_DIGEST_MISSING',
-  'SIGNATURE_INVALID',
-  'SIGNATURE_ENCODING_INVALID',
-  'CONTENT_TYPE_MISMATCH',
-  'SIGNER_CERT_NOT_FOUND',
-  // Authenticode (a PE file or cabinet changed after signing, or an entry that is no signature of it).
-  'CONTENT_TYPE_UNSUPPORTED',
-  'SIGNER_CERT_AMBIGUOUS',
-  'AUTHENTICODE_ENTRY_UNREADABLE',
-  'AUTHENTICODE_CONTENT_INVALID',
-  'AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH',
-  'AUTHENTICODE_IMAGE_HASH_MISMATCH',
-]);
-
 /**
  * Which playbook a verdict calls for, or none: an unknown root or a trust decision (a distrusted root, an
  * expired signer chain) needs on-call; a package whose signature does not hold is simply refused.
@@ -49,7 +32,7 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
   if (outcome.verdict === 'trusted' || outcome.chain.length === 0) return null;
   if (
     outcome.reasons.some(
-      (r) => INTEGRITY_FAILURES.has(r.code) || r.code.startsWith('JAR_') || r.code.startsWith('ZIP_'),
+      (r) => INTEGRITY_REASONS.has(r.code) || r.code.startsWith('JAR_') || r.code.startsWith('ZIP_'),
     )
   ) {
     return null;

@@ -1,7 +1,7 @@
 import { bytesEqual } from '../../encoding';
 import type { ErrorCode } from '../../errors';
 import { type CmsEnvelope, OID_SPC_INDIRECT_DATA, readCmsEnvelope } from '../cms-envelope';
-import { type Reason, type ReasonCode, reason } from '../reasons';
+import { INTEGRITY_REASONS, type Reason, type ReasonCode, reason } from '../reasons';
 import { digestAlgorithm, type HashName } from '../signature';
 import {
   type ContentCheck,
@@ -72,27 +72,13 @@ export type VerifyAuthenticodeRequest = Omit<VerifyRequest, 'signature' | 'artif
 };
 
 /**
- * Reasons that make a signature broken: its bytes are not what was signed, it cannot be read or checked,
- * or a certificate of its chain is revoked. One broken signature rejects the file, whatever the others.
+ * A signature is broken when its integrity fails (INTEGRITY_REASONS) or a certificate of its chain is
+ * revoked. One broken signature rejects the file, whatever the others.
  */
-const BROKEN: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
-  'DIGEST_MISMATCH',
-  'MESSAGE_DIGEST_MISSING',
-  'CONTENT_TYPE_MISMATCH',
-  'CONTENT_TYPE_UNSUPPORTED',
-  'SIGNATURE_INVALID',
-  'SIGNATURE_ENCODING_INVALID',
-  'SIGNER_CERT_NOT_FOUND',
-  'SIGNER_CERT_AMBIGUOUS',
-  'CERT_REVOKED',
-  'AUTHENTICODE_ENTRY_UNREADABLE',
-  'AUTHENTICODE_CONTENT_INVALID',
-  'AUTHENTICODE_DIGEST_ALGORITHM_MISMATCH',
-  'AUTHENTICODE_IMAGE_HASH_MISMATCH',
-]);
+const isBrokenReason = (code: ReasonCode): boolean => INTEGRITY_REASONS.has(code) || code === 'CERT_REVOKED';
 
 /** Refusals of the envelope reader that are limits (a request error for the file), not a broken entry. */
-export const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PAYLOAD_TOO_LARGE',
   'SIGNERS_LIMIT',
   'CERTIFICATES_LIMIT',
@@ -100,17 +86,17 @@ export const LIMIT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ATTRIBUTES_LIMIT',
 ]);
 
-export const isBroken = (reasons: readonly Reason[]): boolean => reasons.some((r) => BROKEN.has(r.code));
+export const isBroken = (reasons: readonly Reason[]): boolean => reasons.some((r) => isBrokenReason(r.code));
 
 /** One signature found in the file: its bytes, or why it could not be read. */
-export interface Found {
+interface Found {
   id: string;
   signature: Uint8Array;
   /** The entry cannot be read as an Authenticode signature: a broken signature with this reason. */
   unreadable: Reason | null;
 }
 
-export class LimitExceeded extends Error {
+class LimitExceeded extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
@@ -123,7 +109,7 @@ export class LimitExceeded extends Error {
  * Reads one signature and, depth first, those nested in it; pushes each onto `found` in file order
  * (a parent before its nested ones). Limits throw LimitExceeded.
  */
-export function collect(
+function collect(
   id: string,
   bytes: Uint8Array,
   depth: number,
@@ -322,56 +308,74 @@ export async function verifyAuthenticode(request: VerifyAuthenticodeRequest): Pr
     ]);
   const layout: PeLayout = pe.layout;
 
+  const blobs: EmbeddedSignature[] = [];
+  if (layout.table) {
+    const table = readCertificateTable(image, layout.table, {
+      maxEntries: limits.maxTableEntries,
+      maxEntryBytes: limits.maxEntryBytes,
+    });
+    if (!table.ok) {
+      if (table.kind === 'limit')
+        return { ok: false, code: 'AUTHENTICODE_LIMIT_EXCEEDED', detail: table.detail };
+      return rejectedWithoutSigner([reason('AUTHENTICODE_TABLE_MALFORMED', table.problem)]);
+    }
+    table.entries.forEach((entry, i) => {
+      blobs.push({ id: String(i + 1), bytes: entry.certificate, what: `table entry ${i + 1}` });
+    });
+  }
+  return verifyEmbedded(request, blobs, limits, verifyLimits, {
+    dataType: OID_SPC_PE_IMAGE_DATA,
+    parts: () => imageHashParts(image, layout),
+    unsigned: 'the PE image has no attribute certificate table, and no signature was given for it',
+  });
+}
+
+/** A signature as the file holds it (zero padding included), with its id and how to name it. */
+export interface EmbeddedSignature {
+  id: string;
+  bytes: Uint8Array;
+  what: string;
+}
+
+/**
+ * The part shared by every Authenticode format once its reader found the signatures the file holds:
+ * each embedded one (and its nested ones) and the given one are read within the limits, a file with none
+ * is unsigned, and the rest is `verifyFound`.
+ */
+export async function verifyEmbedded(
+  request: VerifyAuthenticodeRequest,
+  embedded: readonly EmbeddedSignature[],
+  limits: AuthenticodeLimits,
+  verifyLimits: VerifyLimits,
+  file: SignedFile & { unsigned: string },
+): Promise<VerifyResult> {
   const found: Found[] = [];
   const entryLimits: VerifyLimits = { ...verifyLimits, maxSignatureBytes: limits.maxEntryBytes };
   try {
-    if (layout.table) {
-      const table = readCertificateTable(image, layout.table, {
-        maxEntries: limits.maxTableEntries,
-        maxEntryBytes: limits.maxEntryBytes,
-      });
-      if (!table.ok) {
-        if (table.kind === 'limit')
-          return { ok: false, code: 'AUTHENTICODE_LIMIT_EXCEEDED', detail: table.detail };
-        return rejectedWithoutSigner([reason('AUTHENTICODE_TABLE_MALFORMED', table.problem)]);
-      }
-      table.entries.forEach((entry, i) => {
-        const id = String(i + 1);
-        const signature = withoutTrailingZeros(entry.certificate);
-        if (!signature) {
-          found.push({
-            id,
-            signature: entry.certificate,
-            unreadable: reason(
-              'AUTHENTICODE_ENTRY_UNREADABLE',
-              `table entry ${id} is not one DER SignedData followed only by zero padding`,
-            ),
-          });
-          return;
-        }
-        collect(id, signature, 0, entryLimits, limits, found);
-      });
+    for (const blob of embedded) {
+      const signature = withoutTrailingZeros(blob.bytes);
+      if (signature) collect(blob.id, signature, 0, entryLimits, limits, found);
+      else
+        found.push({
+          id: blob.id,
+          signature: blob.bytes,
+          unreadable: reason(
+            'AUTHENTICODE_ENTRY_UNREADABLE',
+            `${blob.what} is not one DER SignedData followed only by zero padding`,
+          ),
+        });
     }
     if (request.signature) collect('given', request.signature, 0, verifyLimits, limits, found);
   } catch (error) {
     if (error instanceof LimitExceeded) return { ok: false, code: error.code, detail: error.detail };
     throw error;
   }
-  if (found.length === 0)
-    return rejectedWithoutSigner([
-      reason(
-        'AUTHENTICODE_UNSIGNED',
-        'the PE image has no attribute certificate table, and no signature was given for it',
-      ),
-    ]);
-  return verifyFound(request, found, verifyLimits, entryLimits, {
-    dataType: OID_SPC_PE_IMAGE_DATA,
-    parts: () => imageHashParts(image, layout),
-  });
+  if (found.length === 0) return rejectedWithoutSigner([reason('AUTHENTICODE_UNSIGNED', file.unsigned)]);
+  return verifyFound(request, found, verifyLimits, entryLimits, file);
 }
 
 /** What a file format gives the shared per-signature verification. */
-export interface SignedFile {
+interface SignedFile {
   /** The SpcIndirectDataContent data type its signatures must carry. */
   dataType: string;
   /** The views of the file that its Authenticode digest covers, in order. */
@@ -382,7 +386,7 @@ export interface SignedFile {
  * Verifies every found signature (at least one) against the file's digest and combines the verdicts:
  * the part shared by all Authenticode formats (PE, cabinet).
  */
-export async function verifyFound(
+async function verifyFound(
   request: VerifyAuthenticodeRequest,
   found: readonly Found[],
   verifyLimits: VerifyLimits,
