@@ -9,18 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePemBlocks, type PathAnchor, verifyAuthenticode } from '../../src/verify';
+import {
+  AUTHENTICODE_FIXTURES,
+  type AuthenticodeFixture,
+  authenticodeExpected,
+  readAuthenticodeFixture,
+} from '../helpers/authenticode-fixtures';
 
-const DIR = join(import.meta.dirname, '../fixtures/authenticode');
-
-interface Fixture {
-  name: string;
-  file: string;
-  layout: unknown;
-  osslsigncode: { command: string[]; exitCode: number };
-}
-const expected: { verifyEpoch: number; fixtures: Fixture[] } = JSON.parse(
-  readFileSync(join(DIR, 'expected.json'), 'utf8'),
-);
+const expected = authenticodeExpected;
+type Fixture = AuthenticodeFixture;
 
 /** Where trustgate is stricter, or osslsigncode cannot read the file: trustgate's verdict and why. */
 const DIFFERENCES: Record<string, { trustgate: 'trusted' | 'rejected'; why: string }> = {
@@ -56,7 +53,7 @@ const DIFFERENCES: Record<string, { trustgate: 'trusted' | 'rejected'; why: stri
 };
 
 const certificates = (file: string) =>
-  decodePemBlocks(readFileSync(join(DIR, file), 'utf8')).map((b) => b.der);
+  decodePemBlocks(readFileSync(join(AUTHENTICODE_FIXTURES, file), 'utf8')).map((b) => b.der);
 
 function argument(command: string[], flag: string): string | null {
   const at = command.indexOf(flag);
@@ -90,7 +87,7 @@ describe('Authenticode verdicts against osslsigncode verify', () => {
       const want = difference?.trustgate ?? osslsigncode;
       it(`${fixture.name}: ${want}${difference ? ` (osslsigncode: ${osslsigncode}; ${difference.why})` : ''}`, async () => {
         const result = await verifyAuthenticode({
-          image: new Uint8Array(readFileSync(join(DIR, fixture.file))),
+          image: readAuthenticodeFixture(fixture.file),
           ...anchorsOf(fixture),
           time: new Date(expected.verifyEpoch * 1000),
           subtle: globalThis.crypto.subtle,

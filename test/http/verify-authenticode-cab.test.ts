@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes } from '../../src/encoding';
+import { AUTHENTICODE_FIXTURES, readAuthenticodeFixture } from '../helpers/authenticode-fixtures';
 import { createTestApp } from '../helpers/test-app';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/authenticode');
-const read = (file: string) => new Uint8Array(readFileSync(join(FIXTURES, file)));
+const FIXTURES = AUTHENTICODE_FIXTURES;
+const read = readAuthenticodeFixture;
 const SIGNED = read('optional/signed-sha256.cab');
 const UNSIGNED = read('optional/unsigned.cab');
 

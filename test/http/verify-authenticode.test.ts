@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToBase64, toHex } from '../../src/encoding';
+import { AUTHENTICODE_FIXTURES, readAuthenticodeFixture } from '../helpers/authenticode-fixtures';
 import { createTestApp } from '../helpers/test-app';
 import { createAdminTestApp } from '../trust/helpers/admin-client';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/authenticode');
-const read = (file: string) => new Uint8Array(readFileSync(join(FIXTURES, file)));
+const FIXTURES = AUTHENTICODE_FIXTURES;
+const read = readAuthenticodeFixture;
 
 let ctx: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {

@@ -1,23 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { PLAYBOOK_SOURCES } from '../../src/platform/trust-store-bundle';
-import { createWorker } from '../../src/platform/worker-runtime';
-import { createAdmin, fixtures, reasonCodes, testEnv } from './helpers';
+import { createAdmin, edgeWith, fixtures, reasonCodes } from './helpers';
 
 // The worker built from test/fixtures/authenticode/trust-store (acme's Authenticode test root and the
 // fixture TSA root), as the build would bundle that tree.
-const edge = createWorker({
-  bundle: fixtures.authenticode.bundle,
-  tsa: fixtures.authenticode.tsa,
-  playbooks: PLAYBOOK_SOURCES,
-});
-
-async function call(path: string, init: RequestInit) {
-  const ctx = createExecutionContext();
-  const res = await edge.fetch(new Request(`https://trustgate.test${path}`, init), testEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+const call = edgeWith(fixtures.authenticode);
 
 function file(name: string): string {
   const base64 = fixtures.authenticode.files[name];

@@ -1,7 +1,11 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { createTrustRepository, type Database, schema } from '../../src/db';
 import { base64ToBytes } from '../../src/encoding';
+import type { BundledTrustStore, BundledTsaStore } from '../../src/platform/bundled-seed';
+import { PLAYBOOK_SOURCES } from '../../src/platform/trust-store-bundle';
+import { createWorker } from '../../src/platform/worker-runtime';
 import type { WorkerTestCase } from './bindings';
 import type { TestEnv } from './test-env';
 
@@ -100,4 +104,18 @@ export async function verifyCase(
   if (extra.time) body.time = extra.time;
   const res = await call('POST', '/verify', { token: extra.token ?? null, body });
   return { status: res.status, body: await res.json() };
+}
+
+/**
+ * A worker built from another trust store than trust-store/ (a fixture tree bundled as the build would
+ * bundle it), and a call through its `fetch`, waiting for what it left running.
+ */
+export function edgeWith(stores: { bundle: BundledTrustStore; tsa: BundledTsaStore }) {
+  const edge = createWorker({ bundle: stores.bundle, tsa: stores.tsa, playbooks: PLAYBOOK_SOURCES });
+  return async (path: string, init: RequestInit): Promise<Response> => {
+    const ctx = createExecutionContext();
+    const res = await edge.fetch(new Request(`https://trustgate.test${path}`, init), testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
 }

@@ -1,23 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { PLAYBOOK_SOURCES } from '../../src/platform/trust-store-bundle';
-import { createWorker } from '../../src/platform/worker-runtime';
-import { createAdmin, fixtures, reasonCodes, testEnv } from './helpers';
+import { createAdmin, edgeWith, fixtures, reasonCodes } from './helpers';
 
 // The worker built from test/fixtures/timestamp/trust-store (its roots, _tsa/ and acme/tsa/) instead of
 // trust-store/, as the build would bundle that tree.
-const edge = createWorker({
-  bundle: fixtures.timestamp.bundle,
-  tsa: fixtures.timestamp.tsa,
-  playbooks: PLAYBOOK_SOURCES,
-});
-
-async function call(path: string, init: RequestInit) {
-  const ctx = createExecutionContext();
-  const res = await edge.fetch(new Request(`https://trustgate.test${path}`, init), testEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+const call = edgeWith(fixtures.timestamp);
 
 describe('RFC 3161 timestamps at the edge (TSA roots bundled from trust-store/_tsa and <vendor>/tsa)', () => {
   it('gives every timestamp fixture its expected verdict, at the fixtures time', async () => {

@@ -3,7 +3,7 @@
  * (test/fixtures/authenticode/optional), and hostile cabinets made by byte edits in-process, each named
  * for the attack it tries. A malformed cabinet is a rejected verdict; a limit exceeded is a request error.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concatBytes, toHex } from '../../../src/encoding';
@@ -16,33 +16,19 @@ import {
   verifyCabinet,
 } from '../../../src/verify/authenticode';
 import { cabDigestParts, readCabLayout } from '../../../src/verify/authenticode/cab';
-import { decodePemBlocks } from '../../../src/verify/pem';
+import {
+  authenticodeExpected,
+  authenticodeFixture,
+  authenticodeStoreAnchors,
+  readAuthenticodeFixture,
+} from '../../helpers/authenticode-fixtures';
 import { LATER, tlv } from '../path/cert-factory';
 import { anchorsOf, makePki, type Pki, signImage } from './pe-builder';
 
-const DIR = join(import.meta.dirname, '../../fixtures/authenticode');
-interface Fixture {
-  name: string;
-  file: string;
-  sha256: string;
-  osslsigncode: { exitCode: number; calculatedMessageDigest?: string[] };
-}
-const expected: { verifyTime: string; fixtures: Fixture[] } = JSON.parse(
-  readFileSync(join(DIR, 'expected.json'), 'utf8'),
-);
-const fixture = (name: string) => {
-  const f = expected.fixtures.find((x) => x.name === name);
-  if (!f) throw new Error(`no fixture ${name}`);
-  return f;
-};
-const read = (file: string) => new Uint8Array(readFileSync(join(DIR, file)));
-const roots = (folder: string) =>
-  readdirSync(join(DIR, 'trust-store', folder)).flatMap((f) =>
-    decodePemBlocks(readFileSync(join(DIR, 'trust-store', folder, f), 'utf8')).map((b, i) => ({
-      id: `${folder}/${f}#${i}`,
-      der: b.der,
-    })),
-  );
+const expected = authenticodeExpected;
+const fixture = authenticodeFixture;
+const read = readAuthenticodeFixture;
+const roots = authenticodeStoreAnchors;
 const anchors = roots('acme');
 const time = new Date(expected.verifyTime);
 const subtle = globalThis.crypto.subtle;

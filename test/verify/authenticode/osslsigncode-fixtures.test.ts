@@ -3,33 +3,21 @@
  * the image hash agrees with what `osslsigncode verify` calculated for every file, and the verdicts agree
  * with osslsigncode's except where a documented policy differs (docs/authenticode.md).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/encoding';
 import { nobleDigestParts, verifyAuthenticode } from '../../../src/verify/authenticode';
 import { imageHashParts } from '../../../src/verify/authenticode/image-hash';
 import { readPeLayout } from '../../../src/verify/authenticode/pe';
-import { decodePemBlocks } from '../../../src/verify/pem';
 import { verifyPackage } from '../../../src/verify/verify-package';
+import {
+  authenticodeExpected,
+  authenticodeStoreAnchors,
+  readAuthenticodeFixture,
+} from '../../helpers/authenticode-fixtures';
 
-const DIR = join(import.meta.dirname, '../../fixtures/authenticode');
-interface Fixture {
-  file: string;
-  layout: unknown;
-  osslsigncode: { exitCode: number; calculatedMessageDigest?: string[] };
-}
-const expected: { verifyTime: string; fixtures: Fixture[] } = JSON.parse(
-  readFileSync(join(DIR, 'expected.json'), 'utf8'),
-);
-const read = (file: string) => new Uint8Array(readFileSync(join(DIR, file)));
-const roots = (folder: string) =>
-  readdirSync(join(DIR, 'trust-store', folder)).flatMap((f) =>
-    decodePemBlocks(readFileSync(join(DIR, 'trust-store', folder, f), 'utf8')).map((b, i) => ({
-      id: `${folder}/${f}#${i}`,
-      der: b.der,
-    })),
-  );
+const expected = authenticodeExpected;
+const read = readAuthenticodeFixture;
+const roots = authenticodeStoreAnchors;
 const anchors = roots('acme');
 const tsaAnchors = roots('_tsa');
 const time = new Date(expected.verifyTime);
