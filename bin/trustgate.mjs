@@ -3311,6 +3311,12 @@ function algorithmOid(node2, what) {
   if (parts.length < 1 || parts.length > 2) fail(`${what} is not an AlgorithmIdentifier`);
   return decodeOid(parts[0]);
 }
+function digestAlgorithmOid(node2, what) {
+  const oid2 = algorithmOid(node2, what);
+  const params = children(node2)[1];
+  if (params && params.tag !== TAG.NULL) fail(`${what} has parameters other than NULL`);
+  return oid2;
+}
 function attributes(node2, max2, what, derOrder) {
   const count = countChildren(node2);
   if (count === 0) fail(`${what} are empty`);
@@ -3363,7 +3369,7 @@ function signerInfo(raw, maxAttributes, readTokens) {
     fail(
       `version ${version3} with ${sid.kind === "ski" ? "a subject key identifier" : "issuer and serial"} (must be ${expected})`
     );
-  const digestAlgorithmOid = algorithmOid(parts[i++], "digestAlgorithm");
+  const digestOid = digestAlgorithmOid(parts[i++], "digestAlgorithm");
   let signedAttributes = null;
   let signedAttributeValues = /* @__PURE__ */ new Map();
   if (parts[i]?.tag === CONTEXT_0) {
@@ -3392,7 +3398,7 @@ function signerInfo(raw, maxAttributes, readTokens) {
     version: version3,
     signer: {
       sid,
-      digestAlgorithmOid,
+      digestAlgorithmOid: digestOid,
       signatureAlgorithm: algorithmNode.raw.slice(),
       signature: signatureNode.value.slice(),
       signedAttributes,
@@ -3470,7 +3476,7 @@ function readSignedData(der, limits, readTokens) {
     digestList.map(
       (algorithm) => within(
         "digestAlgorithms",
-        () => algorithmOid(parseDer(derPart(der, algorithm, "AlgorithmIdentifier")), "a digest algorithm")
+        () => digestAlgorithmOid(parseDer(derPart(der, algorithm, "AlgorithmIdentifier")), "a digest algorithm")
       )
     )
   );
@@ -4138,12 +4144,21 @@ function parsePssParams(params) {
   });
   return read ? { ok: true, ...read } : { ok: false };
 }
-function schemeOf(algorithm, digestAlgorithmOid) {
+function schemeOf(algorithm, digestAlgorithmOid2) {
   const { oid: oid2, params } = algorithm;
   const rsaDigest = RSA_PKCS1[oid2];
+  if ((rsaDigest || oid2 === OID.rsaEncryption) && params !== void 0 && !isNull(params)) {
+    return {
+      ok: false,
+      reason: reason(
+        "SIGNATURE_ENCODING_INVALID",
+        "RSA PKCS#1 v1.5 algorithm identifiers carry NULL parameters"
+      )
+    };
+  }
   if (rsaDigest) return { ok: true, scheme: { kind: "rsa-pkcs1", digestOid: rsaDigest } };
-  if (oid2 === OID.rsaEncryption && digestAlgorithmOid) {
-    return { ok: true, scheme: { kind: "rsa-pkcs1", digestOid: digestAlgorithmOid } };
+  if (oid2 === OID.rsaEncryption && digestAlgorithmOid2) {
+    return { ok: true, scheme: { kind: "rsa-pkcs1", digestOid: digestAlgorithmOid2 } };
   }
   if (oid2 === OID.rsassaPss) {
     const pss = parsePssParams(params);
@@ -4165,8 +4180,8 @@ function schemeOf(algorithm, digestAlgorithmOid) {
     }
     return { ok: true, scheme: { kind: "ecdsa", digestOid: ecDigest } };
   }
-  if (oid2 === OID.ecPublicKey && digestAlgorithmOid) {
-    return { ok: true, scheme: { kind: "ecdsa", digestOid: digestAlgorithmOid } };
+  if (oid2 === OID.ecPublicKey && digestAlgorithmOid2) {
+    return { ok: true, scheme: { kind: "ecdsa", digestOid: digestAlgorithmOid2 } };
   }
   if (oid2 === OID.ed25519) {
     if (params !== void 0) {
@@ -4196,7 +4211,7 @@ function schemeOf(algorithm, digestAlgorithmOid) {
 function weakSignature(digest2, scheme) {
   return reason("WEAK_SIGNATURE_ALGORITHM", `${scheme} with ${digest2} is refused`);
 }
-function algorithmScheme(bytes, digestAlgorithmOid) {
+function algorithmScheme(bytes, digestAlgorithmOid2) {
   const algorithm = derTry(() => readAlgorithm(parseDer(bytes)));
   if (!algorithm) {
     return {
@@ -4204,7 +4219,7 @@ function algorithmScheme(bytes, digestAlgorithmOid) {
       reason: reason("SIGNATURE_ENCODING_INVALID", "the signature algorithm identifier is malformed")
     };
   }
-  return schemeOf(algorithm, digestAlgorithmOid);
+  return schemeOf(algorithm, digestAlgorithmOid2);
 }
 async function verifySignature(subtle, input2, options = {}) {
   const schemeResult = memoSchemeOf(input2.algorithm, input2.digestAlgorithmOid);
@@ -4419,7 +4434,7 @@ var init_signature = __esm({
     memoParseKey = createBytesMemo(512);
     optionsKey = (options) => options.allowDsa ? "dsa" : "";
     schemeMemo = createBytesMemo(256);
-    memoSchemeOf = (bytes, digestAlgorithmOid) => schemeMemo(bytes, digestAlgorithmOid ?? "", () => algorithmScheme(bytes, digestAlgorithmOid));
+    memoSchemeOf = (bytes, digestAlgorithmOid2) => schemeMemo(bytes, digestAlgorithmOid2 ?? "", () => algorithmScheme(bytes, digestAlgorithmOid2));
   }
 });
 

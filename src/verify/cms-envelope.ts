@@ -176,6 +176,17 @@ function algorithmOid(node: DerNode | undefined, what: string): string {
 }
 
 /**
+ * A digest AlgorithmIdentifier: its parameters absent or NULL (RFC 5754 §2), nothing else. Other bytes
+ * there would be signed by nobody and change nothing, so a signature could be altered and still verify.
+ */
+function digestAlgorithmOid(node: DerNode | undefined, what: string): string {
+  const oid = algorithmOid(node, what);
+  const params = children(node as DerNode)[1];
+  if (params && params.tag !== TAG.NULL) fail(`${what} has parameters other than NULL`);
+  return oid;
+}
+
+/**
  * A signed or unsigned attribute set: SET SIZE (1..MAX) OF SEQUENCE { OID, SET SIZE (1..MAX) OF value },
  * bounded in attributes and values. Values are kept as their DER bytes (copies).
  */
@@ -243,7 +254,7 @@ function signerInfo(
     fail(
       `version ${version} with ${sid.kind === 'ski' ? 'a subject key identifier' : 'issuer and serial'} (must be ${expected})`,
     );
-  const digestAlgorithmOid = algorithmOid(parts[i++], 'digestAlgorithm');
+  const digestOid = digestAlgorithmOid(parts[i++], 'digestAlgorithm');
   let signedAttributes: Uint8Array | null = null;
   let signedAttributeValues = new Map<string, Uint8Array[][]>();
   if (parts[i]?.tag === CONTEXT_0) {
@@ -274,7 +285,7 @@ function signerInfo(
     version,
     signer: {
       sid,
-      digestAlgorithmOid,
+      digestAlgorithmOid: digestOid,
       signatureAlgorithm: (algorithmNode as DerNode).raw.slice(),
       signature: signatureNode.value.slice(),
       signedAttributes,
@@ -374,7 +385,7 @@ function readSignedData(der: Uint8Array, limits: EnvelopeLimits, readTokens: boo
   const digestOids = new Set(
     digestList.map((algorithm) =>
       within('digestAlgorithms', () =>
-        algorithmOid(parseDer(derPart(der, algorithm, 'AlgorithmIdentifier')), 'a digest algorithm'),
+        digestAlgorithmOid(parseDer(derPart(der, algorithm, 'AlgorithmIdentifier')), 'a digest algorithm'),
       ),
     ),
   );

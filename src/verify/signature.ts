@@ -446,6 +446,17 @@ function schemeOf(
 ): { ok: true; scheme: Scheme } | { ok: false; reason: Reason } {
   const { oid, params } = algorithm;
   const rsaDigest = RSA_PKCS1[oid];
+  // RFC 4055 §5 and RFC 3370 §3.2: NULL (absent is tolerated); anything else is unsigned bytes that would
+  // let the signature be altered and still verify.
+  if ((rsaDigest || oid === OID.rsaEncryption) && params !== undefined && !isNull(params)) {
+    return {
+      ok: false,
+      reason: reason(
+        'SIGNATURE_ENCODING_INVALID',
+        'RSA PKCS#1 v1.5 algorithm identifiers carry NULL parameters',
+      ),
+    };
+  }
   if (rsaDigest) return { ok: true, scheme: { kind: 'rsa-pkcs1', digestOid: rsaDigest } };
   if (oid === OID.rsaEncryption && digestAlgorithmOid) {
     return { ok: true, scheme: { kind: 'rsa-pkcs1', digestOid: digestAlgorithmOid } };
