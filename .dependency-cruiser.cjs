@@ -1,7 +1,7 @@
 /**
  * The layer rules of src/ (README, "Architecture"), checked by `npm run lint` and by
  * test/architecture/dependency-rules.test.ts. Outer to inner:
- *   platform/  ->  bootstrap, config  ->  app, http/  ->  services/  ->  domain  <-  db/ (implements ports)
+ *   platform/  ->  bootstrap, config  ->  app, http/, console/  ->  services/  ->  domain  <-  db/ (implements ports)
  *   platform/cli.ts  ->  cli/ (the command; its I/O passed in)  and  offline.ts (the core without a database)
  * where the domain is verify/, trust/, advisories/, escalation/ (with encoding/ and errors.ts beside them).
  * An arrow may only point inward; the domain knows no framework and no runtime.
@@ -73,6 +73,14 @@ module.exports = {
       comment: 'Handlers parse, authorise, call a use case and map to a view; storage is behind the ports.',
       from: { path: '^src/http/' },
       to: { path: ['^src/(db|platform)/', ROOT_FILES] },
+    },
+    {
+      name: 'console-knows-no-storage',
+      severity: 'error',
+      comment:
+        'The console (issue 18) is a door like http/: its pages call the same use cases and never reach storage or the platform.',
+      from: { path: '^src/console/' },
+      to: { path: ['^src/(db|platform|cli)/', ROOT_FILES] },
     },
     {
       name: 'only-platform-knows-the-runtime',

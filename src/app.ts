@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { createConsole } from './console';
 import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
@@ -22,7 +23,7 @@ import type { EscalationService } from './services/escalations';
 import type { FeedService } from './services/feeds';
 import type { TrustAdmin } from './services/trust-admin';
 import type { VerificationDeps } from './services/verification';
-import type { TokenRepository } from './trust';
+import type { SessionRepository, TokenRepository } from './trust';
 import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './verify';
 
 export interface AppLimits extends VerifyLimits, BudgetLimits {
@@ -76,7 +77,21 @@ export interface AppDeps {
   adminToken?: string;
   /** `REQUIRE_VERIFY_TOKEN=true`: POST /verify needs a verifier (or admin) token. */
   requireVerifyToken?: boolean;
+  /** Console sign-ins; without it the console (/console) is not served. */
+  sessions?: SessionRepository;
+  /** How long a console sign-in lasts (default 8 hours). */
+  consoleSessionTtlMs?: number;
 }
+
+const OPENAPI_CONFIG = {
+  openapi: '3.1.0',
+  info: {
+    title: 'trustgate',
+    version: '0.1.0',
+    description:
+      'Decides whether a software package may be installed: CMS signatures and X.509 chains against vendor roots.',
+  },
+};
 
 const healthRoute = createRoute({
   method: 'get',
@@ -164,14 +179,23 @@ export function createApp(deps: AppDeps) {
   }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'trustgate',
-      version: '0.1.0',
-      description:
-        'Decides whether a software package may be installed: CMS signatures and X.509 chains against vendor roots.',
-    },
-  });
+  app.doc31('/openapi.json', OPENAPI_CONFIG);
+  if (deps.sessions) {
+    app.route(
+      '/console',
+      createConsole({
+        trustAdmin: deps.trustAdmin,
+        escalations: deps.escalations,
+        feeds: deps.feeds,
+        auth,
+        sessions: deps.sessions,
+        subtle: deps.subtle,
+        now: deps.now,
+        random: (bytes) => crypto.getRandomValues(bytes),
+        openApiDocument: () => app.getOpenAPI31Document(OPENAPI_CONFIG),
+        sessionTtlMs: deps.consoleSessionTtlMs,
+      }),
+    );
+  }
   return app;
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
 import type { AuditReader, AuditRecord } from '../trust';
 import type { Database } from './database';
 import { auditLog } from './schema';
@@ -21,11 +21,12 @@ export function createAuditReader(db: Database): AuditReader {
       if (filter.since !== undefined) conditions.push(gte(auditLog.at, filter.since));
       if (filter.until !== undefined) conditions.push(lte(auditLog.at, filter.until));
       if (filter.afterId !== undefined) conditions.push(gt(auditLog.id, filter.afterId));
+      if (filter.beforeId !== undefined) conditions.push(lt(auditLog.id, filter.beforeId));
       const rows = await db
         .select()
         .from(auditLog)
         .where(conditions.length > 0 ? and(...conditions) : undefined)
-        .orderBy(asc(auditLog.id))
+        .orderBy(filter.newestFirst ? desc(auditLog.id) : asc(auditLog.id))
         .limit(filter.limit);
       return rows.map(toRecord);
     },

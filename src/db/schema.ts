@@ -94,6 +94,22 @@ export const tokens = sqliteTable(
   (t) => [uniqueIndex('tokens_secret_hash').on(t.secretHash), uniqueIndex('tokens_name').on(t.name)],
 );
 
+/**
+ * Console sign-ins (issue 18): a session is kept by the SHA-256 of its cookie value, never the value, and
+ * names the token it was opened with by that token's secret hash, so a revoked token ends its sessions.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    tokenSecretHash: text('token_secret_hash').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expires_at').on(t.expiresAt)],
+);
+
 /** Escalation cases: one open case per vendor and unreached root key; the case body is JSON. */
 export const escalationCases = sqliteTable(
   'escalation_cases',

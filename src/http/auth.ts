@@ -22,6 +22,11 @@ export interface Authenticator {
    * Looked up once per request, however often it is asked.
    */
   identify(c: Context): Promise<Principal | null>;
+  /**
+   * The principal a token's secret hash stands for (the bootstrap admin, or a stored token not revoked);
+   * null otherwise. The console's sessions keep only that hash and ask again on every request.
+   */
+  identifyHash(secretHash: string): Promise<Principal | null>;
   /** The principal, whatever its role; else 401. */
   authenticate(c: Context): Promise<Principal>;
   /** The principal, if its role is one of `roles`; else 401 (no or bad token) or 403 (wrong role). */
@@ -58,7 +63,10 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   async function lookUp(c: Context): Promise<Principal | null> {
     const secret = bearerSecret(c.req.header('authorization'));
     if (!secret) return null;
-    const hash = await hashTokenSecret(config.subtle, secret);
+    return identifyHash(await hashTokenSecret(config.subtle, secret));
+  }
+
+  async function identifyHash(hash: string): Promise<Principal | null> {
     const admin = await bootstrap();
     if (admin && equalStrings(admin, hash)) {
       return { tokenId: 'bootstrap', name: BOOTSTRAP_ADMIN_NAME, role: 'admin' };
@@ -81,6 +89,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
 
   return {
     identify,
+    identifyHash,
     authenticate,
     async require(c, roles) {
       const principal = await authenticate(c);

@@ -7,7 +7,13 @@ export {
 } from './in-memory-trust-repository';
 export * from './model';
 export { pathAnchorsOf } from './path-anchors';
-export type { AuditReader, TokenRepository, TrustRepository } from './ports';
+export type {
+  AuditReader,
+  ConsoleSession,
+  SessionRepository,
+  TokenRepository,
+  TrustRepository,
+} from './ports';
 export {
   importSeed,
   parseVendorFile,

@@ -110,5 +110,9 @@ export interface AuditFilter {
   until?: string;
   /** Entries after this id (paging). */
   afterId?: number;
+  /** Entries before this id (paging back from the newest). */
+  beforeId?: number;
+  /** The newest first (the console's recent entries); oldest first otherwise. */
+  newestFirst?: boolean;
   limit: number;
 }

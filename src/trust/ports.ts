@@ -59,3 +59,25 @@ export interface TokenRepository {
 export interface AuditReader {
   list(filter: AuditFilter): Promise<AuditRecord[]>;
 }
+
+/**
+ * A console sign-in (issue 18). The cookie carries a random value; only its SHA-256 is stored. The token
+ * it was opened with is named by that token's secret hash, so the session is re-checked against the token
+ * (revoked, or the bootstrap token changed) on every request.
+ */
+export interface ConsoleSession {
+  idHash: string;
+  tokenSecretHash: string;
+  /** The synchronizer token every console form must send back. */
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface SessionRepository {
+  insert(session: ConsoleSession): Promise<void>;
+  get(idHash: string): Promise<ConsoleSession | null>;
+  delete(idHash: string): Promise<void>;
+  /** Drops the sessions that expired at or before `at`; answers how many. */
+  deleteExpired(at: string): Promise<number>;
+}

@@ -1,0 +1,2 @@
+export { createConsole } from './console-app';
+export type { ConsoleDeps } from './deps';

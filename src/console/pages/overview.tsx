@@ -1,0 +1,258 @@
+import type { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { anchorKind } from '../../trust';
+import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
+import { Fingerprint, Page, StateBadge, Time } from '../layout';
+import { EXPIRY_WARNING_DAYS, loadOverview, type Overview } from '../overview-data';
+import { paths } from '../paths';
+
+const Empty: FC<{ text: string }> = ({ text }) => <p class="muted">{text}</p>;
+
+const Counts: FC<{ o: Overview }> = ({ o }) => (
+  <ul class="cards" aria-label="At a glance">
+    <li>
+      <span class="count">{o.openCases.length}</span> open escalation cases
+    </li>
+    <li>
+      <span class="count">{o.pendingAnchors.length + o.pendingChanges.length}</span> waiting for a second
+      admin
+    </li>
+    <li>
+      <span class="count">{o.newCandidates.length}</span> new candidates from feeds
+    </li>
+    <li>
+      <span class="count">{o.feedProblems.length}</span> disabled or failing feeds
+    </li>
+    <li>
+      <span class="count">{o.expiring.length}</span> expiring within {EXPIRY_WARNING_DAYS} days
+    </li>
+  </ul>
+);
+
+const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
+  <Page title="Overview" viewer={viewer} section="/console">
+    <Counts o={o} />
+
+    <h2 id="cases">Open escalation cases</h2>
+    {o.openCases.length === 0 ? (
+      <Empty text="No open case." />
+    ) : (
+      <table>
+        <caption class="muted">Blocked verifications waiting for on-call, newest activity first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Case</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">Unreached root</th>
+            <th scope="col">Blocked</th>
+            <th scope="col">Last seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...o.openCases]
+            .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+            .map((c) => (
+              <tr>
+                <td>
+                  <a href={paths.case(c.id)}>{c.id}</a> <span class="muted">{c.kind}</span>
+                </td>
+                <td>{c.vendorId}</td>
+                <td>{c.top.subject}</td>
+                <td>{c.verificationsBlocked}</td>
+                <td>
+                  <Time at={c.lastSeen} />
+                </td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    )}
+
+    <h2 id="approvals">Waiting for a second admin</h2>
+    {o.pendingAnchors.length === 0 && o.pendingChanges.length === 0 ? (
+      <Empty text="Nothing waits for approval." />
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">What</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">Proposed by</th>
+            <th scope="col">When</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.pendingAnchors.map((p) => (
+            <tr>
+              <td>
+                <a href={paths.anchorApproval(p.anchor)}>
+                  {anchorKind(p.anchor) === 'signer' ? 'Pinned signer' : 'Root'}: {p.anchor.subject}
+                </a>
+              </td>
+              <td>{p.anchor.vendorId}</td>
+              <td>{p.anchor.proposedBy ?? 'unknown'}</td>
+              <td>
+                <Time at={p.proposedAt} />
+              </td>
+              <td>{p.reason ?? ''}</td>
+            </tr>
+          ))}
+          {o.pendingChanges.map((ch) => (
+            <tr>
+              <td>
+                <a href={paths.changeApproval(ch.vendorId, ch.id)}>
+                  Vendor change: {Object.keys(ch.changes).join(', ')}
+                </a>
+              </td>
+              <td>{ch.vendorId}</td>
+              <td>{ch.proposedBy}</td>
+              <td>
+                <Time at={ch.proposedAt} />
+              </td>
+              <td>{ch.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+
+    <h2 id="candidates">New candidates from feeds</h2>
+    {o.newCandidates.length === 0 ? (
+      <Empty text="No candidate waits for review." />
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Candidate</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">From</th>
+            <th scope="col">Corroborated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.newCandidates.map((cand) => (
+            <tr>
+              <td>
+                <a href={paths.candidate(cand.vendorId, cand.key)}>
+                  {cand.data.kind === 'certificate'
+                    ? cand.data.subject
+                    : `${cand.data.algorithm} fingerprint`}
+                </a>
+              </td>
+              <td>{cand.vendorId}</td>
+              <td>{cand.data.provenance.itemTitle}</td>
+              <td>{cand.data.corroborated ? 'yes' : 'no'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+
+    <h2 id="feeds">Disabled or failing feeds</h2>
+    {o.feedProblems.length === 0 ? (
+      <Empty text="Every feed polls without error." />
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Feed</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">Status</th>
+            <th scope="col">Failures in a row</th>
+            <th scope="col">Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.feedProblems.map((f) => (
+            <tr>
+              <td>
+                <code>{f.url}</code>
+              </td>
+              <td>{f.vendorId}</td>
+              <td>
+                <StateBadge state={f.status === 'active' ? 'failing' : f.status} />
+              </td>
+              <td>{f.consecutiveFailures}</td>
+              <td>{f.disabledReason ?? f.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+
+    <h2 id="expiring">Roots and pinned signers expiring within {EXPIRY_WARNING_DAYS} days</h2>
+    {o.expiring.length === 0 ? (
+      <Empty text="No active root or pinned signer runs out in that time." />
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Subject</th>
+            <th scope="col">Vendor</th>
+            <th scope="col">Not after</th>
+            <th scope="col">SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.expiring.map((a) => (
+            <tr>
+              <td>
+                <a href={paths.anchor(a)}>{a.subject}</a>
+                {anchorKind(a) === 'signer' ? <span class="muted"> (pinned signer)</span> : null}
+              </td>
+              <td>{a.vendorId}</td>
+              <td>
+                <Time at={a.notAfter} />
+              </td>
+              <td>
+                <Fingerprint hex={a.sha256} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+
+    <h2 id="audit">Recent audit entries</h2>
+    {o.recentAudit.length === 0 ? (
+      <Empty text="The audit log is empty." />
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {o.recentAudit.map((e) => (
+            <tr>
+              <td>
+                <Time at={e.at} />
+              </td>
+              <td>{e.actor}</td>
+              <td>
+                <code>{e.action}</code>
+              </td>
+              <td>
+                {e.targetType} <code>{e.targetId}</code>
+              </td>
+              <td>{e.reason ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+    <p>
+      <a href={paths.audit}>The whole audit log</a>
+    </p>
+  </Page>
+);
+
+export function registerOverview(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
+  app.get('/', async (c) => c.html(<OverviewPage viewer={c.get('viewer')} o={await loadOverview(deps)} />));
+}
