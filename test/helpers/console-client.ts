@@ -1,6 +1,7 @@
 /**
  * A console user without a browser: signs in with a token through the sign-in form (its double-submit
- * cookie included) and keeps the session cookie and CSRF token for the next requests, as a browser would.
+ * cookie included) and keeps the session cookie and CSRF token for the next requests, as a browser would;
+ * redirects are answered, not followed (a worker's fetch would follow them without the cookie).
  */
 interface RequestingApp {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
@@ -38,6 +39,7 @@ export async function signInToConsole(app: RequestingApp, token: string): Promis
   if (!signInCookie || !formCsrf) throw new Error('the sign-in form set no CSRF cookie or field');
   const signedIn = await app.request(`${ORIGIN}/console/sign-in`, {
     method: 'POST',
+    redirect: 'manual',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       cookie: `trustgate_sign_in=${signInCookie}`,
@@ -52,7 +54,10 @@ export async function signInToConsole(app: RequestingApp, token: string): Promis
     cookie: `trustgate_session=${session}`,
     csrf: '',
     async get(path) {
-      const response = await app.request(`${ORIGIN}${path}`, { headers: { cookie: client.cookie } });
+      const response = await app.request(`${ORIGIN}${path}`, {
+        redirect: 'manual',
+        headers: { cookie: client.cookie },
+      });
       const html = await response.clone().text();
       client.csrf = csrfOf(html) ?? client.csrf;
       return response;
@@ -61,6 +66,7 @@ export async function signInToConsole(app: RequestingApp, token: string): Promis
       return Promise.resolve(
         app.request(`${ORIGIN}${path}`, {
           method: 'POST',
+          redirect: 'manual',
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: client.cookie },
           body: new URLSearchParams({ _csrf: client.csrf, ...fields }),
         }),

@@ -33,7 +33,7 @@ export const SignInPage: FC<SignInPageProps> = ({ csrf, next, message }) => (
             aria-describedby="token-help"
           />
           <p id="token-help" class="muted">
-            Issued with <code>POST /tokens</code> (or <code>ADMIN_TOKEN</code> of this deployment).
+            Issued with <code>POST /admin/tokens</code> (or <code>ADMIN_TOKEN</code> of this deployment).
           </p>
         </div>
         <div>
