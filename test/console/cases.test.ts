@@ -1,9 +1,10 @@
+import { eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCertificate } from '../../src/advisories';
 import { createConsole } from '../../src/console';
 import type { ConsoleDeps } from '../../src/console/deps';
-import { createAuditReader, createSessionRepository, createTokenRepository } from '../../src/db';
+import { createAuditReader, createSessionRepository, createTokenRepository, schema } from '../../src/db';
 import { createCandidateRepository } from '../../src/db/candidate-repository';
 import { createCrlRepository } from '../../src/db/crl-repository';
 import { colonHex } from '../../src/escalation';
@@ -206,6 +207,29 @@ describe('console case pages', () => {
     });
   });
 
+  describe('when the case carries context beyond the stored fields', () => {
+    it('shows each field as plain text, escaped', async () => {
+      const { id } = await openCase(t);
+      const context = {
+        fileName: '<script>alert(1)</script>.msi',
+        pipelineJobUrl: 'https://ci.example/job/1',
+      };
+      await t.db
+        .update(schema.escalationCases)
+        .set({
+          data: sql`json_set(${schema.escalationCases.data}, '$.callerContext', json(${JSON.stringify(context)}), '$.vendorHasNoFeed', json('true'))`,
+        })
+        .where(eq(schema.escalationCases.id, id));
+      const html = await (await oncall.get(`/console/cases/${id}`)).text();
+      expect(html).toContain('<h2 id="context">Context</h2>');
+      expect(html).toContain('<dt>caller context</dt>');
+      expect(html).toContain('<dt>vendor has no feed</dt>');
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;.msi');
+      expect(html).not.toContain('<script>');
+      expect(html).toContain('https://ci.example/job/1');
+    });
+  });
+
   describe('when a verifier token is used to sign in', () => {
     it('is refused', async () => {
       const verifier = (await t.createToken('ci-pipeline', 'verifier')).secret;
@@ -374,6 +398,24 @@ describe('console case pages with "propose from the candidate"', () => {
       expect(res.status).toBe(400);
       expect(refusalCode(await res.text())).toBe('MISSING_FIELD');
       expect(proposals).toHaveLength(count);
+    });
+  });
+
+  describe('when a second admin approves the proposed root', () => {
+    it('shows the case resolved as approved, with the root active', async () => {
+      const top = await openCase(t);
+      const approved = await t.call('POST', `/roots/${rootSha256}/approve?vendor=acme`, {
+        token: t.bob,
+        body: { reason: 'fingerprint read back by Acme PSIRT' },
+      });
+      expect(approved.status).toBe(200);
+      const bob = await signInToConsole(consoleApp, t.bob);
+      const html = await (await bob.get(`/console/cases/${top.id}`)).text();
+      expect(html).toContain('badge state-approved');
+      expect(html).toContain(`href="/console/vendors/acme/roots/${rootSha256}"`);
+      expect(html).toContain('badge state-active');
+      expect(html).not.toContain(`action="/console/cases/${top.id}/resolve"`);
+      expect((await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' })).body.verdict).toBe('trusted');
     });
   });
 });

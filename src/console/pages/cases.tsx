@@ -426,6 +426,40 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
         {d.sha1 ? <ReadAloud label="Certificate SHA-1" hex={d.sha1} /> : null}
       </dl>
 
+      {c.overflow ? (
+        <>
+          <h2 id="overflow">Unknown roots counted instead of opening their cases</h2>
+          <p class="muted">
+            More than {c.overflow.newCasesPerVendor} new cases for this vendor within{' '}
+            {c.overflow.windowSeconds} seconds: further unknown roots are counted here.
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Root</th>
+                <th scope="col">SHA-256</th>
+                <th scope="col">Verifications</th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.overflow.roots.map((r) => (
+                <tr>
+                  <td>{r.subject}</td>
+                  <td>
+                    <Fingerprint hex={r.sha256} />
+                  </td>
+                  <td>{r.verifications}</td>
+                  <td>
+                    <Time at={r.lastSeen} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+
       {d.context.length > 0 ? (
         <>
           <h2 id="context">Context</h2>
