@@ -56,4 +56,7 @@ ol.checklist li { margin: .6rem 0; }
 .diff pre { background: var(--bg); border: 1px solid var(--line); padding: .6rem; overflow: auto; margin: 0; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .9rem; }
 legend { font-weight: 600; padding: 0 .3rem; }
+pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); border: 1px solid var(--line); padding: .5rem .7rem; font-size: .85rem; }
+ul.tabs { display: flex; gap: 1rem; list-style: none; padding: 0; margin: 0 0 .5rem; }
+ul.tabs a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 `;
