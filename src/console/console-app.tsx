@@ -6,6 +6,7 @@ import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
 import { ErrorPage } from './pages/error-page';
 import { registerOverview } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
+import { registerTrustPages } from './pages/trust-pages';
 import { safeNext } from './safe-next';
 import { consoleSecurityHeaders } from './security-headers';
 import { currentSession, issueSignInToken, signIn, signInCookie, signOut } from './session';
@@ -109,5 +110,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
 
   registerOverview(app, deps);
+  registerTrustPages(app, deps);
   return app;
 }

@@ -56,4 +56,6 @@ ol.checklist li { margin: .6rem 0; }
 .diff pre { background: var(--bg); border: 1px solid var(--line); padding: .6rem; overflow: auto; margin: 0; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .9rem; }
 legend { font-weight: 600; padding: 0 .3rem; }
+.state-expired, .state-not-yet-valid { color: var(--bad); }
+.state-retired, .state-withdrawn { color: var(--muted); }
 `;
