@@ -148,4 +148,31 @@ describe('console: propose a root', () => {
       expect(await res.text()).toContain('INVALID_FIELD');
     });
   });
+
+  describe('when a signing certificate is proposed as a pinned signer', () => {
+    it('previews it without problems and submits it through the signer use case', async () => {
+      const preview = await (
+        await alice.post('/console/vendors/acme/propose', {
+          action: 'preview',
+          kind: 'signer',
+          pem: leafPem(ACME_LEAF),
+        })
+      ).text();
+      expect(preview).toContain('as a pinned signer of');
+      expect(preview).toContain('No problem');
+      const submit = await alice.post('/console/vendors/acme/propose', {
+        action: 'submit',
+        kind: 'signer',
+        pem: leafPem(ACME_LEAF),
+        reason: 'kernel module key, SEC-11',
+      });
+      expect(submit.status).toBe(303);
+      expect(submit.headers.get('location')).toMatch(
+        /^\/console\/vendors\/acme\/signers\/[0-9a-f]{64}\?done=proposed$/,
+      );
+      const signers = (await (await t.call('GET', '/vendors/acme/signers', { token: t.alice })).json())
+        .signers;
+      expect(signers).toContainEqual(expect.objectContaining({ state: 'pending', proposedBy: 'alice' }));
+    });
+  });
 });

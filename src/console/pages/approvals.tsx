@@ -214,23 +214,27 @@ const AnchorApprovalPage: FC<{
       <Proposal viewer={viewer} by={proposal.proposedBy} at={proposal.proposedAt} reason={proposal.reason} />
 
       <h2>What changes</h2>
-      <BeforeAfter
-        rows={[
-          {
-            what: 'State',
-            before: <StateBadge state="pending" />,
-            after: <StateBadge state="active" />,
-          },
-          {
-            what: 'Effect',
-            before: 'anchors nothing',
-            after: signer
-              ? `vouches for signatures made by this very certificate for ${anchor.vendorId}`
-              : `anchors ${anchor.vendorId}'s chains: signatures whose chain ends at it are trusted`,
-          },
-          { what: 'Approved by', before: '—', after: viewer.principal.name },
-        ]}
-      />
+      {anchor.state !== 'pending' ? (
+        <p class="muted">Nothing any more: it was decided.</p>
+      ) : (
+        <BeforeAfter
+          rows={[
+            {
+              what: 'State',
+              before: <StateBadge state="pending" />,
+              after: <StateBadge state="active" />,
+            },
+            {
+              what: 'Effect',
+              before: 'anchors nothing',
+              after: signer
+                ? `vouches for signatures made by this very certificate for ${anchor.vendorId}`
+                : `anchors ${anchor.vendorId}'s chains: signatures whose chain ends at it are trusted`,
+            },
+            { what: 'Approved by', before: '—', after: viewer.principal.name },
+          ]}
+        />
+      )}
 
       <h2>The certificate</h2>
       <AnchorFacts anchor={anchor} sha1={sha1} now={now} />

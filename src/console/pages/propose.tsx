@@ -127,7 +127,7 @@ const ProposePage: FC<{
   preview?: CertificatePreview | undefined;
   problem?: PreviewProblem | undefined;
 }> = ({ viewer, vendor, kind, pem, preview, problem }) => (
-  <Page title={`Propose a root for ${vendor.name}`} viewer={viewer} section="/console/vendors">
+  <Page title={`Propose a ${KIND_WORDS[kind]} for ${vendor.name}`} viewer={viewer} section="/console/vendors">
     <p>
       A proposal is pending until another admin approves it; until then it anchors nothing.{' '}
       <a href={paths.vendor(vendor.id)}>Back to the vendor</a>

@@ -106,7 +106,8 @@ const VendorPage: FC<{
       <p>
         <a class="button" href={paths.propose(vendor.id)}>
           Propose a root
-        </a>
+        </a>{' '}
+        <a href={`${paths.propose(vendor.id)}?kind=signer`}>Propose a pinned signer</a>
       </p>
     ) : null}
 
