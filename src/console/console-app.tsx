@@ -7,6 +7,7 @@ import { registerCases } from './pages/cases';
 import { ErrorPage } from './pages/error-page';
 import { registerOverview } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
+import { registerTrustPages } from './pages/trust-pages';
 import { safeNext } from './safe-next';
 import { consoleSecurityHeaders } from './security-headers';
 import { currentSession, issueSignInToken, signIn, signInCookie, signOut } from './session';
@@ -111,5 +112,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
 
   registerOverview(app, deps);
   registerCases(app, deps);
+  registerTrustPages(app, deps);
   return app;
 }

@@ -59,4 +59,6 @@ legend { font-weight: 600; padding: 0 .3rem; }
 pre.plain { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); border: 1px solid var(--line); padding: .5rem .7rem; font-size: .85rem; }
 ul.tabs { display: flex; gap: 1rem; list-style: none; padding: 0; margin: 0 0 .5rem; }
 ul.tabs a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
+.state-expired, .state-not-yet-valid { color: var(--bad); }
+.state-retired, .state-withdrawn { color: var(--muted); }
 `;
