@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, TrustgateError } from '../errors';
 import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
+import { registerAudit } from './pages/audit';
 import { ErrorPage } from './pages/error-page';
 import { registerOverview } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
@@ -109,5 +110,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
 
   registerOverview(app, deps);
+  registerAudit(app, deps);
   return app;
 }

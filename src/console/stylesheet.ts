@@ -56,4 +56,11 @@ ol.checklist li { margin: .6rem 0; }
 .diff pre { background: var(--bg); border: 1px solid var(--line); padding: .6rem; overflow: auto; margin: 0; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .9rem; }
 legend { font-weight: 600; padding: 0 .3rem; }
+form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .6rem 1rem; align-items: end; }
+form.filters .hint { display: block; font-size: .8em; }
+.pager { display: flex; gap: 1.2rem; margin: .6rem 0 1rem; }
+p.label { font-weight: 600; margin: 0 0 .2rem; }
+pre.wrap, .diff pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.toc { columns: 2 18rem; }
+.method { font-weight: 700; text-transform: uppercase; }
 `;
