@@ -5,6 +5,7 @@ import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
 import { registerAudit } from './pages/audit';
 import { ErrorPage } from './pages/error-page';
+import { registerFeeds } from './pages/feeds';
 import { registerOverview } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
 import { safeNext } from './safe-next';
@@ -111,5 +112,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
 
   registerOverview(app, deps);
   registerAudit(app, deps);
+  registerFeeds(app, deps);
   return app;
 }
