@@ -4,6 +4,7 @@ import { ERROR_STATUS, TrustgateError } from '../errors';
 import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
 import { registerAudit } from './pages/audit';
+import { registerCandidates } from './pages/candidates';
 import { ErrorPage } from './pages/error-page';
 import { registerFeeds } from './pages/feeds';
 import { registerOverview } from './pages/overview';
@@ -113,5 +114,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   registerOverview(app, deps);
   registerAudit(app, deps);
   registerFeeds(app, deps);
+  registerCandidates(app, deps);
   return app;
 }
