@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, TrustgateError } from '../errors';
 import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
+import { registerApiReference } from './pages/api-reference';
 import { registerAudit } from './pages/audit';
 import { registerCandidates } from './pages/candidates';
 import { ErrorPage } from './pages/error-page';
@@ -115,5 +116,6 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   registerAudit(app, deps);
   registerFeeds(app, deps);
   registerCandidates(app, deps);
+  registerApiReference(app, deps);
   return app;
 }
