@@ -53,7 +53,17 @@ const Media: FC<{ media: MediaView[]; what: string }> = ({ media, what }) =>
 
 const Security: FC<{ op: OperationView }> = ({ op }) => {
   const roles = rolesIn(op.summary);
-  if (op.security === null) return <p>Token: none declared.</p>;
+  if (op.security === null) {
+    return (
+      <p>
+        Token: none declared
+        {op.responses.some((r) => r.status === '401')
+          ? ' (it answers 401, so a deployment may still require one)'
+          : ''}
+        .
+      </p>
+    );
+  }
   return (
     <p>
       Token: <code>Authorization: Bearer …</code> ({op.security.join(' or ')})

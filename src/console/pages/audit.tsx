@@ -72,7 +72,6 @@ const AuditLogPage: FC<{ viewer: Viewer; query: AuditQuery; page: AuditPage }> =
               id={`audit-${f.name}`}
               name={f.name}
               value={query.form[f.name]}
-              placeholder={f.hint}
               aria-describedby={`audit-${f.name}-hint`}
             />
             <span class="hint muted" id={`audit-${f.name}-hint`}>
@@ -115,7 +114,9 @@ const AuditLogPage: FC<{ viewer: Viewer; query: AuditQuery; page: AuditPage }> =
                 </td>
                 <td>
                   {e.targetType} <code>{e.targetId}</code>
-                  {e.vendorId ? <span class="muted"> (vendor {e.vendorId})</span> : null}
+                  {e.vendorId && !(e.targetType === 'vendor' && e.targetId === e.vendorId) ? (
+                    <span class="muted"> (vendor {e.vendorId})</span>
+                  ) : null}
                 </td>
                 <td>{e.reason ?? ''}</td>
                 <td>
