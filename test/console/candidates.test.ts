@@ -91,6 +91,16 @@ describe('console candidates', () => {
       expect(html).not.toContain('Propose as a root</button>');
       expect(html).toContain('cannot propose straight from a candidate yet');
       expect(html).toContain('href="/console/vendors/acme/propose"');
+
+      // a post anyway: the reason is checked, then the deployment says it cannot propose from a candidate
+      const blank = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, { reason: '  ' });
+      expect(blank.status).toBe(400);
+      expect(await blank.text()).toContain('reason: required');
+      const unwired = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, {
+        reason: 'R2 is real',
+      });
+      expect(unwired.status).toBe(404);
+      expect(await unwired.text()).toContain('cannot propose a root from a candidate');
     });
   });
 
