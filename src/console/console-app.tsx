@@ -3,8 +3,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, TrustgateError } from '../errors';
 import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
+import { registerApiReference } from './pages/api-reference';
+import { registerAudit } from './pages/audit';
+import { registerCandidates } from './pages/candidates';
 import { registerCases } from './pages/cases';
 import { ErrorPage } from './pages/error-page';
+import { registerFeeds } from './pages/feeds';
 import { registerOverview } from './pages/overview';
 import { SignInPage } from './pages/sign-in';
 import { registerTrustPages } from './pages/trust-pages';
@@ -113,5 +117,9 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   registerOverview(app, deps);
   registerCases(app, deps);
   registerTrustPages(app, deps);
+  registerAudit(app, deps);
+  registerFeeds(app, deps);
+  registerCandidates(app, deps);
+  registerApiReference(app, deps);
   return app;
 }

@@ -61,4 +61,11 @@ ul.tabs { display: flex; gap: 1rem; list-style: none; padding: 0; margin: 0 0 .5
 ul.tabs a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 .state-expired, .state-not-yet-valid { color: var(--bad); }
 .state-retired, .state-withdrawn { color: var(--muted); }
+form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .6rem 1rem; align-items: end; }
+form.filters .hint { display: block; font-size: .8em; }
+.pager { display: flex; gap: 1.2rem; margin: .6rem 0 1rem; }
+p.label { font-weight: 600; margin: 0 0 .2rem; }
+pre.wrap, .diff pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.toc { columns: 2 18rem; }
+.method { font-weight: 700; text-transform: uppercase; }
 `;
