@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 /**
  * Keyboard and screen-reader basics of a console page, checked in the browser on the page as it stands:
  * - every control (input but hidden ones, select, textarea) has a label: `<label for>`, a wrapping
- *   `<label>`, `aria-label` or `aria-labelledby`; every button has a name; no id is used twice;
+ *   `<label>`, `aria-label` or `aria-labelledby`; every button and link has a name; no id is used twice;
  * - `<html lang>` and a `<title>`; exactly one h1, first, and no heading level skipped;
  * - every `<th>` says what it heads (`scope`);
  * - focus is visible: the first focusable elements reached with Tab draw an outline;
@@ -52,6 +52,11 @@ function staticChecks(): string[] {
   for (const button of Array.from(document.querySelectorAll('button'))) {
     if (!button.textContent?.trim() && !button.getAttribute('aria-label')?.trim()) {
       problems.push(`${describe(button)} has no text`);
+    }
+  }
+  for (const link of Array.from(document.querySelectorAll('a[href]'))) {
+    if (!link.textContent?.trim() && !link.getAttribute('aria-label')?.trim()) {
+      problems.push(`the link to ${link.getAttribute('href')} has no text`);
     }
   }
   for (const img of Array.from(document.querySelectorAll('img:not([alt])')))

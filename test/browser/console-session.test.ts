@@ -118,13 +118,14 @@ describe('the console in Chromium', { timeout: BROWSER_TIMEOUT_MS }, () => {
       await w.page.setContent(`<!doctype html><html><head><title>Bad</title>
         <style>a:focus, button:focus { outline: none; }</style></head><body>
         <h1>One</h1><h3>Three</h3><h1>Again</h1>
-        <a href="/elsewhere">a link</a><input name="q"><button></button>
+        <a href="/elsewhere">a link</a><input name="q"><button></button><a href="/icon"></a>
         <table><tr><th>Head</th></tr></table></body></html>`);
       expect(await a11yProblems(w.page)).toEqual(
         expect.arrayContaining([
           'the <html> element has no lang',
           '<input name="q"> has no label',
           '<button> has no text',
+          'the link to /icon has no text',
           'the table header "Head" has no scope',
           'the page has 2 h1 headings, not one',
           'the h3 "Three" follows an h1 (a level is skipped)',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -29,8 +30,14 @@ export const CHROMIUM_ARGS = [
 /** For `describe`/hooks: starting a browser on a shared 2-core machine can take a while. */
 export const BROWSER_TIMEOUT_MS = 120_000;
 
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium), as .ci/run does`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
 
 /** Serves a fetch handler on 127.0.0.1 on a free port; `close` stops it. */
 export async function serveOnFreePort(
