@@ -13,17 +13,20 @@
  * message, so the script can be re-run as pages are added. Any other failure is reported and makes the
  * exit status 1.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { paths } from '../src/console/paths';
 import { launchChromium, serveOnFreePort, testClock } from '../test/browser/harness';
-import { createTestApp, TEST_ADMIN_TOKEN } from '../test/helpers/test-app';
+import {
+  issueTokenSecret,
+  openDemoJarCase,
+  proposeDemoJarRoot,
+  DEMO_VENDOR as VENDOR,
+} from '../test/browser/story';
+import { createTestApp } from '../test/helpers/test-app';
 
 const ROOT = join(import.meta.dirname, '..');
-const JAR = join(ROOT, 'test/fixtures/jar/jars/signed-rsa-trusted.jar');
-const JAR_ROOT_PEM = join(ROOT, 'test/fixtures/jar/trust-store/acme/acme-jar-root.pem');
-const VENDOR = 'acme';
 
 type Who = 'alice' | 'bob' | 'carol';
 
@@ -82,46 +85,21 @@ async function main(): Promise<number> {
   const server = await serveOnFreePort(t.app.fetch);
   let browser: Browser | undefined;
   try {
-    const api = async (method: string, path: string, token: string, body?: unknown) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, unknown>;
-    };
-    const issue = async (name: Who, role: 'admin' | 'oncall') =>
-      (await api('POST', '/admin/tokens', TEST_ADMIN_TOKEN, { name, role, reason: `${name}, console tour` }))
-        .token as string;
     const tokens: Record<Who, string> = {
-      alice: await issue('alice', 'admin'),
-      bob: await issue('bob', 'admin'),
-      carol: await issue('carol', 'oncall'),
+      alice: await issueTokenSecret(
+        server.url,
+        'alice',
+        'admin',
+        'Alice Martin, security team, ticket SEC-412',
+      ),
+      bob: await issueTokenSecret(server.url, 'bob', 'admin', 'Bob Okafor, security team, ticket SEC-412'),
+      carol: await issueTokenSecret(server.url, 'carol', 'oncall', 'Carol Diaz, on-call rota, ticket OPS-77'),
     };
-
     minutes(62);
-    // A real /verify of the demonstration JAR, as a pipeline would send it (multipart, no token).
-    const form = new FormData();
-    form.set('vendor', VENDOR);
-    form.set('artifact', new Blob([await readFile(JAR)]), 'widget.jar');
-    const verdict = (await (await fetch(`${server.url}/verify`, { method: 'POST', body: form })).json()) as {
-      verdict: string;
-      escalation?: { id: string } | null;
-    };
-    if (verdict.verdict !== 'unknown_root' || !verdict.escalation) {
-      throw new Error(`expected an unknown_root case, got ${JSON.stringify(verdict).slice(0, 300)}`);
-    }
-    const caseId = verdict.escalation.id;
+    const caseId = await openDemoJarCase(server.url);
     minutes(29);
-    const proposed = await api('POST', `/vendors/${VENDOR}/roots`, tokens.alice, {
-      pem: await readFile(JAR_ROOT_PEM, 'utf8'),
-      reason: `Acme JAR signing root, sent by Acme PSIRT for case ${caseId}`,
-    });
-    const story: Story = { caseId, rootSha256: String(proposed.sha256) };
+    const rootSha256 = await proposeDemoJarRoot(server.url, tokens.alice, caseId);
+    const story: Story = { caseId, rootSha256 };
     console.log(`story: case ${caseId}, root ${story.rootSha256} proposed by alice`);
 
     const chromium = await launchChromium();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN } from '../helpers/test-app';
 import { a11yProblems } from './a11y';
 import { BROWSER_TIMEOUT_MS, type ConsoleHarness, startConsoleHarness, type WatchedPage } from './harness';
+import { issueTokenSecret, openDemoJarCase, proposeDemoJarRoot } from './story';
 
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
 
@@ -39,6 +40,21 @@ describe('the console in Chromium', { timeout: BROWSER_TIMEOUT_MS }, () => {
       await w.page.getByRole('button', { name: 'Sign in' }).click();
       await w.page.waitForURL((url) => url.pathname === '/console');
       expect(new URL(w.page.url()).search).toBe('?from=bookmark');
+      expect(w.allProblems()).toEqual([]);
+    });
+  });
+
+  describe('when a real /verify opened a case and an admin proposed its root', () => {
+    it('the overview shows the case and the root waiting for a second admin, with who proposed it and why', async () => {
+      const caseId = await openDemoJarCase(h.baseUrl);
+      const dave = await issueTokenSecret(h.baseUrl, 'dave', 'admin');
+      await proposeDemoJarRoot(h.baseUrl, dave, caseId);
+      const w = await h.newPage();
+      await h.signIn(w);
+      expect(await w.page.getByRole('link', { name: caseId }).count()).toBeGreaterThan(0);
+      const waiting = w.page.getByRole('row').filter({ hasText: 'Root: CN=Acme JAR Root CA' });
+      expect(await waiting.textContent()).toContain('dave');
+      expect(await waiting.textContent()).toContain(`for case ${caseId}`);
       expect(w.allProblems()).toEqual([]);
     });
   });
