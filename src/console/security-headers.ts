@@ -18,7 +18,9 @@ export const consoleSecurityHeaders: MiddlewareHandler = async (c, next) => {
   c.res.headers.set('content-security-policy', CONSOLE_CSP);
   c.res.headers.set('x-content-type-options', 'nosniff');
   c.res.headers.set('x-frame-options', 'DENY');
-  c.res.headers.set('referrer-policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` with the console's own
+  // form posts, which the CSRF check (csrf.ts) must then refuse; other sites still get no Referer.
+  c.res.headers.set('referrer-policy', 'same-origin');
   c.res.headers.set('cross-origin-opener-policy', 'same-origin');
   if (!c.req.path.startsWith('/console/assets/')) c.res.headers.set('cache-control', 'no-store');
 };
