@@ -15,7 +15,7 @@ import { registerTrustPages } from './pages/trust-pages';
 import { safeNext } from './safe-next';
 import { consoleSecurityHeaders } from './security-headers';
 import { currentSession, issueSignInToken, signIn, signInCookie, signOut } from './session';
-import { CONSOLE_CSS } from './stylesheet';
+import { CONSOLE_CSS, CONSOLE_ICON } from './stylesheet';
 
 export type { ConsoleDeps } from './deps';
 
@@ -53,6 +53,13 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.get('/assets/console.css', (c) =>
     c.body(CONSOLE_CSS, 200, {
       'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+    }),
+  );
+
+  app.get('/assets/icon.svg', (c) =>
+    c.body(CONSOLE_ICON, 200, {
+      'content-type': 'image/svg+xml',
       'cache-control': 'public, max-age=3600',
     }),
   );

@@ -36,6 +36,7 @@ export const PageShell: FC<{ title: string; children?: Child }> = ({ title, chil
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · trustgate`}</title>
       <link rel="stylesheet" href="/console/assets/console.css" />
+      <link rel="icon" type="image/svg+xml" href="/console/assets/icon.svg" />
     </head>
     <body>
       <a class="skip" href="#main">

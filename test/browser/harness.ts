@@ -116,15 +116,20 @@ export async function watchPage(context: BrowserContext): Promise<WatchedPage> {
   const page = await context.newPage();
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], failedRequests: [] };
   page.on('console', (message) => {
-    // Chromium's own request for /favicon.ico (the console declares no icon) is not the page's doing.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) {
+    if (message.type() === 'error') {
       problems.consoleErrors.push(`${message.text()} (at ${message.location().url || page.url()})`);
     }
   });
   page.on('pageerror', (error) => problems.pageErrors.push(`${error.name}: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.failedRequests.push(`${request.method()} ${request.url}: ${request.failure()?.errorText}`),
-  );
+  page.on('requestfailed', (request) => {
+    // The browser fetches the tab's icon on its own schedule and drops the fetch when the page moves on.
+    if (
+      request.url().endsWith('/console/assets/icon.svg') &&
+      request.failure()?.errorText === 'net::ERR_ABORTED'
+    )
+      return;
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+  });
   return {
     page,
     context,
