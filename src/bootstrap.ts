@@ -149,6 +149,8 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     tokens,
     audit,
     crls,
+    // Read only: a candidate root is proposed from its stored certificate (POST /candidates/{id}/propose).
+    candidates: feedStores.candidates,
     subtle,
     now,
     random: (bytes) => crypto.getRandomValues(bytes),
