@@ -24,6 +24,28 @@ export interface VerdictEscalation {
   checklist: Step[];
   /** Only on an `unknown-root-overflow` case. */
   overflow?: VerdictOverflow;
+  /**
+   * Only when on-call resolved this root as rejected before (this case, resolved): the verification was
+   * refused with that decision instead of opening a case and paging again (`ESCALATION_REJECTED`).
+   */
+  rejection?: RememberedRejection;
+}
+
+/** An earlier on-call decision about the same root: who rejected it, when, why, and in which case. */
+export interface RememberedRejection {
+  caseId: string;
+  actor: string;
+  /** ISO-8601. */
+  at: string;
+  /** On-call's note, plain text (empty when none was given). */
+  note: string;
+}
+
+/** The rejection a resolved case records, or undefined when it was not resolved as rejected. */
+export function rememberedRejection(c: EscalationCase): RememberedRejection | undefined {
+  const r = c.resolution;
+  if (c.state !== 'resolved' || r?.outcome !== 'rejected') return undefined;
+  return { caseId: c.id, actor: r.actor, at: r.at, note: r.note };
 }
 
 export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): VerdictEscalation {

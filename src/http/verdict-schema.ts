@@ -34,6 +34,18 @@ const EscalationSchema = z
       })
       .optional()
       .openapi({ description: 'only on an unknown-root-overflow case' }),
+    rejection: z
+      .strictObject({
+        caseId: z.string(),
+        actor: z.string(),
+        at: z.string(),
+        note: z.string().openapi({ description: 'plain text' }),
+      })
+      .optional()
+      .openapi({
+        description:
+          'only when on-call resolved this root as rejected before: the verdict is `rejected` (ESCALATION_REJECTED) and this (resolved) case is the decision; nothing was opened or paged',
+      }),
   })
   .openapi('VerdictEscalation');
 

@@ -56,6 +56,8 @@ export interface EscalationView {
   kind: string;
   topCertificate: { subject: string; sha256: string; spkiSha256: string };
   checklist: Array<{ n: number; title: string; detail: string; done?: boolean }>;
+  /** On-call rejected this root before (this case): the verdict is `rejected` with ESCALATION_REJECTED. */
+  rejection?: { caseId: string; actor: string; at: string; note: string };
 }
 
 /** Opens or joins the escalation case a verdict calls for (an unknown root, a distrusted root, ...), or null. */
@@ -193,9 +195,12 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     outcome.verdict === 'trusted'
       ? null
       : await deps.escalate({ vendor, outcome, artifactDigest: await artifactDigestOf(deps, input), at });
+  // A root on-call rejected stays rejected: the verdict says so and points at the decision. Only a verdict
+  // that was not trusted is escalated, so this path can only ever refuse.
+  const rejected = escalation?.rejection ? rememberedRefusal(escalation.rejection) : undefined;
   return {
-    verdict: outcome.verdict,
-    reasons: outcome.reasons,
+    verdict: rejected ? 'rejected' : outcome.verdict,
+    reasons: rejected ? [rejected, ...outcome.reasons] : outcome.reasons,
     vendor: vendor.id,
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
@@ -208,6 +213,15 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     ...(outcome.signatures
       ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) }
       : {}),
+  };
+}
+
+/** The reason a verdict gives when on-call rejected its root before. */
+function rememberedRefusal(r: NonNullable<EscalationView['rejection']>): Reason {
+  const note = r.note.trim() === '' ? '' : `: ${r.note.trim()}`;
+  return {
+    code: 'ESCALATION_REJECTED',
+    message: `on-call rejected this root in escalation case ${r.caseId} (${r.actor}, ${r.at})${note}; packages signed under it stay refused until two admins approve the root`,
   };
 }
 

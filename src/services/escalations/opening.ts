@@ -9,6 +9,7 @@ import {
   openOrJoinOverflow,
   overflowKindOf,
   type RenderedCase,
+  rememberedRejection,
   type StoredCase,
   type TopRootRefusal,
   verdictEscalation,
@@ -109,6 +110,10 @@ export function createEscalator(deps: OpeningDeps): Escalator {
     const reason = `${outcome.verdict}: ${outcome.reasons[0]?.message ?? ''}`;
     const overflowKind = overflowKindOf(kind);
     const root = caseRoot(kind, top.spkiSha256);
+    // On-call's last word on this root was a rejection: refuse with a pointer to it, open nothing, page no one.
+    const decided = await deps.cases.findLatestResolved(vendor.id, root, kind);
+    const rejection = decided ? rememberedRejection(decided) : undefined;
+    if (decided && rejection) return { ...verdictEscalation(decided, await deps.render(decided)), rejection };
     for (let attempt = 0; attempt < MAX_ESCALATION_ATTEMPTS; attempt++) {
       const existing = await deps.cases.findOpen(vendor.id, root, kind);
       if (existing) {
