@@ -109,6 +109,9 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
       subtle,
       now,
     }),
+    // A case says when its chain reaches another vendor's root, and when the vendor has no feed on file.
+    roots: trust,
+    feedCount: async (vendorId) => (await feedStores.feeds.list({ vendorId })).length,
     now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
     serviceBaseUrl: config.publicUrl,

@@ -1,5 +1,5 @@
 import { overflowView } from './overflow-case';
-import type { EscalationCase, RenderedCase, Step } from './types';
+import type { CallerContext, CaseSurroundings, EscalationCase, RenderedCase, Step } from './types';
 
 /**
  * What a verdict says about an overflow case: that the vendor's budget of new cases was spent and how many
@@ -29,6 +29,10 @@ export interface VerdictEscalation {
    * refused with that decision instead of opening a case and paging again (`ESCALATION_REJECTED`).
    */
   rejection?: RememberedRejection;
+  /** Another vendor's active root the chain reaches, and the vendor's feeds (when looked up). Plain text. */
+  context?: CaseSurroundings;
+  /** What the latest caller said about the package (file name, pipeline job URL). Plain text. */
+  caller?: CallerContext;
 }
 
 /** An earlier on-call decision about the same root: who rejected it, when, why, and in which case. */
@@ -59,6 +63,8 @@ export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): Ve
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,
     checklist: rendered.checklist,
+    ...(rendered.context ? { context: rendered.context } : {}),
+    ...(c.caller ? { caller: c.caller } : {}),
     ...(overflow
       ? {
           overflow: {

@@ -39,6 +39,7 @@ import {
 import type { StoredCrls } from './revocation/crls';
 import { createRevocationRecorder, type RevocationRecorder } from './revocation/recorder';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
+import type { CallerFields } from './verify-input';
 
 export interface VerifyInput {
   vendor: string;
@@ -48,6 +49,8 @@ export interface VerifyInput {
   time?: Date;
   /** The vendor as the request reader already looked it up (`requireKnownVendor`): not read again. */
   known?: VendorSnapshot;
+  /** What the caller said about the package (file name, pipeline job URL): kept on the escalation case. */
+  caller?: CallerFields;
 }
 
 export interface EscalationView {
@@ -66,6 +69,7 @@ export type Escalator = (event: {
   outcome: VerifyOutcome;
   artifactDigest: string | null;
   at: Date;
+  caller?: CallerFields | undefined;
 }) => Promise<EscalationView | null>;
 
 export interface VerificationDeps {
@@ -194,7 +198,13 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
   const escalation =
     outcome.verdict === 'trusted'
       ? null
-      : await deps.escalate({ vendor, outcome, artifactDigest: await artifactDigestOf(deps, input), at });
+      : await deps.escalate({
+          vendor,
+          outcome,
+          artifactDigest: await artifactDigestOf(deps, input),
+          at,
+          ...(input.caller ? { caller: input.caller } : {}),
+        });
   // A root on-call rejected stays rejected: the verdict says so and points at the decision. Only a verdict
   // that was not trusted is escalated, so this path can only ever refuse.
   const rejected = escalation?.rejection ? rememberedRefusal(escalation.rejection) : undefined;

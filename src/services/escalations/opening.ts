@@ -87,7 +87,7 @@ export interface OpeningDeps extends Pick<EscalationDeps, 'cases' | 'playbooks' 
  * only openings and resolutions do.
  */
 export function createEscalator(deps: OpeningDeps): Escalator {
-  return async ({ vendor, outcome, artifactDigest, at }) => {
+  return async ({ vendor, outcome, artifactDigest, at, caller }) => {
     const kind = caseKindFor(outcome);
     const top = outcome.top ?? outcome.chain[outcome.chain.length - 1];
     if (!kind || !top) return null;
@@ -106,6 +106,7 @@ export function createEscalator(deps: OpeningDeps): Escalator {
       artifactDigest,
       at,
       stepCount: deps.playbooks[kind].steps.length,
+      ...(caller ? { caller: { ...caller, at: at.toISOString() } } : {}),
     };
     const reason = `${outcome.verdict}: ${outcome.reasons[0]?.message ?? ''}`;
     const overflowKind = overflowKindOf(kind);
