@@ -21,7 +21,7 @@ import { createFeedRepository } from './db/feed-repository';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
-import { createEscalationService } from './services/escalations';
+import { activeRootsEverywhere, createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
 import { createCrlFetcher, createOcspFetcher, storedCrlsOf } from './services/revocation';
 import { cacheTrustReads } from './services/store-version-cache';
@@ -110,7 +110,7 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
       now,
     }),
     // A case says when its chain reaches another vendor's root, and when the vendor has no feed on file.
-    roots: trust,
+    activeRoots: activeRootsEverywhere(trust),
     feedCount: async (vendorId) => (await feedStores.feeds.list({ vendorId })).length,
     now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),

@@ -3,7 +3,7 @@ import type { AuditEntry, Vendor } from '../../trust';
 import type { SurroundingsPorts } from './surroundings';
 
 /**
- * What the escalation use cases run on; each part of the service takes the slice it needs. `roots` and
+ * What the escalation use cases run on; each part of the service takes the slice it needs. `activeRoots` and
  * `feedCount` (optional) give a rendered case its surroundings: another vendor's active root the chain
  * reaches, and whether the vendor has any advisory feed.
  */

@@ -14,7 +14,7 @@ import { caseSurroundings } from './surroundings';
 export function createCaseViews(
   deps: Pick<
     EscalationDeps,
-    'cases' | 'playbooks' | 'vendors' | 'evidence' | 'serviceBaseUrl' | 'roots' | 'feedCount'
+    'cases' | 'playbooks' | 'vendors' | 'evidence' | 'serviceBaseUrl' | 'activeRoots' | 'feedCount'
   >,
 ) {
   async function render(c: EscalationCase): Promise<RenderedCase> {
