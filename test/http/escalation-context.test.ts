@@ -200,6 +200,23 @@ describe('escalation cases that know their context', () => {
     });
   });
 
+  describe('when the OpenAPI document is read', () => {
+    it('documents the caller fields of /verify and the context, caller and rejection of a verdict escalation', async () => {
+      const doc = await (await t.call('GET', '/openapi.json')).json();
+      const { schemas } = doc.components;
+      expect(Object.keys(schemas.VerifyJsonRequest.properties)).toEqual(
+        expect.arrayContaining(['fileName', 'jobUrl']),
+      );
+      const multipart = doc.paths['/verify'].post.requestBody.content['multipart/form-data'].schema;
+      expect(Object.keys(multipart.properties)).toEqual(expect.arrayContaining(['fileName', 'jobUrl']));
+      expect(Object.keys(schemas.VerdictEscalation.properties)).toEqual(
+        expect.arrayContaining(['context', 'caller', 'rejection']),
+      );
+      expect(Object.keys(schemas.CaseContext.properties)).toEqual(['otherVendorRoots', 'feedsOnFile']);
+      expect(schemas.EscalationCaseDetail.properties.context).toBeDefined();
+    });
+  });
+
   describe('when a case holds text that means something in Markdown', () => {
     it('carries it as plain text in every JSON field but the Markdown checklist details', async () => {
       const vendor = await t.trust.getVendor('acme');
