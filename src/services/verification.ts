@@ -70,6 +70,11 @@ export type Escalator = (event: {
   artifactDigest: string | null;
   at: Date;
   caller?: CallerFields | undefined;
+  /**
+   * The vendor's anchors as this verification read them: an admins' decision on the root (approved,
+   * distrusted, retired) after on-call's rejection supersedes it.
+   */
+  anchors?: readonly Anchor[];
 }) => Promise<EscalationView | null>;
 
 export interface VerificationDeps {
@@ -203,6 +208,7 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
           outcome,
           artifactDigest: await artifactDigestOf(deps, input),
           at,
+          anchors: stored,
           ...(input.caller ? { caller: input.caller } : {}),
         });
   // A root on-call rejected stays rejected: the verdict says so and points at the decision. Only a verdict

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminTestApp, ROOTS } from '../trust/helpers/admin-client';
+import { createAdminTestApp, fixturePem, ROOTS } from '../trust/helpers/admin-client';
 
 type App = Awaited<ReturnType<typeof createAdminTestApp>>;
 
@@ -123,6 +123,64 @@ describe('remembered rejections', () => {
       const own = await t.verify(UNKNOWN_FOR_ACME, { vendor: 'globex' });
       expect(own.body.verdict).toBe('trusted');
       expect(own.body.reasons).toEqual([]);
+    });
+  });
+});
+
+describe('remembered rejections superseded by the admins', () => {
+  let t: App;
+  let oncall: string;
+  let now = new Date('2026-06-01T00:00:00Z');
+  const tick = () => {
+    now = new Date(now.getTime() + 60_000);
+  };
+  beforeEach(async () => {
+    now = new Date('2026-06-01T00:00:00Z');
+    t = await createAdminTestApp({ clock: () => now });
+    oncall = (await t.createToken('pat-oncall', 'oncall')).secret;
+  });
+  afterEach(() => t.close());
+
+  describe('when two admins approved the root after on-call rejected it, and later retired it', () => {
+    it('opens a new case again instead of pointing at the older rejection', async () => {
+      const first = await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' });
+      const rejectedId = (first.body.escalation as Escalation).id;
+      tick();
+      await t.call('POST', `/escalations/${rejectedId}/resolve`, {
+        token: oncall,
+        body: { outcome: 'rejected', note: 'not confirmed yet' },
+      });
+      tick();
+      expect((await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' })).body.reasons[0]?.code).toBe(
+        'ESCALATION_REJECTED',
+      );
+      const proposed = await t.call('POST', '/vendors/acme/roots', {
+        token: t.alice,
+        body: {
+          pem: fixturePem('trust-store/globex/globex-root-p384.pem'),
+          reason: 'acme confirmed it signs with the globex CA after all',
+        },
+      });
+      expect(proposed.status).toBe(202);
+      tick();
+      await t.call('POST', `/roots/${ROOTS.globexP384}/approve?vendor=acme`, {
+        token: t.bob,
+        body: { reason: 'confirmed' },
+      });
+      expect((await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' })).body.verdict).toBe('trusted');
+      tick();
+      await t.call('POST', `/roots/${ROOTS.globexP384}/retire?vendor=acme`, {
+        token: t.alice,
+        body: { reason: 'acme no longer signs with it' },
+      });
+      tick();
+      const after = await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' });
+      expect(after.body.verdict).toBe('unknown_root');
+      expect(after.body.reasons.map((r) => r.code)).not.toContain('ESCALATION_REJECTED');
+      const escalation = after.body.escalation as Escalation;
+      expect(escalation.state).toBe('open');
+      expect(escalation.id).not.toBe(rejectedId);
+      expect(escalation.rejection).toBeUndefined();
     });
   });
 });
