@@ -6,7 +6,7 @@ import { registerAdvisories } from './http/advisories';
 import { registerAudit } from './http/audit';
 import { createAuthenticator } from './http/auth';
 import { authenticateFirst } from './http/authenticate-first';
-import { registerCandidates } from './http/candidates';
+import { registerCandidateProposal, registerCandidates } from './http/candidates';
 import { registerCrls } from './http/crls';
 import { registerEscalations } from './http/escalations';
 import { registerFeeds } from './http/feeds';
@@ -175,6 +175,7 @@ export function createApp(deps: AppDeps) {
     const feedRoutes = { feeds: deps.feeds, auth, now: deps.now };
     registerFeeds(app, feedRoutes);
     registerCandidates(app, feedRoutes);
+    registerCandidateProposal(app, admin);
     registerAdvisories(app, feedRoutes);
   }
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -22,7 +22,7 @@ import { createFeedRepository } from './db/feed-repository';
 import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
-import { createEscalationService } from './services/escalations';
+import { activeRootsEverywhere, createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
 import { createCrlFetcher, createOcspFetcher, storedCrlsOf } from './services/revocation';
 import { cacheTrustReads } from './services/store-version-cache';
@@ -110,6 +110,9 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
       subtle,
       now,
     }),
+    // A case says when its chain reaches another vendor's root, and when the vendor has no feed on file.
+    activeRoots: activeRootsEverywhere(trust),
+    feedCount: async (vendorId) => (await feedStores.feeds.list({ vendorId })).length,
     now,
     randomBytes: (bytes) => crypto.getRandomValues(bytes),
     serviceBaseUrl: config.publicUrl,
@@ -150,6 +153,8 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     tokens,
     audit,
     crls,
+    // Read only: a candidate root is proposed from its stored certificate (POST /candidates/{id}/propose).
+    candidates: feedStores.candidates,
     subtle,
     now,
     random: (bytes) => crypto.getRandomValues(bytes),

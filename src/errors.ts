@@ -52,6 +52,8 @@ export const ERROR_STATUS = {
   AUTHENTICODE_LIMIT_EXCEEDED: 422,
   // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
   ROOT_NOT_SELF_ISSUED: 422,
+  // Issue 18: a candidate proposed as a root that is a fingerprint hint, not a certificate.
+  CANDIDATE_WITHOUT_CERTIFICATE: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

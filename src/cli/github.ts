@@ -6,6 +6,17 @@ import { type CaseLink, failureText, shown, signaturesText } from './report';
 /** Is this a GitHub Actions job (the runner sets GITHUB_ACTIONS=true)? Elsewhere nothing CI-specific. */
 export const inGitHubActions = (env: Record<string, string | undefined>) => env.GITHUB_ACTIONS === 'true';
 
+/**
+ * The URL of this GitHub Actions run (the job's page is one click from it), from the runner's variables;
+ * undefined outside GitHub Actions or when one is missing.
+ */
+export function gitHubRunUrl(env: Record<string, string | undefined>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  if (!inGitHubActions(env) || !server || !repo || !run) return undefined;
+  const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${encodeURIComponent(env.GITHUB_RUN_ATTEMPT)}` : '';
+  return `${server.replace(/\/+$/, '')}/${repo}/actions/runs/${encodeURIComponent(run)}${attempt}`;
+}
+
 // Workflow-command escaping: a value cannot end the command or start another one.
 const commandData = (value: string) =>
   value.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');

@@ -47,6 +47,9 @@ options:
 In GitHub Actions (GITHUB_ACTIONS=true) each package is also an ::error or ::notice annotation, and a
 table is appended to the job summary (GITHUB_STEP_SUMMARY).
 
+The server is also sent each package's file name and, in GitHub Actions, the run's URL: an escalation
+case shows them to on-call (a name the server would refuse is left out).
+
 exit codes: 0 trusted, 1 rejected, 2 unknown_root, 3 input or usage error, 4 server unreachable or
 failing; several packages: the highest.
 `;

@@ -1,9 +1,10 @@
 import { TrustgateError } from '../errors';
+import { fileNameProblem, jobUrlProblem } from '../escalation/caller-fields';
 import type { ArtifactInput } from '../verify';
 import { flagOption, type ParsedArgs, parseArgs, stringOption } from './args';
 import { worstExit } from './exit-codes';
 import { type Failure, inputFailure, isFailure, serverFailure, usage } from './failure';
-import { annotation, inGitHubActions, stepSummary } from './github';
+import { annotation, gitHubRunUrl, inGitHubActions, stepSummary } from './github';
 import type { CliIo, OfflineCore } from './io';
 import { multipartBody, multipartBoundary } from './multipart';
 import { outcomeOf, type PackageOutcome, summarise, verdictOf } from './outcome';
@@ -202,11 +203,26 @@ async function openOfflineCore(io: CliIo, dir: string): Promise<OfflineCore | Fa
   return 'invalid' in core ? inputFailure('TRUST_STORE_INVALID', `${dir}: ${core.invalid}`) : core;
 }
 
+/**
+ * What the server keeps on an escalation case for on-call: the package's file name and, in GitHub Actions,
+ * the run's URL; each only when it passes the server's rule (a name it would refuse is left out, never
+ * failing the verification).
+ */
+function callerFields(io: CliIo, path: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const fileName = path.split(/[\\/]/).pop() ?? '';
+  if (fileNameProblem(fileName) === null) out.push(['fileName', fileName]);
+  const jobUrl = gitHubRunUrl(io.env);
+  if (jobUrl !== undefined && jobUrlProblem(jobUrl) === null) out.push(['jobUrl', jobUrl]);
+  return out;
+}
+
 function serverVerifier(io: CliIo, target: ServerTarget, settings: VerifySettings): Verifier {
   return async (job, signature) => {
     const boundary = multipartBoundary((bytes) => crypto.getRandomValues(bytes));
     const fields: Array<[string, string]> = [['vendor', settings.vendor]];
     if (settings.time) fields.push(['time', settings.time.toISOString()]);
+    fields.push(...callerFields(io, job.path));
     // A new bar per attempt: a body retried after 503 SERVER_BUSY is streamed again from the start.
     const current: { progress: Progress | null } = { progress: null };
     const answer = await callServer(io, target, {

@@ -42,6 +42,22 @@ export function createEscalationRepository(db: Database): EscalationRepository {
         .limit(1);
       return rows[0] ? { case: toCase(rows[0]), version: rows[0].version } : null;
     },
+    async findLatestResolved(vendorId, root, kind) {
+      const rows = await db
+        .select()
+        .from(escalationCases)
+        .where(
+          and(
+            eq(escalationCases.vendorId, vendorId),
+            eq(escalationCases.spkiSha256, root),
+            eq(escalationCases.kind, kind),
+            eq(escalationCases.state, 'resolved'),
+          ),
+        )
+        .orderBy(desc(escalationCases.updatedAt), desc(escalationCases.id))
+        .limit(1);
+      return rows[0] ? toCase(rows[0]) : null;
+    },
     async get(id) {
       const rows = await db.select().from(escalationCases).where(eq(escalationCases.id, id)).limit(1);
       return rows[0] ? { case: toCase(rows[0]), version: rows[0].version } : null;

@@ -1,4 +1,11 @@
-import type { CandidateRoot, CaseFacts, EscalationCase, MatchingAdvisory, VendorFacts } from './types';
+import type {
+  CandidateRoot,
+  CaseFacts,
+  CaseSurroundings,
+  EscalationCase,
+  MatchingAdvisory,
+  VendorFacts,
+} from './types';
 
 /** What the platform adds to a stored case to render it: store and feed data, and its own URL. */
 export interface CaseContext {
@@ -8,6 +15,8 @@ export interface CaseContext {
   candidates: readonly CandidateRoot[];
   serviceBaseUrl: string;
   signature?: CaseFacts['signature'];
+  /** Other vendors' active roots the chain reaches, and the vendor's feeds (looked up when rendered). */
+  surroundings?: CaseSurroundings;
 }
 
 /** The facts of a stored case. The vendor must be the case's own (checked: a mismatch is a bug). */
@@ -31,5 +40,12 @@ export function factsFromCase(c: EscalationCase, context: CaseContext): CaseFact
     resolution: c.resolution,
     ...(c.overflow ? { overflow: c.overflow } : {}),
     ...(context.signature ? { signature: context.signature } : {}),
+    ...(c.caller ? { caller: c.caller } : {}),
+    ...(context.surroundings
+      ? {
+          otherVendorRoots: context.surroundings.otherVendorRoots,
+          feedsOnFile: context.surroundings.feedsOnFile,
+        }
+      : {}),
   };
 }

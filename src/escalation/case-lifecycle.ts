@@ -1,5 +1,6 @@
 import { caseKey } from './case-key';
 import type {
+  CallerContext,
   CaseKind,
   ChainCertificate,
   EscalationCase,
@@ -30,6 +31,8 @@ export interface BlockedVerification {
   at: Date;
   /** Number of steps of the kind's playbook (`playbooks[kind].steps.length`), bounds for `applyStep`. */
   stepCount: number;
+  /** What the caller said about the package, if anything (validated by the request readers). */
+  caller?: CallerContext;
 }
 
 export type OpenOrJoinResult = { change: 'opened' | 'joined'; case: EscalationCase };
@@ -83,6 +86,7 @@ export function openOrJoin(
         artifactDigests: rememberDigest(existing.artifactDigests, event.artifactDigest),
         stepCount: Math.max(0, Math.trunc(event.stepCount)),
         updatedAt: laterOf(existing.updatedAt, at),
+        ...(event.caller ? { caller: { ...event.caller } } : {}),
       },
     };
   }
@@ -105,6 +109,7 @@ export function openOrJoin(
       resolution: null,
       openedAt: at,
       updatedAt: at,
+      ...(event.caller ? { caller: { ...event.caller } } : {}),
     },
   };
 }

@@ -36,8 +36,17 @@ export const PLAYBOOK_SCHEMA: Schema = {
       id: 'text',
       name: 'text',
       contacts: { list: { fields: { name: 'text', channel: 'text', value: 'text' } } },
+      // The vendor has no advisory feed subscribed (false when it has one, or when that is not known).
+      noFeed: 'flag',
     },
   },
+  // Other vendors whose active root this chain reaches (unknown-root cases): the caller probably named the
+  // wrong vendor. `match`: `is that root`, `has that root's key`, `names that root as its issuer`.
+  otherVendors: {
+    list: { fields: { id: 'text', name: 'text', subject: 'text', match: 'safe', ...fingerprints } },
+  },
+  // What the caller said about the package with /verify (file name, pipeline job URL); from outside.
+  caller: { fields: { given: 'flag', fileName: 'text', jobUrl: 'text', at: 'safe' } },
   chain: {
     list: {
       fields: {
@@ -207,6 +216,12 @@ function refusalView(refusal: TopRootRefusal | undefined) {
   };
 }
 
+const MATCH_WORDS = {
+  certificate: 'is that root',
+  key: "has that root's key",
+  issuer: 'names that root as its issuer',
+} as const;
+
 /** The template context for `facts` (shape: `PLAYBOOK_SCHEMA`). */
 export function caseView(facts: CaseFacts): TemplateValue {
   const topIssuer = facts.top.issuer ?? facts.chain[facts.chain.length - 1]?.issuer ?? '';
@@ -230,6 +245,20 @@ export function caseView(facts: CaseFacts): TemplateValue {
       id: facts.vendor.id,
       name: facts.vendor.name,
       contacts: facts.vendor.contacts.map((c) => ({ name: c.name, channel: c.channel, value: c.value })),
+      noFeed: facts.feedsOnFile === 0,
+    },
+    otherVendors: (facts.otherVendorRoots ?? []).map((r) => ({
+      id: r.vendorId,
+      name: r.vendorName,
+      subject: r.subject,
+      match: MATCH_WORDS[r.match] ?? '',
+      ...fingerprintView(r),
+    })),
+    caller: {
+      given: Boolean(facts.caller?.fileName || facts.caller?.jobUrl),
+      fileName: facts.caller?.fileName ?? '',
+      jobUrl: facts.caller?.jobUrl ?? '',
+      at: isoDate(facts.caller?.at ?? ''),
     },
     chain: chainView(facts.chain),
     top: {

@@ -52,7 +52,13 @@ export { renderCase } from './render-case';
 export { clampAttempts, MAX_WEBHOOK_ATTEMPTS, type RetryPolicy, webhookRetryDelays } from './retry-schedule';
 export { type ApprovedRoot, casesSettledByRoot } from './settled-by-root';
 export * from './types';
-export { type VerdictEscalation, type VerdictOverflow, verdictEscalation } from './verdict-escalation';
+export {
+  type RememberedRejection,
+  rememberedRejection,
+  type VerdictEscalation,
+  type VerdictOverflow,
+  verdictEscalation,
+} from './verdict-escalation';
 export {
   deliverWebhook,
   timerSleep,

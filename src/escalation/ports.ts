@@ -13,6 +13,11 @@ export interface EscalationRepository {
   /** `root` is `caseRoot(kind, top.spkiSha256)`: the top's SPKI SHA-256, or `ANY_ROOT` for a per-vendor kind. */
   findOpen(vendorId: string, root: string, kind: CaseKind): Promise<StoredCase | null>;
   get(id: string): Promise<StoredCase | null>;
+  /**
+   * The case of this vendor, root and kind resolved last (newest resolution first), if any: what on-call
+   * decided about the root most recently (a rejection is remembered: `opening.ts`).
+   */
+  findLatestResolved(vendorId: string, root: string, kind: CaseKind): Promise<EscalationCase | null>;
   list(filter: { state?: CaseState; vendorId?: string; limit?: number }): Promise<EscalationCase[]>;
   /** False when another open case for the same vendor, root and kind was stored first. */
   insert(c: EscalationCase): Promise<boolean>;

@@ -94,6 +94,43 @@ export interface CandidateRoot {
   provenance: string;
 }
 
+/**
+ * An active root of *another* vendor that the chain of an unknown-root case reaches: the top certificate is
+ * that root (`certificate`), has its key (`key`), or names it as its issuer (`issuer`, by name only). The
+ * caller probably named the wrong vendor.
+ */
+export interface OtherVendorRoot {
+  vendorId: string;
+  vendorName: string;
+  sha256: string;
+  spkiSha256: string;
+  subject: string;
+  match: 'certificate' | 'key' | 'issuer';
+}
+
+/**
+ * What the caller of `/verify` said about the package (optional, validated by the request readers): the
+ * file's name and the pipeline job that sent it. The latest verification that gave it wins.
+ */
+export interface CallerContext {
+  fileName?: string;
+  /** http(s) only. */
+  jobUrl?: string;
+  /** ISO-8601: the verification that sent it. */
+  at: string;
+}
+
+/**
+ * What a case's context says besides its own data, looked up when it is rendered (never stored): other
+ * vendors whose active root the chain reaches, and how many advisory feeds the vendor has subscribed.
+ * Plain text in JSON; only the Markdown rendering escapes.
+ */
+export interface CaseSurroundings {
+  otherVendorRoots: OtherVendorRoot[];
+  /** Advisory feeds subscribed for the case's vendor; null when this deployment keeps no feeds. */
+  feedsOnFile: number | null;
+}
+
 export interface StepProgress {
   n: number;
   done: boolean;
@@ -131,6 +168,8 @@ export interface EscalationCase {
   artifactDigests: string[];
   /** Only on an `unknown-root-overflow` case: the unknown roots it counted instead of opening their cases. */
   overflow?: OverflowTally;
+  /** What the latest caller that gave any said about the package (file name, pipeline job URL). */
+  caller?: CallerContext;
   /** Number of steps of the playbook the case was rendered with (bounds for `applyStep`). */
   stepCount: number;
   /** Latest state of every step someone touched, ordered by `n`. */
@@ -200,6 +239,11 @@ export interface CaseFacts {
   resolution?: Resolution | null;
   /** How the engineer's copy of the signature is called and encoded (defaults `sig.p7s`, `DER`). */
   signature?: { fileName?: string; format?: 'DER' | 'PEM' };
+  /** Other vendors whose active root the chain reaches (unknown-root cases). */
+  otherVendorRoots?: readonly OtherVendorRoot[];
+  /** Advisory feeds subscribed for the vendor; null or absent when unknown. */
+  feedsOnFile?: number | null;
+  caller?: CallerContext;
 }
 
 /** One rendered checklist step. */
@@ -215,4 +259,6 @@ export interface Step {
 export interface RenderedCase {
   checklist: Step[];
   markdown: string;
+  /** The surroundings the case was rendered with, when the platform looked them up. */
+  context?: CaseSurroundings;
 }

@@ -1,5 +1,5 @@
 import { overflowView } from './overflow-case';
-import type { EscalationCase, RenderedCase, Step } from './types';
+import type { CallerContext, CaseSurroundings, EscalationCase, RenderedCase, Step } from './types';
 
 /**
  * What a verdict says about an overflow case: that the vendor's budget of new cases was spent and how many
@@ -24,6 +24,32 @@ export interface VerdictEscalation {
   checklist: Step[];
   /** Only on an `unknown-root-overflow` case. */
   overflow?: VerdictOverflow;
+  /**
+   * Only when on-call resolved this root as rejected before (this case, resolved): the verification was
+   * refused with that decision instead of opening a case and paging again (`ESCALATION_REJECTED`).
+   */
+  rejection?: RememberedRejection;
+  /** Another vendor's active root the chain reaches, and the vendor's feeds (when looked up). Plain text. */
+  context?: CaseSurroundings;
+  /** What the latest caller said about the package (file name, pipeline job URL). Plain text. */
+  caller?: CallerContext;
+}
+
+/** An earlier on-call decision about the same root: who rejected it, when, why, and in which case. */
+export interface RememberedRejection {
+  caseId: string;
+  actor: string;
+  /** ISO-8601. */
+  at: string;
+  /** On-call's note, plain text (empty when none was given). */
+  note: string;
+}
+
+/** The rejection a resolved case records, or undefined when it was not resolved as rejected. */
+export function rememberedRejection(c: EscalationCase): RememberedRejection | undefined {
+  const r = c.resolution;
+  if (c.state !== 'resolved' || r?.outcome !== 'rejected') return undefined;
+  return { caseId: c.id, actor: r.actor, at: r.at, note: r.note };
 }
 
 export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): VerdictEscalation {
@@ -37,6 +63,8 @@ export function verdictEscalation(c: EscalationCase, rendered: RenderedCase): Ve
     firstSeen: c.firstSeen,
     lastSeen: c.lastSeen,
     checklist: rendered.checklist,
+    ...(rendered.context ? { context: rendered.context } : {}),
+    ...(c.caller ? { caller: c.caller } : {}),
     ...(overflow
       ? {
           overflow: {

@@ -1,9 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { StoredCandidate, StoredProvenance } from '../advisories';
 import { ANCHOR_STATES, type Anchor } from '../trust';
-import type { FeedRouteDeps } from './admin-deps';
-import { bearerSecurity } from './admin-schemas';
+import type { AdminDeps, FeedRouteDeps } from './admin-deps';
+import { bearerSecurity, ETagHeader, json, ReasonField, RootSchema } from './admin-schemas';
 import { ROLES } from './auth';
+import { etagOf } from './etag';
+import { rootView } from './roots';
 import { problemResponses } from './schemas';
 
 const ProvenanceSchema = z
@@ -20,6 +22,10 @@ const ProvenanceSchema = z
 
 export const CandidateSchema = z
   .object({
+    id: z.string().openapi({
+      description:
+        'the candidate within its vendor: the certificate SHA-256, or `sha256:<hex>` / `sha1:<hex>` for a fingerprint hint (POST /candidates/{id}/propose?vendor=)',
+    }),
     vendor: z.string(),
     kind: z.enum(['certificate', 'fingerprint']),
     sha256: z.string().nullable().openapi({
@@ -42,10 +48,10 @@ export const CandidateSchema = z
       .nullable(),
     announcedInText: z.boolean(),
     sameKeyCertificates: z.array(z.object({ sha256: z.string(), subject: z.string(), issuer: z.string() })),
-    pem: z
-      .string()
-      .nullable()
-      .openapi({ description: 'to propose it: POST /vendors/{id}/roots {pem, reason}' }),
+    pem: z.string().nullable().openapi({
+      description:
+        'to propose it: POST /candidates/{id}/propose?vendor= {reason} (or POST /vendors/{id}/roots {pem, reason})',
+    }),
     context: z.string().nullable().openapi({ description: 'fingerprint hints: the text around it' }),
     provenance: z
       .array(ProvenanceSchema)
@@ -78,6 +84,7 @@ export const candidateView = (
   const d = c.data;
   const provenance = [d.provenance, ...d.otherProvenance].map(provenanceView);
   const common = {
+    id: c.key,
     vendor: c.vendorId,
     corroborated: d.corroborated,
     provenance,
@@ -149,6 +156,65 @@ const listRoute = createRoute({
     ...problemResponses(400, 401, 403),
   },
 });
+
+const CandidateIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      description: "the candidate's `id` (its certificate SHA-256, hex, colons allowed)",
+    }),
+});
+
+const ProposeCandidateSchema = z.object({ reason: ReasonField }).strict().openapi('ProposeCandidate');
+
+const proposeRoute = createRoute({
+  method: 'post',
+  path: '/candidates/{id}/propose',
+  summary:
+    "Propose a candidate's certificate as a pending root of its vendor: it anchors nothing until another admin approves it (POST /roots/{sha256}/approve); the audit entry records the candidate and its feed item (admin)",
+  security: bearerSecurity,
+  request: {
+    params: CandidateIdParam,
+    query: z.object({
+      vendor: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: 'the vendor, when more than one was announced the candidate' }),
+    }),
+    body: { required: true, ...json(ProposeCandidateSchema) },
+  },
+  responses: {
+    202: {
+      description: 'The pending root (as POST /vendors/{id}/roots answers it); Location: the root',
+      headers: {
+        ...ETagHeader,
+        Location: { schema: { type: 'string' as const }, description: '/roots/{sha256}?vendor={vendor}' },
+      },
+      ...json(RootSchema),
+    },
+    ...problemResponses(400, 401, 403, 404, 409, 422),
+  },
+});
+
+/** `POST /candidates/{id}/propose`: the trust admin's `proposeCandidate`, for the write (admin) role. */
+export function registerCandidateProposal(app: OpenAPIHono, { admin, auth }: AdminDeps) {
+  app.openapi(proposeRoute, async (c) => {
+    const actor = await auth.require(c, ROLES.write);
+    const anchor = await admin.proposeCandidate(
+      actor,
+      { id: c.req.valid('param').id, vendor: c.req.valid('query').vendor },
+      c.req.valid('json'),
+    );
+    return c.json(rootView(anchor), 202, {
+      ETag: etagOf(anchor.version),
+      Location: `/roots/${anchor.sha256}?vendor=${encodeURIComponent(anchor.vendorId)}`,
+    });
+  });
+}
 
 export function registerCandidates(app: OpenAPIHono, deps: FeedRouteDeps) {
   app.openapi(listRoute, async (c) => {

@@ -3,6 +3,7 @@ import { CASE_STATES } from '../escalation';
 import type { EscalationService } from '../services/escalations';
 import type { Authenticator } from './auth';
 import { problemResponses } from './schemas';
+import { CaseContextSchema } from './verdict-schema';
 
 const ON_CALL = ['admin', 'oncall'] as const;
 
@@ -14,7 +15,12 @@ const StepSchema = z.object({
   done: z.boolean(),
 });
 const CaseWithChecklist = z
-  .object({ case: CaseSchema, checklist: z.array(StepSchema), markdown: z.string() })
+  .object({
+    case: CaseSchema,
+    checklist: z.array(StepSchema),
+    markdown: z.string(),
+    context: CaseContextSchema.optional(),
+  })
   .openapi('EscalationCaseDetail');
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const security = [{ bearer: [] }];
@@ -109,7 +115,12 @@ export function registerEscalations(
   const { escalations, auth } = deps;
   const detail = async (id: string) => {
     const { case: c, rendered } = await escalations.get(id);
-    return { case: c, checklist: rendered.checklist, markdown: rendered.markdown };
+    return {
+      case: c,
+      checklist: rendered.checklist,
+      markdown: rendered.markdown,
+      ...(rendered.context ? { context: rendered.context } : {}),
+    };
   };
 
   app.openapi(listRoute, async (c) => {

@@ -16,6 +16,41 @@ const StepSchema = z.strictObject({
   done: z.boolean().optional(),
 });
 
+const CallerContextSchema = z
+  .strictObject({
+    fileName: z.string().optional(),
+    jobUrl: z.string().optional(),
+    at: z.string(),
+  })
+  .openapi('CallerContext', {
+    description:
+      'what the latest caller that gave any sent with /verify (fileName, jobUrl): plain text, as sent',
+  });
+
+export const CaseContextSchema = z
+  .strictObject({
+    otherVendorRoots: z
+      .array(
+        z.strictObject({
+          vendorId: z.string(),
+          vendorName: z.string(),
+          sha256: z.string(),
+          spkiSha256: z.string(),
+          subject: z.string(),
+          match: z.enum(['certificate', 'key', 'issuer']),
+        }),
+      )
+      .openapi({
+        description:
+          "unknown-root cases: another vendor's active root that the chain reaches (the top certificate is it, has its key, or names it as its issuer): the caller probably named the wrong vendor",
+      }),
+    feedsOnFile: z.number().int().nullable().openapi({
+      description:
+        "advisory feeds subscribed for the case's vendor (0: no feed on file, so no advisory can match); null when unknown",
+    }),
+  })
+  .openapi('CaseContext');
+
 const EscalationSchema = z
   .strictObject({
     id: z.string(),
@@ -34,6 +69,20 @@ const EscalationSchema = z
       })
       .optional()
       .openapi({ description: 'only on an unknown-root-overflow case' }),
+    rejection: z
+      .strictObject({
+        caseId: z.string(),
+        actor: z.string(),
+        at: z.string(),
+        note: z.string().openapi({ description: 'plain text' }),
+      })
+      .optional()
+      .openapi({
+        description:
+          'only when on-call resolved this root as rejected before: the verdict is `rejected` (ESCALATION_REJECTED) and this (resolved) case is the decision; nothing was opened or paged',
+      }),
+    context: CaseContextSchema.optional(),
+    caller: CallerContextSchema.optional(),
   })
   .openapi('VerdictEscalation');
 

@@ -1,7 +1,7 @@
 import { hexToBytes } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { VerifyInput } from '../services/verification';
-import { missingVendor, withinSizeLimit } from '../services/verify-input';
+import { missingVendor, readCallerFields, withinSizeLimit } from '../services/verify-input';
 import type { ArtifactInput, HashName } from '../verify';
 import type { JsonBody } from './json-body';
 
@@ -64,7 +64,7 @@ async function decodeBase64Field(body: JsonBody, value: unknown, field: string):
   return bytes;
 }
 
-/** application/json: {vendor, signature (base64), artifact (base64) | digest}. */
+/** application/json: {vendor, signature (base64), artifact (base64) | digest, fileName?, jobUrl?}. */
 export async function readJson(body: JsonBody, limits: RequestLimits): Promise<VerifyInput> {
   const value = body.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -76,10 +76,15 @@ export async function readJson(body: JsonBody, limits: RequestLimits): Promise<V
     throw new TrustgateError('INVALID_FIELD', 'digest must be a string');
   const signature = await decodeBase64Field(body, record.signature, 'signature');
   const artifact = await decodeBase64Field(body, record.artifact, 'artifact');
-  return combine(
+  const caller = readCallerFields({
+    fileName: body.string(record.fileName),
+    jobUrl: body.string(record.jobUrl),
+  });
+  const input = combine(
     requireVendor(body.string(record.vendor)),
     signature && withinSizeLimit('signature', signature, limits.maxSignatureBytes),
     artifact && withinSizeLimit('artifact', artifact, limits.maxArtifactBytes),
     digest ?? null,
   );
+  return caller ? { ...input, caller } : input;
 }

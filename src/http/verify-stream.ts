@@ -23,7 +23,7 @@
 import { TrustgateError } from '../errors';
 import type { VendorSnapshot } from '../services/store-version-cache';
 import type { VerifyInput } from '../services/verification';
-import { missingVendor } from '../services/verify-input';
+import { missingVendor, readCallerFields } from '../services/verify-input';
 import { type ArtifactInput, type HashName, streamableDigest } from '../verify';
 import type { Hasher, HasherFactory } from './hasher';
 import { KeptBytes } from './kept-bytes';
@@ -38,6 +38,10 @@ export interface StreamLimits extends RequestLimits {
 
 const MAX_TEXT_FIELD = 4096;
 const MAX_OTHER_FIELD = 64 * 1024;
+/** Short text parts, read whole (within MAX_TEXT_FIELD bytes); `fileName`, `jobUrl`: the caller's context. */
+const TEXT_FIELDS = ['digest', 'time', 'fileName', 'jobUrl'];
+/** Parts that may be given once. */
+const KNOWN_FIELDS = ['artifact', 'signature', 'vendor', ...TEXT_FIELDS];
 
 class Collector implements PartSink {
   chunks: Uint8Array[] = [];
@@ -188,7 +192,7 @@ export async function readMultipartStreaming(
       body,
       boundary,
       (part) => {
-        if (['artifact', 'signature', 'digest', 'vendor', 'time'].includes(part.name)) {
+        if (KNOWN_FIELDS.includes(part.name)) {
           if (seen.has(part.name))
             throw new TrustgateError('INVALID_FIELD', `${part.name} is given more than once`);
           seen.add(part.name);
@@ -209,7 +213,7 @@ export async function readMultipartStreaming(
           vendorField = new VendorField(reservation, options.requireVendor);
           return vendorField;
         }
-        if (['digest', 'time'].includes(part.name)) {
+        if (TEXT_FIELDS.includes(part.name)) {
           const field = new Collector(MAX_TEXT_FIELD, part.name, reservation);
           text.set(part.name, field);
           return field;
@@ -273,5 +277,9 @@ export async function readMultipartStreaming(
   // A body read whole was looked up a moment ago: verify against that. A streamed one may have taken
   // minutes to arrive: the store is read again (a root distrusted meanwhile must count).
   const fresh = body instanceof Uint8Array ? { known } : {};
-  return { input: { vendor, signature: signatureBytes, artifact: input, ...fresh }, time: decode('time') };
+  const caller = readCallerFields({ fileName: decode('fileName'), jobUrl: decode('jobUrl') });
+  return {
+    input: { vendor, signature: signatureBytes, artifact: input, ...fresh, ...(caller ? { caller } : {}) },
+    time: decode('time'),
+  };
 }

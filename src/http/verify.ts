@@ -6,6 +6,7 @@ import {
   type VerifyInput,
   verifyRequest,
 } from '../services/verification';
+import { MAX_FILE_NAME_LENGTH, MAX_JOB_URL_LENGTH } from '../services/verify-input';
 import type { Authenticator } from './auth';
 import { ROLES } from './auth';
 import type { HasherFactory } from './hasher';
@@ -16,6 +17,17 @@ import { problemResponses } from './schemas';
 import { VerdictSchema, verdictResponse } from './verdict-schema';
 import { type RequestLimits, readJson } from './verify-request';
 import { readMultipartStreaming } from './verify-stream';
+
+const FileNameField = z.string().max(MAX_FILE_NAME_LENGTH).optional().openapi({
+  description:
+    "the package file's name, for on-call (kept on the escalation case, shown with it; never decides anything): no directory, letters, digits, spaces and . _ + ~ @ ( ) [ ] { } , = # % & ! -",
+  example: 'widget-1.4.2.tar.gz',
+});
+const JobUrlField = z.string().max(MAX_JOB_URL_LENGTH).optional().openapi({
+  description:
+    'the pipeline job that sent the package, for on-call (kept on the escalation case): an http(s) URL without credentials, printable ASCII',
+  example: 'https://github.com/acme/widget/actions/runs/123/job/456',
+});
 
 const VerifyJsonSchema = z
   .object({
@@ -32,6 +44,8 @@ const VerifyJsonSchema = z
       description: 'verify as of this instant (ISO 8601) instead of now; admin tokens only',
       example: '2026-01-01T00:00:00Z',
     }),
+    fileName: FileNameField,
+    jobUrl: JobUrlField,
   })
   .openapi('VerifyJsonRequest');
 
@@ -41,6 +55,8 @@ const VerifyMultipartSchema = z.object({
   artifact: z.any().optional().openapi({ type: 'string', format: 'binary' }),
   digest: z.string().optional(),
   time: z.string().optional(),
+  fileName: FileNameField,
+  jobUrl: JobUrlField,
 });
 
 export const verifyRoute = createRoute({

@@ -39,6 +39,7 @@ import {
 import type { StoredCrls } from './revocation/crls';
 import { createRevocationRecorder, type RevocationRecorder } from './revocation/recorder';
 import { readVendorSnapshot, type VendorSnapshot } from './store-version-cache';
+import type { CallerFields } from './verify-input';
 
 export interface VerifyInput {
   vendor: string;
@@ -48,6 +49,8 @@ export interface VerifyInput {
   time?: Date;
   /** The vendor as the request reader already looked it up (`requireKnownVendor`): not read again. */
   known?: VendorSnapshot;
+  /** What the caller said about the package (file name, pipeline job URL): kept on the escalation case. */
+  caller?: CallerFields;
 }
 
 export interface EscalationView {
@@ -56,6 +59,8 @@ export interface EscalationView {
   kind: string;
   topCertificate: { subject: string; sha256: string; spkiSha256: string };
   checklist: Array<{ n: number; title: string; detail: string; done?: boolean }>;
+  /** On-call rejected this root before (this case): the verdict is `rejected` with ESCALATION_REJECTED. */
+  rejection?: { caseId: string; actor: string; at: string; note: string };
 }
 
 /** Opens or joins the escalation case a verdict calls for (an unknown root, a distrusted root, ...), or null. */
@@ -64,6 +69,12 @@ export type Escalator = (event: {
   outcome: VerifyOutcome;
   artifactDigest: string | null;
   at: Date;
+  caller?: CallerFields | undefined;
+  /**
+   * The vendor's anchors as this verification read them: an admins' decision on the root (approved,
+   * distrusted, retired) after on-call's rejection supersedes it.
+   */
+  anchors?: readonly Anchor[];
 }) => Promise<EscalationView | null>;
 
 export interface VerificationDeps {
@@ -192,10 +203,20 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
   const escalation =
     outcome.verdict === 'trusted'
       ? null
-      : await deps.escalate({ vendor, outcome, artifactDigest: await artifactDigestOf(deps, input), at });
+      : await deps.escalate({
+          vendor,
+          outcome,
+          artifactDigest: await artifactDigestOf(deps, input),
+          at,
+          anchors: stored,
+          ...(input.caller ? { caller: input.caller } : {}),
+        });
+  // A root on-call rejected stays rejected: the verdict says so and points at the decision. Only a verdict
+  // that was not trusted is escalated, so this path can only ever refuse.
+  const rejected = escalation?.rejection ? rememberedRefusal(escalation.rejection) : undefined;
   return {
-    verdict: outcome.verdict,
-    reasons: outcome.reasons,
+    verdict: rejected ? 'rejected' : outcome.verdict,
+    reasons: rejected ? [rejected, ...outcome.reasons] : outcome.reasons,
     vendor: vendor.id,
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
@@ -208,6 +229,15 @@ export async function verifyRequest(deps: VerificationDeps, input: VerifyInput):
     ...(outcome.signatures
       ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) }
       : {}),
+  };
+}
+
+/** The reason a verdict gives when on-call rejected its root before. */
+function rememberedRefusal(r: NonNullable<EscalationView['rejection']>): Reason {
+  const note = r.note.trim() === '' ? '' : `: ${r.note.trim()}`;
+  return {
+    code: 'ESCALATION_REJECTED',
+    message: `on-call rejected this root in escalation case ${r.caseId} (${r.actor}, ${r.at})${note}; packages signed under it stay refused until two admins approve the root`,
   };
 }
 

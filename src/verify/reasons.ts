@@ -41,6 +41,8 @@ export const REASON_CODES = [
   // anchoring
   'UNKNOWN_ROOT',
   'SIGNER_IDENTITY_MISMATCH',
+  // escalation (issue 18): on-call resolved the case of this root as rejected; the verdict is rejected
+  'ESCALATION_REJECTED',
   // signed ZIP/JAR archives
   'JAR_UNSIGNED',
   'JAR_ENTRY_NOT_SIGNED',

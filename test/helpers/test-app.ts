@@ -83,8 +83,8 @@ export async function createTestApp(
       ...(options.limits ? { limits: options.limits } : {}),
     },
   );
-  const { trust, escalations, feeds } = services;
+  const { trust, escalations, feeds, trustAdmin } = services;
   const seed = await importSeed(trust, await readTrustStoreDir(trustStoreDir), clock());
   const seedFeeds = options.subscribeSeedFeeds ? await feeds.subscribeSeedFeeds(seed.feeds) : null;
-  return { app, db, trust, escalations, feeds, seed, seedFeeds, close };
+  return { app, db, trust, escalations, feeds, trustAdmin, seed, seedFeeds, close };
 }

@@ -126,17 +126,24 @@ describe('escalation cases', () => {
     });
   });
 
-  describe('when the next verification after a resolution meets the same root', () => {
-    it('opens a new case', async () => {
+  describe('when the next verification after a rejection meets the same root', () => {
+    it('is rejected with a pointer to that decision, and opens no new case', async () => {
+      const before = (await (await t.call('GET', '/escalations?vendor=acme', { token: oncall })).json())
+        .cases;
       const { body } = await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' });
+      expect(body.verdict).toBe('rejected');
+      expect(body.reasons[0]?.code).toBe('ESCALATION_REJECTED');
+      const escalation = body.escalation as { id: string; state: string; rejection: { caseId: string } };
+      expect(escalation).toMatchObject({ state: 'resolved', rejection: { actor: 'pat-oncall' } });
+      expect(escalation.rejection.caseId).toBe(escalation.id);
       const list = await (await t.call('GET', '/escalations?vendor=acme', { token: oncall })).json();
-      expect(list.cases.filter((c: { state: string }) => c.state === 'open')).toHaveLength(1);
-      expect((body.escalation as { verificationsBlocked: number }).verificationsBlocked).toBe(1);
+      expect(list.cases.filter((c: { state: string }) => c.state === 'open')).toHaveLength(0);
+      expect(list.cases).toHaveLength(before.length);
     });
   });
 
-  describe('when two admins approve the root the chain needs', () => {
-    it('resolves the open case as approved and the package is trusted', async () => {
+  describe('when two admins approve the root the chain needs after on-call rejected it', () => {
+    it('trusts the package: the remembered rejection never outranks an approved root', async () => {
       const { body } = await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' });
       const id = (body.escalation as { id: string }).id;
       const proposed = await t.call('POST', '/vendors/acme/roots', {
@@ -154,7 +161,8 @@ describe('escalation cases', () => {
       });
       expect(approved.status).toBe(200);
       const detail = await (await t.call('GET', `/escalations/${id}`, { token: oncall })).json();
-      expect(detail.case).toMatchObject({ state: 'resolved', resolution: { outcome: 'approved' } });
+      // the decision on record stays as on-call made it
+      expect(detail.case).toMatchObject({ state: 'resolved', resolution: { outcome: 'rejected' } });
       expect((await t.verify(UNKNOWN_FOR_ACME, { vendor: 'acme' })).body.verdict).toBe('trusted');
     });
   });

@@ -1,8 +1,13 @@
 import type { EscalationEvidence, EscalationLimits, EscalationRepository, Playbooks } from '../../escalation';
 import type { AuditEntry, Vendor } from '../../trust';
+import type { SurroundingsPorts } from './surroundings';
 
-/** What the escalation use cases run on; each part of the service takes the slice it needs. */
-export interface EscalationDeps {
+/**
+ * What the escalation use cases run on; each part of the service takes the slice it needs. `activeRoots` and
+ * `feedCount` (optional) give a rendered case its surroundings: another vendor's active root the chain
+ * reaches, and whether the vendor has any advisory feed.
+ */
+export interface EscalationDeps extends SurroundingsPorts {
   cases: EscalationRepository;
   playbooks: Playbooks;
   vendors: { getVendor(id: string): Promise<Vendor | null> };

@@ -10,6 +10,7 @@ import { createCaseNotifier } from './webhook';
 
 export type { EscalationDeps } from './deps';
 export { caseKindFor } from './opening';
+export { activeRootsEverywhere } from './surroundings';
 
 /**
  * The escalation use cases over one set of ports: opening or joining cases for blocked verifications

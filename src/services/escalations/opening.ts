@@ -9,10 +9,12 @@ import {
   openOrJoinOverflow,
   overflowKindOf,
   type RenderedCase,
+  rememberedRejection,
   type StoredCase,
   type TopRootRefusal,
   verdictEscalation,
 } from '../../escalation';
+import type { Anchor } from '../../trust';
 import { rootRefusal } from '../../trust/root-proposal';
 import { INTEGRITY_REASONS, isParseError, parseCertificate, type VerifyOutcome } from '../../verify';
 import type { Escalator } from '../verification';
@@ -42,6 +44,25 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
   if (codes.has('ANCHOR_DISTRUSTED')) return 'distrusted-root';
   if (codes.has('CERT_EXPIRED') && outcome.anchorId !== null) return 'expired-signer-chain';
   return null;
+}
+
+/**
+ * Whether admins decided about the root since on-call rejected it (a root of its key, or the root its top
+ * certificate names as issuer, changed after the rejection: approved, distrusted, retired): their decision
+ * is the newer word, so the rejection is no longer what a verification is refused with.
+ */
+function supersededByAdmins(
+  rejectedAt: string,
+  top: { spkiSha256: string; subject: string; issuer?: string },
+  anchors: readonly Pick<Anchor, 'spkiSha256' | 'subject' | 'state' | 'updatedAt'>[],
+): boolean {
+  const issuer = top.issuer !== undefined && top.issuer !== top.subject ? top.issuer : undefined;
+  return anchors.some(
+    (a) =>
+      a.state !== 'pending' &&
+      (a.spkiSha256 === top.spkiSha256 || (issuer !== undefined && a.subject === issuer)) &&
+      a.updatedAt > rejectedAt,
+  );
 }
 
 /**
@@ -86,7 +107,7 @@ export interface OpeningDeps extends Pick<EscalationDeps, 'cases' | 'playbooks' 
  * only openings and resolutions do.
  */
 export function createEscalator(deps: OpeningDeps): Escalator {
-  return async ({ vendor, outcome, artifactDigest, at }) => {
+  return async ({ vendor, outcome, artifactDigest, at, caller, anchors = [] }) => {
     const kind = caseKindFor(outcome);
     const top = outcome.top ?? outcome.chain[outcome.chain.length - 1];
     if (!kind || !top) return null;
@@ -105,10 +126,17 @@ export function createEscalator(deps: OpeningDeps): Escalator {
       artifactDigest,
       at,
       stepCount: deps.playbooks[kind].steps.length,
+      ...(caller ? { caller: { ...caller, at: at.toISOString() } } : {}),
     };
     const reason = `${outcome.verdict}: ${outcome.reasons[0]?.message ?? ''}`;
     const overflowKind = overflowKindOf(kind);
     const root = caseRoot(kind, top.spkiSha256);
+    // On-call's last word on this root was a rejection: refuse with a pointer to it, open nothing, page no one.
+    const decided = await deps.cases.findLatestResolved(vendor.id, root, kind);
+    const rejection = decided ? rememberedRejection(decided) : undefined;
+    if (decided && rejection && !supersededByAdmins(rejection.at, decided.top, anchors)) {
+      return { ...verdictEscalation(decided, await deps.render(decided)), rejection };
+    }
     for (let attempt = 0; attempt < MAX_ESCALATION_ATTEMPTS; attempt++) {
       const existing = await deps.cases.findOpen(vendor.id, root, kind);
       if (existing) {

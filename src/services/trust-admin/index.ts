@@ -1,5 +1,6 @@
 import { TrustgateError } from '../../errors';
 import type { AuditFilter, AuditRecord } from '../../trust';
+import { type CandidateProposalDeps, createCandidateProposal } from './candidate-proposal';
 import { createCrlAdmin } from './crls';
 import { createRootAdmin, createSignerAdmin } from './roots';
 import type { TrustAdminDeps } from './shared';
@@ -7,6 +8,7 @@ import { createTokenAdmin } from './tokens';
 import { createVendorChangeAdmin } from './vendor-changes';
 import { createVendorAdmin } from './vendors';
 
+export type { CandidateProposalDeps, CandidateRef } from './candidate-proposal';
 export type { CrlRetirementInput } from './crls';
 export type { DistrustInput, RootRef } from './roots';
 export type { TrustAdminDeps, VersionCheck } from './shared';
@@ -18,9 +20,10 @@ export type { VendorInput, VendorUpdate } from './vendors';
  * domain values or throws a TrustgateError; every write goes with its audit entry in one transaction.
  * Authorisation is the caller's (the HTTP handlers check the role before calling).
  */
-export function createTrustAdmin(deps: TrustAdminDeps) {
+export function createTrustAdmin(deps: TrustAdminDeps & Pick<CandidateProposalDeps, 'candidates'>) {
   return {
     ...createVendorAdmin(deps),
+    ...createCandidateProposal(deps),
     ...createVendorChangeAdmin(deps),
     ...createRootAdmin(deps),
     ...createSignerAdmin(deps),

@@ -197,12 +197,19 @@ async function transition(
   return next;
 }
 
-async function proposeRoot(
+/**
+ * Where a proposal came from besides the admin's own hands (a candidate root announced by a feed): recorded
+ * in the audit entry (`after.proposedFrom`), so the second admin and the log see the provenance.
+ */
+export type ProposalSource = Record<string, unknown>;
+
+export async function proposeRoot(
   deps: TrustAdminDeps,
   actor: Principal,
   vendorId: string,
   input: { pem: string; reason: string },
   kind: AnchorKind,
+  source?: ProposalSource,
 ): Promise<Anchor> {
   await loadVendor(deps, vendorId);
   const now = deps.now();
@@ -224,7 +231,7 @@ async function proposeRoot(
     `${kind}.propose`,
     { type: 'anchor', id: anchor.sha256, vendorId },
     { actor: actor.name, at: anchor.createdAt, reason: input.reason },
-    { before: null, after: anchorState(anchor) },
+    { before: null, after: source ? { ...anchorState(anchor), proposedFrom: source } : anchorState(anchor) },
   );
   try {
     await deps.trust.insertAnchorAudited(anchor, entry);

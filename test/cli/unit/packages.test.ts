@@ -116,8 +116,8 @@ describe('runCli verify package discovery', () => {
       const io = fakeIo({ files: { 'app.jar': ZIP }, env: SERVER_ENV, replies: [trusted] });
       expect(await runCli(['verify', '--vendor', 'acme', 'app.jar'], io)).toBe(0);
       const parts = partsSent(io);
-      expect(parts.map((p) => p.name)).toEqual(['vendor', 'artifact']);
-      expect(parts[1]?.bytes).toEqual(ZIP);
+      expect(parts.map((p) => p.name)).toEqual(['vendor', 'fileName', 'artifact']);
+      expect(parts[2]?.bytes).toEqual(ZIP);
     });
 
     it('reports a missing package as FILE_NOT_FOUND', async () => {

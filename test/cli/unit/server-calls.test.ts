@@ -26,7 +26,7 @@ const refused = () => {
 
 describe('runCli verify against a server', () => {
   describe('when the package is uploaded', () => {
-    it('posts multipart fields vendor, time, signature, artifact in that order, byte for byte', async () => {
+    it('posts multipart fields vendor, time, fileName, signature, artifact in that order, byte for byte', async () => {
       const io = onePackage([() => json(VERDICT.trusted())], {
         ...SERVER_ENV,
         TRUSTGATE_URL: 'http://127.0.0.1:8787/trustgate/',
@@ -40,11 +40,37 @@ describe('runCli verify against a server', () => {
       expect(request?.method).toBe('POST');
       expect(request?.url).toBe('http://127.0.0.1:8787/trustgate/verify');
       const parts = partsSent(io);
-      expect(parts.map((p) => p.name)).toEqual(['vendor', 'time', 'signature', 'artifact']);
+      expect(parts.map((p) => p.name)).toEqual(['vendor', 'time', 'fileName', 'signature', 'artifact']);
       expect(textOf(parts[0]?.bytes)).toBe('acme');
       expect(textOf(parts[1]?.bytes)).toBe('2026-01-01T00:00:00.000Z');
-      expect(parts[2]?.bytes).toEqual(SIGNATURE);
-      expect(parts[3]?.bytes).toEqual(ARTIFACT);
+      expect(textOf(parts[2]?.bytes)).toBe('pkg.bin');
+      expect(parts[3]?.bytes).toEqual(SIGNATURE);
+      expect(parts[4]?.bytes).toEqual(ARTIFACT);
+    });
+
+    it("sends the run's URL as jobUrl in GitHub Actions, for the escalation case", async () => {
+      const io = onePackage([() => json(VERDICT.trusted())], {
+        ...SERVER_ENV,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'acme/widget',
+        GITHUB_RUN_ID: '1234',
+        GITHUB_RUN_ATTEMPT: '2',
+      });
+      await runCli(['verify', '--vendor', 'acme', 'pkg.bin'], io);
+      const parts = partsSent(io);
+      expect(parts.map((p) => p.name)).toEqual(['vendor', 'fileName', 'jobUrl', 'signature', 'artifact']);
+      expect(textOf(parts[2]?.bytes)).toBe('https://github.com/acme/widget/actions/runs/1234/attempts/2');
+    });
+
+    it('leaves out a file name the server would refuse, and verifies all the same', async () => {
+      const io = fakeIo({
+        files: { 'pkg\u202Egpj.exe': ARTIFACT, 'pkg\u202Egpj.exe.p7s': SIGNATURE },
+        env: SERVER_ENV,
+        replies: [() => json(VERDICT.trusted())],
+      });
+      expect(await runCli(['verify', '--vendor', 'acme', 'pkg\u202Egpj.exe'], io)).toBe(0);
+      expect(partsSent(io).map((p) => p.name)).toEqual(['vendor', 'signature', 'artifact']);
     });
 
     it('uses a boundary that occurs in none of the contents, new for every upload', async () => {
