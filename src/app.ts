@@ -194,6 +194,8 @@ export function createApp(deps: AppDeps) {
         now: deps.now,
         random: (bytes) => crypto.getRandomValues(bytes),
         openApiDocument: () => app.getOpenAPI31Document(OPENAPI_CONFIG),
+        proposeCandidate: (actor, vendor, id, reason) =>
+          deps.trustAdmin.proposeCandidate(actor, { id, vendor }, { reason }),
         sessionTtlMs: deps.consoleSessionTtlMs,
       }),
     );
