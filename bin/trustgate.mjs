@@ -175,6 +175,7 @@ var init_errors = __esm({
       DIGEST_FORMAT_INVALID: 400,
       UNAUTHORIZED: 401,
       FORBIDDEN: 403,
+      CSRF_REJECTED: 403,
       SELF_APPROVAL_FORBIDDEN: 403,
       NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,
@@ -213,7 +214,9 @@ var init_errors = __esm({
       // Authenticode (src/verify/authenticode)
       AUTHENTICODE_LIMIT_EXCEEDED: 422,
       // Issue 17, policy: a proposed root that is not self-issued (the top of an incomplete chain).
-      ROOT_NOT_SELF_ISSUED: 422
+      ROOT_NOT_SELF_ISSUED: 422,
+      // Issue 18: a candidate proposed as a root that is a fingerprint hint, not a certificate.
+      CANDIDATE_WITHOUT_CERTIFICATE: 422
     };
     TrustgateError = class extends Error {
       code;
@@ -230,6 +233,41 @@ var init_errors = __esm({
         return ERROR_STATUS[this.code];
       }
     };
+  }
+});
+
+// src/escalation/caller-fields.ts
+function fileNameProblem(value) {
+  const problem = `fileName must be a file's name (no directory), 1 to ${MAX_FILE_NAME_LENGTH} characters: letters, digits, spaces and . _ + ~ @ ( ) [ ] { } , = # % & ! -`;
+  if (typeof value !== "string") return problem;
+  const length = [...value].length;
+  if (length === 0 || length > MAX_FILE_NAME_LENGTH || !FILE_NAME.test(value)) return problem;
+  if (value.trim() !== value || value === "." || value === "..") return problem;
+  return null;
+}
+function jobUrlProblem(value) {
+  const problem = (why) => `jobUrl must be the pipeline job's http(s) URL, at most ${MAX_JOB_URL_LENGTH} characters of printable ASCII: ${why}`;
+  if (typeof value !== "string" || value.length === 0) return problem("it is empty or not a string");
+  if (value.length > MAX_JOB_URL_LENGTH) return problem("it is too long");
+  if (!URL_CHARS.test(value)) return problem("it holds a space, a control or a non-ASCII character");
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    return problem("it is not an absolute URL");
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") return problem(`${url2.protocol} is not http(s)`);
+  if (url2.username !== "" || url2.password !== "") return problem("it carries credentials");
+  return null;
+}
+var MAX_FILE_NAME_LENGTH, MAX_JOB_URL_LENGTH, FILE_NAME, URL_CHARS;
+var init_caller_fields = __esm({
+  "src/escalation/caller-fields.ts"() {
+    "use strict";
+    MAX_FILE_NAME_LENGTH = 255;
+    MAX_JOB_URL_LENGTH = 2048;
+    FILE_NAME = /^[\p{L}\p{M}\p{N}._+~@()[\]{},=#%&! -]+$/u;
+    URL_CHARS = /^[\x21-\x7e]+$/;
   }
 });
 
@@ -30031,10 +30069,18 @@ async function verifyRequest(deps, input2) {
   if (result.outcome.revocationEvidence) await recorderFor(deps).record(result.outcome.revocationEvidence);
   const outcome = applySignerIdentityRules(vendor, result.outcome);
   const anchor2 = outcome.anchorId ? stored.find((a) => a.sha256 === outcome.anchorId) : void 0;
-  const escalation = outcome.verdict === "trusted" ? null : await deps.escalate({ vendor, outcome, artifactDigest: await artifactDigestOf(deps, input2), at });
+  const escalation = outcome.verdict === "trusted" ? null : await deps.escalate({
+    vendor,
+    outcome,
+    artifactDigest: await artifactDigestOf(deps, input2),
+    at,
+    anchors: stored,
+    ...input2.caller ? { caller: input2.caller } : {}
+  });
+  const rejected = escalation?.rejection ? rememberedRefusal(escalation.rejection) : void 0;
   return {
-    verdict: outcome.verdict,
-    reasons: outcome.reasons,
+    verdict: rejected ? "rejected" : outcome.verdict,
+    reasons: rejected ? [rejected, ...outcome.reasons] : outcome.reasons,
     vendor: vendor.id,
     verifiedAt: at.toISOString(),
     signer: outcome.signer,
@@ -30043,6 +30089,13 @@ async function verifyRequest(deps, input2) {
     escalation,
     ...outcome.warnings?.length ? { warnings: outcome.warnings } : {},
     ...outcome.signatures ? { signatures: outcome.signatures.map((one) => signatureVerdict(one, stored)) } : {}
+  };
+}
+function rememberedRefusal(r) {
+  const note = r.note.trim() === "" ? "" : `: ${r.note.trim()}`;
+  return {
+    code: "ESCALATION_REJECTED",
+    message: `on-call rejected this root in escalation case ${r.caseId} (${r.actor}, ${r.at})${note}; packages signed under it stay refused until two admins approve the root`
   };
 }
 function signatureVerdict(one, stored) {
@@ -30128,6 +30181,8 @@ var init_verify_input = __esm({
   "src/services/verify-input.ts"() {
     "use strict";
     init_errors();
+    init_caller_fields();
+    init_caller_fields();
     missingVendor = () => new TrustgateError(
       "MISSING_FIELD",
       "vendor is required: the id of the vendor whose roots must anchor the signature"
@@ -30739,6 +30794,12 @@ function jsonReport(outcomes, mode) {
 
 // src/cli/github.ts
 var inGitHubActions = (env) => env.GITHUB_ACTIONS === "true";
+function gitHubRunUrl(env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run2 } = env;
+  if (!inGitHubActions(env) || !server || !repo || !run2) return void 0;
+  const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${encodeURIComponent(env.GITHUB_RUN_ATTEMPT)}` : "";
+  return `${server.replace(/\/+$/, "")}/${repo}/actions/runs/${encodeURIComponent(run2)}${attempt}`;
+}
 var commandData = (value) => value.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 var commandProperty = (value) => commandData(value).replaceAll(":", "%3A").replaceAll(",", "%2C");
 function annotation(outcome, caseLink) {
@@ -31237,6 +31298,9 @@ options:
 In GitHub Actions (GITHUB_ACTIONS=true) each package is also an ::error or ::notice annotation, and a
 table is appended to the job summary (GITHUB_STEP_SUMMARY).
 
+The server is also sent each package's file name and, in GitHub Actions, the run's URL: an escalation
+case shows them to on-call (a name the server would refuse is left out).
+
 exit codes: 0 trusted, 1 rejected, 2 unknown_root, 3 input or usage error, 4 server unreachable or
 failing; several packages: the highest.
 `;
@@ -31275,6 +31339,7 @@ function helpText(command) {
 
 // src/cli/verify-command.ts
 init_errors();
+init_caller_fields();
 
 // src/cli/multipart.ts
 init_encoding();
@@ -31640,11 +31705,20 @@ async function openOfflineCore(io, dir) {
   const core = await io.openOffline(dir);
   return "invalid" in core ? inputFailure("TRUST_STORE_INVALID", `${dir}: ${core.invalid}`) : core;
 }
+function callerFields(io, path) {
+  const out = [];
+  const fileName = path.split(/[\\/]/).pop() ?? "";
+  if (fileNameProblem(fileName) === null) out.push(["fileName", fileName]);
+  const jobUrl = gitHubRunUrl(io.env);
+  if (jobUrl !== void 0 && jobUrlProblem(jobUrl) === null) out.push(["jobUrl", jobUrl]);
+  return out;
+}
 function serverVerifier(io, target, settings) {
   return async (job, signature) => {
     const boundary = multipartBoundary((bytes) => crypto.getRandomValues(bytes));
     const fields = [["vendor", settings.vendor]];
     if (settings.time) fields.push(["time", settings.time.toISOString()]);
+    fields.push(...callerFields(io, job.path));
     const current = { progress: null };
     const answer = await callServer(io, target, {
       method: "POST",
