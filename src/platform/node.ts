@@ -89,7 +89,9 @@ export async function startNodeServer(config: NodeServerConfig) {
     },
     (info) => {
       console.log(`trustgate listening on http://${config.host}:${info.port}`);
-      console.log(`console: http://${config.host}:${info.port}/console (sign in with an admin or oncall token)`);
+      console.log(
+        `console: http://${config.host}:${info.port}/console (sign in with an admin or oncall token)`,
+      );
     },
   ) as Server;
   applyConnectionLimits(server, config);
