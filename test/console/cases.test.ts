@@ -568,3 +568,26 @@ describe('console case pages: propose from the candidate', () => {
     });
   });
 });
+
+describe('console case pages: a vendor with a feed on file', () => {
+  let t: App;
+  beforeAll(async () => {
+    t = await createAdminTestApp({ allowPrivateFeeds: true });
+  });
+  afterAll(() => t.close());
+
+  describe('when no candidate of its feeds matches', () => {
+    it('says no candidate matches, not that the vendor has no feed', async () => {
+      const subscribed = await t.call('POST', '/vendors/acme/feeds', {
+        token: t.alice,
+        body: { url: 'http://127.0.0.1:9/feed.xml', reason: 'Acme PKI news' },
+      });
+      expect(subscribed.status).toBe(201);
+      const { id } = await openCase(t);
+      const admin = await signInToConsole(t.app, t.alice);
+      const page = await (await admin.get(`/console/cases/${id}`)).text();
+      expect(page).toContain('No candidate from');
+      expect(page).not.toContain('has no advisory feed on file');
+    });
+  });
+});
