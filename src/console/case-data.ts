@@ -1,5 +1,12 @@
 import { candidateMatches } from '../advisories';
-import type { EscalationCase, RenderedCase } from '../escalation';
+import {
+  type CaseSurroundings,
+  type EscalationCase,
+  type RememberedRejection,
+  type RenderedCase,
+  rememberedRejection,
+} from '../escalation';
+import { supersededByAdmins } from '../services/escalations/opening';
 import type { CandidateWithRoot } from '../services/feeds/candidates';
 import { type Anchor, anchorKind, type Contact } from '../trust';
 import type { ConsoleDeps } from './deps';
@@ -18,6 +25,7 @@ const CASE_FIELDS = new Set([
   'lastSeen',
   'artifactDigests',
   'overflow',
+  'caller',
   'stepCount',
   'steps',
   'resolution',
@@ -30,6 +38,16 @@ export interface RootOnFile {
   anchor: Anchor;
   proposedAt: string;
   reason: string | null;
+}
+
+/**
+ * On-call's rejection of this root for this vendor: of this case (resolved as rejected), or of an earlier
+ * case of the same root. `inForce`: the next identical package is refused with a pointer to it
+ * (`ESCALATION_REJECTED`) instead of paging again; false once the admins decided about the root since.
+ */
+export interface RejectionOnFile extends RememberedRejection {
+  ofThisCase: boolean;
+  inForce: boolean;
 }
 
 /** An advisory item a matching candidate came from. */
@@ -54,6 +72,10 @@ export interface CaseDetail {
    * the one named as its issuer; pending first.
    */
   roots: RootOnFile[];
+  /** Other vendors' active roots the chain reaches and the vendor's feed count, when looked up. */
+  surroundings: CaseSurroundings | undefined;
+  /** The latest rejection of this root for this vendor, when on-call rejected it. */
+  rejection: RejectionOnFile | null;
   /** Fields of the case beyond the stored ones (context added by later versions), in their order. */
   context: Array<[string, unknown]>;
   /** The unreached certificate's SHA-1, when the case has it. */
@@ -148,6 +170,7 @@ export async function loadCase(
     roots.sort((a, b) => Number(b.anchor.state === 'pending') - Number(a.anchor.state === 'pending'));
   }
 
+  const rejection = await rejectionOnFile(deps, escalations, c);
   const context = Object.entries(c).filter(
     ([key, value]) => !CASE_FIELDS.has(key) && value !== undefined && value !== null,
   );
@@ -159,9 +182,45 @@ export async function loadCase(
     candidates,
     advisories,
     roots,
+    surroundings: rendered.context,
+    rejection,
     context,
     sha1,
   } satisfies CaseDetail;
+}
+
+/**
+ * This case's rejection, or else the latest earlier case of the same vendor, root and kind resolved as
+ * rejected; and whether it still refuses packages (the rule of `/verify`: not once admins decided since).
+ */
+async function rejectionOnFile(
+  deps: ConsoleDeps,
+  escalations: NonNullable<ConsoleDeps['escalations']>,
+  c: EscalationCase,
+): Promise<RejectionOnFile | null> {
+  let decided: EscalationCase | undefined = rememberedRejection(c) ? c : undefined;
+  if (!decided) {
+    const resolved = await escalations.list({ state: 'resolved', vendorId: c.vendorId, limit: 200 });
+    decided = resolved
+      .filter((r) => r.id !== c.id && r.key === c.key && rememberedRejection(r) !== undefined)
+      .sort((a, b) => (b.resolution?.at ?? '').localeCompare(a.resolution?.at ?? ''))[0];
+  }
+  const rejection = decided ? rememberedRejection(decided) : undefined;
+  if (!decided || !rejection) return null;
+  let anchors: Awaited<ReturnType<ConsoleDeps['trustAdmin']['listRoots']>> = [];
+  try {
+    anchors = [
+      ...(await deps.trustAdmin.listRoots(c.vendorId)),
+      ...(await deps.trustAdmin.listSigners(c.vendorId)),
+    ];
+  } catch {
+    // The vendor left the store: no admin decision to weigh against the rejection.
+  }
+  return {
+    ...rejection,
+    ofThisCase: decided.id === c.id,
+    inForce: !supersededByAdmins(rejection.at, decided.top, anchors),
+  };
 }
 
 /** A candidate that can be proposed as a root: a certificate the feed supplied (a fingerprint hint cannot). */

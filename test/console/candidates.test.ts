@@ -74,8 +74,12 @@ describe('console candidates', () => {
     });
   });
 
+  /** The refusal code a console error page shows. */
+  const refusalCode = (html: string) => /<strong><code>([A-Z_]+)<\/code><\/strong>/.exec(html)?.[1];
+  const acmeAnchors = async (app: App) => (await app.trust.listAnchors('acme')).map((a) => a.sha256).sort();
+
   describe('when an admin opens the certificate candidate', () => {
-    it('shows its facts, fingerprints, PEM and provenance, and no propose form while the deployment offers none', async () => {
+    it('shows its facts, fingerprints, PEM, provenance and the propose form', async () => {
       t = await polled();
       const client = await signInToConsole(t.app, t.alice);
       const res = await client.get(`/console/candidates/acme/${R2_SHA256}`);
@@ -87,33 +91,88 @@ describe('console candidates', () => {
       expect(html).toContain('Where it was seen');
       expect(html).toContain('Our new root R2');
       expect(html).toContain('Other certificates of the same key');
-      expect(html).not.toContain('/propose" ');
-      expect(html).not.toContain('Propose as a root</button>');
-      expect(html).toContain('cannot propose straight from a candidate yet');
-      expect(html).toContain('href="/console/vendors/acme/propose"');
+      expect(html).toContain(`action="/console/candidates/acme/${R2_SHA256}/propose"`);
+      expect(html).toContain('<label for="propose-reason">');
+      expect(html).toContain('Propose as a root</button>');
+    });
+  });
 
-      // a post anyway: the reason is checked, then the deployment says it cannot propose from a candidate
+  describe('when an admin proposes the certificate candidate', () => {
+    it('puts it on file as a pending root through the use case, with the candidate as provenance, and shows the root', async () => {
+      t = await polled();
+      const client = await signInToConsole(t.app, t.alice);
+      await client.get(`/console/candidates/acme/${R2_SHA256}`);
       const blank = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, { reason: '  ' });
       expect(blank.status).toBe(400);
       expect(await blank.text()).toContain('reason: required');
-      const unwired = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, {
+      expect(await acmeAnchors(t)).not.toContain(R2_SHA256);
+
+      const res = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, {
+        reason: 'R2 announced in the Acme PKI feed',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/console/vendors/acme/roots/${R2_SHA256}?done=proposed`);
+      const root = (await t.trust.listAnchors('acme')).find((a) => a.sha256 === R2_SHA256);
+      expect(root).toMatchObject({ state: 'pending', proposedBy: 'alice' });
+      const { entries } = (await (
+        await t.call('GET', '/audit?vendor=acme&limit=1000', { token: t.alice })
+      ).json()) as { entries: Array<{ action: string; targetId: string; after: unknown; reason: string }> };
+      expect(entries.find((e) => e.action === 'root.propose' && e.targetId === R2_SHA256)).toMatchObject({
+        reason: 'R2 announced in the Acme PKI feed',
+        after: {
+          state: 'pending',
+          proposedFrom: { candidate: R2_SHA256, vendor: 'acme', feedUrl: `${server.origin}/feed.xml` },
+        },
+      });
+      const page = await client.get(res.headers.get('location') ?? '');
+      expect(page.status).toBe(200);
+      const rootPage = await page.text();
+      expect(rootPage).toContain(colonHex(R2_SHA256));
+      expect(rootPage).toContain('badge state-pending');
+
+      // the candidate now links the root instead of offering to propose it again
+      const detail = await (await client.get(`/console/candidates/acme/${R2_SHA256}`)).text();
+      expect(detail).toContain('already on file as a root of acme');
+      expect(detail).not.toContain('Propose as a root</button>');
+    });
+  });
+
+  describe('when the candidate is proposed again (from a stale page)', () => {
+    it('is refused by the use case with ROOT_DUPLICATE, visibly, and nothing changes', async () => {
+      t = await polled();
+      const proposed = await t.call('POST', '/vendors/acme/roots', {
+        token: t.bob,
+        body: { pem: R2_PEM, reason: 'from the advisory' },
+      });
+      expect(proposed.status).toBe(202);
+      const before = await acmeAnchors(t);
+      const client = await signInToConsole(t.app, t.alice);
+      const res = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, {
         reason: 'R2 is real',
       });
-      expect(unwired.status).toBe(404);
-      expect(await unwired.text()).toContain('cannot propose a root from a candidate');
+      expect(res.status).toBe(409);
+      const text = await res.text();
+      expect(refusalCode(text)).toBe('ROOT_DUPLICATE');
+      expect(text).toContain('already has this certificate as a root (pending)');
+      expect(await acmeAnchors(t)).toEqual(before);
     });
   });
 
   describe('when the candidate is only a fingerprint hint', () => {
-    it('says it cannot be proposed, and a propose post is refused', async () => {
+    it('says it cannot be proposed, and a propose post is refused with CANDIDATE_WITHOUT_CERTIFICATE', async () => {
       t = await polled();
       const client = await signInToConsole(t.app, t.alice);
       const html = await (await client.get(`/console/candidates/acme/sha256%3A${HINT}`)).text();
       expect(html).toContain(`<code class="fingerprint">${colonHex(HINT)}</code>`);
       expect(html).toContain('A fingerprint hint cannot be proposed');
+      expect(html).not.toContain('Propose as a root</button>');
+      const before = await acmeAnchors(t);
       const res = await client.post(`/console/candidates/acme/sha256%3A${HINT}/propose`, { reason: 'try' });
-      expect(res.status).toBe(400);
-      expect(await res.text()).toContain('INVALID_FIELD');
+      expect(res.status).toBe(422);
+      const text = await res.text();
+      expect(refusalCode(text)).toBe('CANDIDATE_WITHOUT_CERTIFICATE');
+      expect(text).toContain('not a certificate');
+      expect(await acmeAnchors(t)).toEqual(before);
     });
   });
 
@@ -125,7 +184,7 @@ describe('console candidates', () => {
       expect(detail).toContain('Only an admin can propose');
       const res = await client.post(`/console/candidates/acme/${R2_SHA256}/propose`, { reason: 'ship it' });
       expect(res.status).toBe(403);
-      expect(await res.text()).toContain('FORBIDDEN');
+      expect(refusalCode(await res.text())).toBe('FORBIDDEN');
       const roots = await (await t.call('GET', '/vendors/acme/roots', { token: t.alice })).json();
       expect(JSON.stringify(roots)).not.toContain(R2_SHA256);
     });

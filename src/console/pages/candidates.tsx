@@ -172,7 +172,7 @@ const ProposeSection: FC<{ viewer: Viewer; c: CandidateWithRoot; canPropose: boo
   if (!wired) {
     return (
       <p class="muted">
-        This deployment cannot propose straight from a candidate yet; copy the PEM above into the{' '}
+        This deployment does not propose straight from a candidate; copy the PEM above into the{' '}
         <a href={paths.propose(c.vendorId)}>vendor's propose form</a>.
       </p>
     );
@@ -369,13 +369,9 @@ export function registerCandidates(app: Hono<ConsoleEnv>, deps: ConsoleDeps): vo
     if (!roleAllows(viewer.principal.role, ROLES.write)) {
       throw new TrustgateError('FORBIDDEN', `proposing a root needs the role ${ROLES.write.join(' or ')}`);
     }
+    // A fingerprint hint or a root already on file is refused by the use case itself, with the API's codes
+    // (CANDIDATE_WITHOUT_CERTIFICATE, ROOT_DUPLICATE).
     const found = await findCandidate(deps, c.req.param('vendor'), c.req.param('key'));
-    if (found.data.kind !== 'certificate') {
-      throw new TrustgateError(
-        'INVALID_FIELD',
-        'a fingerprint hint cannot be proposed: there is no certificate to put on file',
-      );
-    }
     const form = await c.req.parseBody();
     const reason = typeof form.reason === 'string' ? form.reason.trim() : '';
     if (reason.length === 0 || reason.length > MAX_REASON) {

@@ -8,6 +8,7 @@ import { roleAllows } from '../../trust/tokens';
 import { type CaseDetail, loadCase, proposable } from '../case-data';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { CsrfField, colonHex, Fingerprint, Notice, Page, StateBadge, spokenGroups, Time } from '../layout';
+import { unescapeMarkdown } from '../markdown-text';
 import { paths } from '../paths';
 
 /** Who may tick steps and resolve cases: the roles of the API's escalation routes (src/http/escalations.ts). */
@@ -159,7 +160,8 @@ const Checklist: FC<{ viewer: Viewer; d: CaseDetail }> = ({ viewer, d }) => {
                 {p.note.trim() !== '' ? <>: {p.note}</> : null}
               </p>
             ) : null}
-            {step.detail !== '' ? <pre class="plain">{step.detail}</pre> : null}
+            {/* Markdown by contract; shown as text without its backslash escapes (JSX escapes the HTML). */}
+            {step.detail !== '' ? <pre class="plain">{unescapeMarkdown(step.detail)}</pre> : null}
             {mayTick ? (
               <form method="post" action={`${paths.case(d.case.id)}/steps/${step.n}`} class="stack">
                 <CsrfField viewer={viewer} />
@@ -185,6 +187,11 @@ const Evidence: FC<{ d: CaseDetail; hasFeeds: boolean }> = ({ d, hasFeeds }) => 
     <h2 id="evidence">Matching advisories and candidates</h2>
     {!hasFeeds ? (
       <p class="muted">This deployment reads no advisory feeds.</p>
+    ) : d.candidates.length === 0 && d.surroundings?.feedsOnFile === 0 ? (
+      <p>
+        {d.vendorName} has no advisory feed on file, so no advisory can match.{' '}
+        <a href={`${paths.feeds}?vendor=${encodeURIComponent(d.case.vendorId)}`}>Feeds of {d.vendorName}</a>
+      </p>
     ) : d.candidates.length === 0 ? (
       <p class="muted">
         No candidate from {d.vendorName}'s feeds announces this certificate, its key or its issuer.
@@ -282,6 +289,149 @@ const RootsOnFile: FC<{ d: CaseDetail }> = ({ d }) => (
   </>
 );
 
+const HOW_REACHED = {
+  certificate: 'the unreached certificate is that root',
+  key: 'the unreached certificate has that root’s key',
+  issuer: 'the unreached certificate names that root as its issuer',
+} as const;
+
+/** Another vendor's active root the chain reaches: what to do first, before calling this vendor. */
+const WrongVendor: FC<{ d: CaseDetail }> = ({ d }) => {
+  const others = d.surroundings?.otherVendorRoots ?? [];
+  if (others.length === 0) return null;
+  return (
+    <>
+      <h2 id="wrong-vendor">First, check the vendor with the caller</h2>
+      <ul>
+        {others.map((r) => (
+          <li>
+            This chain reaches {r.vendorName}'s active root{' '}
+            <a href={paths.anchor({ vendorId: r.vendorId, sha256: r.sha256, kind: 'root' })}>{r.subject}</a>:
+            the caller probably named the wrong vendor.{' '}
+            <span class="muted">
+              ({HOW_REACHED[r.match]}; vendor id <code>{r.vendorId}</code>)
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p>
+        Ask the caller which vendor the package is from and have them verify it for that vendor. Contact{' '}
+        {d.vendorName} (below the checklist) only if the caller confirms that {d.vendorName} signed it.
+      </p>
+    </>
+  );
+};
+
+/** A pipeline job's URL: a link only when it is http(s). */
+const JobLink: FC<{ url: string }> = ({ url }) =>
+  /^https?:\/\//i.test(url) ? (
+    <a href={url} rel="noopener noreferrer">
+      {url}
+    </a>
+  ) : (
+    <code>{url}</code>
+  );
+
+const CallerSent: FC<{ d: CaseDetail }> = ({ d }) => {
+  const caller = d.case.caller;
+  if (!caller || (caller.fileName === undefined && caller.jobUrl === undefined)) return null;
+  return (
+    <>
+      <h2 id="caller">What the caller sent</h2>
+      <dl class="facts">
+        {caller.fileName !== undefined ? (
+          <>
+            <dt>File name</dt>
+            <dd>
+              <code>{caller.fileName}</code>
+            </dd>
+          </>
+        ) : null}
+        {caller.jobUrl !== undefined ? (
+          <>
+            <dt>Pipeline job</dt>
+            <dd>
+              <JobLink url={caller.jobUrl} />
+            </dd>
+          </>
+        ) : null}
+        <dt>Sent with the verification of</dt>
+        <dd>
+          <Time at={caller.at} />
+        </dd>
+      </dl>
+    </>
+  );
+};
+
+const RejectionSection: FC<{ d: CaseDetail }> = ({ d }) => {
+  const r = d.rejection;
+  if (!r) return null;
+  return (
+    <>
+      <h2 id="rejection">Rejection on file</h2>
+      <Notice kind="warn">
+        {r.ofThisCase ? (
+          'On-call rejected this root in this case.'
+        ) : (
+          <>
+            On-call rejected this root in an earlier case, <a href={paths.case(r.caseId)}>{r.caseId}</a>.
+          </>
+        )}{' '}
+        {r.inForce
+          ? `It is remembered: the next identical package of ${d.vendorName} is refused at once (ESCALATION_REJECTED) with a pointer to case ${r.caseId}, without a new case or page.`
+          : 'The admins decided about this root since, so packages signed this way are escalated again.'}
+      </Notice>
+      <dl class="facts">
+        <dt>Case</dt>
+        <dd>
+          <a href={paths.case(r.caseId)}>{r.caseId}</a>
+        </dd>
+        <dt>Rejected by</dt>
+        <dd>{r.actor}</dd>
+        <dt>When</dt>
+        <dd>
+          <Time at={r.at} />
+        </dd>
+        <dt>Note</dt>
+        <dd>{r.note.trim() !== '' ? r.note : <span class="muted">none given</span>}</dd>
+      </dl>
+    </>
+  );
+};
+
+const Contacts: FC<{ d: CaseDetail }> = ({ d }) => (
+  <>
+    <h2 id="contacts">Contacts of {d.vendorName} on file</h2>
+    {d.contacts === null ? (
+      <p class="muted">The vendor {d.case.vendorId} is not in the trust store.</p>
+    ) : d.contacts.length === 0 ? (
+      <p class="muted">No contact on file; the vendor's record in the trust store has none.</p>
+    ) : (
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Channel</th>
+            <th scope="col">How to reach</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.contacts.map((ct) => (
+            <tr>
+              <td>{ct.name}</td>
+              <td>{ct.channel}</td>
+              <td>
+                <code>{ct.value}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    )}
+  </>
+);
+
 const Actions: FC<{ viewer: Viewer; d: CaseDetail; canPropose: boolean }> = ({ viewer, d, canPropose }) => {
   const id = d.case.id;
   const isAdmin = roleAllows(viewer.principal.role, ROLES.write);
@@ -359,6 +509,7 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
   deps,
 }) => {
   const c = d.case;
+  const wrongVendor = (d.surroundings?.otherVendorRoots.length ?? 0) > 0;
   return (
     <Page title={`Case ${c.id}`} viewer={viewer} section="/console/cases">
       {done && done in DONE_MESSAGES ? (
@@ -407,6 +558,10 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
           (the same text as <code>GET /escalations/{c.id}</code> with <code>Accept: text/markdown</code>)
         </span>
       </p>
+
+      <WrongVendor d={d} />
+      <CallerSent d={d} />
+      <RejectionSection d={d} />
 
       {c.top.rootRefusal ? (
         <Notice kind="warn">
@@ -476,36 +631,12 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
         </>
       ) : null}
 
-      <h2 id="contacts">Contacts of {d.vendorName} on file</h2>
-      {d.contacts === null ? (
-        <p class="muted">The vendor {c.vendorId} is not in the trust store.</p>
-      ) : d.contacts.length === 0 ? (
-        <p class="muted">No contact on file; the vendor's record in the trust store has none.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Channel</th>
-              <th scope="col">How to reach</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.contacts.map((ct) => (
-              <tr>
-                <td>{ct.name}</td>
-                <td>{ct.channel}</td>
-                <td>
-                  <code>{ct.value}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {/* With another vendor's root in the chain, the caller is asked first and this vendor's contacts wait. */}
+      {wrongVendor ? null : <Contacts d={d} />}
 
       <h2 id="checklist">Checklist</h2>
       <Checklist viewer={viewer} d={d} />
+      {wrongVendor ? <Contacts d={d} /> : null}
 
       <Evidence d={d} hasFeeds={deps.feeds !== undefined} />
       <RootsOnFile d={d} />

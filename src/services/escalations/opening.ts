@@ -51,7 +51,7 @@ export function caseKindFor(outcome: VerifyOutcome): CaseKind | null {
  * certificate names as issuer, changed after the rejection: approved, distrusted, retired): their decision
  * is the newer word, so the rejection is no longer what a verification is refused with.
  */
-function supersededByAdmins(
+export function supersededByAdmins(
   rejectedAt: string,
   top: { spkiSha256: string; subject: string; issuer?: string },
   anchors: readonly Pick<Anchor, 'spkiSha256' | 'subject' | 'state' | 'updatedAt'>[],
