@@ -233,7 +233,13 @@ const Evidence: FC<{ d: CaseDetail; hasFeeds: boolean }> = ({ d, hasFeeds }) => 
         <ul>
           {d.advisories.map((a) => (
             <li>
-              {a.link && /^https?:\/\//i.test(a.link) ? <a href={a.link}>{a.title}</a> : a.title}{' '}
+              {a.link && /^https?:\/\//i.test(a.link) ? (
+                <a href={a.link} rel="noopener noreferrer">
+                  {a.title}
+                </a>
+              ) : (
+                a.title
+              )}{' '}
               <span class="muted">
                 (feed <code>{a.feedUrl}</code>, fetched <Time at={a.fetchedAt} />)
               </span>
