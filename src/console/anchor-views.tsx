@@ -110,7 +110,7 @@ export const HistoryTable: FC<{ history: AuditRecord[] }> = ({ history }) =>
             </td>
             <td>{e.actor}</td>
             <td>
-              <code>{e.action}</code>
+              <code class="action">{e.action}</code>
             </td>
             <td>{e.reason ?? ''}</td>
             <td>

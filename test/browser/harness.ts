@@ -152,7 +152,9 @@ export async function watchPage(context: BrowserContext): Promise<WatchedPage> {
  * `afterAll`: launching a browser is the slow part, so tests share it and take a fresh context each.
  */
 export async function startConsoleHarness(
-  options: Omit<Parameters<typeof createTestApp>[0], 'clock' | 'now'> & { clock?: TestClock } = {},
+  options: Omit<NonNullable<Parameters<typeof createTestApp>[0]>, 'clock' | 'now'> & {
+    clock?: TestClock;
+  } = {},
 ): Promise<ConsoleHarness> {
   const clock = options.clock ?? testClock();
   const t = await createTestApp({ ...options, clock: clock.now });

@@ -12,7 +12,7 @@ const rowsOf = (html: string): string[][] => {
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(([, row]) => {
     const cells = [...(row ?? '').matchAll(/<td>([\s\S]*?)<\/td>/g)].map(([, c]) => c ?? '');
     const target = /<code>([^<]*)<\/code>/.exec(cells[4] ?? '')?.[1] ?? '';
-    const action = /<code>([^<]*)<\/code>/.exec(cells[3] ?? '')?.[1] ?? '';
+    const action = /<code[^>]*>([^<]*)<\/code>/.exec(cells[3] ?? '')?.[1] ?? '';
     return [cells[2] ?? '', action, target];
   });
 };

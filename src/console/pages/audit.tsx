@@ -110,7 +110,7 @@ const AuditLogPage: FC<{ viewer: Viewer; query: AuditQuery; page: AuditPage }> =
                 </td>
                 <td>{e.actor}</td>
                 <td>
-                  <code>{e.action}</code>
+                  <code class="action">{e.action}</code>
                 </td>
                 <td>
                   {e.targetType} <code>{e.targetId}</code>

@@ -31,6 +31,7 @@ const FeedRow: FC<{ feed: StoredFeed; now: Date; canPoll: boolean; viewer: Viewe
 }) => {
   const s = feed.state;
   const polling = s.leaseUntil !== null && new Date(s.leaseUntil) > now;
+  const pollWords = s.status === 'disabled' ? 'Enable and poll now' : 'Poll now';
   return (
     <tr id={`feed-${feed.id}`}>
       <td>
@@ -85,8 +86,9 @@ const FeedRow: FC<{ feed: StoredFeed; now: Date; canPoll: boolean; viewer: Viewe
         <td>
           <form method="post" action={`${paths.feeds}/${encodeURIComponent(feed.id)}/poll`} class="inline">
             <CsrfField viewer={viewer} />
-            <button type="submit" class="secondary" aria-label={`Poll ${feed.url} now`}>
-              {s.status === 'disabled' ? 'Enable and poll now' : 'Poll now'}
+            {/* The spoken name starts with the visible words (WCAG 2.5.3 label in name), then names the feed. */}
+            <button type="submit" class="secondary" aria-label={`${pollWords}: ${feed.url}`}>
+              {pollWords}
             </button>
           </form>
         </td>

@@ -236,7 +236,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
               </td>
               <td>{e.actor}</td>
               <td>
-                <code>{e.action}</code>
+                <code class="action">{e.action}</code>
               </td>
               <td>
                 {e.targetType} <code>{e.targetId}</code>
