@@ -45,6 +45,7 @@ export function renderCase(playbook: Playbook, facts: CaseFacts): RenderedCase {
     n: i + 1,
     title: neutralise(renderTemplate(step.title, view, plainEscaper).trim()),
     detail: tidy(renderTemplate(step.detail, view, markdownEscaper)),
+    text: tidy(renderTemplate(step.detail, view, plainEscaper)),
     done: progress.get(i + 1)?.done ?? false,
   }));
 

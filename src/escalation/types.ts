@@ -251,8 +251,10 @@ export interface Step {
   n: number;
   /** Plain text (no Markdown). */
   title: string;
-  /** Markdown. */
+  /** Markdown: what the case's facts say is escaped, code is in code spans. */
   detail: string;
+  /** The same step as plain text: the facts as they are, nothing escaped (the playbook's own words as written). */
+  text: string;
   done: boolean;
 }
 

@@ -11,7 +11,8 @@ const CaseSchema = z.object({}).passthrough().openapi('EscalationCase');
 const StepSchema = z.object({
   n: z.number().int(),
   title: z.string(),
-  detail: z.string(),
+  detail: z.string().openapi({ description: 'Markdown' }),
+  text: z.string().openapi({ description: 'The same step as plain text: the facts unescaped' }),
   done: z.boolean(),
 });
 const CaseWithChecklist = z

@@ -13,6 +13,7 @@ const StepSchema = z.strictObject({
   n: z.number().int(),
   title: z.string(),
   detail: z.string().openapi({ description: 'Markdown' }),
+  text: z.string().openapi({ description: 'The same step as plain text: the facts unescaped' }),
   done: z.boolean().optional(),
 });
 

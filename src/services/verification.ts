@@ -58,7 +58,7 @@ export interface EscalationView {
   state: string;
   kind: string;
   topCertificate: { subject: string; sha256: string; spkiSha256: string };
-  checklist: Array<{ n: number; title: string; detail: string; done?: boolean }>;
+  checklist: Array<{ n: number; title: string; detail: string; text: string; done?: boolean }>;
   /** On-call rejected this root before (this case): the verdict is `rejected` with ESCALATION_REJECTED. */
   rejection?: { caseId: string; actor: string; at: string; note: string };
 }

@@ -24,6 +24,20 @@ function unescapedSpecials(markdown: string): string[] {
 }
 
 describe('renderCase', () => {
+  describe('when the facts hold Markdown syntax', () => {
+    it('escapes them in each step detail and keeps them as they are in its plain text', () => {
+      const facts = unknownRootFacts();
+      const vendor = { ...facts.vendor, name: 'Acme_Corp [*EU*]' } as CaseFacts['vendor'];
+      const { checklist } = renderCase(playbooks()['unknown-root'], { ...facts, vendor });
+      const contact = checklist.find((s) => s.text.includes('Acme_Corp [*EU*]'));
+      expect(contact, 'a step names the vendor').toBeDefined();
+      expect(contact?.detail).toContain('Acme\\_Corp \\[\\*EU\\*\\]');
+      expect(checklist.every((s) => !/\\[=_*[\]]/.test(s.text.replaceAll('Acme_Corp [*EU*]', '')))).toBe(
+        true,
+      );
+    });
+  });
+
   describe('when an unknown-root case is rendered', () => {
     it('gives an ordered checklist of at least three steps with plain titles', () => {
       const { checklist } = renderCase(playbooks()['unknown-root'], unknownRootFacts());

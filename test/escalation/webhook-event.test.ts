@@ -56,7 +56,7 @@ describe('webhookEvent', () => {
 describe('verdictEscalation', () => {
   describe('when a case and its rendering are combined', () => {
     it('names the top certificate fingerprint and carries the checklist', () => {
-      const checklist = [{ n: 1, title: 't', detail: 'd', done: false }];
+      const checklist = [{ n: 1, title: 't', detail: 'd', text: 'd', done: false }];
       const v = verdictEscalation(openCase(), { checklist, markdown: '' });
       expect(v).toMatchObject({
         id: 'esc 1/2',

@@ -8,7 +8,6 @@ import { roleAllows } from '../../trust/tokens';
 import { type CaseDetail, loadCase, proposable } from '../case-data';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { CsrfField, colonHex, Fingerprint, Notice, Page, StateBadge, spokenGroups, Time } from '../layout';
-import { unescapeMarkdown } from '../markdown-text';
 import { paths } from '../paths';
 
 /** Who may tick steps and resolve cases: the roles of the API's escalation routes (src/http/escalations.ts). */
@@ -161,7 +160,7 @@ const Checklist: FC<{ viewer: Viewer; d: CaseDetail }> = ({ viewer, d }) => {
               </p>
             ) : null}
             {/* Markdown by contract; shown as text without its backslash escapes (JSX escapes the HTML). */}
-            {step.detail !== '' ? <pre class="plain">{unescapeMarkdown(step.detail)}</pre> : null}
+            {step.text !== '' ? <pre class="plain">{step.text}</pre> : null}
             {mayTick ? (
               <form method="post" action={`${paths.case(d.case.id)}/steps/${step.n}`} class="stack">
                 <CsrfField viewer={viewer} />
