@@ -19,7 +19,7 @@ const DONE: Record<string, string> = {
 };
 
 export const DoneNotice: FC<{ word: string | undefined }> = ({ word }) =>
-  word && word in DONE ? <Notice kind="ok">{DONE[word]}</Notice> : null;
+  word && Object.hasOwn(DONE, word) ? <Notice kind="ok">{DONE[word]}</Notice> : null;
 
 /** notBefore to notAfter, with "expired" or "not yet valid" marked against `now`. */
 export const Validity: FC<{ notBefore: string; notAfter: string; now: Date }> = ({

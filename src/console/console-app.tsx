@@ -67,7 +67,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.get('/sign-in', (c) => {
     const reason = c.req.query('why');
     const message =
-      reason && reason in SIGN_IN_MESSAGES
+      reason && Object.hasOwn(SIGN_IN_MESSAGES, reason)
         ? {
             kind: reason === 'signed-out' ? ('ok' as const) : ('warn' as const),
             text: SIGN_IN_MESSAGES[reason as keyof typeof SIGN_IN_MESSAGES],

@@ -35,14 +35,18 @@ export function requireReason(form: FormBody): string {
   return reason;
 }
 
+/** An If-Match value no stored version has: what a form version that is not a number stands for. */
+const NO_VERSION = '"not-a-version"';
+
 /**
  * The version the page showed (its hidden `version` field) held against the stored one exactly as the API
  * holds If-Match (http/etag.ts): a stale page is refused with PRECONDITION_FAILED, a form without a
- * version with PRECONDITION_REQUIRED.
+ * version with PRECONDITION_REQUIRED. Only a number is a version here: the field is never passed on as an
+ * If-Match text, so `*` or an ETag list cannot turn the check off (a console write is never blind).
  */
 export function formVersionCheck(form: FormBody): VersionCheck {
   const shown = field(form, 'version');
-  const header = /^\d{1,15}$/.test(shown) ? etagOf(Number(shown)) : shown === '' ? undefined : shown;
+  const header = /^\d{1,15}$/.test(shown) ? etagOf(Number(shown)) : shown === '' ? undefined : NO_VERSION;
   return (version) => checkIfMatch(header, version, true);
 }
 

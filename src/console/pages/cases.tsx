@@ -517,7 +517,7 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
   const wrongVendor = (d.surroundings?.otherVendorRoots.length ?? 0) > 0;
   return (
     <Page title={`Case ${c.id}`} viewer={viewer} section="/console/cases">
-      {done && done in DONE_MESSAGES ? (
+      {done && Object.hasOwn(DONE_MESSAGES, done) ? (
         <Notice kind="ok">{DONE_MESSAGES[done as keyof typeof DONE_MESSAGES]}</Notice>
       ) : null}
       {c.resolution ? (
