@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ERROR_STATUS, TrustgateError } from '../errors';
 import { requireCsrf } from './csrf';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from './deps';
+import { readForm } from './forms';
 import { registerApiReference } from './pages/api-reference';
 import { registerAudit } from './pages/audit';
 import { registerCandidates } from './pages/candidates';
@@ -79,7 +80,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
 
   app.post('/sign-in', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     requireCsrf(c, signInCookie(c), form._csrf);
     const next = safeNext(form.next);
     const outcome = await signIn(deps, c, typeof form.token === 'string' ? form.token.trim() : '');
@@ -110,7 +111,7 @@ export function createConsole(deps: ConsoleDeps): Hono<ConsoleEnv> {
     }
     c.set('viewer', found.viewer);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const form = await c.req.parseBody();
+      const form = await readForm(c);
       requireCsrf(c, found.viewer.csrfToken, form._csrf);
     }
     await next();

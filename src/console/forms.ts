@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { TrustgateError } from '../errors';
 import { ROLES } from '../http/auth';
 import { checkIfMatch, etagOf } from '../http/etag';
@@ -7,6 +8,18 @@ import type { Viewer } from './deps';
 
 /** A parsed form body (Hono's parseBody). */
 export type FormBody = Record<string, string | File | (string | File)[]>;
+
+/**
+ * The request's form, read once (Hono keeps it for the handler's own parseBody). A body that is not a
+ * form (a broken multipart, a wrong boundary) is the sender's fault: 400, not a 500 page.
+ */
+export async function readForm(c: Context): Promise<FormBody> {
+  try {
+    return (await c.req.parseBody()) as FormBody;
+  } catch {
+    throw new TrustgateError('BAD_REQUEST', 'the form cannot be read: send it from the console page');
+  }
+}
 
 /** The trimmed text of a form field, or '' when absent or a file. */
 export function field(form: FormBody, name: string): string {

@@ -103,4 +103,25 @@ describe('console attacks: crafted requests', () => {
       expect(await res.text()).toContain('PAYLOAD_TOO_LARGE');
     });
   });
+
+  describe('when the body claims to be a form but is not one', () => {
+    it('answers a broken multipart or urlencoded-less body with 400 BAD_REQUEST, not a 500', async () => {
+      for (const [type, body] of [
+        ['multipart/form-data; boundary=zzz', 'garbage--zzz\r\nnope'],
+        ['multipart/form-data', 'no boundary at all'],
+      ] as const) {
+        const res = await t.app.request(`${ORIGIN}/console/vendors/acme/propose`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: alice.cookie, 'content-type': type },
+          body,
+        });
+        expect(res.status, type).toBe(400);
+        const page = await res.text();
+        expect(page).toContain('BAD_REQUEST');
+        expect(page).not.toMatch(/at \w+ \(|node_modules/);
+      }
+      expect((await alice.get('/console')).status).toBe(200);
+    });
+  });
 });

@@ -69,7 +69,9 @@ describe('the on-call story in Chromium (issue 18)', { timeout: BROWSER_TIMEOUT_
       const candidate = proposeForm.getByLabel('Candidate');
       expect(await candidate.locator('option').count()).toBe(1);
       expect(await candidate.locator('option').textContent()).toContain('Acme Root R2');
-      await proposeForm.getByLabel('Reason').fill('Acme PSIRT confirmed the fingerprints by phone (case)');
+      await proposeForm
+        .getByLabel('Why propose this root')
+        .fill('Acme PSIRT confirmed the fingerprints by phone (case)');
       await proposeForm.getByRole('button', { name: /Propose as a root of/ }).click();
       await a.page.waitForURL(
         (url) => url.pathname === paths.case(caseId) && url.search === '?done=proposed',

@@ -470,7 +470,7 @@ const Actions: FC<{ viewer: Viewer; d: CaseDetail; canPropose: boolean }> = ({ v
               </option>
             ))}
           </select>
-          <label for="propose-reason">Reason</label>
+          <label for="propose-reason">Why propose this root</label>
           <textarea id="propose-reason" name="reason" rows={3} required maxlength={MAX_REASON_LENGTH} />
           <div>
             <button type="submit">Propose as a root of {d.vendorName}</button>
@@ -496,7 +496,7 @@ const Actions: FC<{ viewer: Viewer; d: CaseDetail; canPropose: boolean }> = ({ v
               vendor's
             </label>
           </fieldset>
-          <label for="resolve-note">Reason</label>
+          <label for="resolve-note">Resolution note</label>
           <textarea id="resolve-note" name="note" rows={3} maxlength={MAX_NOTE_LENGTH} />
           <div>
             <button type="submit">Resolve the case</button>
