@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BROWSER_TESTS_RUN,
   BROWSER_TIMEOUT_MS,
   type ConsoleHarness,
   serveOnFreePort,
@@ -65,73 +66,77 @@ async function signedInAs(w: WatchedPage, name: string) {
   );
 }
 
-describe('CSRF in the console, in Chromium', { timeout: BROWSER_TIMEOUT_MS }, () => {
-  describe('when a page of another origin on the same host posts to sign-out', () => {
-    it('is refused with CSRF_REJECTED, visibly, and the session stays', async () => {
-      const w = await h.newPage();
-      await h.signIn(w);
-      const response = await visitAttacker(w, `${attacker.url}/prize`);
-      expect(response.request().headers()['sec-fetch-site'] ?? 'same-site').toBe('same-site');
-      expect(response.status()).toBe(403);
-      expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
-      expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
-    });
-  });
-
-  describe('when a page of another site posts to sign-out', () => {
-    it('arrives without the SameSite=Strict cookie, is refused, and the session stays', async () => {
-      const w = await h.newPage();
-      await h.signIn(w);
-      const response = await visitAttacker(w, `http://localhost:${attacker.port}/prize`);
-      expect(response.status()).toBe(401);
-      expect(await w.page.getByRole('alert').textContent()).toContain('UNAUTHORIZED');
-      expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
-    });
-  });
-
-  describe('when another origin posts its own token to sign-in (login CSRF)', () => {
-    it('is refused: the browser is not signed in as the attacker', async () => {
-      const w = await h.newPage();
-      const response = await visitAttacker(w, `${attacker.url}/prize-sign-in`);
-      expect(response.status()).toBe(403);
-      expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
-      expect((await w.context.cookies()).map((c) => c.name)).not.toContain('trustgate_session');
-      await w.page.goto('/console');
-      expect(new URL(w.page.url()).pathname).toBe('/console/sign-in');
-    });
-  });
-
-  describe('when the console page itself carries a forged _csrf value', () => {
-    it('is refused with CSRF_REJECTED on the error page, and the session stays', async () => {
-      const w = await h.newPage();
-      await h.signIn(w);
-      w.clearProblems();
-      await w.page.locator('form[action="/console/sign-out"] input[name="_csrf"]').evaluate((input) => {
-        (input as HTMLInputElement).value = 'forged-value-forged-value-forged-value-forg';
+describe.skipIf(!BROWSER_TESTS_RUN)(
+  'CSRF in the console, in Chromium',
+  { timeout: BROWSER_TIMEOUT_MS },
+  () => {
+    describe('when a page of another origin on the same host posts to sign-out', () => {
+      it('is refused with CSRF_REJECTED, visibly, and the session stays', async () => {
+        const w = await h.newPage();
+        await h.signIn(w);
+        const response = await visitAttacker(w, `${attacker.url}/prize`);
+        expect(response.request().headers()['sec-fetch-site'] ?? 'same-site').toBe('same-site');
+        expect(response.status()).toBe(403);
+        expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
+        expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
       });
-      const answer = w.page.waitForResponse((r) => r.url().endsWith('/console/sign-out'));
-      await w.page.getByRole('button', { name: 'Sign out' }).click();
-      expect((await answer).status()).toBe(403);
-      await expect.poll(() => w.page.locator('h1').textContent()).toBe('Refused');
-      expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
-      // Only the 403 document itself: no CSP violation, no script error on the error page.
-      expect(w.allProblems().filter((p) => !/status of 403/.test(p))).toEqual([]);
-      expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
     });
-  });
 
-  describe('when something in a page breaks the Content-Security-Policy', () => {
-    it('the harness records the violation (so that a clean page means something)', async () => {
-      const w = await h.newPage();
-      await h.signIn(w);
-      expect(w.allProblems()).toEqual([]);
-      await w.page.evaluate(() => {
-        const img = document.createElement('img');
-        img.alt = '';
-        img.src = 'https://tracker.invalid/pixel.png';
-        document.body.append(img);
+    describe('when a page of another site posts to sign-out', () => {
+      it('arrives without the SameSite=Strict cookie, is refused, and the session stays', async () => {
+        const w = await h.newPage();
+        await h.signIn(w);
+        const response = await visitAttacker(w, `http://localhost:${attacker.port}/prize`);
+        expect(response.status()).toBe(401);
+        expect(await w.page.getByRole('alert').textContent()).toContain('UNAUTHORIZED');
+        expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
       });
-      await expect.poll(() => w.problems.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
     });
-  });
-});
+
+    describe('when another origin posts its own token to sign-in (login CSRF)', () => {
+      it('is refused: the browser is not signed in as the attacker', async () => {
+        const w = await h.newPage();
+        const response = await visitAttacker(w, `${attacker.url}/prize-sign-in`);
+        expect(response.status()).toBe(403);
+        expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
+        expect((await w.context.cookies()).map((c) => c.name)).not.toContain('trustgate_session');
+        await w.page.goto('/console');
+        expect(new URL(w.page.url()).pathname).toBe('/console/sign-in');
+      });
+    });
+
+    describe('when the console page itself carries a forged _csrf value', () => {
+      it('is refused with CSRF_REJECTED on the error page, and the session stays', async () => {
+        const w = await h.newPage();
+        await h.signIn(w);
+        w.clearProblems();
+        await w.page.locator('form[action="/console/sign-out"] input[name="_csrf"]').evaluate((input) => {
+          (input as HTMLInputElement).value = 'forged-value-forged-value-forged-value-forg';
+        });
+        const answer = w.page.waitForResponse((r) => r.url().endsWith('/console/sign-out'));
+        await w.page.getByRole('button', { name: 'Sign out' }).click();
+        expect((await answer).status()).toBe(403);
+        await expect.poll(() => w.page.locator('h1').textContent()).toBe('Refused');
+        expect(await w.page.getByRole('alert').textContent()).toContain('CSRF_REJECTED');
+        // Only the 403 document itself: no CSP violation, no script error on the error page.
+        expect(w.allProblems().filter((p) => !/status of 403/.test(p))).toEqual([]);
+        expect(await signedInAs(w, 'bootstrap-admin')).toBe(true);
+      });
+    });
+
+    describe('when something in a page breaks the Content-Security-Policy', () => {
+      it('the harness records the violation (so that a clean page means something)', async () => {
+        const w = await h.newPage();
+        await h.signIn(w);
+        expect(w.allProblems()).toEqual([]);
+        await w.page.evaluate(() => {
+          const img = document.createElement('img');
+          img.alt = '';
+          img.src = 'https://tracker.invalid/pixel.png';
+          document.body.append(img);
+        });
+        await expect.poll(() => w.problems.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
+      });
+    });
+  },
+);

@@ -4,7 +4,13 @@ import { paths } from '../../src/console/paths';
 import type { FeedServer } from '../advisories/helpers/feed-server';
 import { ROOTS } from '../trust/helpers/admin-client';
 import { a11yProblems } from './a11y';
-import { BROWSER_TIMEOUT_MS, type ConsoleHarness, startConsoleHarness, type WatchedPage } from './harness';
+import {
+  BROWSER_TESTS_RUN,
+  BROWSER_TIMEOUT_MS,
+  type ConsoleHarness,
+  startConsoleHarness,
+  type WatchedPage,
+} from './harness';
 import { openR2Case, R2_PEM, R2_SHA256, R2_VENDOR, startAcmeFeed, subscribeAndPoll } from './r2-story';
 import { apiCall, DEMO_JAR_ROOT_PEM, openDemoJarCase } from './story';
 
@@ -109,75 +115,79 @@ async function checkPage(
 
 const r2 = { vendorId: R2_VENDOR, sha256: R2_SHA256, kind: 'root' as const };
 
-describe('every console page, for a keyboard and a screen reader', { timeout: BROWSER_TIMEOUT_MS }, () => {
-  describe('when an admin looks at them', () => {
-    it('the overview', () => checkPage(alicePage, paths.overview, { heading: 'Overview' }));
-    it('the cases list', () => checkPage(alicePage, paths.cases));
-    it('a case, with its candidate and the root already proposed', async () => {
-      await checkPage(alicePage, paths.case(story.caseId), { heading: `Case ${story.caseId}` });
-      expect(await alicePage.page.locator('#proposed ~ table').first().textContent()).toContain('alice');
+describe.skipIf(!BROWSER_TESTS_RUN)(
+  'every console page, for a keyboard and a screen reader',
+  { timeout: BROWSER_TIMEOUT_MS },
+  () => {
+    describe('when an admin looks at them', () => {
+      it('the overview', () => checkPage(alicePage, paths.overview, { heading: 'Overview' }));
+      it('the cases list', () => checkPage(alicePage, paths.cases));
+      it('a case, with its candidate and the root already proposed', async () => {
+        await checkPage(alicePage, paths.case(story.caseId), { heading: `Case ${story.caseId}` });
+        expect(await alicePage.page.locator('#proposed ~ table').first().textContent()).toContain('alice');
+      });
+      it('the approvals list', () => checkPage(alicePage, paths.approvals));
+      it('the approval of a root', () =>
+        checkPage(alicePage, paths.anchorApproval(r2), { heading: /^Approve/ }));
+      it('the approval of a vendor change', () =>
+        checkPage(alicePage, paths.changeApproval('globex', story.changeId)));
+      it('the vendors list', () => checkPage(alicePage, paths.vendors));
+      it('a vendor', () => checkPage(alicePage, paths.vendor(R2_VENDOR)));
+      it('an active root', () =>
+        checkPage(alicePage, paths.anchor({ vendorId: 'acme', sha256: ROOTS.acmeRsa, kind: 'root' })));
+      it('a pending root', () => checkPage(alicePage, paths.anchor(r2)));
+      it('the propose page', () => checkPage(alicePage, paths.propose(R2_VENDOR)));
+      it('the propose page with a preview', async () => {
+        const pem = await readFile(DEMO_JAR_ROOT_PEM, 'utf8');
+        await checkPage(alicePage, async () => {
+          await alicePage.page.goto(paths.propose(R2_VENDOR));
+          await alicePage.page.getByLabel('Paste one PEM certificate').fill(pem);
+          await alicePage.page.getByRole('button', { name: 'Preview' }).click();
+          await alicePage.page.getByRole('button', { name: /^Propose this/ }).waitFor();
+        });
+      });
+      it('the candidates list', () => checkPage(alicePage, paths.candidates));
+      it('a candidate, with its provenance', () =>
+        checkPage(alicePage, paths.candidate(R2_VENDOR, story.candidateId)));
+      it('the feeds', () => checkPage(alicePage, paths.feeds));
+      it('the audit log, filtered', async () => {
+        await checkPage(alicePage, `${paths.audit}?vendor=acme&actor=alice`);
+        expect(await alicePage.page.getByLabel('Vendor id').inputValue()).toBe('acme');
+      });
+      it('the API reference', () => checkPage(alicePage, paths.api));
+      it('the error page (a case that does not exist)', () =>
+        checkPage(alicePage, paths.case('esc_00000000000000000000000000'), {
+          status: 404,
+          heading: 'Refused',
+        }));
     });
-    it('the approvals list', () => checkPage(alicePage, paths.approvals));
-    it('the approval of a root', () =>
-      checkPage(alicePage, paths.anchorApproval(r2), { heading: /^Approve/ }));
-    it('the approval of a vendor change', () =>
-      checkPage(alicePage, paths.changeApproval('globex', story.changeId)));
-    it('the vendors list', () => checkPage(alicePage, paths.vendors));
-    it('a vendor', () => checkPage(alicePage, paths.vendor(R2_VENDOR)));
-    it('an active root', () =>
-      checkPage(alicePage, paths.anchor({ vendorId: 'acme', sha256: ROOTS.acmeRsa, kind: 'root' })));
-    it('a pending root', () => checkPage(alicePage, paths.anchor(r2)));
-    it('the propose page', () => checkPage(alicePage, paths.propose(R2_VENDOR)));
-    it('the propose page with a preview', async () => {
-      const pem = await readFile(DEMO_JAR_ROOT_PEM, 'utf8');
-      await checkPage(alicePage, async () => {
-        await alicePage.page.goto(paths.propose(R2_VENDOR));
-        await alicePage.page.getByLabel('Paste one PEM certificate').fill(pem);
-        await alicePage.page.getByRole('button', { name: 'Preview' }).click();
-        await alicePage.page.getByRole('button', { name: /^Propose this/ }).waitFor();
+
+    describe('when an on-call engineer looks at them', () => {
+      it('the overview', () => checkPage(carolPage, paths.overview));
+      it('a case, with its checklist to tick', async () => {
+        await checkPage(carolPage, paths.case(story.caseId));
+        expect(await carolPage.page.getByRole('button', { name: /Mark step 1 done/ }).count()).toBe(1);
+      });
+      it('the approval of a root (nothing to approve)', () => checkPage(carolPage, paths.anchorApproval(r2)));
+    });
+
+    describe('when a person signs in with the keyboard only', () => {
+      it('Tab reaches the token field, typing and Enter land on the overview', async () => {
+        const token = (await h.issueToken('dana', 'admin')).secret;
+        const w = await h.newPage();
+        await w.page.goto('/console/sign-in');
+        let onField = false;
+        for (let i = 0; i < 6 && !onField; i++) {
+          await w.page.keyboard.press('Tab');
+          onField = await w.page.evaluate(() => document.activeElement?.id === 'token');
+        }
+        expect(onField).toBe(true);
+        await w.page.keyboard.type(token);
+        await w.page.keyboard.press('Enter');
+        await w.page.waitForURL((url) => url.pathname === '/console');
+        expect(await w.page.locator('h1').textContent()).toBe('Overview');
+        expect(w.allProblems()).toEqual([]);
       });
     });
-    it('the candidates list', () => checkPage(alicePage, paths.candidates));
-    it('a candidate, with its provenance', () =>
-      checkPage(alicePage, paths.candidate(R2_VENDOR, story.candidateId)));
-    it('the feeds', () => checkPage(alicePage, paths.feeds));
-    it('the audit log, filtered', async () => {
-      await checkPage(alicePage, `${paths.audit}?vendor=acme&actor=alice`);
-      expect(await alicePage.page.getByLabel('Vendor id').inputValue()).toBe('acme');
-    });
-    it('the API reference', () => checkPage(alicePage, paths.api));
-    it('the error page (a case that does not exist)', () =>
-      checkPage(alicePage, paths.case('esc_00000000000000000000000000'), {
-        status: 404,
-        heading: 'Refused',
-      }));
-  });
-
-  describe('when an on-call engineer looks at them', () => {
-    it('the overview', () => checkPage(carolPage, paths.overview));
-    it('a case, with its checklist to tick', async () => {
-      await checkPage(carolPage, paths.case(story.caseId));
-      expect(await carolPage.page.getByRole('button', { name: /Mark step 1 done/ }).count()).toBe(1);
-    });
-    it('the approval of a root (nothing to approve)', () => checkPage(carolPage, paths.anchorApproval(r2)));
-  });
-
-  describe('when a person signs in with the keyboard only', () => {
-    it('Tab reaches the token field, typing and Enter land on the overview', async () => {
-      const token = (await h.issueToken('dana', 'admin')).secret;
-      const w = await h.newPage();
-      await w.page.goto('/console/sign-in');
-      let onField = false;
-      for (let i = 0; i < 6 && !onField; i++) {
-        await w.page.keyboard.press('Tab');
-        onField = await w.page.evaluate(() => document.activeElement?.id === 'token');
-      }
-      expect(onField).toBe(true);
-      await w.page.keyboard.type(token);
-      await w.page.keyboard.press('Enter');
-      await w.page.waitForURL((url) => url.pathname === '/console');
-      expect(await w.page.locator('h1').textContent()).toBe('Overview');
-      expect(w.allProblems()).toEqual([]);
-    });
-  });
-});
+  },
+);

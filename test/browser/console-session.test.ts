@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN } from '../helpers/test-app';
 import { a11yProblems } from './a11y';
-import { BROWSER_TIMEOUT_MS, type ConsoleHarness, startConsoleHarness, type WatchedPage } from './harness';
+import {
+  BROWSER_TESTS_RUN,
+  BROWSER_TIMEOUT_MS,
+  type ConsoleHarness,
+  startConsoleHarness,
+  type WatchedPage,
+} from './harness';
 import { issueTokenSecret, openDemoJarCase, proposeDemoJarRoot } from './story';
 
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1000;
@@ -18,7 +24,7 @@ async function documentCsp(watched: WatchedPage, path: string): Promise<string |
   return response?.headers()['content-security-policy'];
 }
 
-describe('the console in Chromium', { timeout: BROWSER_TIMEOUT_MS }, () => {
+describe.skipIf(!BROWSER_TESTS_RUN)('the console in Chromium', { timeout: BROWSER_TIMEOUT_MS }, () => {
   describe('when an admin signs in through the form', () => {
     it('lands on the overview, with no console error, CSP violation or failed request', async () => {
       const w = await h.newPage();

@@ -27,6 +27,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Whether the browser tests run here: Debian's Chromium is installed, or the run requires them
+ * (`.ci/run` installs Chromium and sets TRUSTGATE_BROWSER_TESTS=required, so there a missing browser fails
+ * loudly instead of skipping). On a machine with Node alone they are skipped, and say so.
+ */
+export const BROWSER_TESTS_RUN = existsSync(CHROMIUM) || process.env.TRUSTGATE_BROWSER_TESTS === 'required';
+if (!BROWSER_TESTS_RUN) {
+  console.warn(
+    `browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium runs them; .ci/run does)`,
+  );
+}
+
 /** For `describe`/hooks: starting a browser on a shared 2-core machine can take a while. */
 export const BROWSER_TIMEOUT_MS = 120_000;
 
