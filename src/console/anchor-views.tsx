@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx';
 import { type Anchor, type AuditRecord, anchorKind, type Contact } from '../trust';
 import type { CertificateFacts, PreviewProblem } from './certificate-preview';
-import { Fingerprint, Notice, StateBadge, Time } from './layout';
+import { Fingerprint, Notice, StateBadge, TableHead, Time } from './layout';
 import { paths } from './paths';
 
 /** "Root" or "Pinned signer". */
@@ -51,14 +51,7 @@ export const AnchorTable: FC<{ anchors: Anchor[]; now: Date; caption: string }> 
 }) => (
   <table>
     <caption class="muted">{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">Subject</th>
-        <th scope="col">State</th>
-        <th scope="col">Validity</th>
-        <th scope="col">Fingerprints</th>
-      </tr>
-    </thead>
+    <TableHead columns={['Subject', 'State', 'Validity', 'Fingerprints']} />
     <tbody>
       {anchors.map((a) => (
         <tr>
@@ -93,15 +86,7 @@ export const HistoryTable: FC<{ history: AuditRecord[] }> = ({ history }) =>
     <p class="muted">No audit entry names it.</p>
   ) : (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Who</th>
-          <th scope="col">Action</th>
-          <th scope="col">Why</th>
-          <th scope="col">Before → after</th>
-        </tr>
-      </thead>
+      <TableHead columns={['When', 'Who', 'Action', 'Why', 'Before → after']} />
       <tbody>
         {history.map((e) => (
           <tr>

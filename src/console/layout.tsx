@@ -106,3 +106,14 @@ export const Time: FC<{ at: string | null | undefined }> = ({ at }) =>
   ) : (
     <span class="muted">never</span>
   );
+
+/** A table's header row: one column header per name, scoped to its column for screen readers. */
+export const TableHead: FC<{ columns: readonly string[] }> = ({ columns }) => (
+  <thead>
+    <tr>
+      {columns.map((name) => (
+        <th scope="col">{name}</th>
+      ))}
+    </tr>
+  </thead>
+);

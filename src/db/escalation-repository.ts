@@ -25,20 +25,27 @@ const toRow = (c: EscalationCase) => ({
   updatedAt: c.updatedAt,
 });
 
+/** The cases of one vendor, root key and kind in one state. */
+const sameKey = (
+  vendorId: string,
+  root: string,
+  kind: EscalationCase['kind'],
+  state: EscalationCase['state'],
+) =>
+  and(
+    eq(escalationCases.vendorId, vendorId),
+    eq(escalationCases.spkiSha256, root),
+    eq(escalationCases.kind, kind),
+    eq(escalationCases.state, state),
+  );
+
 export function createEscalationRepository(db: Database): EscalationRepository {
   return {
     async findOpen(vendorId, root, kind) {
       const rows = await db
         .select()
         .from(escalationCases)
-        .where(
-          and(
-            eq(escalationCases.vendorId, vendorId),
-            eq(escalationCases.spkiSha256, root),
-            eq(escalationCases.kind, kind),
-            eq(escalationCases.state, 'open'),
-          ),
-        )
+        .where(sameKey(vendorId, root, kind, 'open'))
         .limit(1);
       return rows[0] ? { case: toCase(rows[0]), version: rows[0].version } : null;
     },
@@ -46,14 +53,7 @@ export function createEscalationRepository(db: Database): EscalationRepository {
       const rows = await db
         .select()
         .from(escalationCases)
-        .where(
-          and(
-            eq(escalationCases.vendorId, vendorId),
-            eq(escalationCases.spkiSha256, root),
-            eq(escalationCases.kind, kind),
-            eq(escalationCases.state, 'resolved'),
-          ),
-        )
+        .where(sameKey(vendorId, root, kind, 'resolved'))
         .orderBy(desc(escalationCases.updatedAt), desc(escalationCases.id))
         .limit(1);
       return rows[0] ? toCase(rows[0]) : null;

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
-import { Notice, Page } from '../layout';
+import { Notice, Page, TableHead } from '../layout';
 import {
   type ApiView,
   type FieldView,
@@ -14,14 +14,7 @@ import {
 const Fields: FC<{ fields: FieldView[]; caption: string }> = ({ fields, caption }) => (
   <table>
     <caption class="muted">{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">Field</th>
-        <th scope="col">Type</th>
-        <th scope="col">Required</th>
-        <th scope="col">Description</th>
-      </tr>
-    </thead>
+    <TableHead columns={['Field', 'Type', 'Required', 'Description']} />
     <tbody>
       {fields.map((f) => (
         <tr>
@@ -84,15 +77,7 @@ const Operation: FC<{ op: OperationView }> = ({ op }) => (
     {op.parameters.length > 0 ? (
       <table>
         <caption class="muted">Parameters</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">In</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Description</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'In', 'Type', 'Required', 'Description']} />
         <tbody>
           {op.parameters.map((p) => (
             <tr>
@@ -119,13 +104,7 @@ const Operation: FC<{ op: OperationView }> = ({ op }) => (
     ) : null}
     <table>
       <caption class="muted">Responses</caption>
-      <thead>
-        <tr>
-          <th scope="col">Status</th>
-          <th scope="col">Description</th>
-          <th scope="col">Body</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Status', 'Description', 'Body']} />
       <tbody>
         {op.responses.map((r) => (
           <tr>

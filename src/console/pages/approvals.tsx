@@ -13,7 +13,7 @@ import {
 } from '../anchor-views';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { canWrite, done, type FormBody, formVersionCheck, requireReason, requireWrite } from '../forms';
-import { CsrfField, Notice, Page, StateBadge, Time } from '../layout';
+import { CsrfField, Notice, Page, StateBadge, TableHead, Time } from '../layout';
 import { paths } from '../paths';
 import { anchorOps, anchorRef } from './anchors';
 
@@ -60,15 +60,7 @@ const ApprovalsPage: FC<{ viewer: Viewer; anchors: PendingAnchorRow[]; changes: 
       <p class="muted">No root or pinned signer waits for approval.</p>
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">What</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Proposed by</th>
-            <th scope="col">When</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
         <tbody>
           {anchors.map((p) => (
             <tr>
@@ -93,15 +85,7 @@ const ApprovalsPage: FC<{ viewer: Viewer; anchors: PendingAnchorRow[]; changes: 
       <p class="muted">No vendor change waits for approval.</p>
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">What</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Proposed by</th>
-            <th scope="col">When</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
         <tbody>
           {changes.map((ch) => (
             <tr>
@@ -152,13 +136,7 @@ const Proposal: FC<{ viewer: Viewer; by: string | null; at: string; reason: stri
 const BeforeAfter: FC<{ rows: Array<{ what: string; before: Child; after: Child }> }> = ({ rows }) => (
   <table>
     <caption class="muted">What the approval changes</caption>
-    <thead>
-      <tr>
-        <th scope="col">Field</th>
-        <th scope="col">Before</th>
-        <th scope="col">After</th>
-      </tr>
-    </thead>
+    <TableHead columns={['Field', 'Before', 'After']} />
     <tbody>
       {rows.map((r) => (
         <tr>

@@ -10,7 +10,7 @@ import {
 } from '../audit-query';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { compactJson } from '../json-text';
-import { Page, Time } from '../layout';
+import { Page, TableHead, Time } from '../layout';
 import { paths } from '../paths';
 
 const FIELDS = [
@@ -90,17 +90,7 @@ const AuditLogPage: FC<{ viewer: Viewer; query: AuditQuery; page: AuditPage }> =
         <p class="muted">{filtered ? 'No entry matches these filters.' : 'The audit log is empty.'}</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Why</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
+          <TableHead columns={['#', 'When', 'Who', 'Action', 'Target', 'Why', 'Change']} />
           <tbody>
             {page.entries.map((e) => (
               <tr>

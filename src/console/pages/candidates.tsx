@@ -7,7 +7,7 @@ import type { CandidateWithRoot } from '../../services/feeds';
 import { isVendorId } from '../../trust';
 import { roleAllows } from '../../trust/tokens';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
-import { CsrfField, Fingerprint, Notice, Page, StateBadge, Time } from '../layout';
+import { CsrfField, Fingerprint, Notice, Page, StateBadge, TableHead, Time } from '../layout';
 import { paths } from '../paths';
 
 const MAX_REASON = 2000;
@@ -85,16 +85,9 @@ const CandidateList: FC<{ viewer: Viewer; list: CandidateWithRoot[] | null; vend
       <p class="muted">No candidate{vendor ? ` for ${vendor}` : ''}.</p>
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Candidate</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Seen in</th>
-            <th scope="col">Corroborated</th>
-            <th scope="col">Root on file</th>
-            <th scope="col">First seen</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Candidate', 'Vendor', 'Seen in', 'Corroborated', 'Root on file', 'First seen']}
+        />
         <tbody>
           {list.map((c) => {
             const [first, ...others] = provenancesOf(c);
@@ -294,14 +287,7 @@ const CandidateDetail: FC<{ viewer: Viewer; c: CandidateWithRoot; wired: boolean
 
       <h2>Where it was seen</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Feed</th>
-            <th scope="col">Link</th>
-            <th scope="col">Fetched</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Item', 'Feed', 'Link', 'Fetched']} />
         <tbody>
           {provenancesOf(c).map((p) => (
             <tr>

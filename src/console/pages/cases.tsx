@@ -7,7 +7,17 @@ import type { TokenRole } from '../../trust';
 import { roleAllows } from '../../trust/tokens';
 import { type CaseDetail, loadCase, proposable } from '../case-data';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
-import { CsrfField, colonHex, Fingerprint, Notice, Page, StateBadge, spokenGroups, Time } from '../layout';
+import {
+  CsrfField,
+  colonHex,
+  Fingerprint,
+  Notice,
+  Page,
+  StateBadge,
+  spokenGroups,
+  TableHead,
+  Time,
+} from '../layout';
 import { paths } from '../paths';
 
 /** Who may tick steps and resolve cases: the roles of the API's escalation routes (src/http/escalations.ts). */
@@ -199,14 +209,7 @@ const Evidence: FC<{ d: CaseDetail; hasFeeds: boolean }> = ({ d, hasFeeds }) => 
       <>
         <h3>Candidates</h3>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Candidate</th>
-              <th scope="col">Fingerprint</th>
-              <th scope="col">Corroborated</th>
-              <th scope="col">Root on file</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Candidate', 'Fingerprint', 'Corroborated', 'Root on file']} />
           <tbody>
             {d.candidates.map((cand) => (
               <tr>
@@ -257,15 +260,7 @@ const RootsOnFile: FC<{ d: CaseDetail }> = ({ d }) => (
       <p class="muted">No root with this certificate or key is on file for {d.vendorName}.</p>
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Root</th>
-            <th scope="col">State</th>
-            <th scope="col">Proposed by</th>
-            <th scope="col">When</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Root', 'State', 'Proposed by', 'When', 'Why']} />
         <tbody>
           {d.roots.map((r) => (
             <tr>
@@ -414,13 +409,7 @@ const Contacts: FC<{ d: CaseDetail }> = ({ d }) => (
       <p class="muted">No contact on file; the vendor's record in the trust store has none.</p>
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Channel</th>
-            <th scope="col">How to reach</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Channel', 'How to reach']} />
         <tbody>
           {d.contacts.map((ct) => (
             <tr>
@@ -594,14 +583,7 @@ const CasePage: FC<{ viewer: Viewer; d: CaseDetail; done?: string | undefined; d
             {c.overflow.windowSeconds} seconds: further unknown roots are counted here.
           </p>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Root</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">Verifications</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Root', 'SHA-256', 'Verifications', 'Last seen']} />
             <tbody>
               {c.overflow.roots.map((r) => (
                 <tr>

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { anchorKind } from '../../trust';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
-import { Fingerprint, Page, StateBadge, Time } from '../layout';
+import { Fingerprint, Page, StateBadge, TableHead, Time } from '../layout';
 import { EXPIRY_WARNING_DAYS, loadOverview, type Overview } from '../overview-data';
 import { paths } from '../paths';
 
@@ -39,15 +39,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
     ) : (
       <table>
         <caption class="muted">Blocked verifications waiting for on-call, newest activity first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Unreached root</th>
-            <th scope="col">Blocked</th>
-            <th scope="col">Last seen</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Case', 'Vendor', 'Unreached root', 'Blocked', 'Last seen']} />
         <tbody>
           {[...o.openCases]
             .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
@@ -73,15 +65,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
       <Empty text="Nothing waits for approval." />
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">What</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Proposed by</th>
-            <th scope="col">When</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
         <tbody>
           {o.pendingAnchors.map((p) => (
             <tr>
@@ -122,14 +106,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
       <Empty text="No candidate waits for review." />
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Candidate</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">From</th>
-            <th scope="col">Corroborated</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Candidate', 'Vendor', 'From', 'Corroborated']} />
         <tbody>
           {o.newCandidates.map((cand) => (
             <tr>
@@ -154,15 +131,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
       <Empty text="Every feed polls without error." />
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Feed</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Status</th>
-            <th scope="col">Failures in a row</th>
-            <th scope="col">Last error</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Feed', 'Vendor', 'Status', 'Failures in a row', 'Last error']} />
         <tbody>
           {o.feedProblems.map((f) => (
             <tr>
@@ -186,14 +155,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
       <Empty text="No active root or pinned signer runs out in that time." />
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Subject</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Not after</th>
-            <th scope="col">SHA-256</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Subject', 'Vendor', 'Not after', 'SHA-256']} />
         <tbody>
           {o.expiring.map((a) => (
             <tr>
@@ -219,15 +181,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
       <Empty text="The audit log is empty." />
     ) : (
       <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['When', 'Who', 'Action', 'Target', 'Why']} />
         <tbody>
           {o.recentAudit.map((e) => (
             <tr>

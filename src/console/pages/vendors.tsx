@@ -5,7 +5,7 @@ import type { VendorChange } from '../../trust/vendor-changes';
 import { AnchorTable, ContactList, DoneNotice } from '../anchor-views';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { canWrite } from '../forms';
-import { Page, Time } from '../layout';
+import { Page, TableHead, Time } from '../layout';
 import { paths } from '../paths';
 
 interface VendorRow {
@@ -50,14 +50,7 @@ const VendorsPage: FC<{ viewer: Viewer; rows: VendorRow[] }> = ({ viewer, rows }
 
 const ChangeTable: FC<{ changes: VendorChange[] }> = ({ changes }) => (
   <table>
-    <thead>
-      <tr>
-        <th scope="col">Change</th>
-        <th scope="col">Proposed by</th>
-        <th scope="col">When</th>
-        <th scope="col">Why</th>
-      </tr>
-    </thead>
+    <TableHead columns={['Change', 'Proposed by', 'When', 'Why']} />
     <tbody>
       {changes.map((ch) => (
         <tr>
