@@ -1,21 +1,14 @@
 import type { EscalationCase } from '../escalation';
 import type { CandidateWithRoot } from '../services/feeds/candidates';
 import type { Anchor, AuditRecord, Vendor } from '../trust';
-import type { VendorChange } from '../trust/vendor-changes';
 import type { ConsoleDeps } from './deps';
+import { loadPendingApprovals, type PendingApprovals } from './pending-approvals';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far ahead the overview warns of a root or pinned signer running out. */
 export const EXPIRY_WARNING_DAYS = 90;
 const RECENT_AUDIT = 15;
 const OPEN_CASES = 100;
-
-/** A pending anchor with the words of the admin who proposed it, from the audit log. */
-export interface PendingAnchor {
-  anchor: Anchor;
-  proposedAt: string;
-  reason: string | null;
-}
 
 export interface FeedProblem {
   id: string;
@@ -30,8 +23,7 @@ export interface FeedProblem {
 export interface Overview {
   vendors: Vendor[];
   openCases: EscalationCase[];
-  pendingAnchors: PendingAnchor[];
-  pendingChanges: VendorChange[];
+  pending: PendingApprovals;
   newCandidates: CandidateWithRoot[];
   feedProblems: FeedProblem[];
   expiring: Anchor[];
@@ -43,8 +35,6 @@ export async function loadOverview(deps: ConsoleDeps): Promise<Overview> {
   const { trustAdmin } = deps;
   const now = deps.now().getTime();
   const vendors = await trustAdmin.listVendors();
-  const pendingAnchors: PendingAnchor[] = [];
-  const pendingChanges: VendorChange[] = [];
   const expiring: Anchor[] = [];
   for (const vendor of vendors) {
     const anchors = [
@@ -52,26 +42,10 @@ export async function loadOverview(deps: ConsoleDeps): Promise<Overview> {
       ...(await trustAdmin.listSigners(vendor.id)),
     ];
     for (const anchor of anchors) {
-      if (anchor.state === 'pending') {
-        const history = await trustAdmin.listAudit({
-          vendorId: vendor.id,
-          targetId: anchor.sha256,
-          limit: 20,
-        });
-        const proposal = history.find((h) => h.action.endsWith('.propose'));
-        pendingAnchors.push({
-          anchor,
-          proposedAt: proposal?.at ?? anchor.createdAt,
-          reason: proposal?.reason ?? null,
-        });
-      }
       if (anchor.state === 'active' && Date.parse(anchor.notAfter) - now <= EXPIRY_WARNING_DAYS * DAY_MS) {
         expiring.push(anchor);
       }
     }
-    pendingChanges.push(
-      ...(await trustAdmin.listVendorChanges(vendor.id)).filter((ch) => ch.state === 'pending'),
-    );
   }
   expiring.sort((a, b) => a.notAfter.localeCompare(b.notAfter));
 
@@ -96,8 +70,7 @@ export async function loadOverview(deps: ConsoleDeps): Promise<Overview> {
   return {
     vendors,
     openCases,
-    pendingAnchors,
-    pendingChanges,
+    pending: await loadPendingApprovals(deps),
     newCandidates,
     feedProblems,
     expiring,

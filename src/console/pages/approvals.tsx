@@ -15,39 +15,14 @@ import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { canWrite, done, type FormBody, formVersionCheck, requireReason, requireWrite } from '../forms';
 import { CsrfField, Notice, Page, StateBadge, TableHead, Time } from '../layout';
 import { paths } from '../paths';
+import {
+  loadPendingApprovals,
+  PENDING_COLUMNS,
+  type PendingAnchorRow,
+  PendingAnchorRows,
+  PendingChangeRows,
+} from '../pending-approvals';
 import { anchorOps, anchorRef } from './anchors';
-
-interface PendingAnchorRow {
-  anchor: Anchor;
-  proposedBy: string | null;
-  proposedAt: string;
-  reason: string | null;
-}
-
-/** Everything that waits for a second admin: pending roots and signers of every vendor, pending changes. */
-async function loadPending(deps: ConsoleDeps) {
-  const { trustAdmin } = deps;
-  const anchors: PendingAnchorRow[] = [];
-  const changes: VendorChange[] = [];
-  for (const vendor of await trustAdmin.listVendors()) {
-    const pending = [
-      ...(await trustAdmin.listRoots(vendor.id)),
-      ...(await trustAdmin.listSigners(vendor.id)),
-    ].filter((a) => a.state === 'pending');
-    for (const anchor of pending) {
-      const history = await trustAdmin.listAudit({
-        vendorId: vendor.id,
-        targetId: anchor.sha256,
-        limit: 1000,
-      });
-      anchors.push({ anchor, ...proposalOf(anchor, history) });
-    }
-    changes.push(...(await trustAdmin.listVendorChanges(vendor.id)).filter((ch) => ch.state === 'pending'));
-  }
-  anchors.sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
-  changes.sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
-  return { anchors, changes };
-}
 
 const ApprovalsPage: FC<{ viewer: Viewer; anchors: PendingAnchorRow[]; changes: VendorChange[] }> = ({
   viewer,
@@ -60,23 +35,9 @@ const ApprovalsPage: FC<{ viewer: Viewer; anchors: PendingAnchorRow[]; changes: 
       <p class="muted">No root or pinned signer waits for approval.</p>
     ) : (
       <table>
-        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
+        <TableHead columns={PENDING_COLUMNS} />
         <tbody>
-          {anchors.map((p) => (
-            <tr>
-              <td>
-                <a href={paths.anchorApproval(p.anchor)}>
-                  {kindLabel(p.anchor)}: {p.anchor.subject}
-                </a>
-              </td>
-              <td>{p.anchor.vendorId}</td>
-              <td>{p.proposedBy ?? 'unknown'}</td>
-              <td>
-                <Time at={p.proposedAt} />
-              </td>
-              <td>{p.reason ?? ''}</td>
-            </tr>
-          ))}
+          <PendingAnchorRows rows={anchors} />
         </tbody>
       </table>
     )}
@@ -85,23 +46,9 @@ const ApprovalsPage: FC<{ viewer: Viewer; anchors: PendingAnchorRow[]; changes: 
       <p class="muted">No vendor change waits for approval.</p>
     ) : (
       <table>
-        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
+        <TableHead columns={PENDING_COLUMNS} />
         <tbody>
-          {changes.map((ch) => (
-            <tr>
-              <td>
-                <a href={paths.changeApproval(ch.vendorId, ch.id)}>
-                  Vendor change: {Object.keys(ch.changes).join(', ')}
-                </a>
-              </td>
-              <td>{ch.vendorId}</td>
-              <td>{ch.proposedBy}</td>
-              <td>
-                <Time at={ch.proposedAt} />
-              </td>
-              <td>{ch.reason}</td>
-            </tr>
-          ))}
+          <PendingChangeRows changes={changes} />
         </tbody>
       </table>
     )}
@@ -324,7 +271,7 @@ export function registerApprovals(app: Hono<ConsoleEnv>, deps: ConsoleDeps): voi
   const { trustAdmin } = deps;
 
   app.get('/approvals', async (c) => {
-    const { anchors, changes } = await loadPending(deps);
+    const { anchors, changes } = await loadPendingApprovals(deps);
     return c.html(<ApprovalsPage viewer={c.get('viewer')} anchors={anchors} changes={changes} />);
   });
 

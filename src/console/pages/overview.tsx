@@ -5,6 +5,7 @@ import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { Fingerprint, Page, StateBadge, TableHead, Time } from '../layout';
 import { EXPIRY_WARNING_DAYS, loadOverview, type Overview } from '../overview-data';
 import { paths } from '../paths';
+import { PENDING_COLUMNS, PendingAnchorRows, PendingChangeRows } from '../pending-approvals';
 
 const Empty: FC<{ text: string }> = ({ text }) => <p class="muted">{text}</p>;
 
@@ -14,7 +15,7 @@ const Counts: FC<{ o: Overview }> = ({ o }) => (
       <span class="count">{o.openCases.length}</span> open escalation cases
     </li>
     <li>
-      <span class="count">{o.pendingAnchors.length + o.pendingChanges.length}</span> waiting for a second
+      <span class="count">{o.pending.anchors.length + o.pending.changes.length}</span> waiting for a second
       admin
     </li>
     <li>
@@ -61,42 +62,14 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
     )}
 
     <h2 id="approvals">Waiting for a second admin</h2>
-    {o.pendingAnchors.length === 0 && o.pendingChanges.length === 0 ? (
+    {o.pending.anchors.length === 0 && o.pending.changes.length === 0 ? (
       <Empty text="Nothing waits for approval." />
     ) : (
       <table>
-        <TableHead columns={['What', 'Vendor', 'Proposed by', 'When', 'Why']} />
+        <TableHead columns={PENDING_COLUMNS} />
         <tbody>
-          {o.pendingAnchors.map((p) => (
-            <tr>
-              <td>
-                <a href={paths.anchorApproval(p.anchor)}>
-                  {anchorKind(p.anchor) === 'signer' ? 'Pinned signer' : 'Root'}: {p.anchor.subject}
-                </a>
-              </td>
-              <td>{p.anchor.vendorId}</td>
-              <td>{p.anchor.proposedBy ?? 'unknown'}</td>
-              <td>
-                <Time at={p.proposedAt} />
-              </td>
-              <td>{p.reason ?? ''}</td>
-            </tr>
-          ))}
-          {o.pendingChanges.map((ch) => (
-            <tr>
-              <td>
-                <a href={paths.changeApproval(ch.vendorId, ch.id)}>
-                  Vendor change: {Object.keys(ch.changes).join(', ')}
-                </a>
-              </td>
-              <td>{ch.vendorId}</td>
-              <td>{ch.proposedBy}</td>
-              <td>
-                <Time at={ch.proposedAt} />
-              </td>
-              <td>{ch.reason}</td>
-            </tr>
-          ))}
+          <PendingAnchorRows rows={o.pending.anchors} />
+          <PendingChangeRows changes={o.pending.changes} />
         </tbody>
       </table>
     )}
