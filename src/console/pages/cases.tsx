@@ -63,6 +63,47 @@ function textField(form: Record<string, unknown>, name: string, max: number): st
 // ---------------------------------------------------------------------------------------------------------
 // The list
 
+/** Cases as rows, newest activity first as given: id and kind, vendor, unreached root, counts and times. */
+export const CaseTable: FC<{ cases: EscalationCase[]; caption: string; withOutcome: boolean }> = ({
+  cases,
+  caption,
+  withOutcome,
+}) => (
+  <table>
+    <caption class="muted">{caption}</caption>
+    <TableHead
+      columns={[
+        'Case',
+        'Vendor',
+        'Unreached root',
+        'Blocked',
+        'First seen',
+        'Last seen',
+        ...(withOutcome ? ['Outcome'] : []),
+      ]}
+    />
+    <tbody>
+      {cases.map((c) => (
+        <tr>
+          <td>
+            <a href={paths.case(c.id)}>{c.id}</a> <span class="muted">{c.kind}</span>
+          </td>
+          <td>{c.vendorId}</td>
+          <td>{c.top.subject}</td>
+          <td>{c.verificationsBlocked}</td>
+          <td>
+            <Time at={c.firstSeen} />
+          </td>
+          <td>
+            <Time at={c.lastSeen} />
+          </td>
+          {withOutcome ? <td>{c.resolution ? <StateBadge state={c.resolution.outcome} /> : null}</td> : null}
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
 const CasesPage: FC<{ viewer: Viewer; state: CaseState; cases: EscalationCase[] }> = ({
   viewer,
   state,
@@ -84,41 +125,7 @@ const CasesPage: FC<{ viewer: Viewer; state: CaseState; cases: EscalationCase[] 
     {cases.length === 0 ? (
       <p class="muted">{state === 'open' ? 'No open case.' : 'No resolved case.'}</p>
     ) : (
-      <table>
-        <caption class="muted">Newest activity first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Vendor</th>
-            <th scope="col">Unreached root</th>
-            <th scope="col">Blocked</th>
-            <th scope="col">First seen</th>
-            <th scope="col">Last seen</th>
-            {state === 'resolved' ? <th scope="col">Outcome</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {cases.map((c) => (
-            <tr>
-              <td>
-                <a href={paths.case(c.id)}>{c.id}</a> <span class="muted">{c.kind}</span>
-              </td>
-              <td>{c.vendorId}</td>
-              <td>{c.top.subject}</td>
-              <td>{c.verificationsBlocked}</td>
-              <td>
-                <Time at={c.firstSeen} />
-              </td>
-              <td>
-                <Time at={c.lastSeen} />
-              </td>
-              {state === 'resolved' ? (
-                <td>{c.resolution ? <StateBadge state={c.resolution.outcome} /> : null}</td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CaseTable cases={cases} caption="Newest activity first" withOutcome={state === 'resolved'} />
     )}
   </Page>
 );

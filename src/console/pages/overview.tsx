@@ -6,6 +6,7 @@ import { Fingerprint, Page, StateBadge, TableHead, Time } from '../layout';
 import { EXPIRY_WARNING_DAYS, loadOverview, type Overview } from '../overview-data';
 import { paths } from '../paths';
 import { PENDING_COLUMNS, PendingAnchorRows, PendingChangeRows } from '../pending-approvals';
+import { CaseTable } from './cases';
 
 const Empty: FC<{ text: string }> = ({ text }) => <p class="muted">{text}</p>;
 
@@ -38,27 +39,11 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
     {o.openCases.length === 0 ? (
       <Empty text="No open case." />
     ) : (
-      <table>
-        <caption class="muted">Blocked verifications waiting for on-call, newest activity first</caption>
-        <TableHead columns={['Case', 'Vendor', 'Unreached root', 'Blocked', 'Last seen']} />
-        <tbody>
-          {[...o.openCases]
-            .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-            .map((c) => (
-              <tr>
-                <td>
-                  <a href={paths.case(c.id)}>{c.id}</a> <span class="muted">{c.kind}</span>
-                </td>
-                <td>{c.vendorId}</td>
-                <td>{c.top.subject}</td>
-                <td>{c.verificationsBlocked}</td>
-                <td>
-                  <Time at={c.lastSeen} />
-                </td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <CaseTable
+        cases={[...o.openCases].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))}
+        caption="Blocked verifications waiting for on-call, newest activity first"
+        withOutcome={false}
+      />
     )}
 
     <h2 id="approvals">Waiting for a second admin</h2>
