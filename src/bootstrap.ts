@@ -19,7 +19,14 @@ import { createAdvisoryRepository } from './db/advisory-repository';
 import { createCandidateRepository } from './db/candidate-repository';
 import { createCrlRepository } from './db/crl-repository';
 import { createFeedRepository } from './db/feed-repository';
-import { type EscalationLimits, type Playbooks, timerSleep } from './escalation';
+import {
+  createWebhookSigner,
+  type EscalationLimits,
+  type Playbooks,
+  parseWebhookSecrets,
+  timerSleep,
+  type WebhookSigner,
+} from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
 import { activeRootsEverywhere, createEscalationService } from './services/escalations';
@@ -74,11 +81,20 @@ const runDetached = (work: Promise<unknown>) => {
 
 const MiB = 1024 * 1024;
 
+/** The signer of ESCALATION_WEBHOOK_SECRET (validated by the config reader), or none when it is unset. */
+function webhookSigner(secret: string | undefined, subtle: SubtleCrypto): WebhookSigner | undefined {
+  if (secret === undefined) return undefined;
+  const parsed = parseWebhookSecrets(secret);
+  if (!parsed.ok) throw new Error(`ESCALATION_WEBHOOK_SECRET ${parsed.message}`);
+  return createWebhookSigner(subtle, parsed.keys);
+}
+
 export function bootstrap(config: AppConfig, ports: PlatformPorts, options: BootstrapOptions = {}) {
   const { db, subtle, now } = ports;
   const platformFetch = (input: RequestInfo | URL, init?: RequestInit) => (ports.fetch ?? fetch)(input, init);
   const feedFetch: FetchLike = ports.feedFetch ?? ((input, init) => platformFetch(input, init));
   const random = ports.random ?? Math.random;
+  const signWebhook = webhookSigner(config.escalationWebhookSecret, subtle);
   const guard = ports.feedUrlGuard ? { isAllowedUrl: ports.feedUrlGuard } : {};
 
   const trust = createTrustRepository(db);
@@ -122,6 +138,7 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
             url: config.escalationWebhookUrl,
             fetch: (url: string, init: RequestInit) => platformFetch(url, init),
             sleep: timerSleep,
+            ...(signWebhook ? { sign: signWebhook } : {}),
           },
         }
       : {}),

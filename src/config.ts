@@ -10,7 +10,7 @@
  * them and their defaults against the package root.
  */
 import { z } from 'zod';
-import { DEFAULT_ESCALATION_LIMITS } from './escalation';
+import { DEFAULT_ESCALATION_LIMITS, parseWebhookSecrets } from './escalation';
 
 /** The environment as both platforms hand it over (process.env, a Worker's `env` with its bindings). */
 export type Environment = object;
@@ -67,6 +67,16 @@ const adminToken = () =>
     message: 'must be 16 to 512 printable characters without spaces',
   });
 
+/** A Standard Webhooks secret (or several while rotating); the message never quotes it. */
+const webhookSecret = () =>
+  text().transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const parsed = parseWebhookSecrets(value);
+    if (parsed.ok) return value;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
+
 const port = () =>
   z
     .string()
@@ -89,6 +99,8 @@ const settings = z.object({
   publicUrl: text(),
   /** ESCALATION_WEBHOOK_URL: receives escalation.opened / escalation.resolved events. */
   escalationWebhookUrl: text(),
+  /** ESCALATION_WEBHOOK_SECRET: `whsec_<base64>`; signs those events (Standard Webhooks). Unset: unsigned. */
+  escalationWebhookSecret: webhookSecret(),
   /** FEEDS_PER_TICK: feeds polled per tick (Node timer, Workers cron) at most, most overdue first. */
   feedsPerTick: integer(10, 1, 1000),
   /** FEEDS_CONCURRENCY: feeds polled at the same time. */
@@ -142,6 +154,7 @@ export const ENV_NAMES: Readonly<Record<SettingName, string>> = {
   requireVerifyToken: 'REQUIRE_VERIFY_TOKEN',
   publicUrl: 'PUBLIC_URL',
   escalationWebhookUrl: 'ESCALATION_WEBHOOK_URL',
+  escalationWebhookSecret: 'ESCALATION_WEBHOOK_SECRET',
   feedsPerTick: 'FEEDS_PER_TICK',
   feedsConcurrency: 'FEEDS_CONCURRENCY',
   port: 'PORT',
@@ -175,6 +188,7 @@ export const WORKER_SETTINGS = [
   'requireVerifyToken',
   'publicUrl',
   'escalationWebhookUrl',
+  'escalationWebhookSecret',
   'feedsPerTick',
   'feedsConcurrency',
 ] as const satisfies readonly SettingName[];
@@ -182,11 +196,14 @@ export const WORKER_SETTINGS = [
 /**
  * What a malformed setting becomes on Workers, and what the log says that means. Closed, never open:
  * a bad ADMIN_TOKEN disables the bootstrap admin, a bad REQUIRE_VERIFY_TOKEN requires tokens (a typo
- * must not open /verify). Settings not listed fall back to their default.
+ * must not open /verify), a bad ESCALATION_WEBHOOK_SECRET sends events unsigned (as with none: a receiver
+ * that checks signatures refuses them, one that does not loses nothing). Settings not listed fall back to
+ * their default.
  */
 export const WORKER_FALLBACKS: Partial<Record<SettingName, { raw: string | undefined; effect: string }>> = {
   adminToken: { raw: undefined, effect: 'bootstrap admin disabled' },
   requireVerifyToken: { raw: 'true', effect: 'requiring tokens' },
+  escalationWebhookSecret: { raw: undefined, effect: 'escalation webhooks sent unsigned' },
 };
 
 /** The settings both platforms read, which is all that `bootstrap` needs. */
@@ -196,6 +213,8 @@ export interface AppConfig {
   /** The service's own base URL for checklists (default http://localhost:<port>). */
   publicUrl: string;
   escalationWebhookUrl: string | undefined;
+  /** The Standard Webhooks secret(s) as given (`whsec_...`, validated); undefined: events go unsigned. */
+  escalationWebhookSecret: string | undefined;
   feedsPerTick: number;
   feedsConcurrency: number;
   /** Node only: left out, the escalation service's defaults apply. */

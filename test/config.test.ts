@@ -63,6 +63,7 @@ describe('readNodeConfig', () => {
         requireVerifyToken: false,
         publicUrl: 'http://localhost:8787',
         escalationWebhookUrl: undefined,
+        escalationWebhookSecret: undefined,
         feedsPerTick: 10,
         feedsConcurrency: 4,
         port: 8787,
@@ -123,6 +124,33 @@ describe('readNodeConfig', () => {
     });
   });
 
+  describe('when ESCALATION_WEBHOOK_SECRET is set', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    it('reads a whsec_ secret, or several separated by spaces (rotation)', () => {
+      expect(readNodeConfig({ ESCALATION_WEBHOOK_SECRET: ` ${secret} ` }).escalationWebhookSecret).toBe(
+        secret,
+      );
+      const two = `${secret} whsec_${'A'.repeat(44)}`;
+      expect(readNodeConfig({ ESCALATION_WEBHOOK_SECRET: two }).escalationWebhookSecret).toBe(two);
+    });
+
+    it('refuses to start with a malformed one, saying why without quoting it', () => {
+      let thrown: unknown;
+      try {
+        readNodeConfig({ ESCALATION_WEBHOOK_SECRET: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as ConfigError).problems).toEqual([
+        'ESCALATION_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes (several separated by spaces while rotating): the secret does not start with whsec_',
+      ]);
+      expect(() => readNodeConfig({ ESCALATION_WEBHOOK_SECRET: 'whsec_c2hvcnQ=' })).toThrow(
+        /ESCALATION_WEBHOOK_SECRET .*: the secret has 5 bytes/,
+      );
+    });
+  });
+
   describe('when several settings are malformed', () => {
     it('lists every problem in one error, each with its variable and value', () => {
       let thrown: unknown;
@@ -156,6 +184,7 @@ describe('readWorkerConfig', () => {
         requireVerifyToken: false,
         publicUrl: 'http://localhost:8787',
         escalationWebhookUrl: undefined,
+        escalationWebhookSecret: undefined,
         feedsPerTick: 10,
         feedsConcurrency: 4,
       });
@@ -172,12 +201,14 @@ describe('readWorkerConfig', () => {
         PUBLIC_URL: ' https://trustgate.example ',
         FEEDS_PER_TICK: '25',
         FEEDS_CONCURRENCY: '2',
+        ESCALATION_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       };
       const { config, logged } = workerConfig(env);
       expect(config).toMatchObject({
         adminToken: 'a-long-enough-admin-token',
         requireVerifyToken: true,
         publicUrl: 'https://trustgate.example',
+        escalationWebhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
         feedsPerTick: 25,
         feedsConcurrency: 2,
       });
@@ -192,6 +223,16 @@ describe('readWorkerConfig', () => {
       expect(config.adminToken).toBeUndefined();
       expect(logged).toEqual([
         'ADMIN_TOKEN must be 16 to 512 printable characters without spaces: bootstrap admin disabled',
+      ]);
+    });
+  });
+
+  describe('when ESCALATION_WEBHOOK_SECRET is malformed', () => {
+    it('sends escalation webhooks unsigned and says so, without quoting the secret', () => {
+      const { config, logged } = workerConfig({ ESCALATION_WEBHOOK_SECRET: 'whsec_c2hvcnQ=' });
+      expect(config.escalationWebhookSecret).toBeUndefined();
+      expect(logged).toEqual([
+        'ESCALATION_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes (several separated by spaces while rotating): the secret has 5 bytes: escalation webhooks sent unsigned',
       ]);
     });
   });

@@ -73,3 +73,14 @@ export {
   type WebhookEventType,
   webhookEvent,
 } from './webhook-event';
+export {
+  createWebhookSigner,
+  parseWebhookSecrets,
+  signedContent,
+  WEBHOOK_SECRET_MAX_BYTES,
+  WEBHOOK_SECRET_MIN_BYTES,
+  WEBHOOK_SECRET_PREFIX,
+  type WebhookMessage,
+  type WebhookSecretsParse,
+  type WebhookSigner,
+} from './webhook-signature';

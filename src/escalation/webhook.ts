@@ -1,6 +1,7 @@
 import { parseRetryAfter } from '../encoding';
 import { clampAttempts, DEFAULT_MAX_DELAY_MS, webhookRetryDelays } from './retry-schedule';
 import type { WebhookEvent } from './webhook-event';
+import type { WebhookSigner } from './webhook-signature';
 
 /**
  * Deliver one webhook event with retries and backoff. Never throws and never rejects: the outcome is a
@@ -14,6 +15,11 @@ export interface WebhookDeps {
   now: () => Date;
   /** Returns [0, 1), for the jitter. */
   random: () => number;
+  /**
+   * Signs each attempt (`webhook-signature`, Standard Webhooks); left out, deliveries go unsigned. Every
+   * attempt carries `webhook-id` (the event's id, the same on retries) and `webhook-timestamp` either way.
+   */
+  sign?: WebhookSigner;
 }
 
 export interface WebhookOptions {
@@ -79,11 +85,17 @@ async function attemptOnce(
     .then(() => 'timeout' as const)
     .catch(() => 'timeout' as const);
   try {
+    // The attempt's own time: a retry is signed anew, so that receivers can refuse stale replays.
+    const timestamp = Math.floor(deps.now().getTime() / 1000);
+    const signature = deps.sign ? await deps.sign({ id: event.id, timestamp, body }) : undefined;
     const response = deps.fetch(url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'user-agent': 'trustgate-webhook',
+        'webhook-id': event.id,
+        'webhook-timestamp': String(timestamp),
+        ...(signature ? { 'webhook-signature': signature } : {}),
         'x-trustgate-event': event.type,
         'x-trustgate-delivery': event.id,
         'x-trustgate-attempt': String(attempt),

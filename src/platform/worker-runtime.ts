@@ -29,6 +29,8 @@ export interface Env {
   PUBLIC_URL?: string;
   /** Where escalation events are POSTed (optional, as on Node). */
   ESCALATION_WEBHOOK_URL?: string;
+  /** Signs those events (Standard Webhooks, `whsec_<base64>`): `wrangler secret put ESCALATION_WEBHOOK_SECRET`. */
+  ESCALATION_WEBHOOK_SECRET?: string;
   /** Feeds polled per cron run at most, most overdue first (default 10; mind the plan's subrequest limit). */
   FEEDS_PER_TICK?: string;
   /** Feeds polled at the same time (default 4). */

@@ -54,6 +54,7 @@ export async function createTestApp(
     now?: Date;
     trustStoreDir?: string;
     escalationWebhookUrl?: string;
+    escalationWebhookSecret?: string;
     limits?: BootstrapOptions['limits'];
     createHasher?: HasherFactory;
   } & AdminOptions &
@@ -68,6 +69,7 @@ export async function createTestApp(
       adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
       requireVerifyToken: options.requireVerifyToken ?? false,
       escalationWebhookUrl: options.escalationWebhookUrl,
+      escalationWebhookSecret: options.escalationWebhookSecret,
     }),
     {
       db,

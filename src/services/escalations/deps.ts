@@ -1,4 +1,10 @@
-import type { EscalationEvidence, EscalationLimits, EscalationRepository, Playbooks } from '../../escalation';
+import type {
+  EscalationEvidence,
+  EscalationLimits,
+  EscalationRepository,
+  Playbooks,
+  WebhookSigner,
+} from '../../escalation';
 import type { AuditEntry, Vendor } from '../../trust';
 import type { SurroundingsPorts } from './surroundings';
 
@@ -22,6 +28,8 @@ export interface EscalationDeps extends SurroundingsPorts {
     url: string;
     fetch: (url: string, init: RequestInit) => Promise<Response>;
     sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+    /** Signs every attempt (Standard Webhooks, ESCALATION_WEBHOOK_SECRET); left out, unsigned. */
+    sign?: WebhookSigner;
     maxAttempts?: number;
     timeoutMs?: number;
   };

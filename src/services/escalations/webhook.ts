@@ -18,7 +18,13 @@ export function createCaseNotifier(
     });
     deps.background(
       deliverWebhook(
-        { fetch: webhook.fetch, sleep: webhook.sleep, now: deps.now, random: Math.random },
+        {
+          fetch: webhook.fetch,
+          sleep: webhook.sleep,
+          now: deps.now,
+          random: Math.random,
+          ...(webhook.sign ? { sign: webhook.sign } : {}),
+        },
         webhook.url,
         event,
         { maxAttempts: webhook.maxAttempts ?? 5, timeoutMs: webhook.timeoutMs ?? 5000 },
