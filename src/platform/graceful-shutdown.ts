@@ -30,6 +30,18 @@ export function drainServer(server: Server, graceMs: number): Promise<{ cut: boo
   });
 }
 
+/** Resolves true once `work` settles, or false if `graceMs` passes first. */
+export function withinGrace(work: Promise<unknown>, graceMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => resolve(false), graceMs);
+    const settled = () => {
+      clearTimeout(deadline);
+      resolve(true);
+    };
+    work.then(settled, settled);
+  });
+}
+
 /**
  * Wraps a fetch handler so that, once `closing()` is true, a request that still reaches the server (on a
  * kept-alive connection) is refused with 503 SERVER_BUSY and `Connection: close` instead of starting work.

@@ -13,7 +13,7 @@ import { importSeed } from '../trust';
 import { logSeedReport } from './bundled-seed';
 import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
-import { drainServer, refuseWhileClosing, shutdownOnSignals } from './graceful-shutdown';
+import { drainServer, refuseWhileClosing, shutdownOnSignals, withinGrace } from './graceful-shutdown';
 import { applyConnectionLimits, connectionServerOptions } from './node-connections';
 import { readPlaybooks } from './playbook-files';
 import { startStatsLog } from './stats-log';
@@ -107,8 +107,11 @@ export async function startNodeServer(config: NodeServerConfig) {
     stopped ??= (async () => {
       closing = true;
       stopStats?.();
-      const [drained] = await Promise.all([drainServer(server, graceSeconds * 1000), poller?.stop()]);
+      // A feed poll still running (a hung feed host) is waited for within the same grace, not longer.
+      const pollDone = poller ? withinGrace(poller.stop(), graceSeconds * 1000) : Promise.resolve(true);
+      const [drained, polled] = await Promise.all([drainServer(server, graceSeconds * 1000), pollDone]);
       if (drained.cut) console.warn(`requests still in flight after ${graceSeconds} s were cut`);
+      if (!polled) console.warn(`a feed poll still running after ${graceSeconds} s was abandoned`);
       close();
     })();
     return stopped;
