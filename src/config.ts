@@ -106,7 +106,8 @@ const settings = z.object({
   /** FEEDS_CONCURRENCY: feeds polled at the same time. */
   feedsConcurrency: integer(4, 1, 64),
   port: port(),
-  host: textOr('0.0.0.0'),
+  /** HOST: the address to listen on; loopback unless set (0.0.0.0: every address). */
+  host: textOr('127.0.0.1'),
   /** DATABASE_URL as given (Node default: a file under ./data/). */
   databaseUrl: text(),
   /** TRUST_STORE_DIR as given (Node default: ./trust-store). */
@@ -143,6 +144,8 @@ const settings = z.object({
   maxQueuedVerifications: integer(64, 0, 65_536),
   /** STATS_LOG_SECONDS: log event-loop delay, memory and the request budget this often (0: off). */
   statsLogSeconds: integer(0, 0, 86_400),
+  /** SHUTDOWN_GRACE_SECONDS: on SIGTERM/SIGINT, how long requests in flight may take before they are cut. */
+  shutdownGraceSeconds: integer(10, 0, 3600),
 });
 
 type Settings = z.output<typeof settings>;
@@ -177,6 +180,7 @@ export const ENV_NAMES: Readonly<Record<SettingName, string>> = {
   maxConcurrentVerifications: 'MAX_CONCURRENT_VERIFICATIONS',
   maxQueuedVerifications: 'MAX_QUEUED_VERIFICATIONS',
   statsLogSeconds: 'STATS_LOG_SECONDS',
+  shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
 };
 
 /** Node reads every setting. */

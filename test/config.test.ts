@@ -67,7 +67,7 @@ describe('readNodeConfig', () => {
         feedsPerTick: 10,
         feedsConcurrency: 4,
         port: 8787,
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         databaseUrl: undefined,
         trustStoreDir: undefined,
         playbooksDir: undefined,
@@ -86,6 +86,7 @@ describe('readNodeConfig', () => {
         maxConcurrentVerifications: 8,
         maxQueuedVerifications: 64,
         statsLogSeconds: 0,
+        shutdownGraceSeconds: 10,
       });
     });
   });

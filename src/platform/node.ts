@@ -13,6 +13,7 @@ import { importSeed } from '../trust';
 import { logSeedReport } from './bundled-seed';
 import { guardedFeedFetch } from './feed-fetch';
 import { startFeedTimer } from './feed-timer';
+import { drainServer, refuseWhileClosing, shutdownOnSignals, withinGrace } from './graceful-shutdown';
 import { applyConnectionLimits, connectionServerOptions } from './node-connections';
 import { readPlaybooks } from './playbook-files';
 import { startStatsLog } from './stats-log';
@@ -80,9 +81,10 @@ export async function startNodeServer(config: NodeServerConfig) {
           run: () => pollDueFeeds({ maxFeeds: config.feedsPerTick, concurrency: config.feedsConcurrency }),
         })
       : null;
+  let closing = false;
   const server = serve(
     {
-      fetch: app.fetch,
+      fetch: refuseWhileClosing(app.fetch, () => closing),
       port: config.port,
       hostname: config.host,
       serverOptions: connectionServerOptions(config),
@@ -96,15 +98,24 @@ export async function startNodeServer(config: NodeServerConfig) {
   ) as Server;
   applyConnectionLimits(server, config);
   const stopStats = config.statsLogSeconds > 0 ? startStatsLog(config.statsLogSeconds, budget, server) : null;
-  const stop = () =>
-    new Promise<void>((done) => {
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceSeconds` (then cuts them), stops the
+   * feed timer and the stats log, and closes the database; rejects if closing the database failed.
+   */
+  let stopped: Promise<void> | null = null;
+  const stop = (graceSeconds = config.shutdownGraceSeconds) => {
+    stopped ??= (async () => {
+      closing = true;
       stopStats?.();
-      server.close(async () => {
-        await poller?.stop();
-        close();
-        done();
-      });
-    });
+      // A feed poll still running (a hung feed host) is waited for within the same grace, not longer.
+      const pollDone = poller ? withinGrace(poller.stop(), graceSeconds * 1000) : Promise.resolve(true);
+      const [drained, polled] = await Promise.all([drainServer(server, graceSeconds * 1000), pollDone]);
+      if (drained.cut) console.warn(`requests still in flight after ${graceSeconds} s were cut`);
+      if (!polled) console.warn(`a feed poll still running after ${graceSeconds} s was abandoned`);
+      close();
+    })();
+    return stopped;
+  };
   return { server, stop, pollFeedsNow: () => poller?.tick() ?? Promise.resolve() };
 }
 
@@ -119,9 +130,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(1);
   }
   const { stop } = await startNodeServer(config);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void stop().then(() => process.exit(0));
-    });
-  }
+  shutdownOnSignals({ stop: () => stop(), graceSeconds: config.shutdownGraceSeconds });
 }
