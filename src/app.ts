@@ -99,7 +99,10 @@ const OPENAPI_CONFIG = {
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
-  summary: 'Readiness: 200 once migrations ran and the trust store was imported',
+  summary: 'Liveness: 200 while the process serves',
+  description:
+    'The liveness check. Node listens only once migrated and seeded, so it answers 200; Workers answer 503 ' +
+    '`starting` while the bundled trust store could not be imported yet. GET /ready is the readiness check.',
   responses: {
     200: {
       description: 'Ready',
