@@ -12,6 +12,7 @@ import { registerEscalations } from './http/escalations';
 import { registerFeeds } from './http/feeds';
 import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
+import { type ReadinessProbe, registerReady } from './http/readiness';
 import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
 import { registerRoots, registerSigners } from './http/roots';
 import { slicedDigest, slicedDigestParts } from './http/sliced-digest';
@@ -71,6 +72,8 @@ export interface AppDeps {
   budget?: RequestBudget;
   /** Reports readiness for GET /health (the store imported, migrations applied). */
   ready?: () => boolean;
+  /** The checks behind GET /ready (database, migrations, seed, playbooks); without it /ready is always 200. */
+  readiness?: ReadinessProbe;
   /** API tokens (only their hashes). Without it only `adminToken` authenticates. */
   tokens?: TokenRepository;
   /** `ADMIN_TOKEN`: the bootstrap admin, never stored. */
@@ -96,7 +99,10 @@ const OPENAPI_CONFIG = {
 const healthRoute = createRoute({
   method: 'get',
   path: '/health',
-  summary: 'Readiness: 200 once migrations ran and the trust store was imported',
+  summary: 'Liveness: 200 while the process serves',
+  description:
+    'The liveness check. Node listens only once migrated and seeded, so it answers 200; Workers answer 503 ' +
+    '`starting` while the bundled trust store could not be imported yet. GET /ready is the readiness check.',
   responses: {
     200: {
       description: 'Ready',
@@ -146,6 +152,7 @@ export function createApp(deps: AppDeps) {
     const ready = deps.ready?.() ?? true;
     return ready ? c.json({ status: 'ok' as const }, 200) : c.json({ status: 'starting' as const }, 503);
   });
+  registerReady(app, deps.readiness);
   registerVerify(
     app,
     {

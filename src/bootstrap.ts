@@ -19,7 +19,9 @@ import { createAdvisoryRepository } from './db/advisory-repository';
 import { createCandidateRepository } from './db/candidate-repository';
 import { createCrlRepository } from './db/crl-repository';
 import { createFeedRepository } from './db/feed-repository';
+import { probeDatabase } from './db/readiness';
 import {
+  CASE_KINDS,
   createWebhookSigner,
   type EscalationLimits,
   type Playbooks,
@@ -28,6 +30,7 @@ import {
   type WebhookSigner,
 } from './escalation';
 import type { HasherFactory } from './http/hasher';
+import type { ReadinessProbe } from './http/readiness';
 import { createRequestBudget } from './http/request-budget';
 import { activeRootsEverywhere, createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
@@ -58,7 +61,10 @@ export interface PlatformPorts {
   createHasher?: HasherFactory;
   /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa). */
   tsaAnchors?: VerificationDeps['tsaAnchors'];
-  /** Readiness for GET /health (Workers: the bundled seed imported); default always ready. */
+  /**
+   * Whether the trust store seed was imported (Node: trust-store/; Workers: the bundled seed): GET /health
+   * answers 503 and GET /ready names `seed` until it is; default always true.
+   */
   ready?: () => boolean;
 }
 
@@ -87,6 +93,23 @@ function webhookSigner(secret: string | undefined, subtle: SubtleCrypto): Webhoo
   const parsed = parseWebhookSecrets(secret);
   if (!parsed.ok) throw new Error(`ESCALATION_WEBHOOK_SECRET ${parsed.message}`);
   return createWebhookSigner(subtle, parsed.keys);
+}
+
+/** GET /ready's checks: the database probe (bounded in time), the seed flag and every playbook loaded. */
+function readinessProbe(ports: PlatformPorts): ReadinessProbe {
+  return async () => {
+    const probe = await probeDatabase(ports.db);
+    const seed = (ports.ready?.() ?? true) ? 'ok' : 'failing';
+    const playbooks = CASE_KINDS.every((kind) => ports.playbooks[kind] !== undefined) ? 'ok' : 'failing';
+    return {
+      checks: { database: probe.database, migrations: probe.migrations, seed, playbooks },
+      reasons: [
+        ...probe.reasons,
+        ...(seed === 'ok' ? [] : ['seed: the trust store was not imported yet']),
+        ...(playbooks === 'ok' ? [] : ['playbooks: a case kind has no playbook']),
+      ],
+    };
+  };
 }
 
 export function bootstrap(config: AppConfig, ports: PlatformPorts, options: BootstrapOptions = {}) {
@@ -210,6 +233,7 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     budget,
     ...(ports.createHasher ? { createHasher: ports.createHasher } : {}),
     ...(ports.ready ? { ready: ports.ready } : {}),
+    readiness: readinessProbe(ports),
   });
 
   return {

@@ -57,6 +57,7 @@ export async function startNodeServer(config: NodeServerConfig) {
   }
   const playbooks = await readPlaybooks(config.playbooksDir);
   const { db, close } = await openLibsqlDatabase(config.databaseUrl, resolve(ROOT, 'migrations'));
+  let seedImported = false;
   // Feeds, CRLs and OCSP: http(s) only; private and loopback addresses (literal or resolved) only when configured.
   const { app, services, budget, pollDueFeeds } = bootstrap(config, {
     db,
@@ -67,8 +68,10 @@ export async function startNodeServer(config: NodeServerConfig) {
     feedFetch: guardedFeedFetch({ allowPrivate: config.feedsAllowPrivate }),
     createHasher: nodeHasher,
     tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(config.trustStoreDir)),
+    ready: () => seedImported,
   });
   const report = await importSeed(services.trust, await readTrustStoreDir(config.trustStoreDir), new Date());
+  seedImported = true;
   console.log(
     `trust store ${config.trustStoreDir}: ${report.vendorsCreated.length} vendors created, ${report.anchorsAdded.length} roots added, ${report.conflicts.length} conflicts kept as stored, ${report.skipped.length} skipped`,
   );
