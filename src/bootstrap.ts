@@ -29,6 +29,7 @@ import {
 } from './escalation';
 import type { HasherFactory } from './http/hasher';
 import { createRequestBudget } from './http/request-budget';
+import type { LogPort } from './http/request-log';
 import { activeRootsEverywhere, createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
 import { createCrlFetcher, createOcspFetcher, storedCrlsOf } from './services/revocation';
@@ -58,6 +59,8 @@ export interface PlatformPorts {
   createHasher?: HasherFactory;
   /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa). */
   tsaAnchors?: VerificationDeps['tsaAnchors'];
+  /** The structured log, one object per line (Node and Workers: JSON on stdout); default: none. */
+  log?: LogPort;
   /** Readiness for GET /health (Workers: the bundled seed imported); default always ready. */
   ready?: () => boolean;
 }
@@ -210,6 +213,7 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     budget,
     ...(ports.createHasher ? { createHasher: ports.createHasher } : {}),
     ...(ports.ready ? { ready: ports.ready } : {}),
+    ...(ports.log && config.logRequests !== false ? { requestLog: ports.log } : {}),
   });
 
   return {
