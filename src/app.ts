@@ -14,6 +14,7 @@ import type { HasherFactory } from './http/hasher';
 import { errorResponse, problemResponse } from './http/problem';
 import { type ReadinessProbe, registerReady } from './http/readiness';
 import { type BudgetLimits, createRequestBudget, type RequestBudget } from './http/request-budget';
+import { type LogPort, requestLog } from './http/request-log';
 import { registerRoots, registerSigners } from './http/roots';
 import { slicedDigest, slicedDigestParts } from './http/sliced-digest';
 import { registerTokens } from './http/tokens';
@@ -84,6 +85,8 @@ export interface AppDeps {
   sessions?: SessionRepository;
   /** How long a console sign-in lasts (default 8 hours). */
   consoleSessionTtlMs?: number;
+  /** One JSON line per request goes here (LOG_REQUESTS); without it none is logged. */
+  requestLog?: LogPort;
 }
 
 const OPENAPI_CONFIG = {
@@ -137,6 +140,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, error);
   });
   app.notFound((c) => problemResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  app.use('*', requestLog({ log: deps.requestLog })); // first: every answer carries x-request-id
   // Every JSON route reads at most 1 MiB, before authentication and validation read it; /verify and
   // the CRL upload set their own limits.
   const jsonBodyLimit = bodyLimit({

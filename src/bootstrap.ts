@@ -32,6 +32,7 @@ import {
 import type { HasherFactory } from './http/hasher';
 import type { ReadinessProbe } from './http/readiness';
 import { createRequestBudget } from './http/request-budget';
+import type { LogPort } from './http/request-log';
 import { activeRootsEverywhere, createEscalationService } from './services/escalations';
 import { activeRootsOf, createAdvisoryEvidence, createFeedService } from './services/feeds';
 import { createCrlFetcher, createOcspFetcher, storedCrlsOf } from './services/revocation';
@@ -61,6 +62,8 @@ export interface PlatformPorts {
   createHasher?: HasherFactory;
   /** Timestamp-authority roots per vendor (trust-store/_tsa and <vendor>/tsa). */
   tsaAnchors?: VerificationDeps['tsaAnchors'];
+  /** The structured log, one object per line (Node and Workers: JSON on stdout); default: none. */
+  log?: LogPort;
   /**
    * Whether the trust store seed was imported (Node: trust-store/; Workers: the bundled seed): GET /health
    * answers 503 and GET /ready names `seed` until it is; default always true.
@@ -234,6 +237,7 @@ export function bootstrap(config: AppConfig, ports: PlatformPorts, options: Boot
     ...(ports.createHasher ? { createHasher: ports.createHasher } : {}),
     ...(ports.ready ? { ready: ports.ready } : {}),
     readiness: readinessProbe(ports),
+    ...(ports.log && config.logRequests !== false ? { requestLog: ports.log } : {}),
   });
 
   return {

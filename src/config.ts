@@ -101,6 +101,8 @@ const settings = z.object({
   escalationWebhookUrl: text(),
   /** ESCALATION_WEBHOOK_SECRET: `whsec_<base64>`; signs those events (Standard Webhooks). Unset: unsigned. */
   escalationWebhookSecret: webhookSecret(),
+  /** LOG_REQUESTS=false: no JSON line per request (default on). */
+  logRequests: onUnlessOff(),
   /** FEEDS_PER_TICK: feeds polled per tick (Node timer, Workers cron) at most, most overdue first. */
   feedsPerTick: integer(10, 1, 1000),
   /** FEEDS_CONCURRENCY: feeds polled at the same time. */
@@ -158,6 +160,7 @@ export const ENV_NAMES: Readonly<Record<SettingName, string>> = {
   publicUrl: 'PUBLIC_URL',
   escalationWebhookUrl: 'ESCALATION_WEBHOOK_URL',
   escalationWebhookSecret: 'ESCALATION_WEBHOOK_SECRET',
+  logRequests: 'LOG_REQUESTS',
   feedsPerTick: 'FEEDS_PER_TICK',
   feedsConcurrency: 'FEEDS_CONCURRENCY',
   port: 'PORT',
@@ -193,6 +196,7 @@ export const WORKER_SETTINGS = [
   'publicUrl',
   'escalationWebhookUrl',
   'escalationWebhookSecret',
+  'logRequests',
   'feedsPerTick',
   'feedsConcurrency',
 ] as const satisfies readonly SettingName[];
@@ -221,6 +225,8 @@ export interface AppConfig {
   escalationWebhookSecret: string | undefined;
   feedsPerTick: number;
   feedsConcurrency: number;
+  /** LOG_REQUESTS: one JSON line per request to the platform's log port (left out: on). */
+  logRequests?: boolean;
   /** Node only: left out, the escalation service's defaults apply. */
   escalationNewCasesPerVendor?: number;
   escalationWindowSeconds?: number;

@@ -64,6 +64,7 @@ describe('readNodeConfig', () => {
         publicUrl: 'http://localhost:8787',
         escalationWebhookUrl: undefined,
         escalationWebhookSecret: undefined,
+        logRequests: true,
         feedsPerTick: 10,
         feedsConcurrency: 4,
         port: 8787,
@@ -97,6 +98,15 @@ describe('readNodeConfig', () => {
         port: 9000,
         publicUrl: 'http://localhost:9000',
       });
+    });
+  });
+
+  describe('when LOG_REQUESTS says false or 0', () => {
+    it('turns the request log off (anything else leaves it on)', () => {
+      expect(readNodeConfig({ LOG_REQUESTS: 'false' }).logRequests).toBe(false);
+      expect(readNodeConfig({ LOG_REQUESTS: '0' }).logRequests).toBe(false);
+      expect(readNodeConfig({ LOG_REQUESTS: 'true' }).logRequests).toBe(true);
+      expect(readWorkerConfig({ LOG_REQUESTS: false }, () => {}).logRequests).toBe(false);
     });
   });
 
@@ -186,6 +196,7 @@ describe('readWorkerConfig', () => {
         publicUrl: 'http://localhost:8787',
         escalationWebhookUrl: undefined,
         escalationWebhookSecret: undefined,
+        logRequests: true,
         feedsPerTick: 10,
         feedsConcurrency: 4,
       });

@@ -13,6 +13,7 @@ import type { HasherFactory } from './hasher';
 import { type JsonBody, parseJsonBody } from './json-body';
 import { declaredLength, guardedBody, readWholeBody } from './request-body';
 import type { RequestBudget } from './request-budget';
+import { noteVerdict } from './request-log';
 import { problemResponses } from './schemas';
 import { VerdictSchema, verdictResponse } from './verdict-schema';
 import { type RequestLimits, readJson } from './verify-request';
@@ -165,7 +166,9 @@ export function registerVerify(
       }
       const slot = budget.freeVerificationSlot() ?? (await budget.verificationSlot(() => request.signal));
       try {
-        return c.json(verdictResponse(await verifyRequest(deps, input)), 200);
+        const result = await verifyRequest(deps, input);
+        noteVerdict(c, result);
+        return c.json(verdictResponse(result), 200);
       } finally {
         slot.release();
       }

@@ -9,6 +9,7 @@ import { bootstrap } from '../bootstrap';
 import { ConfigError, type NodeConfig, readNodeConfig } from '../config';
 import { openLibsqlDatabase } from '../db/libsql';
 import type { HasherFactory } from '../http/hasher';
+import { consoleJsonLog } from '../http/request-log';
 import { importSeed } from '../trust';
 import { logSeedReport } from './bundled-seed';
 import { guardedFeedFetch } from './feed-fetch';
@@ -67,6 +68,7 @@ export async function startNodeServer(config: NodeServerConfig) {
     feedUrlGuard: config.feedsAllowPrivate ? anyHttpUrl : publicHttpOnly,
     feedFetch: guardedFeedFetch({ allowPrivate: config.feedsAllowPrivate }),
     createHasher: nodeHasher,
+    log: consoleJsonLog,
     tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(config.trustStoreDir)),
     ready: () => seedImported,
   });

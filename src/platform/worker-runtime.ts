@@ -9,6 +9,7 @@ import { type Bootstrapped, bootstrap } from '../bootstrap';
 import { readWorkerConfig, type WorkerConfig } from '../config';
 import { type Database, schema } from '../db';
 import { type CaseKind, loadPlaybooks, type Playbooks } from '../escalation';
+import { consoleJsonLog } from '../http/request-log';
 import {
   type BundledTrustStore,
   type BundledTsaStore,
@@ -91,6 +92,7 @@ function createRuntime(env: Env, options: WorkerOptions): Runtime {
     createHasher: createWorkerHasher,
     tsaAnchors: tsaAnchorsFromBundle(options.tsa),
     ready: () => ready,
+    log: consoleJsonLog,
   });
   const seeded = () => {
     seeding ??= importBundledSeed(db, services.trust, bundle, new Date(), {

@@ -4,6 +4,7 @@ import { type BootstrapOptions, bootstrap } from '../../src/bootstrap';
 import { type AppConfig, readWorkerConfig } from '../../src/config';
 import { openLibsqlDatabase } from '../../src/db/libsql';
 import type { HasherFactory } from '../../src/http/hasher';
+import type { LogPort } from '../../src/http/request-log';
 import { readPlaybooks } from '../../src/platform/playbook-files';
 import { readTrustStoreDir } from '../../src/platform/trust-store-files';
 import { readTsaStoreDir, tsaAnchorsFor } from '../../src/platform/tsa-store-files';
@@ -57,6 +58,10 @@ export async function createTestApp(
     escalationWebhookSecret?: string;
     limits?: BootstrapOptions['limits'];
     createHasher?: HasherFactory;
+    /** The structured log port (request lines); without it nothing is logged. */
+    log?: LogPort;
+    /** LOG_REQUESTS (default on: lines go to `log` when it is given). */
+    logRequests?: boolean;
   } & AdminOptions &
     FeedOptions = {},
 ) {
@@ -70,6 +75,7 @@ export async function createTestApp(
       requireVerifyToken: options.requireVerifyToken ?? false,
       escalationWebhookUrl: options.escalationWebhookUrl,
       escalationWebhookSecret: options.escalationWebhookSecret,
+      ...(options.logRequests !== undefined ? { logRequests: options.logRequests } : {}),
     }),
     {
       db,
@@ -80,6 +86,7 @@ export async function createTestApp(
       playbooks: await readPlaybooks(PLAYBOOKS),
       tsaAnchors: tsaAnchorsFor(await readTsaStoreDir(trustStoreDir)),
       ...(options.createHasher ? { createHasher: options.createHasher } : {}),
+      ...(options.log ? { log: options.log } : {}),
     },
     {
       ...(options.limits ? { limits: options.limits } : {}),
