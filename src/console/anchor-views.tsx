@@ -90,13 +90,7 @@ export const HistoryTable: FC<{ history: AuditRecord[] }> = ({ history }) =>
       <tbody>
         {history.map((e) => (
           <tr>
-            <td>
-              <Time at={e.at} />
-            </td>
-            <td>{e.actor}</td>
-            <td>
-              <code class="action">{e.action}</code>
-            </td>
+            <AuditEntryCells entry={e} />
             <td>{e.reason ?? ''}</td>
             <td>
               <code>{jsonText(e.before)}</code> → <code>{jsonText(e.after)}</code>
@@ -240,3 +234,16 @@ export function proposalOf(
     reason: entry?.reason ?? null,
   };
 }
+
+/** The first cells of an audit entry's row: when, who, and the action. */
+export const AuditEntryCells: FC<{ entry: Pick<AuditRecord, 'at' | 'actor' | 'action'> }> = ({ entry }) => (
+  <>
+    <td>
+      <Time at={entry.at} />
+    </td>
+    <td>{entry.actor}</td>
+    <td>
+      <code class="action">{entry.action}</code>
+    </td>
+  </>
+);

@@ -1,13 +1,6 @@
 import type { Context } from 'hono';
+import { equalSecrets } from '../encoding';
 import { TrustgateError } from '../errors';
-
-/** Compares two secrets without stopping at the first difference. */
-export function equalSecrets(a: string, b: string): boolean {
-  if (a.length !== b.length || a.length === 0) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
 
 /**
  * A form post from a page of this console: the browser's Origin (when it sends one) names this host, and

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { bytesToBase64Url, toHex } from '../encoding';
+import { bytesToBase64Url } from '../encoding';
 import { ROLES } from '../http/auth';
 import type { Principal } from '../trust/tokens';
 import { hashTokenSecret, roleAllows } from '../trust/tokens';
@@ -18,9 +18,6 @@ const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 export const randomValue = (deps: Pick<ConsoleDeps, 'random'>): string =>
   bytesToBase64Url(deps.random(new Uint8Array(32)));
-
-const sha256Hex = async (subtle: SubtleCrypto, value: string) =>
-  toHex(new Uint8Array(await subtle.digest('SHA-256', new TextEncoder().encode(value))));
 
 /** Secure over https; a plain-http console (localhost) cannot keep a Secure cookie. */
 const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
@@ -53,7 +50,7 @@ export async function signIn(deps: ConsoleDeps, c: Context, secret: string): Pro
   const ttl = deps.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
   const cookieValue = randomValue(deps);
   const session = {
-    idHash: await sha256Hex(deps.subtle, cookieValue),
+    idHash: await hashTokenSecret(deps.subtle, cookieValue),
     tokenSecretHash,
     csrfToken: randomValue(deps),
     createdAt: now.toISOString(),
@@ -86,7 +83,7 @@ export type SessionLookup =
 export async function currentSession(deps: ConsoleDeps, c: Context): Promise<SessionLookup> {
   const cookieValue = getCookie(c, SESSION_COOKIE);
   if (!cookieValue || !COOKIE_VALUE.test(cookieValue)) return { state: 'none' };
-  const idHash = await sha256Hex(deps.subtle, cookieValue);
+  const idHash = await hashTokenSecret(deps.subtle, cookieValue);
   const session = await deps.sessions.get(idHash);
   if (!session) return { state: 'none' };
   if (Date.parse(session.expiresAt) <= deps.now().getTime()) {

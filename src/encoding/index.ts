@@ -12,6 +12,7 @@ export {
 } from './base64';
 export { bytesEqual, concatBytes } from './bytes';
 export { sha1Hex, sha256Hex } from './digest';
+export { equalSecrets } from './equal-secrets';
 export { normalizeHexFingerprint, normalizeSha256, stripFingerprint } from './fingerprint';
 export { hexToBytes, toHex } from './hex';
 export { parseRetryAfter } from './retry-after';

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { equalSecrets } from '../encoding';
 import { TrustgateError } from '../errors';
 import type { TokenRepository, TokenRole } from '../trust';
 import {
@@ -33,14 +34,6 @@ export interface Authenticator {
   require(c: Context, roles: readonly TokenRole[]): Promise<Principal>;
 }
 
-const equalStrings = (a: string, b: string): boolean => {
-  // Both are hex SHA-256 digests of equal length; compare without an early exit anyway.
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-};
-
 export function createAuthenticator(config: AuthConfig): Authenticator {
   let bootstrapHash: Promise<string | null> | null = null;
   const bootstrap = () => {
@@ -68,7 +61,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
 
   async function identifyHash(hash: string): Promise<Principal | null> {
     const admin = await bootstrap();
-    if (admin && equalStrings(admin, hash)) {
+    if (admin && equalSecrets(admin, hash)) {
       return { tokenId: 'bootstrap', name: BOOTSTRAP_ADMIN_NAME, role: 'admin' };
     }
     const token = await config.tokens?.findBySecretHash(hash);

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AuditRecord } from '../../trust';
+import { AuditEntryCells } from '../anchor-views';
 import {
   AUDIT_PAGE_SIZE,
   type AuditPage,
@@ -10,7 +11,7 @@ import {
 } from '../audit-query';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { compactJson } from '../json-text';
-import { Page, TableHead, Time } from '../layout';
+import { Page, TableHead } from '../layout';
 import { paths } from '../paths';
 
 const FIELDS = [
@@ -95,13 +96,7 @@ const AuditLogPage: FC<{ viewer: Viewer; query: AuditQuery; page: AuditPage }> =
             {page.entries.map((e) => (
               <tr>
                 <td>{e.id}</td>
-                <td>
-                  <Time at={e.at} />
-                </td>
-                <td>{e.actor}</td>
-                <td>
-                  <code class="action">{e.action}</code>
-                </td>
+                <AuditEntryCells entry={e} />
                 <td>
                   {e.targetType} <code>{e.targetId}</code>
                   {e.vendorId && !(e.targetType === 'vendor' && e.targetId === e.vendorId) ? (

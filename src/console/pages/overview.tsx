@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { anchorKind } from '../../trust';
+import { AuditEntryCells } from '../anchor-views';
 import type { ConsoleDeps, ConsoleEnv, Viewer } from '../deps';
 import { Fingerprint, Page, StateBadge, TableHead, Time } from '../layout';
 import { EXPIRY_WARNING_DAYS, loadOverview, type Overview } from '../overview-data';
@@ -143,13 +144,7 @@ const OverviewPage: FC<{ viewer: Viewer; o: Overview }> = ({ viewer, o }) => (
         <tbody>
           {o.recentAudit.map((e) => (
             <tr>
-              <td>
-                <Time at={e.at} />
-              </td>
-              <td>{e.actor}</td>
-              <td>
-                <code class="action">{e.action}</code>
-              </td>
+              <AuditEntryCells entry={e} />
               <td>
                 {e.targetType} <code>{e.targetId}</code>
               </td>
