@@ -131,6 +131,13 @@ var init_digest = __esm({
   }
 });
 
+// src/encoding/equal-secrets.ts
+var init_equal_secrets = __esm({
+  "src/encoding/equal-secrets.ts"() {
+    "use strict";
+  }
+});
+
 // src/encoding/fingerprint.ts
 function stripFingerprint(value) {
   return value.replace(/[:\s]/g, "").toLowerCase();
@@ -155,6 +162,7 @@ var init_encoding = __esm({
     init_base64();
     init_bytes();
     init_digest();
+    init_equal_secrets();
     init_fingerprint();
     init_hex();
     init_retry_after();
